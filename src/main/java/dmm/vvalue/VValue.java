@@ -1,0 +1,532 @@
+package dmm.vvalue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * An immutable V-value: a finite formal linear combination of strings of keys, stored as a
+ * prefix tree. A node holds an optional scalar (the coefficient of the empty string, written
+ * with the reserved key {@code :number}) and children keyed by strings.
+ *
+ * <p>Values are always canonical: no zero leaves, no empty subtrees, so structural equality is
+ * mathematical equality. Children are kept in arrays sorted by key, which makes printing
+ * deterministic and merging linear in the number of keys.
+ *
+ * <pre>{@code
+ * VValue a = VValue.ofPairs("a", 1, "b", VValue.of("c", 2.5));   // {:a 1 :b {:c 2.5}}
+ * VValue s = a.add(a).scale(0.5);                   // == a
+ * }</pre>
+ */
+public final class VValue {
+    /** The reserved key under which a node's scalar is written. */
+    public static final String NUMBER = "number";
+
+    private static final String[] NO_KEYS = new String[0];
+    private static final VValue[] NO_CHILDREN = new VValue[0];
+
+    /** The zero V-value (the empty map). */
+    public static final VValue ZERO = new VValue(0.0, NO_KEYS, NO_CHILDREN);
+    /** The scalar 1. */
+    public static final VValue ONE = new VValue(1.0, NO_KEYS, NO_CHILDREN);
+
+    private static final VValue[] SMALL_INTS = new VValue[257];
+
+    static {
+        for (int i = 0; i < SMALL_INTS.length; i++) {
+            int v = i - 128;
+            SMALL_INTS[i] = v == 0 ? ZERO : new VValue(v, NO_KEYS, NO_CHILDREN);
+        }
+    }
+
+    final double scalar;
+    final String[] keys;
+    final VValue[] children;
+    private int hash;
+
+    /** Trusted constructor: keys sorted and distinct, children non-zero, arrays not shared. */
+    VValue(double scalar, String[] keys, VValue[] children) {
+        this.scalar = scalar;
+        this.keys = keys;
+        this.children = children;
+    }
+
+    // ---------------------------------------------------------------- construction
+
+    /** The scalar V-value {@code x} (zero when {@code x == 0}). Rejects NaN. */
+    public static VValue of(double x) {
+        if (x == 0) return ZERO;
+        if (x == (int) x && x >= -128 && x <= 128) return SMALL_INTS[(int) x + 128];
+        if (Double.isNaN(x)) throw new ArithmeticException("NaN cannot be a V-value leaf");
+        return new VValue(x, NO_KEYS, NO_CHILDREN);
+    }
+
+    /** The V-value {@code {key value}}. */
+    public static VValue of(String key, VValue value) {
+        if (key.equals(NUMBER)) return of(value.scalarPart());
+        if (value.isZero()) return ZERO;
+        return new VValue(0, new String[] {key}, new VValue[] {value});
+    }
+
+    /** The V-value {@code {key x}}. */
+    public static VValue of(String key, double x) {
+        return of(key, of(x));
+    }
+
+    /** A V-value from a map of children (values may be zero; they are dropped). */
+    public static VValue ofMap(Map<String, VValue> map) {
+        VBuilder b = new VBuilder();
+        for (Map.Entry<String, VValue> e : map.entrySet()) b.addScaled(e.getKey(), 1.0, e.getValue());
+        return b.build();
+    }
+
+    /** A V-value from alternating keys and values: {@code ofPairs("a", 1.0, "b", VValue.of(2))}. */
+    public static VValue ofPairs(Object... kv) {
+        if (kv.length % 2 != 0) throw new IllegalArgumentException("odd number of arguments");
+        VBuilder b = new VBuilder();
+        for (int i = 0; i < kv.length; i += 2) {
+            String k = (String) kv[i];
+            Object v = kv[i + 1];
+            VValue vv = v instanceof VValue x ? x : of(((Number) v).doubleValue());
+            b.addScaled(k, 1.0, vv);
+        }
+        return b.build();
+    }
+
+    // ---------------------------------------------------------------- inspection
+
+    /** True for the zero V-value. */
+    public boolean isZero() {
+        return scalar == 0 && keys.length == 0;
+    }
+
+    /** True when the value has no children (a bare number, possibly zero). */
+    public boolean isScalar() {
+        return keys.length == 0;
+    }
+
+    /** The coefficient of the empty string (the {@code :number} part); 0 when absent. */
+    public double scalarPart() {
+        return scalar;
+    }
+
+    /** The keys of the children at the top level, sorted; {@code :number} is not among them. */
+    public List<String> keys() {
+        return Collections.unmodifiableList(Arrays.asList(keys));
+    }
+
+    /** Number of children at the top level. */
+    public int childCount() {
+        return keys.length;
+    }
+
+    /** The i-th key in sorted order. */
+    public String keyAt(int i) {
+        return keys[i];
+    }
+
+    /** The i-th child in sorted key order. */
+    public VValue childAt(int i) {
+        return children[i];
+    }
+
+    /** Index of {@code key} among the children, or a negative number when absent. */
+    public int indexOf(String key) {
+        String[] ks = keys;
+        int n = ks.length;
+        if (n <= 8) {
+            for (int i = 0; i < n; i++) {
+                String k = ks[i];
+                if (k == key || k.equals(key)) return i;
+            }
+            return -1;
+        }
+        return Arrays.binarySearch(ks, key);
+    }
+
+    /** The child at {@code key} (zero when absent). {@code get("number")} is the scalar part. */
+    public VValue get(String key) {
+        if (key.equals(NUMBER)) return of(scalar);
+        int i = indexOf(key);
+        return i >= 0 ? children[i] : ZERO;
+    }
+
+    /** The subtree at {@code path} (zero when absent). */
+    public VValue getIn(List<String> path) {
+        VValue v = this;
+        for (String k : path) {
+            v = v.get(k);
+            if (v.isZero()) return ZERO;
+        }
+        return v;
+    }
+
+    /** The subtree at {@code path}. */
+    public VValue getIn(String... path) {
+        return getIn(Arrays.asList(path));
+    }
+
+    /** Number of non-zero leaves (scalars at any node). */
+    public int leafCount() {
+        int n = scalar != 0 ? 1 : 0;
+        for (VValue c : children) n += c.leafCount();
+        return n;
+    }
+
+    // ---------------------------------------------------------------- algebra
+
+    /** {@code this + other}. */
+    public VValue add(VValue other) {
+        return combine(1.0, this, 1.0, other);
+    }
+
+    /** {@code this - other}. */
+    public VValue subtract(VValue other) {
+        return combine(1.0, this, -1.0, other);
+    }
+
+    /** {@code -this}. */
+    public VValue negate() {
+        return scale(-1.0);
+    }
+
+    /** {@code λ · this}. */
+    public VValue scale(double lambda) {
+        if (lambda == 1.0) return this;
+        if (lambda == 0.0 || isZero()) return ZERO;
+        if (Double.isNaN(lambda)) throw new ArithmeticException("NaN scale factor");
+        return mapLeaves(x -> lambda * x);
+    }
+
+    /** {@code α·a + β·b}, merging the sorted children in one pass. */
+    public static VValue combine(double alpha, VValue a, double beta, VValue b) {
+        if (b.isZero() || beta == 0) return a.scale(alpha);
+        if (a.isZero() || alpha == 0) return b.scale(beta);
+        double s = alpha * a.scalar + beta * b.scalar;
+        String[] ka = a.keys, kb = b.keys;
+        String[] keys = new String[ka.length + kb.length];
+        VValue[] ch = new VValue[keys.length];
+        int i = 0, j = 0, n = 0;
+        while (i < ka.length || j < kb.length) {
+            int c = i == ka.length ? 1 : j == kb.length ? -1 : ka[i].compareTo(kb[j]);
+            VValue v;
+            String k;
+            if (c < 0) {
+                k = ka[i];
+                v = a.children[i++].scale(alpha);
+            } else if (c > 0) {
+                k = kb[j];
+                v = b.children[j++].scale(beta);
+            } else {
+                k = ka[i];
+                v = combine(alpha, a.children[i++], beta, b.children[j++]);
+            }
+            if (!v.isZero()) {
+                keys[n] = k;
+                ch[n++] = v;
+            }
+        }
+        return make(s, keys, ch, n);
+    }
+
+    /** Σ coefficients[i] · values[i]. */
+    public static VValue linearCombination(double[] coefficients, VValue[] values) {
+        if (coefficients.length != values.length) throw new IllegalArgumentException("length mismatch");
+        VBuilder b = new VBuilder();
+        for (int i = 0; i < values.length; i++) b.addScaled(coefficients[i], values[i]);
+        return b.build();
+    }
+
+    /**
+     * The generalized linear combination (DMM-SEMANTICS §1): for every leaf of {@code row} at
+     * path p with weight w, add w times the subtree of {@code y} at p. A row leaf at the root
+     * scales the whole of y; a row deeper than y's numbers meets zero.
+     *
+     * <pre>{@code lincomb({:c 7}, {:c {:a 1 :b 2}}) = {:a 7 :b 14}}</pre>
+     */
+    public static VValue lincomb(VValue row, VValue y) {
+        VBuilder b = new VBuilder();
+        lincombInto(row, y, b);
+        return b.build();
+    }
+
+    /** Accumulates {@code lincomb(row, y)} into {@code out}. */
+    public static void lincombInto(VValue row, VValue y, VBuilder out) {
+        if (row.scalar != 0) out.addScaled(row.scalar, y);
+        String[] rk = row.keys;
+        if (rk.length == 0 || y.keys.length == 0) return;
+        for (int i = 0; i < rk.length; i++) {
+            int j = y.indexOf(rk[i]);
+            if (j >= 0) lincombInto(row.children[i], y.children[j], out);
+        }
+    }
+
+    /** The dot product: Σ over common leaf paths of the product of the coefficients. */
+    public static double dot(VValue a, VValue b) {
+        double s = a.scalar * b.scalar;
+        VValue small = a.keys.length <= b.keys.length ? a : b;
+        VValue large = small == a ? b : a;
+        for (int i = 0; i < small.keys.length; i++) {
+            int j = large.indexOf(small.keys[i]);
+            if (j >= 0) s += dot(small.children[i], large.children[j]);
+        }
+        return s;
+    }
+
+    /** The largest absolute leaf value (0 for zero). */
+    public double maxAbs() {
+        double m = Math.abs(scalar);
+        for (VValue c : children) m = Math.max(m, c.maxAbs());
+        return m;
+    }
+
+    /** Σ of all leaves. */
+    public double sum() {
+        double s = scalar;
+        for (VValue c : children) s += c.sum();
+        return s;
+    }
+
+    /** Σ |leaf|. */
+    public double sumAbs() {
+        double s = Math.abs(scalar);
+        for (VValue c : children) s += c.sumAbs();
+        return s;
+    }
+
+    /**
+     * Applies {@code f} to every non-zero leaf; results that are zero are dropped. Absent
+     * (zero) leaves are not visited, so {@code f} should map 0 to 0 for the result to be the
+     * leaf-wise image of the whole tensor.
+     */
+    public VValue mapLeaves(DoubleUnaryOperator f) {
+        if (isZero()) return ZERO;
+        double s = scalar == 0 ? 0 : checkFinite(f.applyAsDouble(scalar));
+        String[] keys = new String[this.keys.length];
+        VValue[] ch = new VValue[keys.length];
+        int n = 0;
+        for (int i = 0; i < this.keys.length; i++) {
+            VValue v = children[i].mapLeaves(f);
+            if (!v.isZero()) {
+                keys[n] = this.keys[i];
+                ch[n++] = v;
+            }
+        }
+        return make(s, keys, ch, n);
+    }
+
+    /**
+     * Combines two trees leaf by leaf over the union of their leaf paths (a missing leaf reads
+     * as 0): {@code f(a_p, b_p)}. Zero results are dropped. Used by optimizers.
+     */
+    public static VValue zip(VValue a, VValue b, DoubleBinaryOperator f) {
+        boolean hasA = a.scalar != 0, hasB = b.scalar != 0;
+        double s = hasA || hasB ? checkFinite(f.applyAsDouble(a.scalar, b.scalar)) : 0;
+        String[] ka = a.keys, kb = b.keys;
+        String[] keys = new String[ka.length + kb.length];
+        VValue[] ch = new VValue[keys.length];
+        int i = 0, j = 0, n = 0;
+        while (i < ka.length || j < kb.length) {
+            int c = i == ka.length ? 1 : j == kb.length ? -1 : ka[i].compareTo(kb[j]);
+            String k;
+            VValue v;
+            if (c < 0) {
+                k = ka[i];
+                v = zip(a.children[i++], ZERO, f);
+            } else if (c > 0) {
+                k = kb[j];
+                v = zip(ZERO, b.children[j++], f);
+            } else {
+                k = ka[i];
+                v = zip(a.children[i++], b.children[j++], f);
+            }
+            if (!v.isZero()) {
+                keys[n] = k;
+                ch[n++] = v;
+            }
+        }
+        return make(s, keys, ch, n);
+    }
+
+    /** Leaf filter: keeps the leaves for which {@code keep.test(path, value)} holds. */
+    public VValue filterLeaves(LeafPredicate keep) {
+        return filter(this, new ArrayList<>(), keep);
+    }
+
+    private static VValue filter(VValue v, List<String> path, LeafPredicate keep) {
+        double s = v.scalar != 0 && keep.test(path, v.scalar) ? v.scalar : 0;
+        String[] keys = new String[v.keys.length];
+        VValue[] ch = new VValue[keys.length];
+        int n = 0;
+        for (int i = 0; i < v.keys.length; i++) {
+            path.add(v.keys[i]);
+            VValue c = filter(v.children[i], path, keep);
+            path.remove(path.size() - 1);
+            if (!c.isZero()) {
+                keys[n] = v.keys[i];
+                ch[n++] = c;
+            }
+        }
+        return make(s, keys, ch, n);
+    }
+
+    /** Restriction to the leaf paths of {@code support}: keeps this value's leaves where support has one. */
+    public VValue restrictTo(VValue support) {
+        double s = support.scalar != 0 ? scalar : 0;
+        String[] keys = new String[Math.min(this.keys.length, support.keys.length)];
+        VValue[] ch = new VValue[keys.length];
+        int n = 0;
+        for (int i = 0; i < this.keys.length && n < keys.length; i++) {
+            int j = support.indexOf(this.keys[i]);
+            if (j < 0) continue;
+            VValue c = children[i].restrictTo(support.children[j]);
+            if (!c.isZero()) {
+                keys[n] = this.keys[i];
+                ch[n++] = c;
+            }
+        }
+        return make(s, keys, ch, n);
+    }
+
+    /** Visits every non-zero leaf with its path (the path list is reused; copy it to keep it). */
+    public void forEachLeaf(LeafVisitor visitor) {
+        walk(this, new ArrayList<>(), visitor);
+    }
+
+    private static void walk(VValue v, List<String> path, LeafVisitor visitor) {
+        if (v.scalar != 0) visitor.visit(path, v.scalar);
+        for (int i = 0; i < v.keys.length; i++) {
+            path.add(v.keys[i]);
+            walk(v.children[i], path, visitor);
+            path.remove(path.size() - 1);
+        }
+    }
+
+    /** The value with the subtree at {@code path} replaced by {@code value} (removed when zero). */
+    public VValue assocIn(List<String> path, VValue value) {
+        if (path.isEmpty()) return value;
+        String k = path.get(0);
+        if (k.equals(NUMBER)) {
+            if (path.size() > 1) throw new IllegalArgumentException(":number is a leaf; it has no children");
+            return withScalar(value.scalarPart());
+        }
+        VValue child = get(k).assocIn(path.subList(1, path.size()), value);
+        return withChild(k, child);
+    }
+
+    /** {@code assocIn} with a varargs path. */
+    public VValue assoc(String key, VValue value) {
+        return assocIn(List.of(key), value);
+    }
+
+    /** The value without the subtree at {@code path}. */
+    public VValue dissocIn(List<String> path) {
+        return assocIn(path, ZERO);
+    }
+
+    /** This value with its scalar part replaced. */
+    public VValue withScalar(double s) {
+        if (s == scalar) return this;
+        if (keys.length == 0) return of(s);
+        return new VValue(checkFinite(s), keys, children);
+    }
+
+    /** This value with the child at {@code key} replaced (removed when zero). */
+    public VValue withChild(String key, VValue child) {
+        if (key.equals(NUMBER)) return withScalar(child.scalarPart());
+        int i = indexOf(key);
+        if (i >= 0) {
+            if (child.isZero()) {
+                if (keys.length == 1 && scalar == 0) return ZERO;
+                String[] nk = new String[keys.length - 1];
+                VValue[] nc = new VValue[keys.length - 1];
+                System.arraycopy(keys, 0, nk, 0, i);
+                System.arraycopy(keys, i + 1, nk, i, keys.length - i - 1);
+                System.arraycopy(children, 0, nc, 0, i);
+                System.arraycopy(children, i + 1, nc, i, keys.length - i - 1);
+                return new VValue(scalar, nk, nc);
+            }
+            VValue[] nc = children.clone();
+            nc[i] = child;
+            return new VValue(scalar, keys, nc);
+        }
+        if (child.isZero()) return this;
+        int at = -(Arrays.binarySearch(keys, key) + 1);
+        String[] nk = new String[keys.length + 1];
+        VValue[] nc = new VValue[keys.length + 1];
+        System.arraycopy(keys, 0, nk, 0, at);
+        System.arraycopy(children, 0, nc, 0, at);
+        nk[at] = key;
+        nc[at] = child;
+        System.arraycopy(keys, at, nk, at + 1, keys.length - at);
+        System.arraycopy(children, at, nc, at + 1, keys.length - at);
+        return new VValue(scalar, nk, nc);
+    }
+
+    // ---------------------------------------------------------------- equality
+
+    /** Max-norm distance test: {@code max |a − b| ≤ tol} over all leaves. */
+    public static boolean approxEquals(VValue a, VValue b, double tol) {
+        return zip(a, b, (x, y) -> x - y).maxAbs() <= tol;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof VValue v)) return false;
+        if (Double.compare(scalar, v.scalar) != 0 && !(scalar == 0 && v.scalar == 0)) return false;
+        return Arrays.equals(keys, v.keys) && Arrays.equals(children, v.children);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = hash;
+        if (h == 0) {
+            h = Double.hashCode(scalar == 0 ? 0.0 : scalar);
+            h = 31 * h + Arrays.hashCode(keys);
+            h = 31 * h + Arrays.hashCode(children);
+            if (h == 0) h = 1;
+            hash = h;
+        }
+        return h;
+    }
+
+    /** The literal syntax, e.g. {@code {:a 1 :b {:c 2.5 :number 3}}}. */
+    @Override
+    public String toString() {
+        return VValuePrinter.print(this);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static VValue make(double s, String[] keys, VValue[] ch, int n) {
+        if (n == 0) return of(s);
+        checkFinite(s);
+        if (n < keys.length) {
+            keys = Arrays.copyOf(keys, n);
+            ch = Arrays.copyOf(ch, n);
+        }
+        return new VValue(s, keys, ch);
+    }
+
+    static double checkFinite(double x) {
+        if (Double.isNaN(x)) throw new ArithmeticException("NaN produced in a V-value");
+        return x;
+    }
+
+    /** A predicate over leaves, given the path (reused; do not keep) and the value. */
+    @FunctionalInterface
+    public interface LeafPredicate {
+        boolean test(List<String> path, double value);
+    }
+
+    /** A visitor of leaves, given the path (reused; do not keep) and the value. */
+    @FunctionalInterface
+    public interface LeafVisitor {
+        void visit(List<String> path, double value);
+    }
+}
