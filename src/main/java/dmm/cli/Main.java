@@ -1,1 +1,140 @@
-package dmm.cli; public class Main { public static void main(String[] a){System.out.println("x");} }
+package dmm.cli;
+
+import dmm.lang.DmmException;
+import dmm.lang.Interpreter;
+import dmm.lang.Printer;
+import dmm.lang.SyntaxError;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code dmm} entry point. Exit codes follow sysexits (like jlox): 0 ok, 64 usage, 65 syntax
+ * error, 66 file not found, 70 runtime error.
+ */
+public final class Main {
+    public static final int OK = 0, USAGE = 64, SYNTAX = 65, NO_INPUT = 66, RUNTIME = 70;
+
+    static final String USAGE_TEXT = """
+            usage: dmm [--debug] <command> [args]
+
+            commands:
+              run FILE.dmm [args...]   evaluate a file (args are in *command-line-args*)
+              eval 'EXPR...'           evaluate expressions, print the value of the last
+              repl                     the interactive REPL (the default with no command)
+              bench [--quick] [--json FILE]
+                                       the benchmark suite
+              --version                print the version
+              --help                   this text
+
+            exit codes: 0 ok, 64 usage, 65 syntax error, 66 file not found, 70 runtime error
+            """;
+
+    private Main() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        int[] code = {0};
+        // a deep stack for deeply recursive user programs; iteration should use loop/recur
+        Thread t = new Thread(null, () -> code[0] = run(args, System.out, System.err), "dmm-main", 512L << 20);
+        t.start();
+        t.join();
+        System.out.flush();
+        System.exit(code[0]);
+    }
+
+    /** Runs the command line; returns the exit code. */
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        List<String> args = new ArrayList<>(Arrays.asList(argv));
+        boolean debug = args.remove("--debug");
+        if (args.isEmpty()) args.add("repl");
+        String cmd = args.get(0);
+        List<String> rest = args.subList(1, args.size());
+        try {
+            switch (cmd) {
+                case "--version", "version" -> {
+                    out.println("dmm " + version());
+                    return OK;
+                }
+                case "--help", "-h", "help" -> {
+                    out.print(USAGE_TEXT);
+                    return OK;
+                }
+                case "run" -> {
+                    if (rest.isEmpty()) return usage(err, "run needs a file");
+                    return runFile(Path.of(rest.get(0)), rest.subList(1, rest.size()), debug, out, err);
+                }
+                case "eval" -> {
+                    if (rest.isEmpty()) return usage(err, "eval needs an expression");
+                    return evalText(String.join(" ", rest), debug, out, err);
+                }
+                case "repl" -> {
+                    return Launch.repl(debug, rest);
+                }
+                case "bench" -> {
+                    return Launch.bench(rest, out, err);
+                }
+                default -> {
+                    if (cmd.endsWith(".dmm")) return runFile(Path.of(cmd), rest, debug, out, err);
+                    return usage(err, "unknown command `" + cmd + "`");
+                }
+            }
+        } catch (RuntimeException e) {
+            err.println("dmm: internal error: " + e);
+            if (debug) e.printStackTrace(err);
+            return RUNTIME;
+        }
+    }
+
+    private static int usage(PrintStream err, String message) {
+        err.println("dmm: " + message);
+        err.print(USAGE_TEXT);
+        return USAGE;
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-dev" : v;
+    }
+
+    static int runFile(Path file, List<String> fileArgs, boolean debug, PrintStream out, PrintStream err) {
+        if (!Files.isRegularFile(file)) {
+            err.println("dmm: file not found: " + file);
+            return NO_INPUT;
+        }
+        Interpreter interp = Toolkit.newInterpreter(out, debug);
+        List<Object> argVals = new ArrayList<>(fileArgs);
+        interp.define("*command-line-args*", List.copyOf(argVals), "The arguments after the file name on the command line.");
+        interp.define("*file*", file.toString(), "The file being run.");
+        return report(() -> interp.loadFile(file), debug, err, null);
+    }
+
+    static int evalText(String text, boolean debug, PrintStream out, PrintStream err) {
+        Interpreter interp = Toolkit.newInterpreter(out, debug);
+        return report(() -> interp.eval("<eval>", text), debug, err, out);
+    }
+
+    private static int report(java.util.function.Supplier<Object> body, boolean debug, PrintStream err, PrintStream printResult) {
+        try {
+            Object r = body.get();
+            if (printResult != null) printResult.println(Printer.print(r));
+            return OK;
+        } catch (SyntaxError e) {
+            err.println(e.report());
+            return SYNTAX;
+        } catch (DmmException e) {
+            err.println(e.report());
+            if (debug && e.getCause() != null) e.getCause().printStackTrace(err);
+            return RUNTIME;
+        } finally {
+            if (printResult != null) printResult.flush();
+        }
+    }
+
+    static PrintStream utf8(PrintStream p) {
+        return new PrintStream(p, true, StandardCharsets.UTF_8);
+    }
+}

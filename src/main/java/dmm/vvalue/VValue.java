@@ -352,6 +352,46 @@ public final class VValue {
         return make(s, keys, ch, n);
     }
 
+    /**
+     * Visits the leaves of {@code a} only: {@code f(a_p, b_p)} with {@code b_p} read as 0 where
+     * b has no leaf. The result's leaves are a subset of a's. Used by pullbacks of leaf-wise maps.
+     */
+    public static VValue zipOver(VValue a, VValue b, DoubleBinaryOperator f) {
+        double s = a.scalar != 0 ? checkFinite(f.applyAsDouble(a.scalar, b.scalar)) : 0;
+        String[] keys = new String[a.keys.length];
+        VValue[] ch = new VValue[keys.length];
+        int n = 0;
+        for (int i = 0; i < a.keys.length; i++) {
+            int j = b.keys.length == 0 ? -1 : b.indexOf(a.keys[i]);
+            VValue v = zipOver(a.children[i], j >= 0 ? b.children[j] : ZERO, f);
+            if (!v.isZero()) {
+                keys[n] = a.keys[i];
+                ch[n++] = v;
+            }
+        }
+        return make(s, keys, ch, n);
+    }
+
+    /** The pointwise (Hadamard) product: leaves present in both, multiplied. */
+    public static VValue multiply(VValue a, VValue b) {
+        VValue small = a.keys.length <= b.keys.length ? a : b;
+        VValue large = small == a ? b : a;
+        double s = a.scalar * b.scalar;
+        String[] keys = new String[small.keys.length];
+        VValue[] ch = new VValue[keys.length];
+        int n = 0;
+        for (int i = 0; i < small.keys.length; i++) {
+            int j = large.indexOf(small.keys[i]);
+            if (j < 0) continue;
+            VValue v = multiply(small.children[i], large.children[j]);
+            if (!v.isZero()) {
+                keys[n] = small.keys[i];
+                ch[n++] = v;
+            }
+        }
+        return make(s, keys, ch, n);
+    }
+
     /** Leaf filter: keeps the leaves for which {@code keep.test(path, value)} holds. */
     public VValue filterLeaves(LeafPredicate keep) {
         return filter(this, new ArrayList<>(), keep);

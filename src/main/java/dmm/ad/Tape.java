@@ -1,0 +1,87 @@
+package dmm.ad;
+
+import dmm.vvalue.VValue;
+import java.util.ArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The dynamic tape of one gradient computation: entries in the order the primitives ran.
+ * One tape records at a time per thread; {@link #current()} is the recording one, if any.
+ */
+public final class Tape {
+    private static final ThreadLocal<Tape> CURRENT = new ThreadLocal<>();
+
+    /** One recorded primitive: propagates its outputs' cotangents to its inputs. */
+    public interface Entry {
+        void backward();
+    }
+
+    private final ArrayList<Entry> entries = new ArrayList<>();
+    private final Thread owner = Thread.currentThread();
+    private boolean recording = true;
+
+    private Tape() {}
+
+    /** The tape recording on this thread, or null. */
+    public static Tape current() {
+        return CURRENT.get();
+    }
+
+    /** Starts a tape on this thread. Nested tapes are not supported. */
+    static Tape begin() {
+        if (CURRENT.get() != null)
+            throw new AdException("nested grad is not supported: a gradient is already being computed on this thread "
+                    + "(the function passed to grad calls grad again)");
+        Tape t = new Tape();
+        CURRENT.set(t);
+        return t;
+    }
+
+    /** Stops recording and forgets the entries (releases the memory of the forward pass). */
+    void end() {
+        recording = false;
+        entries.clear();
+        entries.trimToSize();
+        if (CURRENT.get() == this) CURRENT.remove();
+    }
+
+    /** True while this tape records on the calling thread. */
+    public boolean isRecording() {
+        return recording && Thread.currentThread() == owner;
+    }
+
+    /** Number of entries recorded so far. */
+    public int size() {
+        return entries.size();
+    }
+
+    /** A new tracked value with no history (an independent variable or a constant lifted onto the tape). */
+    public Tracked leaf(VValue v) {
+        return new Tracked(v, this);
+    }
+
+    /**
+     * Records a primitive with a single output: returns the tracked output; in the backward pass
+     * {@code pullback} receives the output's cotangent (only when it is non-zero).
+     */
+    public Tracked record(VValue out, Consumer<VValue> pullback) {
+        Tracked y = new Tracked(out, this);
+        entries.add(() -> {
+            if (y.cotangent == null) return;
+            VValue g = y.cotangent.build();
+            if (!g.isZero()) pullback.accept(g);
+        });
+        return y;
+    }
+
+    /** Records a custom entry (multi-output primitives such as a network's down movement). */
+    public void record(Entry e) {
+        entries.add(e);
+    }
+
+    /** Runs the backward pass from {@code output} seeded with cotangent {@code seed}. */
+    void backward(Tracked output, VValue seed) {
+        output.accumulate(1.0, seed);
+        for (int i = entries.size() - 1; i >= 0; i--) entries.get(i).backward();
+    }
+}

@@ -1,0 +1,41 @@
+package dmm.ad;
+
+import dmm.vvalue.VBuilder;
+import dmm.vvalue.VValue;
+
+/**
+ * A V-value recorded on a tape: its primal value plus the cotangent accumulated for it during
+ * the backward pass. Outside the tape's lifetime it behaves as its primal value.
+ */
+public final class Tracked {
+    final VValue value;
+    final Tape tape;
+    VBuilder cotangent;
+
+    Tracked(VValue value, Tape tape) {
+        this.value = value;
+        this.tape = tape;
+    }
+
+    /** The primal value. */
+    public VValue value() {
+        return value;
+    }
+
+    /** Adds {@code w · g} to this value's cotangent. */
+    void accumulate(double w, VValue g) {
+        if (g.isZero() || w == 0) return;
+        if (cotangent == null) cotangent = new VBuilder();
+        cotangent.addScaled(w, g);
+    }
+
+    /** The cotangent accumulated so far (zero when none). */
+    VValue cotangentValue() {
+        return cotangent == null ? VValue.ZERO : cotangent.build();
+    }
+
+    @Override
+    public String toString() {
+        return value.toString();
+    }
+}

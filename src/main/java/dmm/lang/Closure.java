@@ -1,0 +1,95 @@
+package dmm.lang;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A function written in the language: an analyzed body, its parameters (with an optional
+ * {@code & rest}), and the values it captured when it was created (closures copy their free
+ * variables, which is exact because locals never change).
+ */
+public final class Closure implements Fn {
+    /** What the analyzer knows of a {@code fn} form; shared by all closures made from it. */
+    static final class Template {
+        String name;
+        int required;
+        boolean rest;
+        int frameSize;
+        Node body;
+        Span span;
+        String paramText;
+        /** For neuron functions: the input field bound to each parameter slot, or null. */
+        String[] neuronFields;
+        boolean neuronWhole;
+    }
+
+    final Template template;
+    final Object[] captured;
+
+    Closure(Template template, Object[] captured) {
+        this.template = template;
+        this.captured = captured;
+    }
+
+    @Override
+    public Object invoke(Object[] args) {
+        Template t = template;
+        Frame f = new Frame(t.frameSize, this);
+        if (t.neuronFields != null || t.neuronWhole) {
+            if (args.length != 1)
+                throw new EvalError("wrong number of arguments to neuron function `" + name() + "`: got " + args.length
+                        + ", expected 1 (the input map)");
+            Object in = args[0];
+            if (t.neuronWhole) f.slots[0] = in;
+            else for (int i = 0; i < t.neuronFields.length; i++) f.slots[i] = dmm.ad.Ops.get(in, t.neuronFields[i]);
+        } else {
+            int n = args.length;
+            if (n < t.required || (!t.rest && n > t.required))
+                throw new EvalError("wrong number of arguments to `" + name() + "`: got " + n + ", expected "
+                        + (t.rest ? "at least " + t.required : String.valueOf(t.required)) + " " + t.paramText);
+            System.arraycopy(args, 0, f.slots, 0, t.required);
+            if (t.rest) {
+                f.slots[t.required] = n > t.required
+                        ? Collections.unmodifiableList(new ArrayList<>(Arrays.asList(args).subList(t.required, n)))
+                        : List.of();
+            }
+        }
+        Object r;
+        do {
+            r = t.body.eval(f);
+        } while (r == Node.RECUR);
+        return r;
+    }
+
+    /** True for functions made by {@code neuron} / {@code defneuron}. */
+    public boolean isNeuron() {
+        return template.neuronFields != null || template.neuronWhole;
+    }
+
+    /** The input fields a neuron function names, or null for a whole-map neuron or a plain function. */
+    public List<String> neuronFields() {
+        return template.neuronFields == null ? null : List.of(template.neuronFields);
+    }
+
+    @Override
+    public String name() {
+        return template.name == null ? "anonymous fn" : template.name;
+    }
+
+    /** The parameter list as written, e.g. {@code [x & more]}. */
+    public String params() {
+        return template.paramText;
+    }
+
+    /** Where the function was defined. */
+    public Span span() {
+        return template.span;
+    }
+
+    @Override
+    public String toString() {
+        return "#<" + (isNeuron() ? "neuron " : "fn ") + name() + ">";
+    }
+}

@@ -1,0 +1,241 @@
+package dmm.lang;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The environment and the one evaluation path shared by {@code dmm run}, {@code dmm eval} and
+ * the REPL: source → {@link Reader} → {@link Analyzer} → {@link Node#eval}.
+ */
+public final class Interpreter {
+    private final Map<String, Var> vars = new ConcurrentHashMap<>();
+    private final Analyzer analyzer;
+    private final Set<String> loadedLibraries = ConcurrentHashMap.newKeySet();
+    private final List<Path> libraryPath = new ArrayList<>();
+    private final AtomicBoolean cancel = new AtomicBoolean();
+    private volatile PrintStream out = System.out;
+    private volatile boolean debug;
+    private final Map<Class<?>, Object> extensions = new ConcurrentHashMap<>();
+
+    /** A fresh environment with the core built-ins and the standard library path. */
+    public Interpreter() {
+        analyzer = new Analyzer(this);
+        String home = System.getProperty("dmm.home");
+        if (home != null) libraryPath.add(Path.of(home, "lib-dmm"));
+        String env = System.getenv("DMM_PATH");
+        if (env != null) for (String p : env.split(java.io.File.pathSeparator)) if (!p.isBlank()) libraryPath.add(Path.of(p));
+        CoreLib.install(this);
+        MathLib.install(this);
+    }
+
+    // ------------------------------------------------------------------ environment
+
+    /** The var named {@code name}, created unbound when new. */
+    public Var varFor(String name) {
+        return vars.computeIfAbsent(name, Var::new);
+    }
+
+    /** The var named {@code name}, or null. */
+    public Var findVar(String name) {
+        return vars.get(name);
+    }
+
+    /** All bound vars by name, sorted. */
+    public Map<String, Var> boundVars() {
+        Map<String, Var> out = new TreeMap<>();
+        vars.forEach((k, v) -> {
+            if (v.isBound()) out.put(k, v);
+        });
+        return out;
+    }
+
+    /** Binds a top-level name. */
+    public Var define(String name, Object value, String doc) {
+        Var v = varFor(name);
+        v.set(value);
+        v.setDoc(doc);
+        return v;
+    }
+
+    /** Defines a built-in function: its var gets the docstring. */
+    public void defineBuiltin(Builtin b) {
+        define(b.name(), b, b.doc());
+    }
+
+    /** Registers a special form (used by the machine and training packages). */
+    public void defineSpecialForm(String name, SpecialForm form) {
+        analyzer.define(name, form);
+    }
+
+    /** Names of the special forms. */
+    public Set<String> specialForms() {
+        return analyzer.specialFormNames();
+    }
+
+    /** A per-interpreter object owned by a package above lang (e.g. the machine's runner registry). */
+    @SuppressWarnings("unchecked")
+    public <T> T extension(Class<T> type, java.util.function.Supplier<T> create) {
+        return (T) extensions.computeIfAbsent(type, k -> create.get());
+    }
+
+    public PrintStream out() {
+        return out;
+    }
+
+    public void setOut(PrintStream out) {
+        this.out = out;
+    }
+
+    public boolean debug() {
+        return debug;
+    }
+
+    public void setDebug(boolean debug) {
+        this.debug = debug;
+    }
+
+    /** Directories searched by {@code require} before the built-in copy of {@code lib-dmm/}. */
+    public List<Path> libraryPath() {
+        return libraryPath;
+    }
+
+    // ------------------------------------------------------------------ cancellation
+
+    /** Asks the running evaluation to stop at its next cycle, step or loop boundary (Ctrl-C). */
+    public void requestCancel() {
+        cancel.set(true);
+    }
+
+    /** Clears a pending cancel request (before a new evaluation). */
+    public void clearCancel() {
+        cancel.set(false);
+    }
+
+    /** True when a cancel was requested and not yet acted upon. */
+    public boolean cancelRequested() {
+        return cancel.get();
+    }
+
+    /** Throws {@link Cancelled} when a cancel was requested (clearing the request). */
+    public void checkCancelled() {
+        if (cancel.get() && cancel.compareAndSet(true, false)) throw new Cancelled();
+    }
+
+    // ------------------------------------------------------------------ evaluation
+
+    /** Reads and evaluates every form of {@code source}; returns the value of the last. */
+    public Object eval(Source source) {
+        Object result = null;
+        for (Form f : Reader.read(source)) result = evalForm(f);
+        return result;
+    }
+
+    /** Evaluates source text. */
+    public Object eval(String name, String text) {
+        return eval(Source.of(name, text));
+    }
+
+    /** Analyzes and evaluates one top-level form. */
+    public Object evalForm(Form form) {
+        Analyzer.Scope scope = analyzer.topLevel();
+        Node node = analyzer.analyze(form, scope);
+        Frame frame = new Frame(Analyzer.frameSize(scope), null);
+        try {
+            return node.eval(frame);
+        } catch (DmmException e) {
+            throw e.at(form.span());
+        } catch (StackOverflowError e) {
+            throw new EvalError("stack overflow: recursion too deep (use loop/recur to iterate)", form.span());
+        } catch (RuntimeException e) {
+            throw Values.wrap(e, form.span(), null);
+        }
+    }
+
+    /** Calls a function value from Java, with the language's error handling. */
+    public Object call(Fn f, Object... args) {
+        try {
+            return f.invoke(args);
+        } catch (DmmException e) {
+            throw e;
+        } catch (StackOverflowError e) {
+            throw new EvalError("stack overflow: recursion too deep in `" + f.name() + "`");
+        } catch (RuntimeException e) {
+            throw Values.wrap(e, null, f.name());
+        }
+    }
+
+    /** Reads a file as a source. */
+    public static Source readSource(Path file) throws IOException {
+        return new Source(file.toString(), Files.readString(file, StandardCharsets.UTF_8), file);
+    }
+
+    /** Loads (evaluates) a file. */
+    public Object loadFile(Path file) {
+        Source src;
+        try {
+            src = readSource(file);
+        } catch (NoSuchFileException e) {
+            throw new EvalError("file not found: " + file);
+        } catch (IOException e) {
+            throw new EvalError("cannot read " + file + ": " + e.getMessage());
+        }
+        return eval(src);
+    }
+
+    /** {@code (load "path")}: a path relative to the directory of the loading file. */
+    Object loadRelative(String path, Source from) {
+        Path p = Path.of(path);
+        if (!p.isAbsolute() && from != null && from.path() != null && from.path().toAbsolutePath().getParent() != null)
+            p = from.path().toAbsolutePath().getParent().resolve(p);
+        return loadFile(p);
+    }
+
+    /**
+     * {@code (require name)}: loads {@code name.dmm} from the library path, or the copy of
+     * {@code lib-dmm/} inside the jar, once per interpreter. Returns true when it loaded now.
+     */
+    public synchronized Object require(String lib) {
+        if (loadedLibraries.contains(lib)) return Boolean.FALSE;
+        String file = lib.endsWith(".dmm") ? lib : lib + ".dmm";
+        for (Path dir : libraryPath) {
+            Path p = dir.resolve(file);
+            if (Files.isRegularFile(p)) {
+                loadedLibraries.add(lib);
+                try {
+                    loadFile(p);
+                } catch (RuntimeException e) {
+                    loadedLibraries.remove(lib);
+                    throw e;
+                }
+                return Boolean.TRUE;
+            }
+        }
+        try (InputStream in = Interpreter.class.getResourceAsStream("/lib-dmm/" + file)) {
+            if (in == null)
+                throw new EvalError("library `" + lib + "` not found (looked in " + libraryPath + " and the built-in lib-dmm)");
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            loadedLibraries.add(lib);
+            try {
+                eval(new Source("lib-dmm/" + file, text, null));
+            } catch (RuntimeException e) {
+                loadedLibraries.remove(lib);
+                throw e;
+            }
+            return Boolean.TRUE;
+        } catch (IOException e) {
+            throw new EvalError("cannot read library `" + lib + "`: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,417 @@
+package dmm.lang;
+
+import dmm.ad.Ops;
+import dmm.vvalue.VValue;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * An analyzed, executable form. The analyzer resolves every symbol once (local slot, captured
+ * value or var), so evaluation never looks at raw forms or names again.
+ */
+public abstract class Node {
+    /** Returned by {@code recur}: the enclosing loop or function runs its body again. */
+    static final Object RECUR = new Object() {
+        @Override
+        public String toString() {
+            return "#<recur>";
+        }
+    };
+
+    final Span span;
+
+    Node(Span span) {
+        this.span = span;
+    }
+
+    /** Evaluates this node in frame {@code f}. */
+    public abstract Object eval(Frame f);
+
+    /** The source span of the form this node came from. */
+    public Span span() {
+        return span;
+    }
+
+    static boolean truthy(Object v) {
+        return v != null && v != Boolean.FALSE;
+    }
+
+    // ------------------------------------------------------------------ leaves
+
+    static final class Const extends Node {
+        final Object value;
+
+        Const(Object value, Span span) {
+            super(span);
+            this.value = value;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            return value;
+        }
+    }
+
+    static final class LocalRef extends Node {
+        final int slot;
+
+        LocalRef(int slot, Span span) {
+            super(span);
+            this.slot = slot;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            return f.slots[slot];
+        }
+    }
+
+    static final class CapturedRef extends Node {
+        final int index;
+
+        CapturedRef(int index, Span span) {
+            super(span);
+            this.index = index;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            return f.closure.captured[index];
+        }
+    }
+
+    static final class SelfRef extends Node {
+        SelfRef(Span span) {
+            super(span);
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            return f.closure;
+        }
+    }
+
+    static final class VarRef extends Node {
+        final Var var;
+
+        VarRef(Var var, Span span) {
+            super(span);
+            this.var = var;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            if (!var.isBound()) throw new EvalError("unknown name `" + var.name() + "`", span);
+            return var.get();
+        }
+    }
+
+    // ------------------------------------------------------------------ control
+
+    static final class If extends Node {
+        final Node test, then, otherwise;
+
+        If(Node test, Node then, Node otherwise, Span span) {
+            super(span);
+            this.test = test;
+            this.then = then;
+            this.otherwise = otherwise;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            return truthy(test.eval(f)) ? then.eval(f) : otherwise.eval(f);
+        }
+    }
+
+    static final class Do extends Node {
+        final Node[] body;
+
+        Do(Node[] body, Span span) {
+            super(span);
+            this.body = body;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            Object r = null;
+            for (Node n : body) r = n.eval(f);
+            return r;
+        }
+    }
+
+    static final class And extends Node {
+        final Node[] parts;
+
+        And(Node[] parts, Span span) {
+            super(span);
+            this.parts = parts;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            Object r = Boolean.TRUE;
+            for (Node n : parts) {
+                r = n.eval(f);
+                if (!truthy(r)) return r;
+            }
+            return r;
+        }
+    }
+
+    static final class Or extends Node {
+        final Node[] parts;
+
+        Or(Node[] parts, Span span) {
+            super(span);
+            this.parts = parts;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            Object r = null;
+            for (Node n : parts) {
+                r = n.eval(f);
+                if (truthy(r)) return r;
+            }
+            return r;
+        }
+    }
+
+    /** {@code let} and {@code loop}: bind slots in order, then run the body (again on {@code recur} for loops). */
+    static final class Let extends Node {
+        final int[] slots;
+        final Node[] inits;
+        final Node body;
+        final boolean loop;
+        final Interpreter interp;
+
+        Let(int[] slots, Node[] inits, Node body, boolean loop, Interpreter interp, Span span) {
+            super(span);
+            this.slots = slots;
+            this.inits = inits;
+            this.body = body;
+            this.loop = loop;
+            this.interp = interp;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            for (int i = 0; i < slots.length; i++) f.slots[slots[i]] = inits[i].eval(f);
+            if (!loop) return body.eval(f);
+            Object r;
+            while ((r = body.eval(f)) == RECUR) interp.checkCancelled();
+            return r;
+        }
+    }
+
+    static final class Recur extends Node {
+        final int[] slots;
+        final Node[] args;
+
+        Recur(int[] slots, Node[] args, Span span) {
+            super(span);
+            this.slots = slots;
+            this.args = args;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            int n = args.length;
+            if (n == 1) {
+                f.slots[slots[0]] = args[0].eval(f);
+                return RECUR;
+            }
+            Object[] vals = new Object[n];
+            for (int i = 0; i < n; i++) vals[i] = args[i].eval(f);
+            for (int i = 0; i < n; i++) f.slots[slots[i]] = vals[i];
+            return RECUR;
+        }
+    }
+
+    /** {@code dotimes} and {@code doseq}: run the body for each element, return nil. */
+    static final class Each extends Node {
+        final int slot;
+        final Node source;
+        final Node body;
+        final boolean counting;
+        final Interpreter interp;
+
+        Each(int slot, Node source, Node body, boolean counting, Interpreter interp, Span span) {
+            super(span);
+            this.slot = slot;
+            this.source = source;
+            this.body = body;
+            this.counting = counting;
+            this.interp = interp;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            Object s = source.eval(f);
+            if (counting) {
+                long n = Values.toLong(s, "dotimes count");
+                for (long i = 0; i < n; i++) {
+                    interp.checkCancelled();
+                    f.slots[slot] = VValue.of(i);
+                    body.eval(f);
+                }
+            } else {
+                for (Object x : Values.toSeq(s, "doseq")) {
+                    interp.checkCancelled();
+                    f.slots[slot] = x;
+                    body.eval(f);
+                }
+            }
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------ functions and calls
+
+    static final class MakeFn extends Node {
+        final Closure.Template template;
+        final Node[] captures;
+
+        MakeFn(Closure.Template template, Node[] captures, Span span) {
+            super(span);
+            this.template = template;
+            this.captures = captures;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            Object[] cap = new Object[captures.length];
+            for (int i = 0; i < cap.length; i++) cap[i] = captures[i].eval(f);
+            return new Closure(template, cap);
+        }
+    }
+
+    static final class Call extends Node {
+        final Node fn;
+        final Node[] args;
+        final Interpreter interp;
+
+        Call(Node fn, Node[] args, Interpreter interp, Span span) {
+            super(span);
+            this.fn = fn;
+            this.args = args;
+            this.interp = interp;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            Object callee = fn.eval(f);
+            Object[] vals = new Object[args.length];
+            for (int i = 0; i < vals.length; i++) vals[i] = args[i].eval(f);
+            if (!(callee instanceof Fn g))
+                throw new EvalError("cannot call " + Printer.describe(callee) + ": it is not a function", span);
+            return invoke(g, vals, span, interp);
+        }
+
+        /** Calls {@code g} and turns any failure into an {@link EvalError} that names the call site. */
+        static Object invoke(Fn g, Object[] vals, Span span, Interpreter interp) {
+            try {
+                return g.invoke(vals);
+            } catch (EvalError e) {
+                if (e.span() == null) e.at(span);
+                else e.addCall(g.name(), span);
+                throw e;
+            } catch (DmmException e) {
+                throw e;
+            } catch (StackOverflowError e) {
+                throw new EvalError("stack overflow: recursion too deep in `" + g.name()
+                        + "` (use loop/recur to iterate)", span);
+            } catch (RuntimeException e) {
+                throw Values.wrap(e, span, g.name());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ definitions and data
+
+    static final class Def extends Node {
+        final Var var;
+        final Node value;
+        final String doc;
+        final String sourceText;
+
+        Def(Var var, Node value, String doc, String sourceText, Span span) {
+            super(span);
+            this.var = var;
+            this.value = value;
+            this.doc = doc;
+            this.sourceText = sourceText;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            Object v = value.eval(f);
+            if (v instanceof Closure c && c.template.name == null) c.template.name = var.name();
+            var.set(v);
+            if (doc != null) var.setDoc(doc);
+            var.setSource(sourceText);
+            return var;
+        }
+    }
+
+    /** A map literal with computed parts: one differentiable {@code makeMap}. */
+    static final class MakeMap extends Node {
+        final Node[] keys;
+        final Node[] values;
+
+        MakeMap(Node[] keys, Node[] values, Span span) {
+            super(span);
+            this.keys = keys;
+            this.values = values;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            String[] ks = new String[keys.length];
+            Object[] vs = new Object[values.length];
+            for (int i = 0; i < ks.length; i++) {
+                ks[i] = Values.toKey(keys[i].eval(f), keys[i].span);
+                Object v = values[i].eval(f);
+                if (!Values.isVValue(v))
+                    throw new EvalError("a map literal's values must be V-values (numbers or maps); the value for `"
+                            + ks[i] + "` is " + Printer.describe(v), values[i].span);
+                vs[i] = v;
+            }
+            return Ops.makeMap(ks, vs);
+        }
+    }
+
+    static final class MakeVector extends Node {
+        final Node[] items;
+
+        MakeVector(Node[] items, Span span) {
+            super(span);
+            this.items = items;
+        }
+
+        @Override
+        public Object eval(Frame f) {
+            List<Object> out = new ArrayList<>(items.length);
+            for (Node n : items) out.add(n.eval(f));
+            return Collections.unmodifiableList(out);
+        }
+    }
+
+    /** A node whose behaviour is a Java lambda over the frame (used by registered special forms). */
+    public static Node of(Span span, java.util.function.Function<Frame, Object> body) {
+        return new Node(span) {
+            @Override
+            public Object eval(Frame f) {
+                try {
+                    return body.apply(f);
+                } catch (DmmException e) {
+                    throw e.at(span);
+                } catch (RuntimeException e) {
+                    throw Values.wrap(e, span, null);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,116 @@
+package dmm.lang;
+
+import dmm.ad.Ops;
+import dmm.ad.Tracked;
+import dmm.vvalue.VValue;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Conversions and checks on runtime values, with errors in the language's terms. */
+public final class Values {
+    private Values() {}
+
+    /** True for V-values, including values tracked by the AD tape. */
+    public static boolean isVValue(Object v) {
+        return v instanceof VValue || v instanceof Tracked;
+    }
+
+    /** The value as a V-value (primal of a tracked value), or an error naming {@code what}. */
+    public static VValue vvalue(Object v, String what) {
+        if (v instanceof VValue x) return x;
+        if (v instanceof Tracked t) return t.value();
+        throw new EvalError(what + " expects a V-value, got " + Printer.describe(v));
+    }
+
+    /** Checks that {@code v} is a V-value (tracked or not) and returns it unchanged. */
+    public static Object requireVValue(Object v, String what) {
+        if (isVValue(v)) return v;
+        throw new EvalError(what + " expects a V-value, got " + Printer.describe(v));
+    }
+
+    /** The value as a number: a V-value with no children. */
+    public static double toDouble(Object v, String what) {
+        VValue x = vvalue(v, what);
+        if (!x.isScalar()) throw new EvalError(what + " expects a number, got " + Printer.describe(v));
+        return x.scalarPart();
+    }
+
+    /** The value as an integer. */
+    public static long toLong(Object v, String what) {
+        double d = toDouble(v, what);
+        if (d != Math.rint(d) || Double.isInfinite(d)) throw new EvalError(what + " expects an integer, got " + Printer.describe(v));
+        return (long) d;
+    }
+
+    /** The value as an int index. */
+    public static int toInt(Object v, String what) {
+        long l = toLong(v, what);
+        if (l > Integer.MAX_VALUE || l < Integer.MIN_VALUE) throw new EvalError(what + ": " + l + " is too large");
+        return (int) l;
+    }
+
+    /** A V-value key from a keyword, string or symbol. */
+    public static String toKey(Object v, Span span) {
+        if (v instanceof Keyword k) return k.name();
+        if (v instanceof String s) return s;
+        if (v instanceof Symbol s) return s.name();
+        throw new EvalError("a key must be a keyword or a string, got " + Printer.describe(v), span);
+    }
+
+    /** A key path from one key or a sequence of keys. */
+    public static List<String> toPath(Object v, String what) {
+        List<String> out = new ArrayList<>();
+        if (v instanceof List<?> l) {
+            for (Object o : l) out.add(toKey(o, null));
+        } else out.add(toKey(v, null));
+        return out;
+    }
+
+    /** The value as a sequence: lists and vectors, nil (empty), strings (characters). */
+    public static List<?> toSeq(Object v, String what) {
+        if (v instanceof List<?> l) return l;
+        if (v == null) return List.of();
+        if (v instanceof String s) {
+            List<Object> out = new ArrayList<>(s.length());
+            s.codePoints().forEach(cp -> out.add(new String(Character.toChars(cp))));
+            return out;
+        }
+        throw new EvalError(what + " expects a sequence, got " + Printer.describe(v));
+    }
+
+    /** The value as a function. */
+    public static Fn toFn(Object v, String what) {
+        if (v instanceof Fn f) return f;
+        throw new EvalError(what + " expects a function, got " + Printer.describe(v));
+    }
+
+    /** Wraps a Java exception from a built-in into an error at {@code span}. */
+    static EvalError wrap(RuntimeException e, Span span, String fnName) {
+        String msg = e.getMessage();
+        if (e instanceof ArithmeticException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof dmm.ad.AdException || e instanceof UnsupportedOperationException) {
+            if (msg == null) msg = e.getClass().getSimpleName();
+        } else if (e instanceof IndexOutOfBoundsException) {
+            msg = "index out of range" + (msg == null ? "" : ": " + msg);
+        } else if (e instanceof dmm.vvalue.VValueJson.JsonFormatException) {
+            msg = "bad JSON: " + msg;
+        } else if (e instanceof java.io.UncheckedIOException u) {
+            msg = "I/O error: " + u.getCause().getMessage();
+        } else {
+            msg = "internal error (" + e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg) + ")"
+                    + (fnName == null ? "" : " in `" + fnName + "`") + "; run with --debug for the Java stack trace";
+        }
+        return new EvalError(msg, span, e);
+    }
+
+    /** Structural equality of runtime values (V-values compare by value, tracked or not). */
+    public static boolean equal(Object a, Object b) {
+        if (isVValue(a) && isVValue(b)) return Ops.primal(a).equals(Ops.primal(b));
+        if (a instanceof List<?> x && b instanceof List<?> y) {
+            if (x.size() != y.size()) return false;
+            for (int i = 0; i < x.size(); i++) if (!equal(x.get(i), y.get(i))) return false;
+            return true;
+        }
+        return java.util.Objects.equals(a, b);
+    }
+}
