@@ -32,6 +32,16 @@ public final class Ops {
         return x instanceof Tracked t && t.tape.isRecording();
     }
 
+    /** The recording tape of the first tracked argument, or null (for primitives defined outside this package). */
+    public static Tape recordingTape(Object... xs) {
+        return tapeOf(xs);
+    }
+
+    /** Adds {@code w·g} to the cotangent of {@code x} if it is tracked on {@code tape} (for pullbacks defined outside this package). */
+    public static void accumulate(Tape tape, Object x, double w, VValue g) {
+        acc(tape, x, w, g);
+    }
+
     static Tape tapeOf(Object a) {
         return a instanceof Tracked t && t.tape.isRecording() ? t.tape : null;
     }
@@ -353,6 +363,19 @@ public final class Ops {
         Tape t = tapeOf(values);
         return wrap(t, b.build(), g -> {
             for (int i = 0; i < keys.length; i++) acc(t, values[i], 1, g.get(keys[i]));
+        });
+    }
+
+    /**
+     * The tree with {@code values[i]} placed at {@code paths[i]} (values added where paths
+     * coincide). One tape entry for the whole tree; used to assemble a network's output layer.
+     */
+    public static Object makeTree(List<List<String>> paths, Object[] values) {
+        VBuilder b = new VBuilder();
+        for (int i = 0; i < values.length; i++) placeAt(b, paths.get(i)).add(primal(values[i]));
+        Tape t = tapeOf(values);
+        return wrap(t, b.build(), g -> {
+            for (int i = 0; i < values.length; i++) acc(t, values[i], 1, g.getIn(paths.get(i)));
         });
     }
 

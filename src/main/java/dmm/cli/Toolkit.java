@@ -12,6 +12,7 @@ public final class Toolkit {
         Interpreter interp = new Interpreter();
         interp.setOut(out);
         interp.setDebug(debug);
+        dmm.machine.MachineLib.install(interp);
         return interp;
     }
 }

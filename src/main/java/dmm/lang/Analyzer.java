@@ -420,7 +420,7 @@ public final class Analyzer {
             i++;
         }
         if (i >= xs.size()) throw new SyntaxError("usage: " + usage, l.span());
-        Var v = interp.varFor(name);
+        Var v = neuron ? interp.neuronVarFor(name) : interp.varFor(name);
         Node fn = function(name, false, xs.get(i), xs.subList(i + 1, xs.size()), s, l.span(), neuron);
         return new Node.Def(v, fn, doc, l.span().text(), l.span());
     }

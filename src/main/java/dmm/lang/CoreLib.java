@@ -220,6 +220,12 @@ final class CoreLib extends Lib {
             }
             return list(out);
         });
+        fn("mapcat", "[f coll]", "The concatenation of the sequences f returns for each item.", 2, 2, a -> {
+            Fn f = Values.toFn(a[0], "mapcat");
+            List<Object> out = new ArrayList<>();
+            for (Object x : Values.toSeq(a[1], "mapcat")) out.addAll(Values.toSeq(interp.call(f, x), "mapcat result"));
+            return list(out);
+        });
         fn("filter", "[pred coll]", "The items for which pred is truthy.", 2, 2, a -> {
             Fn f = Values.toFn(a[0], "filter");
             List<Object> out = new ArrayList<>();
@@ -267,6 +273,12 @@ final class CoreLib extends Lib {
             return interp.call(f, args.toArray());
         });
         fn("identity", "[x]", "Returns x.", 1, 1, a -> a[0]);
+        fn("neuron-type", "[name]", "The neuron function defined by (defneuron name ...).", 1, 1, a -> {
+            String n = Values.toKey(a[0], null);
+            Var v = interp.findNeuronType(n);
+            if (v == null) throw new EvalError("unknown neuron type `" + n + "`");
+            return v.get();
+        });
     }
 
     private static Object listOf(Object[] a) {
@@ -422,10 +434,18 @@ final class CoreLib extends Lib {
     static String docText(Interpreter interp, String name) {
         if (interp.specialForms().contains(name)) return name + " — special form (see docs/LANGUAGE.md)";
         Var v = interp.findVar(name);
-        if (v == null || !v.isBound()) return "no definition for `" + name + "`";
+        Var nt = interp.findNeuronType(name);
+        if ((v == null || !v.isBound()) && nt == null) return "no definition for `" + name + "`";
+        if (v == null || !v.isBound()) return describeVar(nt, "neuron type ");
+        String text = describeVar(v, "");
+        return nt == null ? text : text + "\n" + describeVar(nt, "neuron type ");
+    }
+
+    private static String describeVar(Var v, String prefix) {
+        String name = v.name();
         Object val = v.get();
         String params = val instanceof Builtin b ? " " + b.params() : val instanceof Closure c ? " " + c.params() : "";
         String kind = val instanceof Closure c && c.isNeuron() ? " (neuron)" : "";
-        return name + params + kind + "\n  " + (v.doc() == null ? "(no docstring)" : v.doc().replace("\n", "\n  "));
+        return prefix + name + params + kind + "\n  " + (v.doc() == null ? "(no docstring)" : v.doc().replace("\n", "\n  "));
     }
 }

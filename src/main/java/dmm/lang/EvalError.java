@@ -28,6 +28,11 @@ public class EvalError extends DmmException {
         else if (trace.size() == 30) trace.add("  ...");
     }
 
+    /** Adds a line of context (e.g. which neuron at which cycle) to the trace. */
+    public void addContext(String line) {
+        if (trace.size() <= 30) trace.add("  " + line);
+    }
+
     public List<String> trace() {
         return trace;
     }

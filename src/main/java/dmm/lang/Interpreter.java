@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Interpreter {
     private final Map<String, Var> vars = new ConcurrentHashMap<>();
+    private final Map<String, Var> neuronTypes = new ConcurrentHashMap<>();
     private final Analyzer analyzer;
     private final Set<String> loadedLibraries = ConcurrentHashMap.newKeySet();
     private final List<Path> libraryPath = new ArrayList<>();
@@ -56,6 +57,30 @@ public final class Interpreter {
     public Map<String, Var> boundVars() {
         Map<String, Var> out = new TreeMap<>();
         vars.forEach((k, v) -> {
+            if (v.isBound()) out.put(k, v);
+        });
+        return out;
+    }
+
+    /**
+     * The var of neuron type {@code name}, created unbound when new. Neuron types live in their
+     * own namespace (so a neuron type {@code dot} and the function {@code dot} coexist); a
+     * network looks its types up here at every cycle, which is what makes redefinition live.
+     */
+    public Var neuronVarFor(String name) {
+        return neuronTypes.computeIfAbsent(name, Var::new);
+    }
+
+    /** The var of neuron type {@code name} when it is defined, else null. */
+    public Var findNeuronType(String name) {
+        Var v = neuronTypes.get(name);
+        return v != null && v.isBound() ? v : null;
+    }
+
+    /** All defined neuron types by name, sorted. */
+    public Map<String, Var> neuronTypes() {
+        Map<String, Var> out = new TreeMap<>();
+        neuronTypes.forEach((k, v) -> {
             if (v.isBound()) out.put(k, v);
         });
         return out;

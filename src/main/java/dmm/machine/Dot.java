@@ -1,0 +1,43 @@
+package dmm.machine;
+
+import dmm.ad.Ops;
+import dmm.vvalue.VValue;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Graphviz DOT rendering of a network: neurons as boxes, links as labelled edges. */
+public final class Dot {
+    private Dot() {}
+
+    public static String render(Network net) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("digraph \"").append(esc(net.name())).append("\" {\n");
+        sb.append("  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n");
+        Set<String> nodes = new TreeSet<>();
+        for (NeuronDecl d : net.neurons().values()) {
+            nodes.add(d.name());
+            sb.append("  \"").append(esc(d.name())).append("\" [label=\"").append(esc(d.name())).append("\\n(")
+                    .append(esc(d.type())).append(")\"];\n");
+        }
+        edges(Ops.primal(net.softMatrix()), false, sb);
+        edges(net.hardMatrix(), true, sb);
+        sb.append("}\n");
+        return sb.toString();
+    }
+
+    private static void edges(VValue m, boolean hard, StringBuilder sb) {
+        m.forEachLeaf((p, w) -> {
+            if (p.size() < 6) return;
+            String from = p.get(4), to = p.get(1);
+            String label = String.join(".", p.subList(5, p.size())) + " → " + p.get(2) + (w == 1 ? "" : " (" + Links.format(w) + ")");
+            sb.append("  \"").append(esc(from)).append("\" -> \"").append(esc(to)).append("\" [label=\"").append(esc(label)).append('"');
+            if (hard) sb.append(", style=dashed");
+            else if (w < 0) sb.append(", color=red");
+            sb.append("];\n");
+        });
+    }
+
+    private static String esc(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

@@ -1,0 +1,209 @@
+package dmm.machine;
+
+import dmm.ad.Ops;
+import dmm.ad.Tape;
+import dmm.lang.Cancelled;
+import dmm.lang.DmmException;
+import dmm.lang.EvalError;
+import dmm.lang.Fn;
+import dmm.lang.Interpreter;
+import dmm.lang.Printer;
+import dmm.lang.Values;
+import dmm.lang.Var;
+import dmm.vvalue.VBuilder;
+import dmm.vvalue.VValue;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The two-stroke cycle (DMM-SEMANTICS §2). The down movement computes every input from the
+ * previous outputs through the matrix (soft + hard); the up movement applies every active
+ * neuron's function to its input. Both are differentiable: under {@code grad}, the down
+ * movement is one tape entry per cycle, so backpropagation through time costs a small constant
+ * times the forward run.
+ */
+public final class Engine {
+    private Engine() {}
+
+    /** Called after each cycle with the new network; return false to stop early. */
+    @FunctionalInterface
+    public interface CycleListener {
+        boolean afterCycle(Network net);
+    }
+
+    /** Runs {@code n} cycles, checking for cancellation between cycles. */
+    public static Network run(Network net, long n, Interpreter interp, CycleListener listener) {
+        for (long i = 0; i < n; i++) {
+            if (interp != null) interp.checkCancelled();
+            net = step(net, interp);
+            if (listener != null && !listener.afterCycle(net)) break;
+        }
+        return net;
+    }
+
+    /** One cycle: the down movement, then the up movement. */
+    public static Network step(Network net, Interpreter interp) {
+        Object w = net.softMatrix();
+        Object x = down(w, net.hard, net.outputs);
+        Object y = up(net, x, w, interp);
+        return net.withState(y, x, net.cycle + 1);
+    }
+
+    // ------------------------------------------------------------------ down movement
+
+    /**
+     * {@code X[f][n][i] = lincomb(W[f][n][i] + H[f][n][i], Y)} for every row of both matrices.
+     * Pullback: {@code dY[p] += w · dX[row]} for each row leaf p with weight w, and
+     * {@code dW[row][p] = dot(dX[row], Y[p])} for the soft rows.
+     */
+    public static Object down(Object w, VValue hard, Object y) {
+        VValue wv = Ops.primal(w), yv = Ops.primal(y);
+        VBuilder xb = new VBuilder();
+        forwardRows(wv, yv, xb);
+        forwardRows(hard, yv, xb);
+        VValue x = xb.build();
+        Tape t = Ops.recordingTape(w, y);
+        if (t == null) return x;
+        boolean wantY = Ops.isTracked(y), wantW = Ops.isTracked(w);
+        return t.record(x, g -> {
+            VBuilder dy = wantY ? new VBuilder() : null;
+            VBuilder dw = wantW ? new VBuilder() : null;
+            backwardRows(wv, yv, g, dy, dw);
+            if (dy != null) backwardRows(hard, yv, g, dy, null);
+            if (dy != null) Ops.accumulate(t, y, 1, dy.build());
+            if (dw != null) Ops.accumulate(t, w, 1, dw.build());
+        });
+    }
+
+    private static void forwardRows(VValue m, VValue y, VBuilder xb) {
+        if (m.isZero() || y.isZero()) return;
+        for (int a = 0; a < m.childCount(); a++) {
+            VValue byName = m.childAt(a);
+            VBuilder xa = xb.child(m.keyAt(a));
+            for (int b = 0; b < byName.childCount(); b++) {
+                VValue byField = byName.childAt(b);
+                VBuilder xbn = xa.child(byName.keyAt(b));
+                for (int c = 0; c < byField.childCount(); c++)
+                    VValue.lincombInto(byField.childAt(c), y, xbn.child(byField.keyAt(c)));
+            }
+        }
+    }
+
+    private static void backwardRows(VValue m, VValue y, VValue g, VBuilder dy, VBuilder dw) {
+        for (int a = 0; a < m.childCount(); a++) {
+            VValue ga = g.get(m.keyAt(a));
+            if (ga.isZero()) continue;
+            VValue byName = m.childAt(a);
+            for (int b = 0; b < byName.childCount(); b++) {
+                VValue gb = ga.get(byName.keyAt(b));
+                if (gb.isZero()) continue;
+                VValue byField = byName.childAt(b);
+                for (int c = 0; c < byField.childCount(); c++) {
+                    VValue gr = gb.get(byField.keyAt(c));
+                    if (gr.isZero()) continue;
+                    VValue row = byField.childAt(c);
+                    VBuilder dwRow = dw == null ? null
+                            : dw.child(m.keyAt(a)).child(byName.keyAt(b)).child(byField.keyAt(c));
+                    row.forEachLeaf((p, wt) -> {
+                        if (dy != null) {
+                            VBuilder at = dy;
+                            for (String k : p) at = at.child(k);
+                            at.addScaled(wt, gr);
+                        }
+                        if (dwRow != null) dwRow.addAt(p, VValue.dot(gr, y.getIn(p)));
+                    });
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ up movement
+
+    /** The active neurons: declared ones, then those with rows in either matrix, as [type, name]. */
+    static List<String[]> activeNeurons(Network net, VValue w) {
+        Map<String, String[]> out = new LinkedHashMap<>();
+        for (NeuronDecl d : net.neurons.values()) out.put(d.type() + "\u0000" + d.name(), new String[] {d.type(), d.name()});
+        TreeSet<String> extra = new TreeSet<>();
+        for (VValue m : new VValue[] {w, net.hard}) {
+            for (int a = 0; a < m.childCount(); a++) {
+                VValue byName = m.childAt(a);
+                for (int b = 0; b < byName.childCount(); b++) {
+                    String key = m.keyAt(a) + "\u0000" + byName.keyAt(b);
+                    if (!out.containsKey(key)) extra.add(key);
+                }
+            }
+        }
+        for (String k : extra) {
+            int i = k.indexOf('\u0000');
+            out.put(k, new String[] {k.substring(0, i), k.substring(i + 1)});
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private static Object up(Network net, Object x, Object w, Interpreter interp) {
+        List<String[]> active = activeNeurons(net, Ops.primal(w));
+        // resolve every function once, before any neuron runs: a redefinition made while this
+        // cycle runs takes effect at the next cycle, never half-way through this one
+        Map<String, Fn> byType = new HashMap<>();
+        Fn[] fns = new Fn[active.size()];
+        for (int i = 0; i < fns.length; i++) {
+            String[] tn = active.get(i);
+            NeuronDecl d = net.neurons.get(tn[1]);
+            if (d != null && d.type().equals(tn[0])) fns[i] = functionOf(d, net, tn);
+            else fns[i] = byType.computeIfAbsent(tn[0], type -> undeclaredType(type, tn[1], interp));
+        }
+        List<List<String>> paths = new ArrayList<>(fns.length);
+        Object[] outs = new Object[fns.length];
+        for (int i = 0; i < fns.length; i++) {
+            String[] tn = active.get(i);
+            List<String> path = List.of(tn[0], tn[1]);
+            paths.add(path);
+            Object in = Ops.getIn(x, path);
+            Object out;
+            try {
+                out = fns[i].invoke(new Object[] {in});
+            } catch (Cancelled e) {
+                throw e;
+            } catch (EvalError e) {
+                e.addContext("in neuron `" + tn[1] + "` (type " + tn[0] + ") at cycle " + (net.cycle + 1) + " of network `" + net.name + "`");
+                throw e;
+            } catch (DmmException e) {
+                throw e;
+            } catch (StackOverflowError e) {
+                throw new EvalError("stack overflow in neuron `" + tn[1] + "` (type " + tn[0] + ")");
+            } catch (RuntimeException e) {
+                EvalError err = new EvalError(e.getMessage() == null ? e.toString() : e.getMessage(), null, e);
+                err.addContext("in neuron `" + tn[1] + "` (type " + tn[0] + ") at cycle " + (net.cycle + 1) + " of network `" + net.name + "`");
+                throw err;
+            }
+            if (!Values.isVValue(out))
+                throw new EvalError("neuron `" + tn[1] + "` (type " + tn[0] + ") returned " + Printer.describe(out)
+                        + "; a neuron must return a V-value (a map from output fields to values)");
+            outs[i] = out;
+        }
+        return Ops.makeTree(paths, outs);
+    }
+
+    private static Fn functionOf(NeuronDecl d, Network net, String[] tn) {
+        try {
+            return d.function();
+        } catch (EvalError e) {
+            e.addContext("resolving the type of neuron `" + tn[1] + "` in network `" + net.name + "`");
+            throw e;
+        }
+    }
+
+    private static Fn undeclaredType(String type, String name, Interpreter interp) {
+        Var v = interp == null ? null : interp.findNeuronType(type);
+        if (v == null)
+            throw new EvalError("the matrix names neuron `" + name + "` of type `" + type
+                    + "`, but no neuron type `" + type + "` is defined (defneuron " + type + " ...)");
+        Object f = v.get();
+        if (!(f instanceof Fn fn)) throw new EvalError("neuron type `" + type + "` is not a function");
+        return fn;
+    }
+}

@@ -1,0 +1,362 @@
+package dmm.machine;
+
+import dmm.ad.Ops;
+import dmm.lang.Analyzer;
+import dmm.lang.EvalError;
+import dmm.lang.Fn;
+import dmm.lang.Form;
+import dmm.lang.Frame;
+import dmm.lang.Interpreter;
+import dmm.lang.Keyword;
+import dmm.lang.Lib;
+import dmm.lang.Node;
+import dmm.lang.Options;
+import dmm.lang.Printer;
+import dmm.lang.Span;
+import dmm.lang.Symbol;
+import dmm.lang.SyntaxError;
+import dmm.lang.Values;
+import dmm.lang.Var;
+import dmm.vvalue.VValue;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The language surface of the machine: {@code defnet}, wiring forms, and network built-ins. */
+public final class MachineLib extends Lib {
+    private MachineLib(Interpreter interp) {
+        super(interp);
+    }
+
+    /** Registers the machine's forms and built-ins in {@code interp}. */
+    public static void install(Interpreter interp) {
+        MachineLib lib = new MachineLib(interp);
+        lib.forms();
+        lib.builtins();
+    }
+
+    // ------------------------------------------------------------------ defnet
+
+    private record NeuronSpec(String name, Form typeForm, Node typeNode, String typeKey, Span span) {}
+
+    private void forms() {
+        interp.defineSpecialForm("network", (a, l, s) -> {
+            List<Form> xs = Analyzer.args(l);
+            String name = "network";
+            if (!xs.isEmpty() && xs.get(0) instanceof Form.SymbolForm sf) {
+                name = sf.name();
+                xs = xs.subList(1, xs.size());
+            }
+            return network(a, s, name, xs, l.span());
+        });
+        interp.defineSpecialForm("defnet", (a, l, s) -> {
+            Analyzer.arity(l, 1, -1, "(defnet name \"doc\"? sections...)");
+            List<Form> xs = Analyzer.args(l);
+            String name = Analyzer.symbolName(xs.get(0), "the name in `defnet`");
+            xs = xs.subList(1, xs.size());
+            String doc = null;
+            if (!xs.isEmpty() && xs.get(0) instanceof Form.StringForm d) {
+                doc = d.value();
+                xs = xs.subList(1, xs.size());
+            }
+            Node net = network(a, s, name, xs, l.span());
+            Var v = interp.varFor(name);
+            String docText = doc;
+            String src = l.span().text();
+            return Node.of(l.span(), f -> {
+                Object n = net.eval(f);
+                v.set(n);
+                if (docText != null) v.setDoc(docText);
+                v.setSource(src);
+                return v;
+            });
+        });
+        interp.defineSpecialForm("link", (a, l, s) -> wiringForm(a, l, s, "link", false, false));
+        interp.defineSpecialForm("unlink", (a, l, s) -> wiringForm(a, l, s, "unlink", true, false));
+        interp.defineSpecialForm("fragment", (a, l, s) -> wiringForm(a, l, s, "fragment", false, true));
+    }
+
+    private Node network(Analyzer a, Analyzer.Scope s, String name, List<Form> sections, Span span) {
+        List<NeuronSpec> neurons = new ArrayList<>();
+        List<Wiring.Link> soft = new ArrayList<>(), hard = new ArrayList<>();
+        List<Object[]> accumulators = new ArrayList<>(); // {neuron, inField, outField, span}
+        List<Object[]> inits = new ArrayList<>(); // {neuron, Node, span}
+        String[] self = null;
+        for (Form sec : sections) {
+            if (!(sec instanceof Form.ListForm l) || l.items().isEmpty() || !(l.items().get(0) instanceof Form.SymbolForm head))
+                throw new SyntaxError("expected a section: (neurons ...), (links ...), (hard ...), (accumulators ...), (self ...) or (init ...)", sec.span());
+            List<Form> xs = Analyzer.args(l);
+            switch (head.name()) {
+                case "neurons" -> {
+                    if (xs.size() % 2 != 0)
+                        throw new SyntaxError("(neurons ...) takes name/type pairs, e.g. (neurons timer timer, accum sum-dicts)", l.span());
+                    for (int i = 0; i < xs.size(); i += 2) {
+                        String n = Analyzer.symbolName(xs.get(i), "a neuron name");
+                        if (n.contains(".")) throw new SyntaxError("a neuron name cannot contain `.` (it separates neuron and field in links)", xs.get(i).span());
+                        Form tf = xs.get(i + 1);
+                        String key;
+                        Node typeNode = null;
+                        if (tf instanceof Form.SymbolForm ts) key = ts.name();
+                        else {
+                            key = tf instanceof Form.ListForm tl && !tl.items().isEmpty() && tl.items().get(0) instanceof Form.SymbolForm h
+                                    && !h.name().equals("neuron") ? h.name() : n;
+                            typeNode = a.analyze(tf, s);
+                        }
+                        for (NeuronSpec ns : neurons)
+                            if (ns.name.equals(n)) throw new SyntaxError("neuron `" + n + "` is declared twice", xs.get(i).span());
+                        neurons.add(new NeuronSpec(n, tf, typeNode, key, xs.get(i).span()));
+                    }
+                }
+                case "links" -> soft.addAll(Wiring.parse(xs, a, s));
+                case "hard" -> hard.addAll(Wiring.parse(xs, a, s));
+                case "accumulators" -> {
+                    String in = "accum", out = "single";
+                    List<Form> names = xs;
+                    if (!xs.isEmpty() && xs.get(0) instanceof Form.VectorForm v) {
+                        List<Form> p = v.items();
+                        if (p.size() != 3 || !(p.get(1) instanceof Form.SymbolForm arrow) || !arrow.name().equals("<-"))
+                            throw new SyntaxError("the field pair reads [memory-input <- output], e.g. [dict-1 <- dict]", v.span());
+                        in = Analyzer.symbolName(p.get(0), "the memory input field");
+                        out = Analyzer.symbolName(p.get(2), "the output field");
+                        names = xs.subList(1, xs.size());
+                    }
+                    for (Form nf : names) accumulators.add(new Object[] {Analyzer.symbolName(nf, "an accumulator neuron"), in, out, nf.span()});
+                }
+                case "self" -> {
+                    if (xs.isEmpty() || xs.size() > 2) throw new SyntaxError("usage: (self neuron field?) — the matrix lives in that output field (default single)", l.span());
+                    self = new String[] {Analyzer.symbolName(xs.get(0), "the self neuron"), xs.size() > 1 ? Analyzer.symbolName(xs.get(1), "the self field") : "single"};
+                }
+                case "init" -> {
+                    if (xs.size() % 2 != 0) throw new SyntaxError("(init ...) takes neuron/value pairs: the neuron's initial outputs", l.span());
+                    for (int i = 0; i < xs.size(); i += 2)
+                        inits.add(new Object[] {Analyzer.symbolName(xs.get(i), "a neuron name"), a.analyze(xs.get(i + 1), s), xs.get(i).span()});
+                }
+                default -> throw new SyntaxError("unknown section `" + head.name()
+                        + "` (expected neurons, links, hard, accumulators, self or init)", head.span());
+            }
+        }
+        String[] selfSpec = self;
+        return Node.of(span, f -> {
+            Network net = Network.empty(name);
+            for (NeuronSpec ns : neurons) net = net.withNeuron(declare(ns, f));
+            VValue h = VValue.ZERO;
+            for (Object[] acc : accumulators) {
+                String n = (String) acc[0];
+                if (!net.neurons().containsKey(n))
+                    throw new EvalError("accumulator `" + n + "` is not declared in (neurons ...)", (Span) acc[3]);
+                h = h.add(VValue.ZERO.assocIn(net.linkPath(n, (String) acc[1], n, List.of((String) acc[2])), VValue.ONE));
+            }
+            h = Wiring.apply(net, h, hard, f, false);
+            VValue w = Wiring.apply(net, VValue.ZERO, soft, f, false);
+            net = net.withHardMatrix(h).withSoftMatrix(w);
+            if (selfSpec != null) net = net.withSelf(selfSpec[0], selfSpec[1]);
+            for (Object[] in : inits) {
+                String n = (String) in[0];
+                Object v = ((Node) in[1]).eval(f);
+                if (!Values.isVValue(v)) throw new EvalError("the initial outputs of `" + n + "` must be a V-value map", (Span) in[2]);
+                try {
+                    net = net.withOutput(n, Ops.primal(v));
+                } catch (EvalError e) {
+                    throw (EvalError) e.at((Span) in[2]);
+                }
+            }
+            return net;
+        });
+    }
+
+    private NeuronDecl declare(NeuronSpec ns, Frame f) {
+        if (ns.typeNode == null) {
+            Var t = interp.findNeuronType(ns.typeKey);
+            if (t == null) {
+                Var plain = interp.findVar(ns.typeKey);
+                if (plain != null && plain.get() instanceof Fn) t = plain;
+            }
+            if (t == null)
+                throw new EvalError("unknown neuron type `" + ns.typeKey + "` for neuron `" + ns.name
+                        + "` (define it with defneuron, or (require std))", ns.typeForm.span());
+            return new NeuronDecl(ns.name, ns.typeKey, t, null);
+        }
+        Object fn = ns.typeNode.eval(f);
+        if (!(fn instanceof Fn g))
+            throw new EvalError("the type of neuron `" + ns.name + "` must be a neuron function, got " + Printer.describe(fn), ns.typeForm.span());
+        return new NeuronDecl(ns.name, ns.typeKey, null, g);
+    }
+
+    /** {@code (link net specs...)}, {@code (unlink net specs...)}, {@code (fragment net specs...)}. */
+    private Node wiringForm(Analyzer a, Form.ListForm l, Analyzer.Scope s, String what, boolean remove, boolean fragmentOnly) {
+        Analyzer.arity(l, 2, -1, "(" + what + " net to.field <- weight? from.field ...)");
+        List<Form> xs = Analyzer.args(l);
+        Node netNode = a.analyze(xs.get(0), s);
+        List<Wiring.Link> links = Wiring.parse(xs.subList(1, xs.size()), a, s);
+        return Node.of(l.span(), f -> {
+            Network net = network(netNode.eval(f), what);
+            if (fragmentOnly) return Wiring.apply(net, VValue.ZERO, links, f, false);
+            VValue w = Ops.primal(net.softMatrix());
+            return net.withSoftMatrix(Wiring.apply(net, w, links, f, remove));
+        });
+    }
+
+    static Network network(Object v, String what) {
+        if (v instanceof Network n) return n;
+        throw new EvalError(what + " expects a network, got " + Printer.describe(v));
+    }
+
+    // ------------------------------------------------------------------ built-ins
+
+    private static String nameArg(Object v) {
+        if (v instanceof Symbol s) return s.name();
+        if (v instanceof Keyword k) return k.name();
+        if (v instanceof String s) return s;
+        throw new EvalError("expected a neuron name (a quoted symbol like 'output, or a string), got " + Printer.describe(v));
+    }
+
+    private static List<String> names(Object v) {
+        List<String> out = new ArrayList<>();
+        if (v instanceof List<?> l) for (Object o : l) out.add(nameArg(o));
+        else out.add(nameArg(v));
+        return out;
+    }
+
+    private void builtins() {
+        fn("step", "[net]", "The network after one cycle (down movement, then up movement).", 1, 1,
+                a -> Engine.step(network(a[0], "step"), interp));
+        fn("run", "[net n & options]", "The network after n cycles. Options: :watch [names] prints those neurons' outputs each cycle, :watch-inputs [names] their inputs, :every k prints every k-th cycle.", 2, -1, a -> {
+            Network net = network(a[0], "run");
+            long n = Values.toLong(a[1], "run");
+            Options o = Options.parse("run", a, 2, List.of("watch", "watch-inputs", "every"));
+            List<String> outs = o.has("watch") ? names(o.get("watch")) : List.of();
+            List<String> ins = o.has("watch-inputs") ? names(o.get("watch-inputs")) : List.of();
+            for (String x : outs) net.neuron(x);
+            for (String x : ins) net.neuron(x);
+            long every = Math.max(1, o.integer("every", 1));
+            if (outs.isEmpty() && ins.isEmpty()) return Engine.run(net, n, interp, null);
+            return Engine.run(net, n, interp, after -> {
+                if (after.cycle() % every == 0) interp.out().println(watchLine(after, outs, ins));
+                return true;
+            });
+        });
+        fn("observe", "[net n & options]", "Runs n cycles and returns a vector with one V-value per cycle: {name values} for the neurons given by :inputs [names] (their inputs) or :outputs [names] (their outputs). Differentiable: use it to write losses.", 2, -1, a -> {
+            Network net = network(a[0], "observe");
+            long n = Values.toLong(a[1], "observe");
+            Options o = Options.parse("observe", a, 2, List.of("inputs", "outputs"));
+            if (o.has("inputs") == o.has("outputs")) throw new EvalError("observe needs exactly one of :inputs [names] or :outputs [names]");
+            boolean inputs = o.has("inputs");
+            List<String> ns = names(o.get(inputs ? "inputs" : "outputs"));
+            String[] keys = ns.toArray(String[]::new);
+            for (String x : keys) net.neuron(x);
+            List<Object> out = new ArrayList<>();
+            Engine.run(net, n, interp, after -> {
+                Object[] vals = new Object[keys.length];
+                for (int i = 0; i < keys.length; i++) vals[i] = inputs ? after.inputOf(keys[i]) : after.outputOf(keys[i]);
+                out.add(Ops.makeMap(keys, vals));
+                return true;
+            });
+            return Collections.unmodifiableList(out);
+        });
+        fn("matrix", "[net]", "The soft (trainable) matrix, rank 6: W[to-type][to-name][to-input][from-type][from-name][from-output].", 1, 1,
+                a -> network(a[0], "matrix").softMatrix());
+        fn("hard-matrix", "[net]", "The hard (fixed) matrix, rank 6.", 1, 1, a -> network(a[0], "hard-matrix").hardMatrix());
+        fn("with-matrix", "[net w]", "The network with soft matrix w (rank 6).", 2, 2,
+                a -> network(a[0], "with-matrix").withSoftMatrix(Values.requireVValue(a[1], "with-matrix")));
+        fn("with-hard-matrix", "[net h]", "The network with hard matrix h (rank 6).", 2, 2,
+                a -> network(a[0], "with-hard-matrix").withHardMatrix(Values.vvalue(a[1], "with-hard-matrix")));
+        fn("named-matrix", "[m net?]", "The rank-4 view W[to-name][to-input][from-name][from-output] of a rank-6 matrix (or of a network's soft matrix).", 1, 1, a -> {
+            VValue m = a[0] instanceof Network n ? Ops.primal(n.softMatrix()) : Values.vvalue(a[0], "named-matrix");
+            return Network.namedView(m);
+        });
+        fn("with-named-matrix", "[net w4]", "The network with the soft matrix given in the rank-4 view (types from the declarations), e.g. a matrix read from a published JSON file.", 2, 2, a -> {
+            Network n = network(a[0], "with-named-matrix");
+            return n.withSoftMatrix(n.fromNamedView(Values.vvalue(a[1], "with-named-matrix")));
+        });
+        fn("add-to-matrix", "[net delta]", "The network with W + delta (an additive fragment, rank 6).", 2, 2, a -> {
+            Network n = network(a[0], "add-to-matrix");
+            return n.withSoftMatrix(Ops.add(n.softMatrix(), Values.requireVValue(a[1], "add-to-matrix")));
+        });
+        fn("outputs", "[net]", "The output layer Y[type][name][field] of the last cycle.", 1, 1, a -> network(a[0], "outputs").outputs());
+        fn("inputs", "[net]", "The input layer X[type][name][field] of the last cycle.", 1, 1, a -> network(a[0], "inputs").inputs());
+        fn("output", "[net name]", "The outputs of one neuron.", 2, 2, a -> network(a[0], "output").outputOf(nameArg(a[1])));
+        fn("input", "[net name]", "The inputs of one neuron in the last cycle.", 2, 2, a -> network(a[0], "input").inputOf(nameArg(a[1])));
+        fn("set-output", "[net name v]", "The network with a neuron's outputs preset to v (inject a value).", 3, 3,
+                a -> network(a[0], "set-output").withOutput(nameArg(a[1]), Values.requireVValue(a[2], "set-output")));
+        fn("reset", "[net]", "The network back at cycle 0 with empty inputs and outputs.", 1, 1, a -> network(a[0], "reset").reset());
+        fn("cycle", "[net]", "Cycles run since the last reset.", 1, 1, a -> VValue.of(network(a[0], "cycle").cycle()));
+        fn("neuron-names", "[net]", "The declared neurons' names.", 1, 1, a -> List.copyOf(network(a[0], "neuron-names").neurons().keySet()));
+        fn("add-neuron", "[net name type]", "The network with one more neuron; type is a neuron type name ('sum-dicts) or a neuron function.", 3, 3, a -> {
+            Network n = network(a[0], "add-neuron");
+            String name = nameArg(a[1]);
+            NeuronDecl d;
+            if (a[2] instanceof Fn f) d = new NeuronDecl(name, f.name(), null, f);
+            else {
+                String type = nameArg(a[2]);
+                Var t = interp.findNeuronType(type);
+                if (t == null) throw new EvalError("unknown neuron type `" + type + "`");
+                d = new NeuronDecl(name, type, t, null);
+            }
+            return n.withNeuron(d);
+        });
+        fn("add-link", "[net to to-field from from-field w]", "The network with w added to the soft link to.to-field <- from.from-field (names as quoted symbols or strings).", 6, 6, a -> {
+            Network n = network(a[0], "add-link");
+            List<String> p = n.linkPath(nameArg(a[1]), nameArg(a[2]), nameArg(a[3]), Values.toPath(a[4], "add-link"));
+            VValue w = Ops.primal(n.softMatrix());
+            return n.withSoftMatrix(dmm.vvalue.VBuilder.of(w).addAt(p, Values.toDouble(a[5], "add-link")).build());
+        });
+        fn("add-hard-link", "[net to to-field from from-field w]", "The network with w added to the hard link to.to-field <- from.from-field.", 6, 6, a -> {
+            Network n = network(a[0], "add-hard-link");
+            List<String> p = n.linkPath(nameArg(a[1]), nameArg(a[2]), nameArg(a[3]), Values.toPath(a[4], "add-hard-link"));
+            return n.withHardMatrix(dmm.vvalue.VBuilder.of(n.hardMatrix()).addAt(p, Values.toDouble(a[5], "add-hard-link")).build());
+        });
+        fn("add-links", "[net links]", "The network with many soft links added at once; links is a vector of [to to-field from from-field w].", 2, 2, a -> {
+            Network n = network(a[0], "add-links");
+            dmm.vvalue.VBuilder b = dmm.vvalue.VBuilder.of(Ops.primal(n.softMatrix()));
+            for (Object spec : Values.toSeq(a[1], "add-links")) {
+                List<?> l = Values.toSeq(spec, "add-links");
+                if (l.size() != 5) throw new EvalError("add-links: each link is [to to-field from from-field w], got " + Printer.print(spec));
+                b.addAt(n.linkPath(nameArg(l.get(0)), nameArg(l.get(1)), nameArg(l.get(2)), Values.toPath(l.get(3), "add-links")),
+                        Values.toDouble(l.get(4), "add-links"));
+            }
+            return n.withSoftMatrix(b.build());
+        });
+        fn("link-count", "[net]", "Number of soft links (non-zero soft weights).", 1, 1, a -> VValue.of(network(a[0], "link-count").softLinkCount()));
+        fn("links", "[m]", "The links of a network's soft matrix (or of a rank-6 matrix) as sorted strings `to.field <- w from.field`.", 1, 1, a -> {
+            VValue m = a[0] instanceof Network n ? Ops.primal(n.softMatrix()) : Values.vvalue(a[0], "links");
+            return List.copyOf(Links.describe(m));
+        });
+        fn("print-links", "[net]", "Prints the soft links (then the hard ones) one per line, sorted.", 1, 1, a -> {
+            Network n = network(a[0], "print-links");
+            for (String s : Links.describe(Ops.primal(n.softMatrix()))) interp.out().println("  " + s);
+            List<String> hard = Links.describe(n.hardMatrix());
+            if (!hard.isEmpty()) {
+                interp.out().println("  ; hard");
+                for (String s : hard) interp.out().println("  " + s);
+            }
+            return null;
+        });
+        fn("to-dot", "[net]", "The network as a Graphviz DOT graph (soft links solid and labelled with weights, hard links dashed).", 1, 1,
+                a -> Dot.render(network(a[0], "to-dot")));
+        fn("write-dot", "[net path]", "Writes the DOT graph to a file (atomically); returns the path. Render it with `dot -Tsvg`.", 2, 2, a -> {
+            String path = Values.toKey(a[1], null);
+            try {
+                dmm.vvalue.VValueJson.writeAtomically(Path.of(path), Dot.render(network(a[0], "write-dot")));
+            } catch (IOException e) {
+                throw new EvalError("cannot write " + path + ": " + e.getMessage());
+            }
+            return path;
+        });
+    }
+
+    static String watchLine(Network net, List<String> outs, List<String> ins) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%5d", net.cycle()));
+        for (String n : outs) sb.append("  ").append(n).append(" ").append(Printer.print(net.outputOf(n)));
+        for (String n : ins) sb.append("  ").append(n).append("<- ").append(Printer.print(net.inputOf(n)));
+        return sb.toString();
+    }
+
+    static Map<String, Object> optionsMap() {
+        return new LinkedHashMap<>();
+    }
+}

@@ -1,0 +1,256 @@
+package dmm.machine;
+
+import dmm.ad.Ops;
+import dmm.lang.EvalError;
+import dmm.vvalue.VBuilder;
+import dmm.vvalue.VValue;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A network: its declared neurons, its soft (trainable) and hard (fixed) matrices, and its
+ * state — the outputs Y and the inputs X of the last cycle, and the cycle count. Immutable:
+ * stepping, linking and re-weighting return new networks, so a snapshot costs nothing and no
+ * reader ever sees a half-made update.
+ *
+ * <p>Matrices are rank-6 V-values {@code W[to-type][to-name][to-input][from-type][from-name][from-output]};
+ * layers are rank-3 {@code Y[type][name][field]} (DMM-SEMANTICS §2). Networks whose names have
+ * fixed types also have the rank-4 view {@code W[to-name][to-input][from-name][from-output]}.
+ *
+ * <p>In a self-referential network the soft matrix lives in the output {@code selfField} of the
+ * neuron {@code selfName}: each down movement reads it from there.
+ */
+public final class Network {
+    final String name;
+    final Map<String, NeuronDecl> neurons;
+    final Object soft;
+    final VValue hard;
+    final String selfName;
+    final String selfField;
+    final Object outputs;
+    final Object inputs;
+    final long cycle;
+
+    Network(String name, Map<String, NeuronDecl> neurons, Object soft, VValue hard, String selfName, String selfField,
+            Object outputs, Object inputs, long cycle) {
+        this.name = name;
+        this.neurons = neurons;
+        this.soft = soft;
+        this.hard = hard;
+        this.selfName = selfName;
+        this.selfField = selfField;
+        this.outputs = outputs;
+        this.inputs = inputs;
+        this.cycle = cycle;
+    }
+
+    /** An empty network with no neurons. */
+    public static Network empty(String name) {
+        return new Network(name, Map.of(), VValue.ZERO, VValue.ZERO, null, null, VValue.ZERO, VValue.ZERO, 0);
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    public String name() {
+        return name;
+    }
+
+    /** Declared neurons in declaration order. */
+    public Map<String, NeuronDecl> neurons() {
+        return Collections.unmodifiableMap(neurons);
+    }
+
+    /** The declaration of neuron {@code n}, or an error naming it. */
+    public NeuronDecl neuron(String n) {
+        NeuronDecl d = neurons.get(n);
+        if (d == null) throw new EvalError("network `" + name + "` has no neuron `" + n + "`" + suggest(n));
+        return d;
+    }
+
+    private String suggest(String n) {
+        List<String> names = new ArrayList<>(neurons.keySet());
+        String best = null;
+        int bestD = 3;
+        for (String m : names) {
+            int d = editDistance(n, m);
+            if (d < bestD) {
+                bestD = d;
+                best = m;
+            }
+        }
+        return best == null ? " (neurons: " + String.join(", ", names.size() > 12 ? names.subList(0, 12) : names)
+                + (names.size() > 12 ? ", ..." : "") + ")" : " (did you mean `" + best + "`?)";
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++)
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /** True when the matrix is read from a neuron's output each cycle. */
+    public boolean isSelfReferential() {
+        return selfName != null;
+    }
+
+    /** The soft matrix (rank 6); for a self-referential network, the current content of the self neuron's output. */
+    public Object softMatrix() {
+        if (selfName == null) return soft;
+        NeuronDecl d = neuron(selfName);
+        return Ops.getIn(outputs, List.of(d.type(), selfName, selfField));
+    }
+
+    /** The hard matrix (rank 6). */
+    public VValue hardMatrix() {
+        return hard;
+    }
+
+    /** The output layer Y (rank 3). */
+    public Object outputs() {
+        return outputs;
+    }
+
+    /** The input layer X of the last cycle (rank 3). */
+    public Object inputs() {
+        return inputs;
+    }
+
+    /** Cycles run since the last reset. */
+    public long cycle() {
+        return cycle;
+    }
+
+    /** The outputs of neuron {@code n} (a map from output fields to V-values). */
+    public Object outputOf(String n) {
+        return Ops.getIn(outputs, List.of(neuron(n).type(), n));
+    }
+
+    /** The inputs of neuron {@code n} in the last cycle. */
+    public Object inputOf(String n) {
+        return Ops.getIn(inputs, List.of(neuron(n).type(), n));
+    }
+
+    /** Number of non-zero soft weights. */
+    public int softLinkCount() {
+        return Ops.primal(softMatrix()).leafCount();
+    }
+
+    // ------------------------------------------------------------------ building
+
+    Network with(Map<String, NeuronDecl> neurons, Object soft, VValue hard) {
+        return new Network(name, neurons, soft, hard, selfName, selfField, outputs, inputs, cycle);
+    }
+
+    /** This network under another name. */
+    public Network named(String newName) {
+        return new Network(newName, neurons, soft, hard, selfName, selfField, outputs, inputs, cycle);
+    }
+
+    /** Adds (or replaces) a neuron declaration. */
+    public Network withNeuron(NeuronDecl d) {
+        Map<String, NeuronDecl> m = new LinkedHashMap<>(neurons);
+        NeuronDecl old = m.put(d.name(), d);
+        Network n = with(Collections.unmodifiableMap(m), soft, hard);
+        if (old != null && !old.type().equals(d.type()))
+            throw new EvalError("neuron `" + d.name() + "` is already declared with type `" + old.type() + "`");
+        return n;
+    }
+
+    /** The network whose soft matrix is {@code w} (rank 6; may be a tracked value under grad). */
+    public Network withSoftMatrix(Object w) {
+        if (selfName != null) {
+            NeuronDecl d = neuron(selfName);
+            return withState(Ops.assocIn(outputs, List.of(d.type(), selfName, selfField), w), inputs, cycle);
+        }
+        return new Network(name, neurons, w, hard, selfName, selfField, outputs, inputs, cycle);
+    }
+
+    /** The network whose hard matrix is {@code h}. */
+    public Network withHardMatrix(VValue h) {
+        return new Network(name, neurons, soft, h, selfName, selfField, outputs, inputs, cycle);
+    }
+
+    /** Makes the network self-referential: the soft matrix moves into {@code neuron.field}'s output. */
+    public Network withSelf(String neuronName, String field) {
+        NeuronDecl d = neuron(neuronName);
+        Object w = softMatrix();
+        Network n = new Network(name, neurons, VValue.ZERO, hard, neuronName, field, outputs, inputs, cycle);
+        return n.withState(Ops.assocIn(outputs, List.of(d.type(), neuronName, field), w), inputs, cycle);
+    }
+
+    /** The network with another state. */
+    public Network withState(Object outputs, Object inputs, long cycle) {
+        return new Network(name, neurons, soft, hard, selfName, selfField, outputs, inputs, cycle);
+    }
+
+    /** The network with neuron {@code n}'s outputs preset to {@code value}. */
+    public Network withOutput(String n, Object value) {
+        return withState(Ops.assocIn(outputs, List.of(neuron(n).type(), n), value), inputs, cycle);
+    }
+
+    /**
+     * Back to the initial state: empty inputs and outputs, cycle 0. A self-referential
+     * network keeps its current matrix in the self neuron's output.
+     */
+    public Network reset() {
+        Network n = new Network(name, neurons, soft, hard, selfName, selfField, VValue.ZERO, VValue.ZERO, 0);
+        return selfName == null ? n : n.withSoftMatrix(Ops.primal(softMatrix()));
+    }
+
+    // ------------------------------------------------------------------ matrix paths and views
+
+    /** The rank-6 path of the link {@code to.toField <- from.fromPath...}. */
+    public List<String> linkPath(String to, String toField, String from, List<String> fromPath) {
+        List<String> p = new ArrayList<>(6);
+        p.add(neuron(to).type());
+        p.add(to);
+        p.add(toField);
+        p.add(neuron(from).type());
+        p.add(from);
+        p.addAll(fromPath);
+        return p;
+    }
+
+    /** The rank-4 (name-keyed) view of a rank-6 matrix. */
+    public static VValue namedView(VValue w6) {
+        VBuilder b = new VBuilder();
+        w6.forEachLeaf((p, x) -> {
+            if (p.size() < 6) return;
+            List<String> q = new ArrayList<>(p.size() - 2);
+            q.add(p.get(1));
+            q.add(p.get(2));
+            q.addAll(p.subList(4, p.size()));
+            b.addAt(q, x);
+        });
+        return b.build();
+    }
+
+    /** The rank-6 matrix of a rank-4 (name-keyed) one, using this network's declared types. */
+    public VValue fromNamedView(VValue w4) {
+        VBuilder b = new VBuilder();
+        w4.forEachLeaf((p, x) -> {
+            if (p.size() < 4)
+                throw new EvalError("a rank-4 matrix has leaves at depth 4 (to-neuron, to-field, from-neuron, from-field); found one at "
+                        + (p.isEmpty() ? "the root" : String.join(".", p)));
+            b.addAt(linkPath(p.get(0), p.get(1), p.get(2), p.subList(3, p.size())), x);
+        });
+        return b.build();
+    }
+
+    @Override
+    public String toString() {
+        return "#<network " + name + ": " + neurons.size() + " neurons, " + softLinkCount() + " soft links, "
+                + Ops.primal(hard).leafCount() + " hard links, cycle " + cycle + ">";
+    }
+}

@@ -1,0 +1,103 @@
+package dmm.machine;
+
+import dmm.lang.Analyzer;
+import dmm.lang.EvalError;
+import dmm.lang.Form;
+import dmm.lang.Frame;
+import dmm.lang.Node;
+import dmm.lang.Span;
+import dmm.lang.SyntaxError;
+import dmm.lang.Values;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The connection syntax {@code to.field <- [weight] from.field}, as written in {@code defnet}
+ * sections and in {@code link}, {@code unlink} and {@code fragment}. The weight is optional
+ * (default 1) and may be any expression; a source path may go deeper than a field
+ * ({@code from.field.key}) to reach inside an output value.
+ */
+final class Wiring {
+    private Wiring() {}
+
+    /** One parsed link: evaluate the weight with {@link #weight(Frame)}. */
+    record Link(String to, String toField, Node weightNode, String from, List<String> fromPath, Span span) {
+        double weight(Frame f) {
+            return weightNode == null ? 1.0 : Values.toDouble(weightNode.eval(f), "the weight of link " + describe());
+        }
+
+        String describe() {
+            return to + "." + toField + " <- " + from + "." + String.join(".", fromPath);
+        }
+    }
+
+    static boolean isEndpoint(Form f) {
+        return f instanceof Form.SymbolForm s && s.name().indexOf('.') > 0 && !s.name().endsWith(".");
+    }
+
+    private static boolean isArrow(Form f) {
+        return f instanceof Form.SymbolForm s && s.name().equals("<-");
+    }
+
+    /** Parses a sequence of link specifications. */
+    static List<Link> parse(List<Form> items, Analyzer analyzer, Analyzer.Scope scope) {
+        List<Link> out = new ArrayList<>();
+        int i = 0;
+        while (i < items.size()) {
+            Form to = items.get(i);
+            if (!isEndpoint(to))
+                throw new SyntaxError("expected a link target `neuron.field` (a link reads `to.field <- weight? from.field`)", to.span());
+            if (i + 1 >= items.size() || !isArrow(items.get(i + 1)))
+                throw new SyntaxError("expected `<-` after the link target `" + ((Form.SymbolForm) to).name() + "`",
+                        i + 1 < items.size() ? items.get(i + 1).span() : to.span());
+            if (i + 2 >= items.size()) throw new SyntaxError("the link has no source after `<-`", items.get(i + 1).span());
+            Node weight = null;
+            int j = i + 2;
+            if (!isEndpoint(items.get(j))) {
+                weight = analyzer.analyze(items.get(j), scope);
+                j++;
+                if (j >= items.size() || !isEndpoint(items.get(j)))
+                    throw new SyntaxError("expected the link source `neuron.field` after the weight",
+                            j < items.size() ? items.get(j).span() : items.get(j - 1).span());
+            }
+            List<String> t = split((Form.SymbolForm) to);
+            if (t.size() != 2)
+                throw new SyntaxError("a link target is `neuron.field` (one dot), got `" + ((Form.SymbolForm) to).name() + "`", to.span());
+            List<String> s = split((Form.SymbolForm) items.get(j));
+            out.add(new Link(t.get(0), t.get(1), weight, s.get(0), List.copyOf(s.subList(1, s.size())),
+                    to.span().to(items.get(j).span())));
+            i = j + 1;
+        }
+        return out;
+    }
+
+    private static List<String> split(Form.SymbolForm s) {
+        return Arrays.asList(s.name().split("\\.", -1));
+    }
+
+    /** Applies links to a matrix of {@code net}: adds {@code sign·weight} at each link's path. */
+    static dmm.vvalue.VValue apply(Network net, dmm.vvalue.VValue m, List<Link> links, Frame f, boolean remove) {
+        dmm.vvalue.VBuilder b = dmm.vvalue.VBuilder.of(m);
+        dmm.vvalue.VValue result;
+        if (remove) {
+            result = m;
+            for (Link l : links) {
+                List<String> p = pathOf(net, l);
+                if (result.getIn(p).isZero()) throw new EvalError("there is no link " + l.describe() + " to remove", l.span());
+                result = result.dissocIn(p);
+            }
+            return result;
+        }
+        for (Link l : links) b.addAt(pathOf(net, l), l.weight(f));
+        return b.build();
+    }
+
+    static List<String> pathOf(Network net, Link l) {
+        try {
+            return net.linkPath(l.to(), l.toField(), l.from(), l.fromPath());
+        } catch (EvalError e) {
+            throw (EvalError) e.at(l.span());
+        }
+    }
+}
