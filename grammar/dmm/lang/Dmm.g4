@@ -10,7 +10,7 @@ item    : form
         | discard
         ;
 
-discard : DISCARD item ;
+discard : DISCARD discard* form ;   // #_ #_ a b discards both a and b, as in Clojure
 
 form    : LPAREN item* RPAREN       # list
         | LBRACK item* RBRACK       # vector
