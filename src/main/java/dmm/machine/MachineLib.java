@@ -260,10 +260,18 @@ public final class MachineLib extends Lib {
         fn("matrix", "[net]", "The soft (trainable) matrix, rank 6: W[to-type][to-name][to-input][from-type][from-name][from-output].", 1, 1,
                 a -> network(a[0], "matrix").softMatrix());
         fn("hard-matrix", "[net]", "The hard (fixed) matrix, rank 6.", 1, 1, a -> network(a[0], "hard-matrix").hardMatrix());
-        fn("with-matrix", "[net w]", "The network with soft matrix w (rank 6).", 2, 2,
-                a -> network(a[0], "with-matrix").withSoftMatrix(Values.requireVValue(a[1], "with-matrix")));
-        fn("with-hard-matrix", "[net h]", "The network with hard matrix h (rank 6).", 2, 2,
-                a -> network(a[0], "with-hard-matrix").withHardMatrix(Values.vvalue(a[1], "with-hard-matrix")));
+        fn("with-matrix", "[net w]", "The network with soft matrix w (rank 6). Rows naming declared neurons must use their declared types.", 2, 2, a -> {
+            Network n = network(a[0], "with-matrix");
+            Object w = Values.requireVValue(a[1], "with-matrix");
+            n.checkTypes(Ops.primal(w));
+            return n.withSoftMatrix(w);
+        });
+        fn("with-hard-matrix", "[net h]", "The network with hard matrix h (rank 6).", 2, 2, a -> {
+            Network n = network(a[0], "with-hard-matrix");
+            VValue h = Values.vvalue(a[1], "with-hard-matrix");
+            n.checkTypes(h);
+            return n.withHardMatrix(h);
+        });
         fn("named-matrix", "[m net?]", "The rank-4 view W[to-name][to-input][from-name][from-output] of a rank-6 matrix (or of a network's soft matrix).", 1, 1, a -> {
             VValue m = a[0] instanceof Network n ? Ops.primal(n.softMatrix()) : Values.vvalue(a[0], "named-matrix");
             return Network.namedView(m);
@@ -274,6 +282,7 @@ public final class MachineLib extends Lib {
         });
         fn("add-to-matrix", "[net delta]", "The network with W + delta (an additive fragment, rank 6).", 2, 2, a -> {
             Network n = network(a[0], "add-to-matrix");
+            n.checkTypes(Values.vvalue(a[1], "add-to-matrix"));
             return n.withSoftMatrix(Ops.add(n.softMatrix(), Values.requireVValue(a[1], "add-to-matrix")));
         });
         fn("outputs", "[net]", "The output layer Y[type][name][field] of the last cycle.", 1, 1, a -> network(a[0], "outputs").outputs());

@@ -176,6 +176,35 @@ public final class Network {
         return new Network(name, neurons, w, hard, selfName, selfField, outputs, inputs, cycle);
     }
 
+    /**
+     * Checks that every row and every source of a rank-6 matrix that names a declared neuron
+     * uses its declared type: a matrix taken from a network whose neurons have other types
+     * would otherwise silently bring new neurons to life. (Rows naming undeclared neurons are
+     * allowed: that is how a network grows.)
+     */
+    public void checkTypes(VValue w) {
+        for (int a = 0; a < w.childCount(); a++) {
+            VValue byName = w.childAt(a);
+            for (int b = 0; b < byName.childCount(); b++) {
+                checkType(w.keyAt(a), byName.keyAt(b));
+                VValue byField = byName.childAt(b);
+                for (int c = 0; c < byField.childCount(); c++) {
+                    VValue row = byField.childAt(c);
+                    for (int d = 0; d < row.childCount(); d++)
+                        for (int e = 0; e < row.childAt(d).childCount(); e++) checkType(row.keyAt(d), row.childAt(d).keyAt(e));
+                }
+            }
+        }
+    }
+
+    private void checkType(String type, String n) {
+        NeuronDecl d = neurons.get(n);
+        if (d != null && !d.type().equals(type))
+            throw new EvalError("the matrix names neuron `" + n + "` with type `" + type + "`, but network `" + name
+                    + "` declares it as `" + d.type() + "` (to move a matrix between networks whose types differ, use "
+                    + "(with-named-matrix net (named-matrix m)))");
+    }
+
     /** The network whose hard matrix is {@code h}. */
     public Network withHardMatrix(VValue h) {
         return new Network(name, neurons, soft, h, selfName, selfField, outputs, inputs, cycle);

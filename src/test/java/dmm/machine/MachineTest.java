@@ -1,0 +1,170 @@
+package dmm.machine;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dmm.lang.DmmException;
+import dmm.lang.Interpreter;
+import dmm.lang.Printer;
+import dmm.lang.Values;
+import dmm.vvalue.VValue;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MachineTest {
+    private final Interpreter interp = new Interpreter();
+
+    MachineTest() {
+        interp.setOut(new PrintStream(new ByteArrayOutputStream()));
+        MachineLib.install(interp);
+    }
+
+    private Object eval(String text) {
+        return interp.eval("t.dmm", text);
+    }
+
+    private String str(String text) {
+        return Printer.print(eval(text));
+    }
+
+    private String error(String text) {
+        return assertThrows(DmmException.class, () -> eval(text)).report();
+    }
+
+    @Test
+    void duplicateDetectorProducesThePublishedOutputs() {
+        eval("(require lite) (def obs (observe (duplicate-detector \"test string.\") 140 :inputs [:output]))");
+        List<?> obs = (List<?>) eval("obs");
+        assertEquals(140, obs.size());
+        for (int c = 1; c <= 140; c++) {
+            VValue o = Values.vvalue(obs.get(c - 1), "test").get("output");
+            double d1 = o.get("dict-1").scalarPart(), d2 = o.get("dict-2").scalarPart();
+            double e1 = c < 35 ? 0 : c < 65 ? 1 : 2;
+            double e2 = c < 114 ? 0 : c < 124 ? 1 : c < 134 ? 2 : 3;
+            assertEquals(e1, d1, "dict-1 at cycle " + c);
+            assertEquals(e2, d2, "dict-2 at cycle " + c);
+        }
+    }
+
+    @Test
+    void feedforwardHasThePublishedLinkCounts() {
+        eval("(require lite) (def ff (feedforward \"test string.\" {}))");
+        assertEquals("1486", str("(link-count ff)"));
+        assertEquals("12", str("(count (links (hard-matrix ff)))"));
+        assertEquals("45", str("(count (neuron-names ff))"));
+        // seeded: the same seed gives the same matrix, another seed another one
+        assertEquals("true", str("(= (matrix ff) (matrix (feedforward \"test string.\" {:seed 1})))"));
+        assertEquals("false", str("(= (matrix ff) (matrix (feedforward \"test string.\" {:seed 2})))"));
+    }
+
+    @Test
+    void selfModifyingWaveCyclesTheDeltaRow() {
+        eval("(load \"examples/self-modifying.dmm\")");
+        Network net = (Network) eval("wave");
+        String[] expected = {"update-2", "update-3", "update-1"};
+        for (int c = 1; c <= 12; c++) {
+            net = Engine.step(net, interp);
+            VValue row = Values.vvalue(net.softMatrix(), "test").getIn("accum", "self", "delta", "identity");
+            assertEquals(List.of(expected[(c - 1) % 3]), row.keys(), "self.delta row after cycle " + c);
+            assertEquals(1.0, row.getIn(expected[(c - 1) % 3], "result").scalarPart());
+        }
+    }
+
+    @Test
+    void fragmentEmittedAtCycleTIsInTheMatrixAtTPlusOneAndShapesInputsAtTPlusTwo() {
+        eval("""
+            (require std)
+            (defn emit-at-3 "A neuron type that emits frag on :frag in cycle 3 only." [frag]
+              (neuron [timer] (if (= (num timer) 2) {:frag frag} {})))
+            (defnet grow
+              (neurons self accum, timer timer, src (const {:v {:x 1}}), sink identity,
+                       emitter (emit-at-3 {:identity {:sink {:in {:const {:src {:v 2}}}}}}))
+              (accumulators self)
+              (hard timer.timer <- timer.timer, emitter.timer <- timer.timer)
+              (links self.delta <- emitter.frag)
+              (self self))
+            """);
+        Network net = (Network) eval("grow");
+        long linkedAt = -1, inputAt = -1;
+        for (int c = 1; c <= 6; c++) {
+            net = Engine.step(net, interp);
+            VValue w = Values.vvalue(net.softMatrix(), "t");
+            if (linkedAt < 0 && !w.getIn("identity", "sink", "in").isZero()) linkedAt = c;
+            if (inputAt < 0 && !Values.vvalue(net.inputOf("sink"), "t").isZero()) inputAt = c;
+        }
+        assertEquals(4, linkedAt, "fragment emitted in the up movement of cycle 3 is in W's output at cycle 4");
+        assertEquals(5, inputAt, "and shapes the inputs at cycle 5");
+    }
+
+    @Test
+    void aRowNamingANewNeuronBringsItToLife() {
+        eval("""
+            (require std)
+            (defnet net (neurons src (const {:v 3}), sink output))
+            (def net2 (add-to-matrix net {:max-norm {:newborn {:dict {:const {:src {:v 1}}}}}}))
+            """);
+        assertEquals("3", str("(num (get-in (outputs (run net2 2)) [:max-norm :newborn :norm]))"));
+        assertTrue(error("(step (add-to-matrix net {:no-such-type {:n {:x {:const {:src {:v 1}}}}}}))")
+                .contains("no neuron type `no-such-type` is defined"));
+    }
+
+    @Test
+    void redefiningANeuronTypeChangesTheNetworkFromTheNextCycle() {
+        eval("""
+            (defneuron counter [c] {:c (+ (num c) 1)})
+            (defnet n (neurons k counter) (hard k.c <- k.c))
+            (def n1 (run n 3))
+            (defneuron counter [c] {:c (+ (num c) 10)})
+            (def n2 (run n1 2))
+            """);
+        assertEquals("3", str("(num (get (output n1 'k) :c))"));
+        assertEquals("23", str("(num (get (output n2 'k) :c))"));
+    }
+
+    @Test
+    void namedMatrixViewRoundTrips() {
+        eval("(require lite) (def ff (feedforward \"ab\" {:layers 2 :copies 1}))");
+        assertEquals("true", str("(= (matrix ff) (matrix (with-named-matrix ff (named-matrix ff))))"));
+        assertEquals("true", str("(= (leaf-count (named-matrix ff)) (link-count ff))"));
+    }
+
+    @Test
+    void withMatrixRejectsRowsWhoseTypesContradictTheDeclarations() {
+        eval("(require lite) (def a (feedforward \"ab\" {:layers 1 :copies 1})) (def b (feedforward \"ab\" {:layers 1 :copies 1 :published 1}))");
+        assertTrue(error("(with-matrix b (matrix a))").contains("declares it as `sum-dicts-published`"));
+        assertEquals("true", str("(= (named-matrix a) (named-matrix (with-named-matrix b (named-matrix a))))"));
+    }
+
+    @Test
+    void linkAndUnlinkAreAdditive() {
+        eval("(require std) (defnet n (neurons a identity, b identity) (links a.x <- 0.5 b.y))");
+        assertEquals("[\"a.x <- 0.75 b.y\"]", str("(links (link n a.x <- 0.25 b.y))"));
+        assertEquals("[]", str("(links (unlink n a.x <- b.y))"));
+        assertTrue(error("(unlink n a.x <- b.z)").contains("there is no link a.x <- b.z to remove"));
+    }
+
+    @Test
+    void errorsNameTheNeuronTheCycleAndThePlace() {
+        eval("(require std)");
+        assertTrue(error("(defnet bad (neurons a identity) (links a.x <- ghost.y))").contains("network `bad` has no neuron `ghost`"));
+        assertTrue(error("(defnet bad (neurons a idnetity))").contains("unknown neuron type `idnetity`"));
+        assertTrue(error("(defnet bad (neurons a identity) (links a.x <- 0.5))").contains("expected the link source"));
+        eval("(defneuron broken [x] \"not a map\") (defnet b (neurons n broken))");
+        String r = error("(run b 3)");
+        assertTrue(r.contains("neuron `n` (type broken) returned the string"), r);
+        eval("(defneuron thrower [x] (/ x 0)) (defnet c (neurons n thrower))");
+        r = error("(run c 3)");
+        assertTrue(r.contains("division by zero") && r.contains("in neuron `n` (type thrower) at cycle 1 of network `c`"), r);
+        assertTrue(error("(output b 'nope)").contains("has no neuron `nope`"));
+    }
+
+    @Test
+    void dotRenderingListsNeuronsAndLinks() {
+        eval("(require lite)");
+        String dot = (String) eval("(to-dot (duplicate-detector \"ab\"))");
+        assertTrue(dot.startsWith("digraph \"duplicates\" {"));
+        assertTrue(dot.contains("\"accum\" -> \"norm\" [label=\"dict → dict\"]"), dot);
+        assertTrue(dot.contains("style=dashed"));
+    }
+}
