@@ -13,6 +13,7 @@ public final class Toolkit {
         interp.setOut(out);
         interp.setDebug(debug);
         dmm.machine.MachineLib.install(interp);
+        dmm.train.TrainLib.install(interp);
         return interp;
     }
 }

@@ -200,6 +200,11 @@ public final class MachineLib extends Lib {
         });
     }
 
+    /** The value as a network, or an error naming {@code what}. */
+    public static Network asNetwork(Object v, String what) {
+        return network(v, what);
+    }
+
     static Network network(Object v, String what) {
         if (v instanceof Network n) return n;
         throw new EvalError(what + " expects a network, got " + Printer.describe(v));

@@ -1,0 +1,49 @@
+package dmm.train;
+
+import dmm.vvalue.VValue;
+import java.util.Set;
+
+/**
+ * L1 and L2 penalties over a rank-6 soft matrix, skipping the rows into excluded neurons
+ * (e.g. {@code timer}, {@code input}). Computed outside the tape: the penalty and its
+ * (sub)gradient are exact and cheap ({@code |w|'(0) = 0}).
+ */
+public record Regularizer(double l1, double l2, Set<String> excluded) {
+    /** True when the leaf at {@code path} (rank 6: to-type, to-name, ...) is regularized. */
+    boolean applies(java.util.List<String> path) {
+        return path.size() < 2 || !excluded.contains(path.get(1));
+    }
+
+    /** Σ |w| over the regularized leaves. */
+    public double l1Norm(VValue w) {
+        double[] s = {0};
+        w.forEachLeaf((p, x) -> {
+            if (applies(p)) s[0] += Math.abs(x);
+        });
+        return s[0];
+    }
+
+    /** Σ w² over the regularized leaves. */
+    public double l2Norm(VValue w) {
+        double[] s = {0};
+        w.forEachLeaf((p, x) -> {
+            if (applies(p)) s[0] += x * x;
+        });
+        return s[0];
+    }
+
+    /** {@code l1·Σ|w| + l2·Σw²}. */
+    public double penalty(VValue w) {
+        return (l1 == 0 ? 0 : l1 * l1Norm(w)) + (l2 == 0 ? 0 : l2 * l2Norm(w));
+    }
+
+    /** The gradient of the penalty: {@code l1·sign(w) + 2·l2·w} on the regularized leaves. */
+    public VValue gradient(VValue w) {
+        if (l1 == 0 && l2 == 0) return VValue.ZERO;
+        return w.filterLeaves((p, x) -> applies(p)).mapLeaves(x -> l1 * Math.signum(x) + 2 * l2 * x);
+    }
+
+    public Regularizer withL1(double v) {
+        return new Regularizer(v, l2, excluded);
+    }
+}

@@ -1,0 +1,90 @@
+package dmm.train;
+
+import dmm.vvalue.VValue;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** SGD with momentum over trees: {@code u ← μ·u + g}, {@code p ← p − lr·u}. */
+public final class Sgd implements Optimizer {
+    private double lr, momentum;
+    private VValue velocity = VValue.ZERO;
+    private long t;
+
+    public Sgd(double lr, double momentum) {
+        this.lr = lr;
+        this.momentum = momentum;
+    }
+
+    @Override
+    public VValue step(VValue params, VValue grads) {
+        LeafTable table = new LeafTable(params);
+        double[] p = table.values, g = table.read(grads), u = table.read(velocity);
+        for (int i = 0; i < p.length; i++) {
+            u[i] = momentum * u[i] + g[i];
+            p[i] -= lr * u[i];
+        }
+        t++;
+        velocity = table.build(u);
+        return table.build(p);
+    }
+
+    @Override
+    public void restrictTo(VValue support) {
+        velocity = velocity.restrictTo(support);
+    }
+
+    @Override
+    public void reset() {
+        velocity = VValue.ZERO;
+        t = 0;
+    }
+
+    @Override
+    public double learningRate() {
+        return lr;
+    }
+
+    @Override
+    public void setLearningRate(double lr) {
+        this.lr = lr;
+    }
+
+    @Override
+    public String kind() {
+        return "sgd";
+    }
+
+    @Override
+    public long steps() {
+        return t;
+    }
+
+    /** The momentum buffer, keyed like the parameters. */
+    public VValue velocity() {
+        return velocity;
+    }
+
+    @Override
+    public Map<String, Object> state() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("kind", "sgd");
+        s.put("lr", lr);
+        s.put("momentum", momentum);
+        s.put("t", (double) t);
+        s.put("velocity", velocity);
+        return s;
+    }
+
+    @Override
+    public void restore(Map<String, Object> s) {
+        lr = (Double) s.get("lr");
+        momentum = (Double) s.get("momentum");
+        t = (long) (double) (Double) s.get("t");
+        velocity = (VValue) s.get("velocity");
+    }
+
+    @Override
+    public String toString() {
+        return String.format(java.util.Locale.ROOT, "#<sgd lr=%g momentum=%g, %d steps>", lr, momentum, t);
+    }
+}

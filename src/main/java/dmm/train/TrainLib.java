@@ -1,0 +1,159 @@
+package dmm.train;
+
+import dmm.lang.EvalError;
+import dmm.lang.Fn;
+import dmm.lang.Interpreter;
+import dmm.lang.Keyword;
+import dmm.lang.Lib;
+import dmm.lang.Options;
+import dmm.lang.Printer;
+import dmm.lang.Symbol;
+import dmm.lang.Values;
+import dmm.machine.Network;
+import dmm.vvalue.VValue;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The language surface of training: optimizers, trainers, train!, prune!, sparsify!, checkpoints. */
+public final class TrainLib extends Lib {
+    private TrainLib(Interpreter interp) {
+        super(interp);
+    }
+
+    public static void install(Interpreter interp) {
+        new TrainLib(interp).builtins();
+    }
+
+    static final List<String> TRAINER_OPTIONS = List.of("loss", "optimizer", "l1", "l2", "exclude", "log", "seed", "quiet", "progress-every");
+
+    private static Trainer trainer(Object v, String what) {
+        if (v instanceof Trainer t) return t;
+        throw new EvalError(what + " expects a trainer (made by (trainer net :loss f ...)), got " + Printer.describe(v));
+    }
+
+    private static Optimizer optimizer(Object v, String what) {
+        if (v instanceof Optimizer o) return o;
+        throw new EvalError(what + " expects an optimizer ((adam ...) or (sgd ...)), got " + Printer.describe(v));
+    }
+
+    private Trainer makeTrainer(Network net, Options o) {
+        if (!o.has("loss")) throw new EvalError("a trainer needs :loss, a function of the network returning a number");
+        Fn loss = Values.toFn(o.get("loss"), "trainer :loss");
+        Optimizer opt = o.has("optimizer") ? optimizer(o.get("optimizer"), "trainer :optimizer") : new Adam(0.001, 0.9, 0.999, 1e-8);
+        Set<String> excluded = new HashSet<>();
+        if (o.has("exclude")) for (Object x : Values.toSeq(o.get("exclude"), "trainer :exclude")) excluded.add(name(x));
+        Path base = o.has("log") && o.get("log") != null ? Path.of(o.string("log", null)) : null;
+        Trainer t = new Trainer(interp, net, loss, opt, new Regularizer(o.number("l1", 0), o.number("l2", 0), excluded),
+                o.integer("seed", 0), base);
+        t.quiet = o.flag("quiet", false);
+        t.progressEvery = o.integer("progress-every", 0);
+        return t;
+    }
+
+    private static String name(Object x) {
+        if (x instanceof Keyword k) return k.name();
+        if (x instanceof Symbol s) return s.name();
+        if (x instanceof String s) return s;
+        throw new EvalError("expected a neuron name, got " + Printer.describe(x));
+    }
+
+    private void builtins() {
+        fn("adam", "[& options]", "An Adam optimizer over V-values. Options: :lr (0.001) :beta1 (0.9) :beta2 (0.999) :eps (1e-8, added after the square root); bias-corrected.", 0, -1, a -> {
+            Options o = Options.parse("adam", a, 0, List.of("lr", "beta1", "beta2", "eps"));
+            return new Adam(o.number("lr", 0.001), o.number("beta1", 0.9), o.number("beta2", 0.999), o.number("eps", 1e-8));
+        });
+        fn("sgd", "[& options]", "SGD with momentum over V-values. Options: :lr (0.01) :momentum (0.9).", 0, -1, a -> {
+            Options o = Options.parse("sgd", a, 0, List.of("lr", "momentum"));
+            return new Sgd(o.number("lr", 0.01), o.number("momentum", 0.9));
+        });
+        fn("set-lr!", "[opt-or-trainer lr]", "Changes the learning rate (takes effect at the next step).", 2, 2, a -> {
+            Optimizer o = a[0] instanceof Trainer t ? t.optimizer : optimizer(a[0], "set-lr!");
+            o.setLearningRate(Values.toDouble(a[1], "set-lr!"));
+            return a[0];
+        });
+        fn("optimizer-step!", "[opt params grads]", "One optimizer step: the updated parameters (the optimizer's state advances).", 3, 3,
+                a -> optimizer(a[0], "optimizer-step!").step(Values.vvalue(a[1], "optimizer-step!"), Values.vvalue(a[2], "optimizer-step!")));
+        fn("optimizer-state", "[opt-or-trainer]", "The optimizer's state as a V-value ({:m .. :v .. :t ..} for Adam, {:velocity .. :t ..} for SGD), keyed like the parameters.", 1, 1, a -> {
+            Optimizer o = a[0] instanceof Trainer t ? t.optimizer : optimizer(a[0], "optimizer-state");
+            dmm.vvalue.VBuilder b = new dmm.vvalue.VBuilder();
+            o.state().forEach((k, v) -> {
+                if (v instanceof VValue vv) b.addScaled(k, 1, vv);
+                else if (v instanceof Double d) b.addScaled(k, 1, VValue.of(d));
+            });
+            return b.build();
+        });
+        fn("trainer", "[net & options]", "A training run of net's soft matrix. Options: :loss f (required: a function of the network returning a number), :optimizer (adam by default), :l1 λ, :l2 μ, :exclude [neurons whose input rows are not regularized], :log \"runs/name\" (writes name.csv, name.png, name.ckpt.json), :seed, :quiet, :progress-every k.", 1, -1, a -> {
+            Network net = dmm.machine.MachineLib.asNetwork(a[0], "trainer");
+            return makeTrainer(net, Options.parse("trainer", a, 1, TRAINER_OPTIONS));
+        });
+        fn("train!", "[trainer steps] or [net & options]", "Trains for a number of steps, with a progress display; Ctrl-C stops at the next step boundary. Given a network and trainer options plus :steps n, makes the trainer first. Returns the trainer.", 2, -1, a -> {
+            Trainer t;
+            long steps;
+            if (a[0] instanceof Network net) {
+                List<String> allowed = new ArrayList<>(TRAINER_OPTIONS);
+                allowed.add("steps");
+                Options o = Options.parse("train!", a, 1, allowed);
+                t = makeTrainer(net, o);
+                steps = o.integer("steps", 100);
+            } else {
+                t = trainer(a[0], "train!");
+                if (a.length != 2) throw new EvalError("usage: (train! trainer steps)");
+                steps = Values.toLong(a[1], "train!");
+            }
+            t.train(steps, "train");
+            return t;
+        });
+        fn("train-step!", "[trainer]", "One training step; returns [loss prereg-loss].", 1, 1, a -> {
+            TrainLog.Row r = trainer(a[0], "train-step!").trainStep();
+            return List.of(VValue.of(r.loss()), VValue.of(r.prereg()));
+        });
+        fn("trained", "[trainer]", "The network with the current weights.", 1, 1, a -> trainer(a[0], "trained").network());
+        fn("evaluate", "[trainer net?]", "The loss before regularization at the current weights (or of another network, e.g. the trained one on another string).", 1, 2, a -> {
+            Trainer t = trainer(a[0], "evaluate");
+            return VValue.of(a.length > 1 ? t.evaluate(dmm.machine.MachineLib.asNetwork(a[1], "evaluate")) : t.evaluate());
+        });
+        fn("set-l1!", "[trainer λ]", "Changes the L1 coefficient.", 2, 2, a -> {
+            trainer(a[0], "set-l1!").setLambda(Values.toDouble(a[1], "set-l1!"));
+            return a[0];
+        });
+        fn("prune!", "[trainer threshold]", "Removes the soft links with |w| below threshold and the optimizer state of exactly those entries; returns how many were removed.", 2, 2, a -> {
+            Trainer t = trainer(a[0], "prune!");
+            int before = t.network().softLinkCount();
+            int n = t.prune(Values.toDouble(a[1], "prune!"));
+            if (!t.quiet) interp.out().println("pruned " + n + " of " + before + " soft links (|w| < " + Printer.print(a[1]) + "); " + (before - n) + " left");
+            return VValue.of(n);
+        });
+        fn("sparsify!", "[trainer & options]", "Automated sparsification: cut the smallest :cut fraction (0.13) of soft links, train :recover-steps (100), accept when prereg <= max(:tolerance (0.02), starting prereg) and raise λ from :lambda-start (0.01) by :lambda-growth (1.25) up to :lambda-max (0.2); otherwise backtrack and cut half as many. Stops when a one-link cut is rejected, at :target-links (0) or after :max-rounds (200); then :polish-steps (300) with λ = 0. :fresh-optimizer true restarts Adam after each cut. Returns the trainer.", 1, -1, a -> {
+            Trainer t = trainer(a[0], "sparsify!");
+            Options o = Options.parse("sparsify!", a, 1, List.of("cut", "recover-steps", "tolerance", "lambda-start", "lambda-growth",
+                    "lambda-max", "target-links", "max-rounds", "polish-steps", "fresh-optimizer"));
+            Sparsifier.Schedule d = Sparsifier.Schedule.defaults();
+            Sparsifier.Schedule s = new Sparsifier.Schedule(o.number("cut", d.cut()), o.integer("recover-steps", d.recoverSteps()),
+                    o.number("tolerance", d.tolerance()), o.number("lambda-start", d.lambdaStart()), o.number("lambda-growth", d.lambdaGrowth()),
+                    o.number("lambda-max", d.lambdaMax()), (int) o.integer("target-links", d.targetLinks()), (int) o.integer("max-rounds", d.maxRounds()),
+                    o.integer("polish-steps", d.polishSteps()), o.flag("fresh-optimizer", d.freshOptimizer()));
+            if (s.cut() <= 0 || s.cut() >= 1) throw new EvalError("sparsify! :cut must be between 0 and 1");
+            new Sparsifier(t, s).run();
+            return t;
+        });
+        fn("save-checkpoint", "[trainer path]", "Saves matrices, optimizer state, step, λ, schedule position and seed as JSON, atomically.", 2, 2, a -> {
+            trainer(a[0], "save-checkpoint").saveCheckpoint(Path.of(Values.toKey(a[1], null)));
+            return a[1];
+        });
+        fn("load-checkpoint", "[trainer path]", "Restores a checkpoint into the trainer; training then continues exactly as it would have.", 2, 2, a -> {
+            trainer(a[0], "load-checkpoint").loadCheckpoint(Path.of(Values.toKey(a[1], null)));
+            return a[0];
+        });
+        fn("train-log", "[trainer]", "The log rows as a vector of {:step :loss :prereg :l1 :lambda :links :lr :seconds} maps.", 1, 1, a -> {
+            List<Object> out = new ArrayList<>();
+            for (TrainLog.Row r : trainer(a[0], "train-log").log().rows())
+                out.add(VValue.ofPairs("step", (double) r.step(), "loss", r.loss(), "prereg", r.prereg(), "l1", r.l1(), "lambda", r.lambda(),
+                        "links", (double) r.links(), "lr", r.lr(), "seconds", r.seconds()));
+            return java.util.Collections.unmodifiableList(out);
+        });
+        fn("train-step", "[trainer]", "The number of steps taken.", 1, 1, a -> VValue.of(trainer(a[0], "train-step").step()));
+    }
+}

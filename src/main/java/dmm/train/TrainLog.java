@@ -1,0 +1,137 @@
+package dmm.train;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogarithmicAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * The record of a training run: one row per step, appended to a CSV file as it goes, and a
+ * plot (loss on a log axis, soft-link count on a second axis) written next to it as PNG.
+ */
+public final class TrainLog {
+    /** One training step. */
+    public record Row(long step, double loss, double prereg, double l1, double lambda, int links, double lr, double seconds) {}
+
+    static final String HEADER = "step,loss,prereg,l1,lambda,links,lr,seconds";
+
+    private final List<Row> rows = new ArrayList<>();
+    private final Path csv;
+    private BufferedWriter writer;
+
+    /** A log writing to {@code base.csv} and {@code base.png}, or only in memory when base is null. */
+    public TrainLog(Path base) {
+        this.csv = base == null ? null : base.resolveSibling(base.getFileName() + ".csv");
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    public Path csvPath() {
+        return csv;
+    }
+
+    public Path plotPath() {
+        return csv == null ? null : csv.resolveSibling(csv.getFileName().toString().replace(".csv", ".png"));
+    }
+
+    void add(Row r) {
+        rows.add(r);
+        if (csv == null) return;
+        try {
+            if (writer == null) {
+                if (csv.getParent() != null) Files.createDirectories(csv.getParent());
+                boolean fresh = !Files.exists(csv) || Files.size(csv) == 0;
+                writer = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                if (fresh) {
+                    writer.write(HEADER);
+                    writer.newLine();
+                }
+            }
+            writer.write(String.format(Locale.ROOT, "%d,%.10g,%.10g,%.10g,%g,%d,%g,%.3f", r.step, r.loss, r.prereg, r.l1, r.lambda, r.links, r.lr, r.seconds));
+            writer.newLine();
+            if (rows.size() % 50 == 0) writer.flush();
+        } catch (IOException e) {
+            throw new TrainingError("cannot write the training log " + csv + ": " + e.getMessage());
+        }
+    }
+
+    /** Forgets rows after {@code step} (after backtracking to a checkpoint). */
+    void truncateAfter(long step) {
+        rows.removeIf(r -> r.step > step);
+    }
+
+    /** Flushes the CSV and redraws the plot. */
+    public void flushAndPlot() {
+        if (csv == null) return;
+        try {
+            if (writer != null) writer.flush();
+            writePlot(plotPath());
+        } catch (IOException e) {
+            throw new TrainingError("cannot write " + plotPath() + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes the loss curve and the soft-link count over steps as a PNG. */
+    public void writePlot(Path png) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        XYSeries loss = new XYSeries("loss (prereg)"), total = new XYSeries("loss + penalty"), links = new XYSeries("soft links");
+        for (Row r : rows) {
+            if (r.prereg > 0) loss.add(r.step, r.prereg);
+            if (r.loss > 0) total.add(r.step, r.loss);
+            links.add(r.step, r.links);
+        }
+        XYSeriesCollection losses = new XYSeriesCollection();
+        losses.addSeries(loss);
+        losses.addSeries(total);
+        NumberAxis stepAxis = new NumberAxis("step");
+        LogarithmicAxis lossAxis = new LogarithmicAxis("loss");
+        lossAxis.setAllowNegativesFlag(false);
+        lossAxis.setStrictValuesFlag(false);
+        XYLineAndShapeRenderer r1 = new XYLineAndShapeRenderer(true, false);
+        r1.setSeriesPaint(0, new Color(0x1f77b4));
+        r1.setSeriesPaint(1, new Color(0xaec7e8));
+        XYPlot plot = new XYPlot(losses, stepAxis, lossAxis, r1);
+        NumberAxis linkAxis = new NumberAxis("soft links");
+        plot.setRangeAxis(1, linkAxis);
+        plot.setDataset(1, new XYSeriesCollection(links));
+        plot.mapDatasetToRangeAxis(1, 1);
+        XYLineAndShapeRenderer r2 = new XYLineAndShapeRenderer(true, false);
+        r2.setSeriesPaint(0, new Color(0xd62728));
+        r2.setSeriesStroke(0, new BasicStroke(1.5f));
+        plot.setRenderer(1, r2);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        JFreeChart chart = new JFreeChart("training", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        Path tmp = png.resolveSibling("." + png.getFileName() + ".tmp");
+        ChartUtils.saveChartAsPNG(tmp.toFile(), chart, 900, 500);
+        Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    void close() {
+        try {
+            if (writer != null) writer.close();
+        } catch (IOException ignored) {
+            // closing a log we already flushed
+        }
+        writer = null;
+    }
+}

@@ -1,0 +1,223 @@
+package dmm.train;
+
+import dmm.ad.Grad;
+import dmm.ad.Ops;
+import dmm.lang.Cancelled;
+import dmm.lang.DmmException;
+import dmm.lang.EvalError;
+import dmm.lang.Fn;
+import dmm.lang.Interpreter;
+import dmm.lang.Printer;
+import dmm.lang.Values;
+import dmm.machine.Network;
+import dmm.vvalue.VValue;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A training run: the network being trained, its loss (a language function of the network
+ * returning a number), the optimizer, the regularizer, the step count and the log. One step
+ * is one gradient of {@code loss(net with W) + penalty(W)} with respect to the soft matrix W,
+ * then one optimizer update. A step either completes or leaves everything as it was: on
+ * NaN/Inf or cancellation the last good state is kept.
+ */
+public final class Trainer {
+    final Interpreter interp;
+    Network net;
+    final Fn loss;
+    final Optimizer optimizer;
+    Regularizer regularizer;
+    long step;
+    final long seed;
+    final Path base;
+    final TrainLog log;
+    /** Position in a sparsification schedule (numbers), saved with checkpoints. */
+    final Map<String, Double> schedule = new LinkedHashMap<>();
+    private final long created = System.nanoTime();
+    boolean quiet;
+    long progressEvery;
+
+    public Trainer(Interpreter interp, Network net, Fn loss, Optimizer optimizer, Regularizer regularizer, long seed, Path base) {
+        this.interp = interp;
+        this.net = net;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.regularizer = regularizer;
+        this.seed = seed;
+        this.base = base;
+        this.log = new TrainLog(base);
+        if (net.isSelfReferential())
+            throw new EvalError("training a self-referential network's matrix is not supported yet: train the matrix of an ordinary network");
+    }
+
+    public Network network() {
+        return net;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public double lambda() {
+        return regularizer.l1();
+    }
+
+    public void setLambda(double l1) {
+        regularizer = regularizer.withL1(l1);
+    }
+
+    public TrainLog log() {
+        return log;
+    }
+
+    VValue weights() {
+        return Ops.primal(net.softMatrix());
+    }
+
+    /** The loss before regularization at the current weights, computed without the tape. */
+    public double evaluate() {
+        return evaluate(net);
+    }
+
+    /** The loss before regularization of any network (e.g. the trained one on another string). */
+    public double evaluate(Network n) {
+        Object v = interp.call(loss, n);
+        return Values.toDouble(v, "the loss function's result");
+    }
+
+    /** The value and gradient of the prereg loss at {@code w}. */
+    Grad.Result lossAndGradient(VValue w) {
+        return Grad.valueAndGrad(args -> {
+            Object v = interp.call(loss, net.withSoftMatrix(args[0]));
+            if (!Values.isVValue(v)) throw new EvalError("the loss function must return a number, got " + Printer.describe(v));
+            return v;
+        }, w);
+    }
+
+    /** One training step. Throws {@link TrainingError} (state kept) on NaN/Inf. */
+    public TrainLog.Row trainStep() {
+        VValue w = weights();
+        long next = step + 1;
+        Grad.Result r;
+        try {
+            r = lossAndGradient(w);
+        } catch (Cancelled e) {
+            throw e;
+        } catch (DmmException | ArithmeticException e) {
+            String m = e instanceof DmmException d ? d.bareMessage() : e.getMessage();
+            if (m != null && (m.contains("NaN") || m.contains("Infinity")))
+                throw new TrainingError("training stopped at step " + next + ": " + m + "; the network keeps the weights of step " + step);
+            throw e;
+        }
+        double prereg = r.value().scalarPart();
+        VValue g = r.gradients().get(0);
+        if (!Double.isFinite(prereg))
+            throw new TrainingError("training stopped at step " + next + ": the loss is " + prereg + "; the network keeps the weights of step " + step);
+        if (!Double.isFinite(g.maxAbs()))
+            throw new TrainingError("training stopped at step " + next + ": the gradient has a non-finite entry; the network keeps the weights of step " + step);
+        double penalty = regularizer.penalty(w);
+        VValue total = g.add(regularizer.gradient(w));
+        VValue updated = optimizer.step(w, total);
+        if (!Double.isFinite(updated.maxAbs()))
+            throw new TrainingError("training stopped at step " + next + ": the update produced non-finite weights; the network keeps the weights of step " + step);
+        net = net.withSoftMatrix(updated);
+        step = next;
+        TrainLog.Row row = new TrainLog.Row(step, prereg + penalty, prereg, regularizer.l1Norm(w), regularizer.l1(), w.leafCount(),
+                optimizer.learningRate(), (System.nanoTime() - created) / 1e9);
+        log.add(row);
+        return row;
+    }
+
+    /**
+     * Runs {@code steps} steps with a progress display. Cancellation (Ctrl-C, {@link
+     * Interpreter#requestCancel()}) stops at the next step boundary with a consistent network
+     * and writes a checkpoint; returns the number of steps done.
+     */
+    public long train(long steps, String phase) {
+        Progress p = new Progress(interp.out(), isTerminal(), steps, progressEvery, quiet);
+        long done = 0;
+        try {
+            for (; done < steps; done++) {
+                interp.checkCancelled();
+                p.update(trainStep(), phase);
+            }
+        } catch (Cancelled c) {
+            p.finish();
+            if (base != null) saveCheckpoint(checkpointPath());
+            interp.out().println("interrupted at step " + step + (base != null ? "; checkpoint written to " + checkpointPath() : "")
+                    + "; the network is consistent");
+            log.flushAndPlot();
+            throw c;
+        } finally {
+            p.finish();
+        }
+        log.flushAndPlot();
+        return done;
+    }
+
+    private boolean isTerminal() {
+        return System.console() != null && interp.out() == System.out && System.getenv("CI") == null;
+    }
+
+    /**
+     * Removes the soft weights with |w| below {@code threshold}, and the optimizer state of
+     * exactly those entries. Returns how many were removed.
+     */
+    public int prune(double threshold) {
+        VValue w = weights();
+        VValue kept = w.filterLeaves((p, x) -> Math.abs(x) >= threshold);
+        net = net.withSoftMatrix(kept);
+        optimizer.restrictTo(kept);
+        return w.leafCount() - kept.leafCount();
+    }
+
+    /** Removes the {@code count} smallest soft weights (and their optimizer state); returns the threshold used. */
+    public double pruneSmallest(int count) {
+        VValue w = weights();
+        double[] mags = new double[w.leafCount()];
+        int[] i = {0};
+        w.forEachLeaf((p, x) -> mags[i[0]++] = Math.abs(x));
+        java.util.Arrays.sort(mags);
+        if (count <= 0) return 0;
+        double threshold = count >= mags.length ? Double.POSITIVE_INFINITY : mags[count];
+        VValue kept = w.filterLeaves((p, x) -> Math.abs(x) >= threshold);
+        // ties at the threshold: keep exactly mags.length - count leaves when possible
+        net = net.withSoftMatrix(kept);
+        optimizer.restrictTo(kept);
+        return threshold;
+    }
+
+    public Path checkpointPath() {
+        return base == null ? null : base.resolveSibling(base.getFileName() + ".ckpt.json");
+    }
+
+    /** Saves the network's matrices, the optimizer state, the step, λ, the schedule and the seed (atomically). */
+    public void saveCheckpoint(Path file) {
+        Checkpoint.save(this, file);
+    }
+
+    /** Restores everything {@link #saveCheckpoint} saved; the run then continues exactly. */
+    public void loadCheckpoint(Path file) {
+        Checkpoint.load(this, file);
+        log.truncateAfter(step);
+    }
+
+    void restoreState(Network n, long step, double lambda, Map<String, Object> opt, Map<String, Double> sched) {
+        this.net = n;
+        this.step = step;
+        setLambda(lambda);
+        optimizer.restore(opt);
+        schedule.clear();
+        schedule.putAll(sched);
+    }
+
+    @Override
+    public String toString() {
+        return "#<trainer " + net.name() + ": step " + step + ", " + net.softLinkCount() + " soft links, λ " + regularizer.l1() + ", " + optimizer + ">";
+    }
+}
