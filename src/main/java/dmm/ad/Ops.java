@@ -42,6 +42,11 @@ public final class Ops {
         acc(tape, x, w, g);
     }
 
+    /** Adds {@code w·g} at {@code path} of the cotangent of {@code x} if it is tracked on {@code tape}. */
+    public static void accumulateAt(Tape tape, Object x, List<String> path, double w, VValue g) {
+        if (x instanceof Tracked t && t.tape == tape) t.accumulateAt(path, w, g);
+    }
+
     static Tape tapeOf(Object a) {
         return a instanceof Tracked t && t.tape.isRecording() ? t.tape : null;
     }

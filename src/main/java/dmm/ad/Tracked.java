@@ -2,6 +2,7 @@ package dmm.ad;
 
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
+import java.util.List;
 
 /**
  * A V-value recorded on a tape: its primal value plus the cotangent accumulated for it during
@@ -27,6 +28,31 @@ public final class Tracked {
         if (g.isZero() || w == 0) return;
         if (cotangent == null) cotangent = new VBuilder();
         cotangent.addScaled(w, g);
+    }
+
+    /** The cotangent accumulated so far (zero when none); for custom tape entries' backward passes. */
+    public VValue cotangent() {
+        return cotangentValue();
+    }
+
+    /** True when some cotangent has been accumulated. */
+    public boolean hasCotangent() {
+        return cotangent != null && !cotangent.isEmpty();
+    }
+
+    /** Adds {@code w·g} to the cotangent at {@code path} (no intermediate tree is built). */
+    void accumulateAt(List<String> path, double w, VValue g) {
+        if (g.isZero() || w == 0) return;
+        if (cotangent == null) cotangent = new VBuilder();
+        VBuilder b = cotangent;
+        for (String k : path) {
+            if (k.equals(VValue.NUMBER)) {
+                b.addScalar(w * g.scalarPart());
+                return;
+            }
+            b = b.child(k);
+        }
+        b.addScaled(w, g);
     }
 
     /** The cotangent accumulated so far (zero when none). */

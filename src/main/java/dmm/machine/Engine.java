@@ -48,9 +48,19 @@ public final class Engine {
     /** One cycle: the down movement, then the up movement. */
     public static Network step(Network net, Interpreter interp) {
         Object w = net.softMatrix();
-        Object x = down(w, net.hard, net.outputs);
-        Object y = up(net, x, w, interp);
-        return net.withState(y, x, net.cycle + 1);
+        if (!net.isSelfReferential()) {
+            // the matrix is fixed during a run: use the compiled down movement
+            Plan plan = net.planFor(w);
+            Object[] ins = plan.down(plan.align(net.outputs));
+            Object[] outs = up(net, plan.neurons, ins, interp);
+            return net.withState(new Layer(plan.neurons, outs), new Layer(plan.neurons, ins), net.cycle + 1);
+        }
+        // a self-referential network reads a new matrix every cycle: the general down movement
+        List<String[]> active = activeNeurons(net, Ops.primal(w));
+        Object x = down(w, net.hard, net.outputs.tree());
+        Layer inputs = Layer.fromTree(x, active);
+        Object[] outs = up(net, active, inputs.values, interp);
+        return net.withState(new Layer(active, outs), inputs, net.cycle + 1);
     }
 
     // ------------------------------------------------------------------ down movement
@@ -144,8 +154,7 @@ public final class Engine {
         return new ArrayList<>(out.values());
     }
 
-    private static Object up(Network net, Object x, Object w, Interpreter interp) {
-        List<String[]> active = activeNeurons(net, Ops.primal(w));
+    private static Object[] up(Network net, List<String[]> active, Object[] ins, Interpreter interp) {
         // resolve every function once, before any neuron runs: a redefinition made while this
         // cycle runs takes effect at the next cycle, never half-way through this one
         Map<String, Fn> byType = new HashMap<>();
@@ -156,13 +165,10 @@ public final class Engine {
             if (d != null && d.type().equals(tn[0])) fns[i] = functionOf(d, net, tn);
             else fns[i] = byType.computeIfAbsent(tn[0], type -> undeclaredType(type, tn[1], interp));
         }
-        List<List<String>> paths = new ArrayList<>(fns.length);
         Object[] outs = new Object[fns.length];
         for (int i = 0; i < fns.length; i++) {
             String[] tn = active.get(i);
-            List<String> path = List.of(tn[0], tn[1]);
-            paths.add(path);
-            Object in = Ops.getIn(x, path);
+            Object in = ins[i];
             Object out;
             try {
                 out = fns[i].invoke(new Object[] {in});
@@ -185,7 +191,7 @@ public final class Engine {
                         + "; a neuron must return a V-value (a map from output fields to values)");
             outs[i] = out;
         }
-        return Ops.makeTree(paths, outs);
+        return outs;
     }
 
     private static Fn functionOf(NeuronDecl d, Network net, String[] tn) {

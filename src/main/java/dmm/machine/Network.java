@@ -30,12 +30,14 @@ public final class Network {
     final VValue hard;
     final String selfName;
     final String selfField;
-    final Object outputs;
-    final Object inputs;
+    final Layer outputs;
+    final Layer inputs;
     final long cycle;
+    /** The compiled down movement for the current matrices (a cache shared by the states of one run). */
+    volatile Plan plan;
 
     Network(String name, Map<String, NeuronDecl> neurons, Object soft, VValue hard, String selfName, String selfField,
-            Object outputs, Object inputs, long cycle) {
+            Layer outputs, Layer inputs, long cycle) {
         this.name = name;
         this.neurons = neurons;
         this.soft = soft;
@@ -49,7 +51,7 @@ public final class Network {
 
     /** An empty network with no neurons. */
     public static Network empty(String name) {
-        return new Network(name, Map.of(), VValue.ZERO, VValue.ZERO, null, null, VValue.ZERO, VValue.ZERO, 0);
+        return new Network(name, Map.of(), VValue.ZERO, VValue.ZERO, null, null, Layer.EMPTY, Layer.EMPTY, 0);
     }
 
     // ------------------------------------------------------------------ reading
@@ -108,7 +110,7 @@ public final class Network {
     public Object softMatrix() {
         if (selfName == null) return soft;
         NeuronDecl d = neuron(selfName);
-        return Ops.getIn(outputs, List.of(d.type(), selfName, selfField));
+        return Ops.get(outputs.get(d.type(), selfName), selfField);
     }
 
     /** The hard matrix (rank 6). */
@@ -118,12 +120,12 @@ public final class Network {
 
     /** The output layer Y (rank 3). */
     public Object outputs() {
-        return outputs;
+        return outputs.tree();
     }
 
     /** The input layer X of the last cycle (rank 3). */
     public Object inputs() {
-        return inputs;
+        return inputs.tree();
     }
 
     /** Cycles run since the last reset. */
@@ -133,12 +135,12 @@ public final class Network {
 
     /** The outputs of neuron {@code n} (a map from output fields to V-values). */
     public Object outputOf(String n) {
-        return Ops.getIn(outputs, List.of(neuron(n).type(), n));
+        return outputs.get(neuron(n).type(), n);
     }
 
     /** The inputs of neuron {@code n} in the last cycle. */
     public Object inputOf(String n) {
-        return Ops.getIn(inputs, List.of(neuron(n).type(), n));
+        return inputs.get(neuron(n).type(), n);
     }
 
     /** Number of non-zero soft weights. */
@@ -157,6 +159,16 @@ public final class Network {
         return new Network(newName, neurons, soft, hard, selfName, selfField, outputs, inputs, cycle);
     }
 
+    /** The compiled down movement for soft matrix {@code w}, reused across the states of one run. */
+    Plan planFor(Object w) {
+        Plan p = plan;
+        if (p == null || !p.fits(this, w)) {
+            p = Plan.compile(this, w);
+            plan = p;
+        }
+        return p;
+    }
+
     /** Adds (or replaces) a neuron declaration. */
     public Network withNeuron(NeuronDecl d) {
         Map<String, NeuronDecl> m = new LinkedHashMap<>(neurons);
@@ -171,7 +183,8 @@ public final class Network {
     public Network withSoftMatrix(Object w) {
         if (selfName != null) {
             NeuronDecl d = neuron(selfName);
-            return withState(Ops.assocIn(outputs, List.of(d.type(), selfName, selfField), w), inputs, cycle);
+            Object old = outputs.get(d.type(), selfName);
+            return withState(outputs.with(d.type(), selfName, Ops.assocIn(old, List.of(selfField), w)), inputs, cycle);
         }
         return new Network(name, neurons, w, hard, selfName, selfField, outputs, inputs, cycle);
     }
@@ -215,17 +228,20 @@ public final class Network {
         NeuronDecl d = neuron(neuronName);
         Object w = softMatrix();
         Network n = new Network(name, neurons, VValue.ZERO, hard, neuronName, field, outputs, inputs, cycle);
-        return n.withState(Ops.assocIn(outputs, List.of(d.type(), neuronName, field), w), inputs, cycle);
+        Object old = outputs.get(d.type(), neuronName);
+        return n.withState(outputs.with(d.type(), neuronName, Ops.assocIn(old, List.of(field), w)), inputs, cycle);
     }
 
-    /** The network with another state. */
-    public Network withState(Object outputs, Object inputs, long cycle) {
-        return new Network(name, neurons, soft, hard, selfName, selfField, outputs, inputs, cycle);
+    /** The network with another state (the compiled down movement carries over). */
+    Network withState(Layer outputs, Layer inputs, long cycle) {
+        Network n = new Network(name, neurons, soft, hard, selfName, selfField, outputs, inputs, cycle);
+        n.plan = plan;
+        return n;
     }
 
     /** The network with neuron {@code n}'s outputs preset to {@code value}. */
     public Network withOutput(String n, Object value) {
-        return withState(Ops.assocIn(outputs, List.of(neuron(n).type(), n), value), inputs, cycle);
+        return withState(outputs.with(neuron(n).type(), n, value), inputs, cycle);
     }
 
     /**
@@ -233,7 +249,7 @@ public final class Network {
      * network keeps its current matrix in the self neuron's output.
      */
     public Network reset() {
-        Network n = new Network(name, neurons, soft, hard, selfName, selfField, VValue.ZERO, VValue.ZERO, 0);
+        Network n = new Network(name, neurons, soft, hard, selfName, selfField, Layer.EMPTY, Layer.EMPTY, 0);
         return selfName == null ? n : n.withSoftMatrix(Ops.primal(softMatrix()));
     }
 

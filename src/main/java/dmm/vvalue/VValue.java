@@ -77,6 +77,22 @@ public final class VValue {
         return of(key, of(x));
     }
 
+    /**
+     * The map {@code {keys[i] values[i]}} for keys already sorted and distinct (none of them
+     * {@code "number"}); zero values are dropped. The arrays are not kept.
+     */
+    public static VValue ofSorted(String[] keys, VValue[] values, int n) {
+        String[] ks = new String[n];
+        VValue[] vs = new VValue[n];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (values[i].isZero()) continue;
+            ks[m] = keys[i];
+            vs[m++] = values[i];
+        }
+        return make(0, ks, vs, m);
+    }
+
     /** A V-value from a map of children (values may be zero; they are dropped). */
     public static VValue ofMap(Map<String, VValue> map) {
         VBuilder b = new VBuilder();

@@ -1,0 +1,235 @@
+package dmm.machine;
+
+import dmm.ad.Ops;
+import dmm.ad.Tape;
+import dmm.ad.Tracked;
+import dmm.lang.EvalError;
+import dmm.vvalue.VBuilder;
+import dmm.vvalue.VValue;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The down movement compiled for a fixed matrix: the rows of soft + hard become flat arrays of
+ * (source slot, weight) per neuron input field, where a source slot is one output field of one
+ * active neuron. Running a network whose matrix does not change (everything but
+ * self-referential networks) compiles once per run and then does no tree lookups per link.
+ *
+ * <p>Under {@code grad} each cycle's down movement is one tape entry: its pullback sends
+ * {@code w · dX[row]} to the source outputs and accumulates {@code dot(dX[row], Y[source])}
+ * into a flat array of soft-weight cotangents, which one entry recorded before the first
+ * cycle (so it runs after all of them in the backward pass) turns into the matrix's cotangent.
+ */
+final class Plan {
+    final Object soft;
+    final VValue hard;
+    final Map<String, NeuronDecl> declared;
+    /** Active neurons as [type, name], in the order of {@link Engine#activeNeurons}. */
+    final List<String[]> neurons;
+    /** Output slots: the neuron index and the field path read from its output. */
+    final int[] slotNeuron;
+    final List<List<String>> slotPath;
+    /** Per neuron: its input fields (sorted), and per field the contributing slots and weights. */
+    final String[][] fields;
+    final int[][][] src;
+    final double[][][] weight;
+    /** Per contribution: the index of the soft leaf it came from, or -1 for a hard link. */
+    final int[][][] softIndex;
+    final List<List<String>> softPaths;
+    /** Cotangents of the soft leaves, accumulated over all cycles of the recording run. */
+    double[] softCotangent;
+
+    private Plan(Object soft, VValue hard, Map<String, NeuronDecl> declared, List<String[]> neurons, int[] slotNeuron,
+                 List<List<String>> slotPath, String[][] fields, int[][][] src, double[][][] weight, int[][][] softIndex,
+                 List<List<String>> softPaths) {
+        this.soft = soft;
+        this.hard = hard;
+        this.declared = declared;
+        this.neurons = neurons;
+        this.slotNeuron = slotNeuron;
+        this.slotPath = slotPath;
+        this.fields = fields;
+        this.src = src;
+        this.weight = weight;
+        this.softIndex = softIndex;
+        this.softPaths = softPaths;
+    }
+
+    boolean fits(Network net, Object w) {
+        return soft == w && hard == net.hard && declared == net.neurons;
+    }
+
+    private record Contribution(int slot, double w, int soft) {}
+
+    static Plan compile(Network net, Object w) {
+        VValue wv = Ops.primal(w);
+        List<String[]> neurons = Engine.activeNeurons(net, wv);
+        Map<String, Integer> neuronIndex = new HashMap<>();
+        for (int i = 0; i < neurons.size(); i++) neuronIndex.put(Layer.key(neurons.get(i)[0], neurons.get(i)[1]), i);
+        Map<String, Integer> slots = new HashMap<>();
+        List<Integer> slotNeuron = new ArrayList<>();
+        List<List<String>> slotPath = new ArrayList<>();
+        List<TreeMap<String, List<Contribution>>> rows = new ArrayList<>();
+        for (int i = 0; i < neurons.size(); i++) rows.add(new TreeMap<>());
+        List<List<String>> softPaths = new ArrayList<>();
+        for (int m = 0; m < 2; m++) {
+            boolean isSoft = m == 0;
+            VValue matrix = isSoft ? wv : net.hard;
+            matrix.forEachLeaf((p, x) -> {
+                if (p.size() < 5)
+                    throw new EvalError("malformed matrix entry at " + (p.isEmpty() ? "the root" : String.join(".", p))
+                            + ": a link is W[to-type][to-name][to-input][from-type][from-name][from-output...]");
+                int softIdx = -1;
+                if (isSoft) {
+                    softIdx = softPaths.size();
+                    softPaths.add(List.copyOf(p));
+                }
+                Integer to = neuronIndex.get(Layer.key(p.get(0), p.get(1)));
+                Integer from = neuronIndex.get(Layer.key(p.get(3), p.get(4)));
+                if (to == null || from == null) return; // a source that is not active has no outputs
+                List<String> path = List.copyOf(p.subList(5, p.size()));
+                String sk = from + "\u0000" + String.join("\u0000", path);
+                Integer slot = slots.get(sk);
+                if (slot == null) {
+                    slot = slotNeuron.size();
+                    slots.put(sk, slot);
+                    slotNeuron.add(from);
+                    slotPath.add(path);
+                }
+                rows.get(to).computeIfAbsent(p.get(2), k -> new ArrayList<>()).add(new Contribution(slot, x, softIdx));
+            });
+        }
+        int n = neurons.size();
+        String[][] fields = new String[n][];
+        int[][][] src = new int[n][][];
+        double[][][] weight = new double[n][][];
+        int[][][] softIndex = new int[n][][];
+        for (int i = 0; i < n; i++) {
+            TreeMap<String, List<Contribution>> r = rows.get(i);
+            fields[i] = r.keySet().toArray(String[]::new);
+            src[i] = new int[fields[i].length][];
+            weight[i] = new double[fields[i].length][];
+            softIndex[i] = new int[fields[i].length][];
+            int f = 0;
+            for (List<Contribution> cs : r.values()) {
+                src[i][f] = new int[cs.size()];
+                weight[i][f] = new double[cs.size()];
+                softIndex[i][f] = new int[cs.size()];
+                for (int j = 0; j < cs.size(); j++) {
+                    src[i][f][j] = cs.get(j).slot;
+                    weight[i][f][j] = cs.get(j).w;
+                    softIndex[i][f][j] = cs.get(j).soft;
+                }
+                f++;
+            }
+            if (java.util.Arrays.asList(fields[i]).contains(VValue.NUMBER))
+                throw new EvalError("a link cannot target the input field `number` (it is the reserved scalar key) of neuron `" + neurons.get(i)[1] + "`");
+        }
+        int[] sn = slotNeuron.stream().mapToInt(Integer::intValue).toArray();
+        Plan plan = new Plan(w, net.hard, net.neurons, neurons, sn, slotPath, fields, src, weight, softIndex, softPaths);
+        Tape tape = Ops.recordingTape(w);
+        if (tape != null) {
+            plan.softCotangent = new double[softPaths.size()];
+            // recorded before any cycle of this run, so it runs after all of them in the backward pass
+            tape.record(() -> {
+                VBuilder b = null;
+                double[] d = plan.softCotangent;
+                for (int i = 0; i < d.length; i++) {
+                    if (d[i] == 0) continue;
+                    if (b == null) b = new VBuilder();
+                    b.addAt(plan.softPaths.get(i), d[i]);
+                }
+                if (b != null) Ops.accumulate(tape, w, 1, b.build());
+            });
+        }
+        return plan;
+    }
+
+    /** The outputs of the active neurons, aligned with {@link #neurons}. */
+    Object[] align(Layer outputs) {
+        if (outputs.keys == neurons) return outputs.values;
+        Object[] out = new Object[neurons.size()];
+        for (int i = 0; i < out.length; i++) out[i] = outputs.get(neurons.get(i)[0], neurons.get(i)[1]);
+        return out;
+    }
+
+    /** The down movement: the inputs of every active neuron from the previous outputs. */
+    Object[] down(Object[] outs) {
+        int slots = slotNeuron.length;
+        VValue[] ys = new VValue[slots];
+        for (int s = 0; s < slots; s++) {
+            VValue y = Ops.primal(outs[slotNeuron[s]]);
+            List<String> p = slotPath.get(s);
+            ys[s] = p.size() == 1 ? y.get(p.get(0)) : y.getIn(p);
+        }
+        int n = neurons.size();
+        VValue[] ins = new VValue[n];
+        for (int i = 0; i < n; i++) {
+            String[] fs = fields[i];
+            if (fs.length == 0) {
+                ins[i] = VValue.ZERO;
+                continue;
+            }
+            VValue[] vals = new VValue[fs.length];
+            for (int f = 0; f < fs.length; f++) vals[f] = row(src[i][f], weight[i][f], ys);
+            ins[i] = VValue.ofSorted(fs, vals, fs.length);
+        }
+        Tape tape = Ops.recordingTape(outs);
+        if (tape == null && softCotangent != null) tape = Ops.recordingTape(soft);
+        if (tape == null) return ins;
+        Tracked[] tracked = new Tracked[n];
+        for (int i = 0; i < n; i++) tracked[i] = tape.leaf(ins[i]);
+        Tape t = tape;
+        boolean wantSoft = softCotangent != null && Ops.isTracked(soft);
+        tape.record(() -> backward(t, tracked, outs, ys, wantSoft));
+        return tracked;
+    }
+
+    private static VValue row(int[] src, double[] w, VValue[] ys) {
+        double scalar = 0;
+        VBuilder b = null;
+        for (int j = 0; j < src.length; j++) {
+            VValue y = ys[src[j]];
+            if (y.isScalar()) scalar += w[j] * y.scalarPart();
+            else {
+                if (b == null) b = new VBuilder();
+                b.addScaled(w[j], y);
+            }
+        }
+        if (b == null) return VValue.of(scalar);
+        return b.addScalar(scalar).build();
+    }
+
+    private void backward(Tape tape, Tracked[] ins, Object[] outs, VValue[] ys, boolean wantSoft) {
+        VBuilder[] dys = new VBuilder[ys.length];
+        boolean[] wanted = new boolean[ys.length];
+        for (int s = 0; s < ys.length; s++) wanted[s] = Ops.isTracked(outs[slotNeuron[s]]);
+        double[] dSoft = softCotangent;
+        for (int i = 0; i < ins.length; i++) {
+            if (!ins[i].hasCotangent()) continue;
+            VValue g = ins[i].cotangent();
+            String[] fs = fields[i];
+            for (int f = 0; f < fs.length; f++) {
+                VValue gr = g.get(fs[f]);
+                if (gr.isZero()) continue;
+                int[] s = src[i][f];
+                double[] w = weight[i][f];
+                int[] k = softIndex[i][f];
+                for (int j = 0; j < s.length; j++) {
+                    if (wanted[s[j]]) {
+                        VBuilder d = dys[s[j]];
+                        if (d == null) dys[s[j]] = d = new VBuilder();
+                        d.addScaled(w[j], gr);
+                    }
+                    if (wantSoft && k[j] >= 0) dSoft[k[j]] += VValue.dot(gr, ys[s[j]]);
+                }
+            }
+        }
+        for (int s = 0; s < dys.length; s++)
+            if (dys[s] != null) Ops.accumulateAt(tape, outs[slotNeuron[s]], slotPath.get(s), 1, dys[s].build());
+    }
+}
