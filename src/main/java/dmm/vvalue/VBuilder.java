@@ -1,22 +1,27 @@
 package dmm.vvalue;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A mutable accumulator of V-values: the workhorse of the down movement and of the backward
  * pass. Sums are collected in place and {@link #build()} returns the canonical immutable value.
  *
- * <p>Children are kept in small parallel arrays sorted by key (values on DMM wires have tens of
- * keys at most), so accumulation does not box per leaf or churn hash maps.
+ * <p>Children are kept in small parallel arrays sorted by key. A child that has only received
+ * numbers so far is stored inline as a double (no builder object), which is the common case
+ * for the flat dictionaries on DMM wires: adding a ten-key vector allocates nothing.
  */
 public final class VBuilder {
     private double scalar;
     private String[] keys = EMPTY_KEYS;
+    /** Per child: its builder, or null while the child is a plain number held in {@link #leaf}. */
     private VBuilder[] children = EMPTY_CHILDREN;
+    private double[] leaf = EMPTY_LEAVES;
     private int size;
 
     private static final String[] EMPTY_KEYS = new String[0];
     private static final VBuilder[] EMPTY_CHILDREN = new VBuilder[0];
+    private static final double[] EMPTY_LEAVES = new double[0];
 
     /** An empty builder (zero). */
     public VBuilder() {}
@@ -33,7 +38,18 @@ public final class VBuilder {
         if (w == 0) return this;
         scalar += w * v.scalar;
         String[] vk = v.keys;
-        for (int i = 0; i < vk.length; i++) child(vk[i]).addScaled(w, v.children[i]);
+        VValue[] vc = v.children;
+        for (int i = 0; i < vk.length; i++) {
+            VValue c = vc[i];
+            int at = slot(vk[i]);
+            if (c.keys.length == 0) {
+                VBuilder b = children[at];
+                if (b == null) leaf[at] += w * c.scalar;
+                else b.scalar += w * c.scalar;
+            } else {
+                promote(at).addScaled(w, c);
+            }
+        }
         return this;
     }
 
@@ -48,7 +64,9 @@ public final class VBuilder {
             scalar += w * v.scalar;
             return this;
         }
-        child(key).addScaled(w, v);
+        int at = slot(key);
+        if (v.keys.length == 0 && children[at] == null) leaf[at] += w * v.scalar;
+        else promote(at).addScaled(w, v);
         return this;
     }
 
@@ -58,11 +76,19 @@ public final class VBuilder {
         return this;
     }
 
-    /** Adds {@code x} at the leaf {@code path}. */
-    public VBuilder addAt(java.util.List<String> path, double x) {
+    /** Adds {@code x} at the leaf {@code path} ({@code "number"} ends the path at a node's scalar). */
+    public VBuilder addAt(List<String> path, double x) {
         VBuilder b = this;
-        for (String k : path) {
+        int n = path.size();
+        for (int i = 0; i < n; i++) {
+            String k = path.get(i);
             if (k.equals(VValue.NUMBER)) break;
+            if (i == n - 1) {
+                int at = b.slot(k);
+                if (b.children[at] == null) b.leaf[at] += x;
+                else b.children[at].scalar += x;
+                return this;
+            }
             b = b.child(k);
         }
         b.scalar += x;
@@ -71,29 +97,50 @@ public final class VBuilder {
 
     /** The child builder at {@code key}, created when absent. */
     public VBuilder child(String key) {
-        int lo = 0, hi = size - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            int c = keys[mid].compareTo(key);
-            if (c < 0) lo = mid + 1;
-            else if (c > 0) hi = mid - 1;
-            else return children[mid];
+        return promote(slot(key));
+    }
+
+    private VBuilder promote(int at) {
+        VBuilder b = children[at];
+        if (b == null) {
+            b = new VBuilder();
+            b.scalar = leaf[at];
+            leaf[at] = 0;
+            children[at] = b;
         }
-        if (size == keys.length) {
-            int cap = Math.max(4, size * 2);
-            keys = Arrays.copyOf(keys, cap);
-            children = Arrays.copyOf(children, cap);
-        }
-        System.arraycopy(keys, lo, keys, lo + 1, size - lo);
-        System.arraycopy(children, lo, children, lo + 1, size - lo);
-        VBuilder b = new VBuilder();
-        keys[lo] = key;
-        children[lo] = b;
-        size++;
         return b;
     }
 
-    /** True when nothing non-zero has been added (cancellations count as zero only after build). */
+    /** The index of {@code key}'s child, inserting an empty one (a zero number) when absent. */
+    private int slot(String key) {
+        String[] ks = keys;
+        int lo = 0, hi = size - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            String k = ks[mid];
+            if (k == key) return mid;
+            int c = k.compareTo(key);
+            if (c < 0) lo = mid + 1;
+            else if (c > 0) hi = mid - 1;
+            else return mid;
+        }
+        if (size == ks.length) {
+            int cap = Math.max(4, size * 2);
+            keys = Arrays.copyOf(keys, cap);
+            children = Arrays.copyOf(children, cap);
+            leaf = Arrays.copyOf(leaf, cap);
+        }
+        System.arraycopy(keys, lo, keys, lo + 1, size - lo);
+        System.arraycopy(children, lo, children, lo + 1, size - lo);
+        System.arraycopy(leaf, lo, leaf, lo + 1, size - lo);
+        keys[lo] = key;
+        children[lo] = null;
+        leaf[lo] = 0;
+        size++;
+        return lo;
+    }
+
+    /** True when nothing has been added (cancellations count as zero only after build). */
     public boolean isEmpty() {
         return scalar == 0 && size == 0;
     }
@@ -104,6 +151,7 @@ public final class VBuilder {
         size = 0;
         keys = EMPTY_KEYS;
         children = EMPTY_CHILDREN;
+        leaf = EMPTY_LEAVES;
     }
 
     /** The canonical immutable value of the sum so far (contributions that cancel vanish). */
@@ -113,7 +161,8 @@ public final class VBuilder {
         VValue[] ch = new VValue[size];
         int n = 0;
         for (int i = 0; i < size; i++) {
-            VValue v = children[i].build();
+            VBuilder b = children[i];
+            VValue v = b == null ? VValue.of(leaf[i]) : b.build();
             if (!v.isZero()) {
                 ks[n] = keys[i];
                 ch[n++] = v;
