@@ -328,6 +328,14 @@ final class CoreLib extends Lib {
             if (st < 0 || en > s.length() || st > en) throw new EvalError("subs: range " + st + ".." + en + " out of bounds for length " + s.length());
             return s.substring(st, en);
         });
+        fn("parse-number", "[s]", "The number written in the string s (e.g. a command-line argument), or an error.", 1, 1, a -> {
+            if (!(a[0] instanceof String s)) throw new EvalError("parse-number expects a string, got " + Printer.describe(a[0]));
+            try {
+                return VValue.of(Double.parseDouble(s.trim()));
+            } catch (NumberFormatException e) {
+                throw new EvalError("not a number: \"" + s + "\"");
+            }
+        });
         fn("keyword", "[name]", "The keyword with this name.", 1, 1, a -> new Keyword(Values.toKey(a[0], null)));
         fn("name", "[x]", "The name of a keyword or symbol, or the string itself.", 1, 1, a -> Values.toKey(a[0], null));
         fn("symbol", "[name]", "The symbol with this name.", 1, 1, a -> new Symbol(Values.toKey(a[0], null)));

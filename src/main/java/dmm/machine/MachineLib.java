@@ -323,6 +323,13 @@ public final class MachineLib extends Lib {
             List<String> p = n.linkPath(nameArg(a[1]), nameArg(a[2]), nameArg(a[3]), Values.toPath(a[4], "add-hard-link"));
             return n.withHardMatrix(dmm.vvalue.VBuilder.of(n.hardMatrix()).addAt(p, Values.toDouble(a[5], "add-hard-link")).build());
         });
+        fn("replace-neuron", "[net name fn]", "The network with neuron name's function replaced by fn, keeping its type key (so the matrix stays valid): e.g. a new text driver.", 3, 3, a -> {
+            Network n = network(a[0], "replace-neuron");
+            String name = nameArg(a[1]);
+            NeuronDecl old = n.neuron(name);
+            if (!(a[2] instanceof Fn f)) throw new EvalError("replace-neuron expects a neuron function, got " + Printer.describe(a[2]));
+            return n.withNeuron(new NeuronDecl(name, old.type(), null, f));
+        });
         fn("add-links", "[net links]", "The network with many soft links added at once; links is a vector of [to to-field from from-field w].", 2, 2, a -> {
             Network n = network(a[0], "add-links");
             dmm.vvalue.VBuilder b = dmm.vvalue.VBuilder.of(Ops.primal(n.softMatrix()));

@@ -1,0 +1,230 @@
+package dmm.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dmm.lang.Cancelled;
+import dmm.lang.DmmException;
+import dmm.lang.Interpreter;
+import dmm.lang.Values;
+import dmm.machine.MachineLib;
+import dmm.vvalue.VValue;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    private final Interpreter interp = new Interpreter();
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    TrainerTest() {
+        interp.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        MachineLib.install(interp);
+        TrainLib.install(interp);
+        interp.eval("setup", """
+            (require lite)
+            (require train)
+            (def small (feedforward "abcab" {:layers 2 :copies 1 :init 0.1 :seed 2}))
+            (def small-loss (imitation-loss (duplicate-detector "abcab") 30 [:output]))
+            """);
+    }
+
+    private Object eval(String text) {
+        return interp.eval("t.dmm", text);
+    }
+
+    private Trainer trainer(String options) {
+        return (Trainer) eval("(trainer small :loss small-loss :quiet true " + options + ")");
+    }
+
+    @Test
+    void adamFirstUpdateIsLearningRateTimesSignOfGradient() {
+        Adam adam = new Adam(0.01, 0.9, 0.999, 1e-8);
+        VValue p = VValue.ofPairs("a", 1, "b", VValue.ofPairs("c", -2, "d", 0.5));
+        VValue g = VValue.ofPairs("a", 3, "b", VValue.ofPairs("c", -0.001, "d", 0));
+        VValue p1 = adam.step(p, g);
+        assertEquals(1 - 0.01, p1.get("a").scalarPart(), 1e-9);
+        assertEquals(-2 + 0.01, p1.getIn("b", "c").scalarPart(), 1e-6, "lr·sign(g) up to ε/|g|");
+        assertEquals(0.5, p1.getIn("b", "d").scalarPart(), 0, "zero gradient, zero first update");
+        // second step against the closed form
+        VValue g2 = VValue.ofPairs("a", 1);
+        VValue p2 = adam.step(p1, g2);
+        double m = 0.9 * (0.1 * 3) + 0.1 * 1, v = 0.999 * (0.001 * 9) + 0.001 * 1;
+        double expected = p1.get("a").scalarPart() - 0.01 * (m / (1 - 0.81)) / (Math.sqrt(v / (1 - 0.999 * 0.999)) + 1e-8);
+        assertEquals(expected, p2.get("a").scalarPart(), 1e-12);
+        assertEquals(adam.firstMoment(), adam.firstMoment().restrictTo(p1), "state keyed like the parameters");
+    }
+
+    @Test
+    void sgdWithMomentum() {
+        Sgd sgd = new Sgd(0.1, 0.5);
+        VValue p = VValue.ofPairs("a", 1);
+        VValue p1 = sgd.step(p, VValue.ofPairs("a", 2));
+        assertEquals(1 - 0.2, p1.get("a").scalarPart(), 1e-12);
+        VValue p2 = sgd.step(p1, VValue.ofPairs("a", 2));
+        assertEquals(0.8 - 0.1 * (0.5 * 2 + 2), p2.get("a").scalarPart(), 1e-12);
+    }
+
+    @Test
+    void lambdaEntersTheLossExactlyAndExclusionsAreHonoured() {
+        Trainer t = trainer(":l1 0.01 :exclude [:output]");
+        VValue w = t.weights();
+        double l1 = t.regularizer.l1Norm(w);
+        double[] expected = {0};
+        w.forEachLeaf((p, x) -> {
+            if (!p.get(1).equals("output")) expected[0] += Math.abs(x);
+        });
+        assertEquals(expected[0], l1, 1e-12);
+        TrainLog.Row r = t.trainStep();
+        assertEquals(r.prereg() + 0.01 * expected[0], r.loss(), 1e-12);
+        VValue grad = t.regularizer.gradient(w);
+        assertEquals(0.0, grad.getIn(List.of("output")).maxAbs(), "no penalty gradient on excluded rows");
+    }
+
+    @Test
+    void trainingDecreasesTheLoss() {
+        Trainer t = trainer("");
+        double before = t.evaluate();
+        t.train(30, "train");
+        assertTrue(t.evaluate() < before * 0.7, "loss " + before + " -> " + t.evaluate());
+        assertEquals(30, t.log().rows().size());
+    }
+
+    @Test
+    void pruneRemovesExactlyTheSmallWeightsAndTheirOptimizerState() {
+        Trainer t = trainer("");
+        t.train(3, "train");
+        VValue w = t.weights();
+        Adam adam = (Adam) t.optimizer();
+        assertEquals(adam.firstMoment(), adam.firstMoment().restrictTo(w));
+        assertTrue(adam.secondMoment().leafCount() > w.leafCount() / 2);
+        double threshold = 0.05;
+        long small = countBelow(w, threshold);
+        assertTrue(small > 0 && small < w.leafCount());
+        int removed = t.prune(threshold);
+        assertEquals(small, removed);
+        VValue after = t.weights();
+        assertEquals(w.leafCount() - small, after.leafCount());
+        assertEquals(0, countBelow(after, threshold));
+        after.forEachLeaf((p, x) -> assertEquals(w.getIn(p).scalarPart(), x));
+        assertEquals(adam.firstMoment(), adam.firstMoment().restrictTo(after), "no state left for pruned entries");
+        assertEquals(adam.secondMoment(), adam.secondMoment().restrictTo(after));
+        assertEquals(adam.secondMoment().restrictTo(w).leafCount() - countAt(adam.secondMoment(), w, threshold),
+                adam.secondMoment().leafCount());
+        t.train(2, "train"); // and training goes on consistently
+        assertEquals(after.leafCount(), t.weights().leafCount());
+    }
+
+    /** The number of leaves of state that sit where w is below the threshold. */
+    private static long countAt(VValue state, VValue w, double threshold) {
+        long[] n = {0};
+        state.forEachLeaf((p, x) -> {
+            if (Math.abs(w.getIn(p).scalarPart()) < threshold) n[0]++;
+        });
+        return n[0];
+    }
+
+    private static long countBelow(VValue w, double threshold) {
+        long[] n = {0};
+        w.forEachLeaf((p, x) -> {
+            if (Math.abs(x) < threshold) n[0]++;
+        });
+        return n[0];
+    }
+
+    @Test
+    void checkpointResumeGivesTheSameNextLosses(@TempDir Path dir) {
+        Trainer a = trainer(":l1 0.001");
+        a.train(5, "train");
+        Path ckpt = dir.resolve("c.json");
+        a.saveCheckpoint(ckpt);
+        a.train(5, "train");
+        List<TrainLog.Row> uninterrupted = a.log().rows().subList(5, 10);
+
+        Trainer b = trainer(":l1 0.001");
+        b.loadCheckpoint(ckpt);
+        assertEquals(5, b.step());
+        b.train(5, "train");
+        List<TrainLog.Row> resumed = b.log().rows();
+        assertEquals(5, resumed.size());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(uninterrupted.get(i).step(), resumed.get(i).step());
+            assertEquals(uninterrupted.get(i).loss(), resumed.get(i).loss(), 0.0, "step " + resumed.get(i).step());
+        }
+        assertEquals(a.weights(), b.weights());
+    }
+
+    @Test
+    void corruptCheckpointsAreClearErrors(@TempDir Path dir) throws Exception {
+        Trainer t = trainer("");
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"format\": \"dmm-checkpoint/1\", \"step\": ");
+        assertTrue(assertThrows(TrainingError.class, () -> t.loadCheckpoint(bad)).getMessage().contains("is corrupt"));
+        Files.writeString(bad, "{\"format\": \"something else\"}");
+        assertTrue(assertThrows(TrainingError.class, () -> t.loadCheckpoint(bad)).getMessage().contains("not a dmm checkpoint"));
+        assertTrue(assertThrows(TrainingError.class, () -> t.loadCheckpoint(dir.resolve("none.json"))).getMessage().contains("not found"));
+        assertEquals(0, t.step(), "nothing changed");
+    }
+
+    @Test
+    void nanInTheLossStopsWithTheStepNamedAndKeepsTheLastGoodState() {
+        eval("(def calls 0)");
+        Trainer t = (Trainer) eval("""
+            (trainer small :quiet true
+              :loss (fn [net] (def calls (+ calls 1))
+                              (if (> calls 3) (* (small-loss net) (log -1)) (small-loss net))))""");
+        DmmException e = assertThrows(DmmException.class, () -> t.train(10, "train"));
+        assertTrue(e.getMessage().contains("training stopped at step 4") || e.getMessage().contains("log of a non-positive"), e.getMessage());
+        assertEquals(3, t.step());
+        Trainer u = (Trainer) eval("(trainer small :quiet true :loss (fn [net] (* (small-loss net) ##Inf)))");
+        TrainingError inf = assertThrows(TrainingError.class, () -> u.train(3, "train"));
+        assertTrue(inf.getMessage().contains("training stopped at step 1"), inf.getMessage());
+        assertEquals(0, u.step());
+    }
+
+    @Test
+    void cancellationStopsAtAStepBoundaryLeavingAConsistentNetwork() {
+        Trainer t = trainer("");
+        t.train(2, "train");
+        VValue before = t.weights();
+        interp.requestCancel();
+        assertThrows(Cancelled.class, () -> t.train(100, "train"));
+        assertEquals(2, t.step());
+        assertEquals(before, t.weights());
+        // cancelled in the middle of a step (from another thread, as Ctrl-C does)
+        Thread canceller = new Thread(() -> {
+            try {
+                Thread.sleep(150);
+            } catch (InterruptedException ignored) {
+                return;
+            }
+            interp.requestCancel();
+        });
+        canceller.start();
+        assertThrows(Cancelled.class, () -> t.train(1_000_000, "train"));
+        long s = t.step();
+        assertEquals(s, t.log().rows().size());
+        Adam adam = (Adam) t.optimizer();
+        assertEquals(s, adam.steps(), "the optimizer took exactly the completed steps");
+        assertTrue(Double.isFinite(t.evaluate()));
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("interrupted at step"));
+    }
+
+    @Test
+    void trainFromTheLanguageWithPlotAndCsv(@TempDir Path dir) throws Exception {
+        String base = dir.resolve("run").toString().replace("\\", "/");
+        eval("(def tr (train! small :loss small-loss :steps 5 :quiet true :log \"" + base + "\"))");
+        assertEquals(5, Values.toLong(eval("(train-step tr)"), "t"));
+        List<String> csv = Files.readAllLines(dir.resolve("run.csv"));
+        assertEquals(TrainLog.HEADER, csv.get(0));
+        assertEquals(6, csv.size());
+        assertTrue(Files.size(dir.resolve("run.png")) > 1000);
+        byte[] png = Files.readAllBytes(dir.resolve("run.png"));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals('P', png[1]);
+    }
+}
