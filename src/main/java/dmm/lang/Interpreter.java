@@ -28,6 +28,7 @@ public final class Interpreter {
     private final AtomicBoolean cancel = new AtomicBoolean();
     private volatile PrintStream out = System.out;
     private volatile boolean debug;
+    private volatile java.util.function.Consumer<String> notifier;
     private final Map<Class<?>, Object> extensions = new ConcurrentHashMap<>();
 
     /** A fresh environment with the core built-ins and the standard library path. */
@@ -121,6 +122,24 @@ public final class Interpreter {
 
     public void setOut(PrintStream out) {
         this.out = out;
+    }
+
+    /**
+     * Prints an asynchronous message (from a network running in the background): above the
+     * prompt in the REPL, a plain line elsewhere.
+     */
+    public void notify(String message) {
+        java.util.function.Consumer<String> n = notifier;
+        if (n != null) n.accept(message);
+        else {
+            out.println(message);
+            out.flush();
+        }
+    }
+
+    /** Where {@link #notify} sends messages (the REPL installs LineReader.printAbove). */
+    public void setNotifier(java.util.function.Consumer<String> notifier) {
+        this.notifier = notifier;
     }
 
     public boolean debug() {

@@ -37,6 +37,12 @@ public final class MachineLib extends Lib {
         MachineLib lib = new MachineLib(interp);
         lib.forms();
         lib.builtins();
+        lib.live();
+    }
+
+    /** The runners of {@code interp}. */
+    public static Runner.Registry runners(Interpreter interp) {
+        return interp.extension(Runner.Registry.class, Runner.Registry::new);
     }
 
     // ------------------------------------------------------------------ defnet
@@ -78,6 +84,8 @@ public final class MachineLib extends Lib {
         interp.defineSpecialForm("link", (a, l, s) -> wiringForm(a, l, s, "link", false, false));
         interp.defineSpecialForm("unlink", (a, l, s) -> wiringForm(a, l, s, "unlink", true, false));
         interp.defineSpecialForm("fragment", (a, l, s) -> wiringForm(a, l, s, "fragment", false, true));
+        interp.defineSpecialForm("link!", (a, l, s) -> liveWiringForm(a, l, s, "link!", false));
+        interp.defineSpecialForm("unlink!", (a, l, s) -> liveWiringForm(a, l, s, "unlink!", true));
     }
 
     private Node network(Analyzer a, Analyzer.Scope s, String name, List<Form> sections, Span span) {
@@ -203,6 +211,39 @@ public final class MachineLib extends Lib {
     /** The value as a network, or an error naming {@code what}. */
     public static Network asNetwork(Object v, String what) {
         return network(v, what);
+    }
+
+    /**
+     * {@code (link! target specs...)}: if a network with the target's name runs, the change is
+     * queued for its next cycle boundary; otherwise, when the target is a var holding a network,
+     * the var is rebound to the changed network.
+     */
+    private Node liveWiringForm(Analyzer a, Form.ListForm l, Analyzer.Scope s, String what, boolean remove) {
+        Analyzer.arity(l, 2, -1, "(" + what + " net to.field <- weight? from.field ...)");
+        List<Form> xs = Analyzer.args(l);
+        Node target = a.analyze(xs.get(0), s);
+        Var var = xs.get(0) instanceof Form.SymbolForm sf && !sf.name().contains(".") ? interp.varFor(sf.name()) : null;
+        List<Wiring.Link> links = Wiring.parse(xs.subList(1, xs.size()), a, s);
+        return Node.of(l.span(), f -> {
+            Object t = target.eval(f);
+            Runner r = t instanceof Runner rr ? rr : runners(interp).get(t instanceof Network n ? n.name() : nameArg(t));
+            if (r != null && !r.isStopped()) {
+                Network now = r.current();
+                // evaluate weights and check names now, on this thread; apply at the cycle boundary
+                VValue delta = Wiring.apply(now, VValue.ZERO, links, f, false);
+                if (remove) {
+                    VValue w = Ops.primal(now.softMatrix());
+                    Wiring.apply(now, w, links, f, true);
+                    r.edit(net -> net.withSoftMatrix(Wiring.apply(net, Ops.primal(net.softMatrix()), links, f, true)));
+                } else r.edit(net -> net.withSoftMatrix(Ops.primal(net.softMatrix()).add(delta)));
+                return r;
+            }
+            if (var == null || !(t instanceof Network net))
+                throw new EvalError(what + " needs a running network or a var holding a network; got " + Printer.describe(t));
+            Network changed = net.withSoftMatrix(Wiring.apply(net, Ops.primal(net.softMatrix()), links, f, remove));
+            var.set(changed);
+            return changed;
+        });
     }
 
     static Network network(Object v, String what) {
@@ -366,6 +407,115 @@ public final class MachineLib extends Lib {
                 throw new EvalError("cannot write " + path + ": " + e.getMessage());
             }
             return path;
+        });
+    }
+
+    private Runner runner(Object x, String what) {
+        if (x instanceof Runner r) return r;
+        String n = x instanceof Network net ? net.name() : nameArg(x);
+        Runner r = runners(interp).get(n);
+        if (r == null || r.isStopped()) throw new EvalError(what + ": no network named `" + n + "` is running (start it with (start! " + n + "))");
+        return r;
+    }
+
+    private void live() {
+        fn("start!", "[net & options]", "Runs the network live on a background thread. Options: :rate r (cycles per second; 0 = as fast as possible; default 10), :watch [names] / :watch-inputs [names] print those neurons every :every k cycles. Returns the runner, registered under the network's name.", 1, -1, a -> {
+            Network net = network(a[0], "start!");
+            Options o = Options.parse("start!", a, 1, List.of("rate", "watch", "watch-inputs", "every"));
+            Runner.Watch w = null;
+            if (o.has("watch") || o.has("watch-inputs")) {
+                w = new Runner.Watch(o.has("watch") ? names(o.get("watch")) : List.of(),
+                        o.has("watch-inputs") ? names(o.get("watch-inputs")) : List.of(), Math.max(1, o.integer("every", 1)));
+                for (String n : w.outputs()) net.neuron(n);
+                for (String n : w.inputs()) net.neuron(n);
+            }
+            return runners(interp).start(interp, net, o.number("rate", 10), w);
+        });
+        fn("stop!", "[runner]", "Stops a running network (by runner, network or name); returns its last state.", 1, 1, a -> {
+            Runner r = runner(a[0], "stop!");
+            r.stop();
+            return r.current();
+        });
+        fn("pause!", "[runner]", "Pauses a running network at the next cycle boundary.", 1, 1, a -> {
+            Runner r = runner(a[0], "pause!");
+            r.pause();
+            return r;
+        });
+        fn("resume!", "[runner]", "Resumes a paused network (after an error: from the last good cycle).", 1, 1, a -> {
+            Runner r = runner(a[0], "resume!");
+            r.resume();
+            return r;
+        });
+        fn("running", "[]", "The running (or paused) networks.", 0, 0, a -> List.copyOf(runners(interp).all()));
+        fn("current", "[runner]", "The running network's state as of its last completed cycle (a network value).", 1, 1, a -> runner(a[0], "current").current());
+        fn("set-rate!", "[runner r]", "Changes a running network's rate (cycles per second; 0 = as fast as possible).", 2, 2, a -> {
+            Runner r = runner(a[0], "set-rate!");
+            r.setRate(Values.toDouble(a[1], "set-rate!"));
+            return r;
+        });
+        fn("watch", "[runner & options]", "Prints neurons of a running network above the prompt: :outputs [names], :inputs [names], :every k.", 1, -1, a -> {
+            Runner r = runner(a[0], "watch");
+            Options o = Options.parse("watch", a, 1, List.of("outputs", "inputs", "every"));
+            List<String> outs = o.has("outputs") ? names(o.get("outputs")) : List.of(), ins = o.has("inputs") ? names(o.get("inputs")) : List.of();
+            for (String n : outs) r.current().neuron(n);
+            for (String n : ins) r.current().neuron(n);
+            r.setWatch(new Runner.Watch(outs, ins, Math.max(1, o.integer("every", 1))));
+            return r;
+        });
+        fn("unwatch", "[runner]", "Stops printing a running network.", 1, 1, a -> {
+            Runner r = runner(a[0], "unwatch");
+            r.setWatch(null);
+            return r;
+        });
+        fn("await", "[runner cycle & timeout-seconds]", "Waits until the running network has completed the given cycle (or pauses); returns its state.", 2, 3, a -> {
+            Runner r = runner(a[0], "await");
+            long c = Values.toLong(a[1], "await");
+            double timeout = a.length > 2 ? Values.toDouble(a[2], "await") : 60;
+            try {
+                if (!r.awaitCycle(c, (long) (timeout * 1000)) && !r.isPaused())
+                    throw new EvalError("await: network `" + r.name() + "` did not reach cycle " + c + " within " + timeout + " s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new dmm.lang.Cancelled();
+            }
+            return r.current();
+        });
+        fn("inject!", "[runner name v]", "Sets a neuron's outputs to v at the next cycle boundary of a running network.", 3, 3, a -> {
+            Runner r = runner(a[0], "inject!");
+            String n = nameArg(a[1]);
+            r.current().neuron(n);
+            VValue v = Values.vvalue(a[2], "inject!");
+            r.edit(net -> net.withOutput(n, v));
+            return r;
+        });
+        fn("set-matrix!", "[runner w]", "Replaces a running network's soft matrix at the next cycle boundary.", 2, 2, a -> {
+            Runner r = runner(a[0], "set-matrix!");
+            VValue w = Values.vvalue(a[1], "set-matrix!");
+            r.current().checkTypes(w);
+            r.edit(net -> net.withSoftMatrix(w));
+            return r;
+        });
+        fn("send-fragment!", "[runner delta]", "Adds a matrix fragment (rank 6) to a running network's soft matrix at the next cycle boundary: new links start from the weight sent, removed links are sent as their negative.", 2, 2, a -> {
+            Runner r = runner(a[0], "send-fragment!");
+            VValue d = Values.vvalue(a[1], "send-fragment!");
+            r.current().checkTypes(d);
+            r.edit(net -> net.withSoftMatrix(Ops.primal(net.softMatrix()).add(d)));
+            return r;
+        });
+        fn("edit!", "[runner f]", "Applies f (a function from network to network) to a running network at the next cycle boundary.", 2, 2, a -> {
+            Runner r = runner(a[0], "edit!");
+            Fn f = Values.toFn(a[1], "edit!");
+            r.edit(net -> network(interp.call(f, net), "the function given to edit!"));
+            return r;
+        });
+        fn("restore!", "[name]", "Brings back the previous definition of a neuron type (or of a var): the one-command undo after a bad redefinition.", 1, 1, a -> {
+            String n = nameArg(a[0]);
+            Var v = interp.findNeuronType(n);
+            if (v == null) v = interp.findVar(n);
+            if (v == null) throw new EvalError("restore!: nothing named `" + n + "` is defined");
+            if (!v.restorePrevious()) throw new EvalError("restore!: `" + n + "` has no previous definition");
+            interp.out().println("restored the previous definition of `" + n + "`");
+            return null;
         });
     }
 
