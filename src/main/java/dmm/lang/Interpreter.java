@@ -87,6 +87,11 @@ public final class Interpreter {
         return out;
     }
 
+    /** The text {@code (doc name)} prints: parameters and docstring of a function, neuron type or special form. */
+    public String docText(String name) {
+        return CoreLib.docText(this, name);
+    }
+
     /** Binds a top-level name. */
     public Var define(String name, Object value, String doc) {
         Var v = varFor(name);

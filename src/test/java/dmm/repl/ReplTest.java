@@ -1,0 +1,172 @@
+package dmm.repl;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dmm.lang.Interpreter;
+import dmm.machine.MachineLib;
+import dmm.train.TrainLib;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.jline.reader.EOFError;
+import org.jline.reader.Parser;
+import org.jline.terminal.impl.DumbTerminal;
+import org.jline.utils.AttributedString;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplTest {
+    private final Interpreter interp = new Interpreter();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+
+    ReplTest() {
+        MachineLib.install(interp);
+        TrainLib.install(interp);
+        interp.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    private int piped(String session) throws Exception {
+        return Repl.piped(interp, new BufferedReader(new StringReader(session)), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void balanceIgnoresBracketsInStringsAndComments() {
+        assertTrue(Balance.complete("(f \"(\" 1)"));
+        assertFalse(Balance.complete("(f \"x)\""));
+        assertFalse(Balance.complete("(f \"unclosed"));
+        assertTrue(Balance.complete("(f \"a \\\" ( b\")"));
+        assertFalse(Balance.complete("(f \"a \\\"\" ("));
+        assertTrue(Balance.complete("(f) ; (comment"));
+        assertFalse(Balance.complete("(f ; )\n"));
+        assertTrue(Balance.complete("#| ( |# (g)"));
+        assertFalse(Balance.complete("#| never closed ("));
+        assertTrue(Balance.complete("(f))"), "too many closers is complete: the reader reports it");
+        assertTrue(Balance.complete("{:a [1 2]}"));
+        assertFalse(Balance.complete("{:a [1 2}"));
+    }
+
+    @Test
+    void parserAsksForMoreWhileAFormIsOpen() {
+        FormParser p = new FormParser();
+        assertThrows(EOFError.class, () -> p.parse("(defn f [x]", 11, Parser.ParseContext.ACCEPT_LINE));
+        assertThrows(EOFError.class, () -> p.parse("(str \"a)", 8, Parser.ParseContext.ACCEPT_LINE));
+        assertDoesNotThrow(() -> p.parse("(defn f [x] x)", 14, Parser.ParseContext.ACCEPT_LINE));
+        assertDoesNotThrow(() -> p.parse(":load foo(", 10, Parser.ParseContext.ACCEPT_LINE));
+        var words = p.parse("(link! net accum.dict-1 <- in", 29, Parser.ParseContext.COMPLETE);
+        assertEquals("in", words.word());
+        assertEquals("accum.dict-1", words.words().get(words.wordIndex() - 2));
+    }
+
+    @Test
+    void scriptedSessionKeepsStateAcrossErrorsWithMultilineInputAndHistoryValues() throws Exception {
+        int status = piped("""
+                (def x
+                  {:a 1
+                   :b 2})
+                (+ x undefined-name)
+                (+ x {:a 1})
+                *1
+                (get *2 :a)
+                *e
+                """);
+        assertEquals(0, status, "status of the last input");
+        String o = out();
+        assertTrue(o.contains("#'x"), o);
+        assertTrue(o.contains("{:a 2 :b 2}\n{:a 2 :b 2}\n2\n"), o);
+        assertTrue(err().contains("<repl:2>:1:6: unknown name `undefined-name`"), err());
+        assertTrue(o.contains("\"<repl:2>:1:6: unknown name `undefined-name`"), "*e holds the last error: " + o);
+    }
+
+    @Test
+    void exitStatusIsTheLastInputs() throws Exception {
+        assertEquals(70, piped("(+ 1 2)\n(/ 1 0)\n"));
+        assertEquals(65, piped("(+ 1 2))\n"));
+        assertEquals(0, piped("(/ 1 0)\n(+ 1 2)\n"));
+    }
+
+    @Test
+    void commands(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("defs.dmm");
+        Files.writeString(f, "(defn greet \"Says hello.\" [n] (str \"hello \" n))\n");
+        int status = piped(":load " + f + "\n(greet \"dmm\")\n:doc greet\n:source greet\n:help\n:nope\n");
+        assertEquals(70, status);
+        assertTrue(out().contains("loaded " + f), out());
+        assertTrue(out().contains("\"hello dmm\""));
+        assertTrue(out().contains("greet [n]\n  Says hello."), out());
+        assertTrue(out().contains("(defn greet \"Says hello.\" [n] (str \"hello \" n))"));
+        assertTrue(out().contains(":reload"));
+        assertTrue(err().contains("unknown command :nope"));
+        Repl repl = new Repl(interp, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, repl.handle(":load " + f));
+        Files.writeString(f, "(defn greet \"Says hi.\" [n] (str \"hi \" n))\n");
+        assertEquals(0, repl.handle(":reload"));
+        assertEquals(0, repl.handle("(greet \"again\")"));
+        assertTrue(out().contains("\"hi again\""));
+        assertEquals(0, piped(":quit\n(greet \"never\")\n"));
+        assertFalse(out().contains("never"));
+    }
+
+    @Test
+    void completionOffersNamesCommandsAndNeuronFields() throws Exception {
+        piped("(require lite)\n(def d (duplicate-detector \"ab\"))\n(def d (run d 3))\n");
+        Completion c = new Completion(interp);
+        Set<String> names = c.candidates("(max", "max");
+        assertTrue(names.containsAll(Set.of("max", "max-norm")), names.toString());
+        assertTrue(c.candidates("(def", "def").containsAll(Set.of("def", "defn", "defneuron", "defnet")));
+        assertEquals(Set.of(":reload"), c.candidates(":rel", ":rel"));
+        assertTrue(c.candidates("(link! d acc", "acc").contains("accum."), c.candidates("(link! d acc", "acc").toString());
+        Set<String> fields = c.candidates("(link! d accum.", "accum.");
+        assertTrue(fields.containsAll(Set.of("accum.dict-1", "accum.dict-2", "accum.dict")), fields.toString());
+        assertTrue(Completion.inFileContext("(load \"exa"));
+        assertTrue(Completion.inFileContext(":load exa"));
+        assertFalse(Completion.inFileContext("(str \"exa"));
+    }
+
+    @Test
+    void highlightingMarksStringsNumbersKeywordsCommentsAndUnknownNames() {
+        interp.eval("t", "(def known 1)");
+        Highlighting h = new Highlighting(interp);
+        String text = "(defn f [x] (+ known x missing \"s\" 2 :k)) ; note";
+        AttributedString a = h.highlight(text);
+        assertEquals(text, a.toString());
+        assertEquals(Highlighting.SPECIAL, a.styleAt(text.indexOf("defn")));
+        assertEquals(Highlighting.KNOWN, a.styleAt(text.indexOf("known")));
+        assertEquals(Highlighting.UNKNOWN, a.styleAt(text.indexOf("missing")));
+        assertNotEquals(Highlighting.UNKNOWN, a.styleAt(text.indexOf("x missing")), "parameters are not unknown names");
+        assertEquals(Highlighting.STRING, a.styleAt(text.indexOf("\"s\"")));
+        assertEquals(Highlighting.NUMBER, a.styleAt(text.indexOf(" 2 ") + 1));
+        assertEquals(Highlighting.KEYWORD, a.styleAt(text.indexOf(":k")));
+        assertEquals(Highlighting.COMMENT, a.styleAt(text.indexOf("; note") + 2));
+        assertEquals("(str \"unterminated", h.highlight("(str \"unterminated").toString());
+    }
+
+    @Test
+    void interactiveSessionOnADumbTerminal() throws Exception {
+        String typed = "(defn twice [x]\n(* 2 x))\n(twice 21)\n(twice \"no\")\n(twice 4)\n:quit\n";
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        try (DumbTerminal t = new DumbTerminal("test", "dumb", new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)),
+                screen, StandardCharsets.UTF_8)) {
+            Repl.interactive(interp, t, Files.createTempFile("dmm-history", ""), "test");
+        }
+        String s = screen.toString(StandardCharsets.UTF_8);
+        assertTrue(s.contains("#'twice"), s);
+        assertTrue(s.contains("42"), s);
+        assertTrue(s.contains("* expects a V-value, got the string \"no\""), s);
+        assertTrue(s.contains("8"), s);
+    }
+}
