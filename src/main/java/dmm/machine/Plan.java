@@ -42,6 +42,8 @@ final class Plan {
     final List<List<String>> softPaths;
     /** Cotangents of the soft leaves, accumulated over all cycles of the recording run. */
     double[] softCotangent;
+    /** Dense coordinates for the flat values on the wires. */
+    final KeySpace keys = new KeySpace();
 
     private Plan(Object soft, VValue hard, Map<String, NeuronDecl> declared, List<String[]> neurons, int[] slotNeuron,
                  List<List<String>> slotPath, String[][] fields, int[][][] src, double[][][] weight, int[][][] softIndex,
@@ -166,6 +168,21 @@ final class Plan {
             List<String> p = slotPath.get(s);
             ys[s] = p.size() == 1 ? y.get(p.get(0)) : y.getIn(p);
         }
+        // flat values (the DMM Lite case) are added as short dense arrays
+        boolean flat = true;
+        for (VValue y : ys) {
+            if (!y.isFlat()) {
+                flat = false;
+                break;
+            }
+        }
+        double[][] yd = null;
+        if (flat) {
+            for (VValue y : ys) keys.register(y);
+            int k = keys.size();
+            yd = new double[slots][];
+            for (int s = 0; s < slots; s++) if (!ys[s].isZero()) yd[s] = keys.dense(ys[s], k);
+        }
         int n = neurons.size();
         VValue[] ins = new VValue[n];
         for (int i = 0; i < n; i++) {
@@ -175,7 +192,7 @@ final class Plan {
                 continue;
             }
             VValue[] vals = new VValue[fs.length];
-            for (int f = 0; f < fs.length; f++) vals[f] = row(src[i][f], weight[i][f], ys);
+            for (int f = 0; f < fs.length; f++) vals[f] = flat ? denseRow(src[i][f], weight[i][f], yd) : row(src[i][f], weight[i][f], ys);
             ins[i] = VValue.ofSorted(fs, vals, fs.length);
         }
         Tape tape = Ops.recordingTape(outs);
@@ -185,8 +202,21 @@ final class Plan {
         for (int i = 0; i < n; i++) tracked[i] = tape.leaf(ins[i]);
         Tape t = tape;
         boolean wantSoft = softCotangent != null && Ops.isTracked(soft);
-        tape.record(() -> backward(t, tracked, outs, ys, wantSoft));
+        double[][] dense = yd;
+        tape.record(() -> backward(t, tracked, outs, ys, dense, wantSoft));
         return tracked;
+    }
+
+    private VValue denseRow(int[] src, double[] w, double[][] yd) {
+        double[] acc = null;
+        for (int j = 0; j < src.length; j++) {
+            double[] y = yd[src[j]];
+            if (y == null) continue;
+            if (acc == null) acc = new double[y.length];
+            double wj = w[j];
+            for (int k = 0; k < y.length; k++) acc[k] += wj * y[k];
+        }
+        return acc == null ? VValue.ZERO : keys.value(acc);
     }
 
     private static VValue row(int[] src, double[] w, VValue[] ys) {
@@ -204,10 +234,12 @@ final class Plan {
         return b.addScalar(scalar).build();
     }
 
-    private void backward(Tape tape, Tracked[] ins, Object[] outs, VValue[] ys, boolean wantSoft) {
-        VBuilder[] dys = new VBuilder[ys.length];
-        boolean[] wanted = new boolean[ys.length];
-        for (int s = 0; s < ys.length; s++) wanted[s] = Ops.isTracked(outs[slotNeuron[s]]);
+    private void backward(Tape tape, Tracked[] ins, Object[] outs, VValue[] ys, double[][] yd, boolean wantSoft) {
+        int slots = ys.length;
+        VBuilder[] dys = new VBuilder[slots];
+        double[][] dyd = new double[slots][];
+        boolean[] wanted = new boolean[slots];
+        for (int s = 0; s < slots; s++) wanted[s] = Ops.isTracked(outs[slotNeuron[s]]);
         double[] dSoft = softCotangent;
         for (int i = 0; i < ins.length; i++) {
             if (!ins[i].hasCotangent()) continue;
@@ -219,6 +251,27 @@ final class Plan {
                 int[] s = src[i][f];
                 double[] w = weight[i][f];
                 int[] k = softIndex[i][f];
+                if (yd != null && gr.isFlat()) {
+                    keys.register(gr);
+                    double[] gd = keys.dense(gr, keys.size());
+                    for (int j = 0; j < s.length; j++) {
+                        int sj = s[j];
+                        if (wanted[sj]) {
+                            double[] d = dyd[sj];
+                            if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : java.util.Arrays.copyOf(d, gd.length);
+                            double wj = w[j];
+                            for (int q = 0; q < gd.length; q++) d[q] += wj * gd[q];
+                        }
+                        if (wantSoft && k[j] >= 0 && yd[sj] != null) {
+                            double[] y = yd[sj];
+                            int m = Math.min(y.length, gd.length);
+                            double dot = 0;
+                            for (int q = 0; q < m; q++) dot += gd[q] * y[q];
+                            dSoft[k[j]] += dot;
+                        }
+                    }
+                    continue;
+                }
                 for (int j = 0; j < s.length; j++) {
                     if (wanted[s[j]]) {
                         VBuilder d = dys[s[j]];
@@ -229,7 +282,11 @@ final class Plan {
                 }
             }
         }
-        for (int s = 0; s < dys.length; s++)
-            if (dys[s] != null) Ops.accumulateAt(tape, outs[slotNeuron[s]], slotPath.get(s), 1, dys[s].build());
+        for (int s = 0; s < slots; s++) {
+            if (dys[s] == null && dyd[s] == null) continue;
+            VValue d = dyd[s] == null ? VValue.ZERO : keys.value(dyd[s]);
+            if (dys[s] != null) d = d.add(dys[s].build());
+            Ops.accumulateAt(tape, outs[slotNeuron[s]], slotPath.get(s), 1, d);
+        }
     }
 }

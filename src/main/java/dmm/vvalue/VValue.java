@@ -93,6 +93,28 @@ public final class VValue {
         return make(0, ks, vs, m);
     }
 
+    /** True when every child is a bare number (a "flat" sparse vector, the DMM Lite wire shape). */
+    public boolean isFlat() {
+        for (VValue c : children) if (c.keys.length != 0) return false;
+        return true;
+    }
+
+    /**
+     * A flat V-value from a scalar and numbers at sorted, distinct keys (none {@code "number"});
+     * zero entries are dropped.
+     */
+    public static VValue flat(double scalar, String[] sortedKeys, double[] values, int n) {
+        String[] ks = new String[n];
+        VValue[] vs = new VValue[n];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (values[i] == 0) continue;
+            ks[m] = sortedKeys[i];
+            vs[m++] = of(values[i]);
+        }
+        return make(scalar, ks, vs, m);
+    }
+
     /** A V-value from a map of children (values may be zero; they are dropped). */
     public static VValue ofMap(Map<String, VValue> map) {
         VBuilder b = new VBuilder();
