@@ -35,7 +35,11 @@ final class Launch {
     }
 
     static int bench(List<String> args, PrintStream out, PrintStream err) {
-        err.println("dmm: the benchmark suite is not built yet");
-        return Main.USAGE;
+        try {
+            return dmm.bench.Bench.run(args, Toolkit.newInterpreter(out, false), out);
+        } catch (IOException e) {
+            err.println("dmm bench: " + e.getMessage());
+            return Main.RUNTIME;
+        }
     }
 }

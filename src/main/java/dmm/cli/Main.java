@@ -26,8 +26,8 @@ public final class Main {
               run FILE.dmm [args...]   evaluate a file (args are in *command-line-args*)
               eval 'EXPR...'           evaluate expressions, print the value of the last
               repl                     the interactive REPL (the default with no command)
-              bench [--quick] [--json FILE]
-                                       the benchmark suite
+              bench [--quick] [--json FILE] [--plot FILE] [--micro]
+                                       the benchmark suite (--micro adds JMH micro-benchmarks)
               --version                print the version
               --help                   this text
 

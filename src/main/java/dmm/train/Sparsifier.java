@@ -3,42 +3,43 @@ package dmm.train;
 import dmm.lang.Cancelled;
 import dmm.machine.Network;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * The automated version of the hand-steered sparsification protocol: alternate pruning and
- * recovery training, raising λ on a schedule, and backtrack when a cut hurts.
+ * The automated version of the hand-steered sparsification protocol (REFERENCE-EXPERIMENT.md):
+ * let L1 drive the links the task does not need toward zero, cut them, check that the network
+ * still does its job, raise λ, repeat — and backtrack when a cut hurts.
  *
- * <p>Each round cuts the {@code cut} fraction of the remaining soft links with the smallest
- * magnitudes (the published rounds cut about 13%), optionally restarts the optimizer, and
- * trains {@code recoverSteps} steps. The round's loss is the lowest prereg loss over the last
- * fifth of those steps (Adam's trajectory on this task has spikes; one unlucky step should not
- * decide a round). The round is accepted when that loss is at most
- * {@code max(tolerance, min(maxLoss, slack · loss of the last accepted round))} — λ keeps
- * growing, which raises the prereg loss a little each round, so the bar moves with it, capped
- * by {@code maxLoss} (default: three times the loss when sparsification started); if it is not, up to {@code patience}
- * more recovery periods are tried before giving up on the cut. When accepted, λ grows by
- * {@code lambdaGrowth} (up to {@code lambdaMax}) and a checkpoint is written. Otherwise the
- * last accepted state is restored (weights, optimizer state, step, λ) and the next round cuts
- * half as many links. It stops when a cut of a single link is rejected, when at most
+ * <p>Each round trains {@code recoverSteps} steps at the current λ (with Adam every step moves a
+ * weight by about the learning rate, so a link whose loss gradient is weaker than λ walks to
+ * zero and then hovers there), then cuts every soft link with {@code |w| < threshold}, and then
+ * judges the cut: a copy of the network trains {@code judgeSteps} steps with λ = 0 and the
+ * lowest prereg loss over the last fifth of them is the round's loss (λ biases the weights it
+ * keeps; the judge asks whether the remaining structure can still do the task). The round is
+ * accepted when that loss is at most {@code max(tolerance, min(maxLoss, slack · loss of the last
+ * accepted round))}; then λ grows by {@code lambdaGrowth} (up to {@code lambdaMax}) and a
+ * checkpoint is written. A rejected round restores the last accepted state (weights, optimizer
+ * state, step, λ) and retries with half the threshold, which cuts only the links L1 pushed
+ * closest to zero. It stops after {@code maxRejections} rejections in a row, when at most
  * {@code targetLinks} links remain, or after {@code maxRounds} rounds; then it trains
  * {@code polishSteps} steps with λ = 0 so the surviving weights settle.
  */
 public final class Sparsifier {
     /** The schedule's parameters. */
-    public record Schedule(double cut, long recoverSteps, double tolerance, double lambdaStart, double lambdaGrowth,
-                           double lambdaMax, int targetLinks, int maxRounds, long polishSteps, boolean freshOptimizer, int patience,
-                           double slack, double maxLoss) {
+    public record Schedule(double threshold, long recoverSteps, long judgeSteps, double tolerance, double slack, double maxLoss,
+                           double lambdaStart, double lambdaGrowth, double lambdaMax, int targetLinks, int maxRounds,
+                           int maxRejections, long polishSteps, boolean freshOptimizer) {
         public static Schedule defaults() {
-            return new Schedule(0.13, 100, 0.02, 0.01, 1.25, 0.2, 0, 200, 300, false, 2, 1.5, 0);
+            return new Schedule(0.01, 100, 60, 0.02, 1.5, 0, 0.01, 1.5, 0.2, 0, 200, 3, 300, false);
         }
     }
 
     /** The outcome of a sparsification. */
     public record Result(int startLinks, int endLinks, int rounds, int accepted, double prereg) {}
 
-    private record Snapshot(Network net, Map<String, Object> optimizer, long step, double lambda, int logSize) {}
+    private record Snapshot(Network net, Map<String, Object> optimizer, long step, double lambda) {}
 
     private final Trainer t;
     private final Schedule s;
@@ -51,7 +52,7 @@ public final class Sparsifier {
     }
 
     private Snapshot snapshot() {
-        return new Snapshot(t.net, t.optimizer.state(), t.step, t.lambda(), t.log.rows().size());
+        return new Snapshot(t.net, t.optimizer.state(), t.step, t.lambda());
     }
 
     private void restore(Snapshot snap) {
@@ -62,55 +63,67 @@ public final class Sparsifier {
         t.log.truncateAfter(snap.step);
     }
 
-    /** Trains one recovery period; returns the lowest prereg loss over its last fifth. */
-    private double recover() {
-        t.train(s.recoverSteps(), "recover");
-        java.util.List<TrainLog.Row> rows = t.log.rows();
-        int tail = (int) Math.max(1, s.recoverSteps() / 5);
-        double best = Double.POSITIVE_INFINITY;
-        for (int i = Math.max(0, rows.size() - tail); i < rows.size(); i++) best = Math.min(best, rows.get(i).prereg());
-        return Math.min(best, t.evaluate());
+    /** Trains {@code steps} with λ = 0 from the current state, returns the best prereg over the last fifth, and puts everything back. */
+    private double judge() {
+        if (s.judgeSteps() <= 0) return t.evaluate();
+        Snapshot before = snapshot();
+        boolean quiet = t.quiet;
+        try {
+            t.setLambda(0);
+            t.quiet = true;
+            t.train(s.judgeSteps(), "judge");
+            List<TrainLog.Row> rows = t.log.rows();
+            int tail = (int) Math.max(1, s.judgeSteps() / 5);
+            double best = t.evaluate();
+            for (int i = Math.max(0, rows.size() - tail); i < rows.size(); i++) best = Math.min(best, rows.get(i).prereg());
+            return best;
+        } finally {
+            t.quiet = quiet;
+            restore(before);
+        }
     }
 
     public Result run() {
         int start = t.net.softLinkCount();
-        double startLoss = t.evaluate();
-        double maxLoss = s.maxLoss() > 0 ? s.maxLoss() : 3 * startLoss;
-        double reference = startLoss;
         t.setLambda(Math.max(t.lambda(), s.lambdaStart()));
-        out.printf(Locale.ROOT, "sparsify: %d soft links, prereg %.5g; a round may raise prereg %.3gx, up to %.5g (or %.5g)%n",
-                start, startLoss, s.slack(), maxLoss, s.tolerance());
-        int cutCount = Math.max(1, (int) Math.round(s.cut() * start));
-        int rounds = 0, accepted = 0;
+        double startLoss = judge();
+        double maxLoss = s.maxLoss() > 0 ? s.maxLoss() : Math.max(s.tolerance(), 3 * startLoss);
+        double reference = startLoss;
+        out.printf(Locale.ROOT, "sparsify: %d soft links, prereg %.5g (after a %d-step λ=0 check); cutting |w| < %.3g each round, "
+                + "accepting prereg up to %.2fx the last accepted (cap %.4g, floor %.4g)%n",
+                start, startLoss, s.judgeSteps(), s.threshold(), s.slack(), maxLoss, s.tolerance());
+        int rounds = 0, accepted = 0, rejections = 0;
+        double threshold = s.threshold();
         Snapshot good = snapshot();
         try {
-            while (rounds < s.maxRounds() && t.net.softLinkCount() > s.targetLinks()) {
+            while (rounds < s.maxRounds() && t.net.softLinkCount() > s.targetLinks() && rejections < s.maxRejections()) {
                 rounds++;
                 t.schedule.put("round", (double) rounds);
-                t.schedule.put("cut", (double) cutCount);
+                t.schedule.put("threshold", threshold);
                 int before = t.net.softLinkCount();
-                int cut = Math.min(cutCount, before - s.targetLinks());
+                t.train(s.recoverSteps(), "shrink");
+                int cut = t.prune(threshold);
+                if (s.freshOptimizer() && cut > 0) t.optimizer.reset();
+                double loss = judge();
                 double accept = Math.max(s.tolerance(), Math.min(maxLoss, s.slack() * reference));
-                double threshold = t.pruneSmallest(cut);
-                if (s.freshOptimizer()) t.optimizer.reset();
-                double loss = recover();
-                for (int extra = 0; extra < s.patience() && loss > accept; extra++) loss = recover();
                 int after = t.net.softLinkCount();
                 if (loss <= accept) {
                     accepted++;
-                    reference = loss;
-                    t.setLambda(Math.min(s.lambdaMax(), t.lambda() * s.lambdaGrowth()));
-                    out.printf(Locale.ROOT, "round %d: cut %d (|w| < %.4g) -> %d links, prereg %.5g  accepted; λ -> %.4g%n",
-                            rounds, before - after, threshold, after, loss, t.lambda());
+                    rejections = 0;
+                    reference = Math.max(loss, 1e-12);
+                    double lambda = t.lambda();
+                    t.setLambda(Math.min(s.lambdaMax(), lambda * s.lambdaGrowth()));
+                    out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (|w| < %.3g) -> %d links, prereg %.5g  accepted%n",
+                            rounds, lambda, before - after, threshold, after, loss);
                     good = snapshot();
+                    threshold = s.threshold();
                     if (t.base != null) t.saveCheckpoint(t.checkpointPath());
-                    cutCount = Math.max(1, (int) Math.round(s.cut() * after));
                 } else {
-                    out.printf(Locale.ROOT, "round %d: cut %d (|w| < %.4g) -> %d links, prereg %.5g  rejected; back to %d links%n",
-                            rounds, before - after, threshold, after, loss, good.net.softLinkCount());
+                    rejections++;
+                    out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (|w| < %.3g) -> %d links, prereg %.5g > %.5g  rejected; back to %d links%n",
+                            rounds, t.lambda(), before - after, threshold, after, loss, accept, good.net.softLinkCount());
                     restore(good);
-                    if (cutCount == 1) break;
-                    cutCount = Math.max(1, cutCount / 2);
+                    threshold /= 2;
                 }
             }
         } catch (Cancelled c) {

@@ -1,0 +1,272 @@
+package dmm.bench;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dmm.ad.Ops;
+import dmm.lang.Fn;
+import dmm.lang.Interpreter;
+import dmm.lang.Values;
+import dmm.machine.Engine;
+import dmm.machine.Network;
+import dmm.train.Adam;
+import dmm.train.Regularizer;
+import dmm.train.Trainer;
+import dmm.vvalue.VValue;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code dmm bench}: the flagship experiment's training step and forward runs, the
+ * cheap-gradient ratio, scaling in links and window, memory, the flat-array baseline, and
+ * (with {@code --micro}) the JMH micro-benchmarks. {@code --quick} is a short smoke run.
+ */
+public final class Bench {
+    private final PrintStream out;
+    private final boolean quick;
+    private final Interpreter interp;
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private final List<double[]> scaling = new ArrayList<>();
+
+    private Bench(PrintStream out, boolean quick, Interpreter interp) {
+        this.out = out;
+        this.quick = quick;
+        this.interp = interp;
+    }
+
+    /** Runs the suite; {@code args}: --quick, --json FILE, --plot FILE, --micro. Returns an exit code. */
+    public static int run(List<String> args, Interpreter interp, PrintStream out) throws IOException {
+        boolean quick = args.contains("--quick");
+        String json = valueOf(args, "--json");
+        String plot = valueOf(args, "--plot");
+        Bench b = new Bench(out, quick, interp);
+        b.header();
+        b.flagship();
+        b.scaling(plot == null ? (quick ? null : "runs/bench-scaling.png") : plot);
+        b.memory();
+        if (args.contains("--micro")) b.micro();
+        if (json != null) b.writeJson(Path.of(json));
+        return 0;
+    }
+
+    private static String valueOf(List<String> args, String flag) {
+        int i = args.indexOf(flag);
+        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : null;
+    }
+
+    private void header() {
+        String cpu = cpuName();
+        out.printf(Locale.ROOT, "dmm bench%s — %s, %d cores, JDK %s, max heap %d MiB%n", quick ? " --quick" : "", cpu,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20);
+        results.put("machine", Map.of("cpu", cpu, "cores", Runtime.getRuntime().availableProcessors(), "jdk", System.getProperty("java.version")));
+        out.printf("%-34s %10s %10s %10s%n", "case", "median", "p10", "p90");
+    }
+
+    private static String cpuName() {
+        try {
+            for (String l : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo")))
+                if (l.startsWith("model name")) return l.substring(l.indexOf(':') + 1).trim();
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+
+    private int reps(int full) {
+        return quick ? Math.max(2, full / 10) : full;
+    }
+
+    private void record(Harness.Stats s, String unit) {
+        out.println(s.row(unit));
+        results.put(s.name(), Map.of("median", s.median(), "p10", s.p10(), "p90", s.p90(), "runs", s.runs(), "unit", unit));
+    }
+
+    /** The setup of the flagship experiment at a given size and window. */
+    private record Setup(Network trainable, Network reference, Fn loss, int links) {}
+
+    private Setup setup(int layers, int copies, int window) {
+        interp.eval("bench", "(require lite) (require train)");
+        Network trainable = (Network) interp.eval("bench", String.format(Locale.ROOT,
+                "(feedforward \"test string.\" {:layers %d :copies %d :published 1 :seed 1})", layers, copies));
+        Network reference = (Network) interp.eval("bench", "(duplicate-detector \"test string.\")");
+        interp.define("*bench-reference*", reference, null);
+        Fn loss = (Fn) interp.eval("bench", "(imitation-loss *bench-reference* " + window + " [:output])");
+        return new Setup(trainable, reference, loss, trainable.softLinkCount());
+    }
+
+    private Trainer trainer(Setup s) {
+        return new Trainer(interp, s.trainable, s.loss, new Adam(0.001, 0.9, 0.999, 1e-8),
+                new Regularizer(0.001, 0, Set.of("timer", "input")), 1, null);
+    }
+
+    private void flagship() {
+        Setup s = setup(5, 2, 140);
+        Trainer t = trainer(s);
+        Harness.Stats step = Harness.measure("step (1486 links, T=140)", reps(20), reps(60), t::trainStep);
+        record(step, "ms");
+        Network trained = t.network();
+        Harness.Stats forward = Harness.measure("forward (both networks, T=140)", reps(20), reps(60), () -> {
+            Engine.run(trained, 140, null, null);
+            Engine.run(s.reference, 140, null, null);
+        });
+        record(forward, "ms");
+        Harness.Stats forwardTrainable = Harness.measure("forward (trainable only)", reps(20), reps(60), () -> Engine.run(trained, 140, null, null));
+        record(forwardTrainable, "ms");
+        double ratio = step.median() / forward.median();
+        out.printf(Locale.ROOT, "%-34s %10.2f   (step / forward of both; target <= 4)%n", "ratio step/forward", ratio);
+        results.put("ratio step/forward", ratio);
+        FlatBaseline flat = new FlatBaseline(trained, "test string.");
+        checkBaselineAgrees(flat, trained);
+        Harness.Stats base = Harness.measure("baseline flat-array forward", reps(50), reps(200), () -> flat.run(140));
+        record(base, "ms");
+        double gen = forwardTrainable.median() / base.median();
+        out.printf(Locale.ROOT, "%-34s %10.2f   (general forward / flat baseline; target <= 10)%n", "ratio general/baseline", gen);
+        results.put("ratio general/baseline", gen);
+    }
+
+    /** The baseline must compute what the engine computes, or its timing means nothing. */
+    private void checkBaselineAgrees(FlatBaseline flat, Network net) {
+        double[][] expected = flat.run(140);
+        List<Object> obs = new ArrayList<>();
+        Network n = net.reset();
+        for (int c = 0; c < 140; c++) {
+            n = Engine.step(n, interp);
+            VValue in = Ops.primal(n.inputOf("output"));
+            double d1 = in.get("dict-1").scalarPart(), d2 = in.get("dict-2").scalarPart();
+            if (Math.abs(d1 - expected[c][0]) > 1e-9 * Math.max(1, Math.abs(d1)) || Math.abs(d2 - expected[c][1]) > 1e-9 * Math.max(1, Math.abs(d2)))
+                throw new IllegalStateException("the flat baseline disagrees with the engine at cycle " + (c + 1));
+            obs.add(in);
+        }
+    }
+
+    private void scaling(String plotFile) throws IOException {
+        int[][] sizes = quick ? new int[][] {{5, 2}, {5, 4}} : new int[][] {{5, 2}, {5, 4}, {8, 5}};
+        int[] windows = quick ? new int[] {35, 140} : new int[] {35, 140, 560};
+        for (int[] size : sizes) {
+            Setup s = setup(size[0], size[1], 140);
+            Trainer t = trainer(s);
+            Harness.Stats st = Harness.measure(String.format(Locale.ROOT, "step %d links, T=140", s.links), reps(5), reps(15), t::trainStep);
+            record(st, "ms");
+            scaling.add(new double[] {s.links, 140, st.median()});
+        }
+        for (int w : windows) {
+            if (w == 140) continue;
+            Setup s = setup(5, 2, w);
+            Trainer t = trainer(s);
+            Harness.Stats st = Harness.measure(String.format(Locale.ROOT, "step %d links, T=%d", s.links, w), reps(5), reps(15), t::trainStep);
+            record(st, "ms");
+            scaling.add(new double[] {s.links, w, st.median()});
+        }
+        if (plotFile != null) {
+            ScalingPlot.write(scaling, Path.of(plotFile));
+            out.println("scaling plot: " + plotFile);
+        }
+    }
+
+    private void memory() {
+        int[][] sizes = quick ? new int[][] {{5, 2}} : new int[][] {{5, 2}, {8, 5}};
+        for (int[] size : sizes) {
+            Setup s = setup(size[0], size[1], 140);
+            Trainer t = trainer(s);
+            t.trainStep();
+            long peak = peakDuring(t::trainStep);
+            out.printf(Locale.ROOT, "%-34s %10d MiB%n", "peak heap of one step, " + s.links + " links", peak >> 20);
+            results.put("peak heap MiB, " + s.links + " links", peak >> 20);
+        }
+        Setup s = setup(5, 2, 140);
+        Trainer t = trainer(s);
+        int few = 10, many = quick ? 100 : 1000;
+        for (int i = 0; i < few; i++) t.trainStep();
+        long after10 = usedAfterGc();
+        for (int i = few; i < many; i++) t.trainStep();
+        long afterMany = usedAfterGc();
+        out.printf(Locale.ROOT, "%-34s %10d MiB after %d steps, %d MiB after %d (no growth: the tape is released)%n", "heap after GC",
+                after10 >> 20, few, afterMany >> 20, many);
+        results.put("heap MiB after " + few + " steps", after10 >> 20);
+        results.put("heap MiB after " + many + " steps", afterMany >> 20);
+    }
+
+    private static long usedAfterGc() {
+        for (int i = 0; i < 3; i++) System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    /** Peak heap use above the level before {@code body}, sampled every millisecond. */
+    private static long peakDuring(Runnable body) {
+        long base = usedAfterGc();
+        long[] peak = {base};
+        var mem = ManagementFactory.getMemoryMXBean();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak[0] = Math.max(peak[0], mem.getHeapMemoryUsage().getUsed());
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+        body.run();
+        sampler.interrupt();
+        try {
+            sampler.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        peak[0] = Math.max(peak[0], mem.getHeapMemoryUsage().getUsed());
+        return Math.max(0, peak[0] - base);
+    }
+
+    private void micro() {
+        try {
+            var opts = new org.openjdk.jmh.runner.options.OptionsBuilder().include(Micro.class.getSimpleName())
+                    .forks(quick ? 0 : 1).warmupIterations(quick ? 1 : 3).measurementIterations(quick ? 1 : 5).build();
+            for (var r : new org.openjdk.jmh.runner.Runner(opts).run()) {
+                var p = r.getPrimaryResult();
+                String name = "micro " + r.getParams().getBenchmark().replaceAll(".*\\.", "");
+                out.printf(Locale.ROOT, "%-34s %10.1f ± %.1f %s%n", name, p.getScore(), p.getScoreError(), p.getScoreUnit());
+                results.put(name, Map.of("score", p.getScore(), "error", p.getScoreError(), "unit", p.getScoreUnit()));
+            }
+        } catch (org.openjdk.jmh.runner.RunnerException e) {
+            out.println("micro-benchmarks failed: " + e.getMessage());
+        }
+    }
+
+    private void writeJson(Path file) throws IOException {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+            g.useDefaultPrettyPrinter();
+            writeValue(g, results);
+        }
+        dmm.vvalue.VValueJson.writeAtomically(file, w + "\n");
+        out.println("results: " + file);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void writeValue(JsonGenerator g, Object v) throws IOException {
+        if (v instanceof Map<?, ?> m) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                writeValue(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof Number n) g.writeNumber(n.doubleValue());
+        else g.writeString(String.valueOf(v));
+    }
+
+    static double toDouble(Object v) {
+        return Values.toDouble(v, "bench");
+    }
+}

@@ -1,0 +1,35 @@
+package dmm.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** Repeated timing in one process: warm-up runs, then a sample of runs summarised by median, p10 and p90. */
+final class Harness {
+    record Stats(String name, double median, double p10, double p90, int runs) {
+        String row(String unit) {
+            return String.format(Locale.ROOT, "%-34s %10.3f %10.3f %10.3f  %s  (%d runs)", name, median, p10, p90, unit, runs);
+        }
+    }
+
+    private Harness() {}
+
+    /** Times {@code body} (milliseconds per call). */
+    static Stats measure(String name, int warmup, int runs, Runnable body) {
+        for (int i = 0; i < warmup; i++) body.run();
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            body.run();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(ms);
+        return new Stats(name, percentile(ms, 0.5), percentile(ms, 0.1), percentile(ms, 0.9), runs);
+    }
+
+    static double percentile(double[] sorted, double q) {
+        if (sorted.length == 1) return sorted[0];
+        double pos = q * (sorted.length - 1);
+        int lo = (int) Math.floor(pos), hi = (int) Math.ceil(pos);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+    }
+}
