@@ -419,9 +419,9 @@ public final class MachineLib extends Lib {
     }
 
     private void live() {
-        fn("start!", "[net & options]", "Runs the network live on a background thread. Options: :rate r (cycles per second; 0 = as fast as possible; default 10), :watch [names] / :watch-inputs [names] print those neurons every :every k cycles. Returns the runner, registered under the network's name.", 1, -1, a -> {
+        fn("start!", "[net & options]", "Runs the network live on a background thread. Options: :rate r (cycles per second; 0 = as fast as possible; default 10), :watch [names] / :watch-inputs [names] print those neurons every :every k cycles, :pause-at c pauses by itself after cycle c. Returns the runner, registered under the network's name.", 1, -1, a -> {
             Network net = network(a[0], "start!");
-            Options o = Options.parse("start!", a, 1, List.of("rate", "watch", "watch-inputs", "every"));
+            Options o = Options.parse("start!", a, 1, List.of("rate", "watch", "watch-inputs", "every", "pause-at"));
             Runner.Watch w = null;
             if (o.has("watch") || o.has("watch-inputs")) {
                 w = new Runner.Watch(o.has("watch") ? names(o.get("watch")) : List.of(),
@@ -429,7 +429,7 @@ public final class MachineLib extends Lib {
                 for (String n : w.outputs()) net.neuron(n);
                 for (String n : w.inputs()) net.neuron(n);
             }
-            return runners(interp).start(interp, net, o.number("rate", 10), w);
+            return runners(interp).start(interp, net, o.number("rate", 10), w, o.integer("pause-at", -1));
         });
         fn("stop!", "[runner]", "Stops a running network (by runner, network or name); returns its last state.", 1, 1, a -> {
             Runner r = runner(a[0], "stop!");
@@ -439,6 +439,11 @@ public final class MachineLib extends Lib {
         fn("pause!", "[runner]", "Pauses a running network at the next cycle boundary.", 1, 1, a -> {
             Runner r = runner(a[0], "pause!");
             r.pause();
+            return r;
+        });
+        fn("pause-at!", "[runner cycle]", "Makes a running network pause by itself after completing the given cycle (for scripted sessions).", 2, 2, a -> {
+            Runner r = runner(a[0], "pause-at!");
+            r.pauseAt(Values.toLong(a[1], "pause-at!"));
             return r;
         });
         fn("resume!", "[runner]", "Resumes a paused network (after an error: from the last good cycle).", 1, 1, a -> {

@@ -35,11 +35,16 @@ public final class Runner {
     private final Object lock = new Object();
     private final Thread thread;
     private volatile long cyclesRun;
+    /** The cycle at which to pause by itself (for scripted sessions), or -1. */
+    private volatile long pauseAt = -1;
+    /** The last cycle whose watch line has been printed: await waits for it, so output stays in order. */
+    private volatile long reported;
 
     Runner(Interpreter interp, Network net, double rate) {
         this.interp = interp;
         this.name = net.name();
         this.current = net;
+        this.reported = net.cycle();
         this.rate = rate;
         this.thread = new Thread(this::loop, "dmm-runner-" + name);
         thread.setDaemon(true);
@@ -91,6 +96,11 @@ public final class Runner {
         paused = true;
     }
 
+    /** Pauses by itself after completing cycle {@code cycle} (-1: never). */
+    public void pauseAt(long cycle) {
+        pauseAt = cycle;
+    }
+
     public void resume() {
         lastError = null;
         paused = false;
@@ -122,7 +132,7 @@ public final class Runner {
     public boolean awaitCycle(long cycle, long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         synchronized (lock) {
-            while (current.cycle() < cycle && !paused && !stopped) {
+            while (reported < cycle && !paused && !stopped) {
                 long left = deadline - System.currentTimeMillis();
                 if (left <= 0) return false;
                 lock.wait(left);
@@ -168,6 +178,8 @@ public final class Runner {
                 current = after;
                 cyclesRun++;
                 report(after);
+                if (after.cycle() == pauseAt) paused = true;
+                reported = after.cycle();
             } catch (Cancelled c) {
                 paused = true;
                 continue;
@@ -239,12 +251,13 @@ public final class Runner {
             return runners.get(name);
         }
 
-        Runner start(Interpreter interp, Network net, double rate, Watch watch) {
+        Runner start(Interpreter interp, Network net, double rate, Watch watch, long pauseAt) {
             Runner old = runners.get(net.name());
             if (old != null && !old.isStopped())
                 throw new dmm.lang.EvalError("network `" + net.name() + "` is already running; (stop! " + net.name() + ") first");
             Runner r = new Runner(interp, net, rate);
             r.setWatch(watch);
+            r.pauseAt(pauseAt);
             runners.put(net.name(), r);
             r.start();
             return r;

@@ -72,7 +72,9 @@ public final class Repl {
         interp.clearCancel();
         inputs++;
         try {
-            Object v = interp.eval(Source.of("<repl:" + inputs + ">", input));
+            Source src = Source.of("<repl:" + inputs + ">", input);
+            if (dmm.lang.Reader.read(src).isEmpty()) return OK; // only comments
+            Object v = interp.eval(src);
             interp.varFor("*3").set(interp.varFor("*2").get());
             interp.varFor("*2").set(interp.varFor("*1").get());
             interp.varFor("*1").set(v);
