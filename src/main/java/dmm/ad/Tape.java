@@ -67,8 +67,8 @@ public final class Tape {
     public Tracked record(VValue out, Consumer<VValue> pullback) {
         Tracked y = new Tracked(out, this);
         entries.add(() -> {
-            if (y.cotangent == null) return;
-            VValue g = y.cotangent.build();
+            if (!y.hasCotangent()) return;
+            VValue g = y.cotangentValue();
             if (!g.isZero()) pullback.accept(g);
         });
         return y;

@@ -11,6 +11,9 @@ import java.util.List;
 public final class Tracked {
     final VValue value;
     final Tape tape;
+    /** The cotangent while only one contribution has arrived (the common case: no builder needed). */
+    private VValue single;
+    private double singleWeight;
     VBuilder cotangent;
 
     Tracked(VValue value, Tape tape) {
@@ -26,8 +29,21 @@ public final class Tracked {
     /** Adds {@code w · g} to this value's cotangent. */
     void accumulate(double w, VValue g) {
         if (g.isZero() || w == 0) return;
-        if (cotangent == null) cotangent = new VBuilder();
+        if (cotangent == null) {
+            if (single == null) {
+                single = g;
+                singleWeight = w;
+                return;
+            }
+            toBuilder();
+        }
         cotangent.addScaled(w, g);
+    }
+
+    private void toBuilder() {
+        cotangent = new VBuilder();
+        if (single != null) cotangent.addScaled(singleWeight, single);
+        single = null;
     }
 
     /** The cotangent accumulated so far (zero when none); for custom tape entries' backward passes. */
@@ -37,13 +53,13 @@ public final class Tracked {
 
     /** True when some cotangent has been accumulated. */
     public boolean hasCotangent() {
-        return cotangent != null && !cotangent.isEmpty();
+        return single != null || (cotangent != null && !cotangent.isEmpty());
     }
 
     /** Adds {@code w·g} to the cotangent at {@code path} (no intermediate tree is built). */
     void accumulateAt(List<String> path, double w, VValue g) {
         if (g.isZero() || w == 0) return;
-        if (cotangent == null) cotangent = new VBuilder();
+        if (cotangent == null) toBuilder();
         VBuilder b = cotangent;
         for (String k : path) {
             if (k.equals(VValue.NUMBER)) {
@@ -57,6 +73,7 @@ public final class Tracked {
 
     /** The cotangent accumulated so far (zero when none). */
     VValue cotangentValue() {
+        if (single != null) return single.scale(singleWeight);
         return cotangent == null ? VValue.ZERO : cotangent.build();
     }
 
