@@ -39,6 +39,20 @@ public final class VBuilder {
         scalar += w * v.scalar;
         String[] vk = v.keys;
         VValue[] vc = v.children;
+        if (size == 0 && vk.length > 0) {
+            // the first value added: take its (sorted) keys wholesale
+            int n = vk.length;
+            keys = Arrays.copyOf(vk, n + 2);
+            children = new VBuilder[n + 2];
+            leaf = new double[n + 2];
+            for (int i = 0; i < n; i++) {
+                VValue c = vc[i];
+                if (c.keys.length == 0) leaf[i] = w * c.scalar;
+                else (children[i] = new VBuilder()).addScaled(w, c);
+            }
+            size = n;
+            return this;
+        }
         for (int i = 0; i < vk.length; i++) {
             VValue c = vc[i];
             int at = slot(vk[i]);
