@@ -19,20 +19,21 @@ import java.util.Map;
  * lowest prereg loss over the last fifth of them is the round's loss (λ biases the weights it
  * keeps; the judge asks whether the remaining structure can still do the task). The round is
  * accepted when that loss is at most {@code max(tolerance, min(maxLoss, slack · loss of the last
- * accepted round))}; then λ grows by {@code lambdaGrowth} (up to {@code lambdaMax}) and a
- * checkpoint is written. A rejected round restores the last accepted state (weights, optimizer
- * state, step, λ) and retries with half the threshold, which cuts only the links L1 pushed
- * closest to zero. It stops after {@code maxRejections} rejections in a row, when at most
+ * accepted round))}; then λ grows by {@code lambdaGrowth} (up to {@code lambdaMax}), the
+ * threshold by {@code thresholdGrowth} (up to {@code thresholdMax}; the published rounds went
+ * from 0.01 to 0.19) and a checkpoint is written. A rejected round restores the last accepted
+ * state (weights, optimizer state, step, λ) and retries with half the threshold, which cuts
+ * only the links L1 pushed closest to zero. It stops after {@code maxRejections} rejections in a row, when at most
  * {@code targetLinks} links remain, or after {@code maxRounds} rounds; then it trains
  * {@code polishSteps} steps with λ = 0 so the surviving weights settle.
  */
 public final class Sparsifier {
     /** The schedule's parameters. */
-    public record Schedule(double threshold, long recoverSteps, long judgeSteps, double tolerance, double slack, double maxLoss,
-                           double lambdaStart, double lambdaGrowth, double lambdaMax, int targetLinks, int maxRounds,
-                           int maxRejections, long polishSteps, boolean freshOptimizer) {
+    public record Schedule(double threshold, double thresholdGrowth, double thresholdMax, long recoverSteps, long judgeSteps,
+                           double tolerance, double slack, double maxLoss, double lambdaStart, double lambdaGrowth, double lambdaMax,
+                           int targetLinks, int maxRounds, int maxRejections, long polishSteps, boolean freshOptimizer) {
         public static Schedule defaults() {
-            return new Schedule(0.01, 100, 60, 0.02, 1.5, 0, 0.01, 1.5, 0.2, 0, 200, 3, 300, false);
+            return new Schedule(0.01, 1.1, 0.2, 100, 100, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, false);
         }
     }
 
@@ -87,7 +88,7 @@ public final class Sparsifier {
         int start = t.net.softLinkCount();
         t.setLambda(Math.max(t.lambda(), s.lambdaStart()));
         double startLoss = judge();
-        double maxLoss = s.maxLoss() > 0 ? s.maxLoss() : Math.max(s.tolerance(), 3 * startLoss);
+        double maxLoss = s.maxLoss() > 0 ? s.maxLoss() : Math.max(1.0, 3 * startLoss);
         double reference = startLoss;
         out.printf(Locale.ROOT, "sparsify: %d soft links, prereg %.5g (after a %d-step λ=0 check); cutting |w| < %.3g each round, "
                 + "accepting prereg up to %.2fx the last accepted (cap %.4g, floor %.4g)%n",
@@ -116,7 +117,7 @@ public final class Sparsifier {
                     out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (|w| < %.3g) -> %d links, prereg %.5g  accepted%n",
                             rounds, lambda, before - after, threshold, after, loss);
                     good = snapshot();
-                    threshold = s.threshold();
+                    threshold = Math.min(s.thresholdMax(), threshold * s.thresholdGrowth());
                     if (t.base != null) t.saveCheckpoint(t.checkpointPath());
                 } else {
                     rejections++;

@@ -126,12 +126,14 @@ public final class TrainLib extends Lib {
             if (!t.quiet) interp.out().println("pruned " + n + " of " + before + " soft links (|w| < " + Printer.print(a[1]) + "); " + (before - n) + " left");
             return VValue.of(n);
         });
-        fn("sparsify!", "[trainer & options]", "Automated sparsification. Each round trains :recover-steps (100) at λ, cuts the soft links with |w| < :threshold (0.01), and judges the cut by training a copy :judge-steps (60) with λ = 0: accepted when its prereg is at most max(:tolerance (0.02), min(:max-loss (3x the starting prereg), :slack (1.5) x the last accepted round's)); then λ grows from :lambda-start (0.01) by :lambda-growth (1.5) up to :lambda-max (0.2). A rejected round restores the last accepted state and retries with half the threshold. Stops after :max-rejections (3) in a row, at :target-links (0) or after :max-rounds (200); then :polish-steps (300) with λ = 0. :fresh-optimizer true restarts Adam after each cut. Returns the trainer.", 1, -1, a -> {
+        fn("sparsify!", "[trainer & options]", "Automated sparsification. Each round trains :recover-steps (100) at λ, cuts the soft links with |w| below the threshold (from :threshold 0.01, growing by :threshold-growth 1.1 per accepted round up to :threshold-max 0.2), and judges the cut by training a copy :judge-steps (100) with λ = 0: accepted when its prereg is at most max(:tolerance (0.02), min(:max-loss (max(1, 3x the starting prereg)), :slack (4) x the last accepted round's)); then λ grows from :lambda-start (0.01) by :lambda-growth (1.5) up to :lambda-max (0.2). A rejected round restores the last accepted state and retries with half the threshold. Stops after :max-rejections (3) in a row, at :target-links (0) or after :max-rounds (300); then :polish-steps (1000) with λ = 0. :fresh-optimizer true restarts Adam after each cut. Returns the trainer.", 1, -1, a -> {
             Trainer t = trainer(a[0], "sparsify!");
-            Options o = Options.parse("sparsify!", a, 1, List.of("threshold", "recover-steps", "judge-steps", "tolerance", "slack", "max-loss",
-                    "lambda-start", "lambda-growth", "lambda-max", "target-links", "max-rounds", "max-rejections", "polish-steps", "fresh-optimizer"));
+            Options o = Options.parse("sparsify!", a, 1, List.of("threshold", "threshold-growth", "threshold-max", "recover-steps", "judge-steps",
+                    "tolerance", "slack", "max-loss", "lambda-start", "lambda-growth", "lambda-max", "target-links", "max-rounds", "max-rejections",
+                    "polish-steps", "fresh-optimizer"));
             Sparsifier.Schedule d = Sparsifier.Schedule.defaults();
-            Sparsifier.Schedule s = new Sparsifier.Schedule(o.number("threshold", d.threshold()), o.integer("recover-steps", d.recoverSteps()),
+            Sparsifier.Schedule s = new Sparsifier.Schedule(o.number("threshold", d.threshold()), o.number("threshold-growth", d.thresholdGrowth()),
+                    o.number("threshold-max", d.thresholdMax()), o.integer("recover-steps", d.recoverSteps()),
                     o.integer("judge-steps", d.judgeSteps()), o.number("tolerance", d.tolerance()), o.number("slack", d.slack()),
                     o.number("max-loss", d.maxLoss()), o.number("lambda-start", d.lambdaStart()), o.number("lambda-growth", d.lambdaGrowth()),
                     o.number("lambda-max", d.lambdaMax()), (int) o.integer("target-links", d.targetLinks()), (int) o.integer("max-rounds", d.maxRounds()),
