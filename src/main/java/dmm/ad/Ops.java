@@ -339,6 +339,30 @@ public final class Ops {
         return wrap(t, out, g -> acc(t, v, 1, VValue.ZERO.assocIn(p, g)));
     }
 
+    /**
+     * The children of {@code v} at several keys at once, with one tape entry whose pullback
+     * assembles {@code {keys[i] g_i}} (how a neuron function reads its input fields).
+     */
+    public static Object[] fields(Object v, String[] keys) {
+        VValue pv = primal(v);
+        Object[] out = new Object[keys.length];
+        Tape t = tapeOf(v);
+        if (t == null) {
+            for (int i = 0; i < keys.length; i++) out[i] = pv.get(keys[i]);
+            return out;
+        }
+        Tracked[] parts = new Tracked[keys.length];
+        for (int i = 0; i < keys.length; i++) out[i] = parts[i] = t.leaf(pv.get(keys[i]));
+        t.record(() -> {
+            for (int i = 0; i < keys.length; i++) {
+                if (!parts[i].hasCotangent()) continue;
+                VValue g = parts[i].cotangentValue();
+                acc(t, v, 1, keys[i].equals(VValue.NUMBER) ? VValue.of(g.scalarPart()) : VValue.of(keys[i], g));
+            }
+        });
+        return out;
+    }
+
     /** The child at {@code key}. */
     public static Object get(Object v, String key) {
         return getIn(v, List.of(key));

@@ -43,7 +43,7 @@ public final class Closure implements Fn {
                         + ", expected 1 (the input map)");
             Object in = args[0];
             if (t.neuronWhole) f.slots[0] = in;
-            else for (int i = 0; i < t.neuronFields.length; i++) f.slots[i] = dmm.ad.Ops.get(in, t.neuronFields[i]);
+            else System.arraycopy(dmm.ad.Ops.fields(in, t.neuronFields), 0, f.slots, 0, t.neuronFields.length);
         } else {
             int n = args.length;
             if (n < t.required || (!t.rest && n > t.required))
