@@ -161,6 +161,7 @@ class PrimitiveGradientTest {
     void structure() {
         checkUnary("get", PrimitiveGradientTest::anyValue, x -> Ops.get(x, "a"));
         checkUnary("getIn", PrimitiveGradientTest::anyValue, x -> Ops.getIn(x, List.of("b", "x")));
+        checkUnary("fields", PrimitiveGradientTest::anyValue, x -> Ops.sum(Ops.fields(x, new String[] {"a", "b", "number", "zz"})));
         checkUnary("getIn number", PrimitiveGradientTest::anyValue, x -> Ops.getIn(x, List.of("a", "number")));
         checkBinary("assocIn", PrimitiveGradientTest::anyValue, (v, x) -> Ops.assocIn(v, List.of("a", "c"), x));
         checkBinary("makeMap", PrimitiveGradientTest::anyValue, (a, b) -> Ops.makeMap(new String[] {"p", "q", "p", "number"}, new Object[] {a, b, b, Ops.scalarPart(a)}));
