@@ -84,6 +84,44 @@ public final class Sparsifier {
         }
     }
 
+    /**
+     * Trains {@code polishSteps} with λ = 0 and keeps the best state seen (Adam on this task has
+     * spikes: the last step is not always the best one).
+     */
+    private void polish() {
+        double lambda = t.lambda();
+        t.setLambda(0);
+        Snapshot before = snapshot();
+        Snapshot best = before;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        Progress p = new Progress(out, false, s.polishSteps(), t.progressEvery, t.quiet);
+        try {
+            for (long i = 0; i < s.polishSteps(); i++) {
+                t.interp.checkCancelled();
+                TrainLog.Row r = t.trainStep();
+                p.update(r, "polish");
+                // r.prereg() is the loss of the weights before this step's update
+                if (r.prereg() < bestLoss) {
+                    bestLoss = r.prereg();
+                    best = before;
+                }
+                before = snapshot();
+            }
+        } finally {
+            p.finish();
+        }
+        double last = t.evaluate();
+        if (last < bestLoss) {
+            bestLoss = last;
+            best = snapshot();
+        }
+        restore(best);
+        t.schedule.put("polished", 1.0);
+        t.log.flushAndPlot();
+        out.printf(Locale.ROOT, "polish: %d steps with λ = 0 (was %.4g); best prereg %.5g at step %d, kept%n",
+                s.polishSteps(), lambda, bestLoss, t.step);
+    }
+
     public Result run() {
         int start = t.net.softLinkCount();
         t.setLambda(Math.max(t.lambda(), s.lambdaStart()));
@@ -132,13 +170,7 @@ public final class Sparsifier {
             out.println("sparsify interrupted: restored the last accepted state (" + t.net.softLinkCount() + " links)");
             throw c;
         }
-        if (s.polishSteps() > 0) {
-            double lambda = t.lambda();
-            t.setLambda(0);
-            t.train(s.polishSteps(), "polish");
-            t.schedule.put("polished", 1.0);
-            out.printf(Locale.ROOT, "polish: %d steps with λ = 0 (was %.4g)%n", s.polishSteps(), lambda);
-        }
+        if (s.polishSteps() > 0) polish();
         if (t.base != null) t.saveCheckpoint(t.checkpointPath());
         double end = t.evaluate();
         out.printf(Locale.ROOT, "sparsify: %d -> %d soft links in %d rounds (%d accepted), prereg %.5g%n",
