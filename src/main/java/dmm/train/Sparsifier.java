@@ -23,7 +23,8 @@ import java.util.Map;
  * threshold by {@code thresholdGrowth} (up to {@code thresholdMax}; the published rounds went
  * from 0.01 to 0.19) and a checkpoint is written. A rejected round restores the last accepted
  * state (weights, optimizer state, step, λ) and retries with half the threshold, which cuts
- * only the links L1 pushed closest to zero. It stops after {@code maxRejections} rejections in a row, when at most
+ * only the links L1 pushed closest to zero. It stops after {@code maxRejections} rejections in a
+ * row (or as many rounds in a row that cut nothing at the largest λ and threshold), when at most
  * {@code targetLinks} links remain, or after {@code maxRounds} rounds; then it trains
  * {@code polishSteps} steps with λ = 0 so the surviving weights settle.
  */
@@ -131,11 +132,12 @@ public final class Sparsifier {
         out.printf(Locale.ROOT, "sparsify: %d soft links, prereg %.5g (after a %d-step λ=0 check); cutting |w| < %.3g each round, "
                 + "accepting prereg up to %.2fx the last accepted (cap %.4g, floor %.4g)%n",
                 start, startLoss, s.judgeSteps(), s.threshold(), s.slack(), maxLoss, s.tolerance());
-        int rounds = 0, accepted = 0, rejections = 0;
+        int rounds = 0, accepted = 0, rejections = 0, idle = 0;
         double threshold = s.threshold();
         Snapshot good = snapshot();
         try {
-            while (rounds < s.maxRounds() && t.net.softLinkCount() > s.targetLinks() && rejections < s.maxRejections()) {
+            while (rounds < s.maxRounds() && t.net.softLinkCount() > s.targetLinks() && rejections < s.maxRejections()
+                    && idle < s.maxRejections()) {
                 rounds++;
                 t.schedule.put("round", (double) rounds);
                 t.schedule.put("threshold", threshold);
@@ -149,6 +151,8 @@ public final class Sparsifier {
                 if (loss <= accept) {
                     accepted++;
                     rejections = 0;
+                    // nothing left below the largest threshold at the largest λ: the schedule is done
+                    idle = cut == 0 && t.lambda() >= s.lambdaMax() && threshold >= s.thresholdMax() ? idle + 1 : 0;
                     reference = Math.max(loss, 1e-12);
                     double lambda = t.lambda();
                     t.setLambda(Math.min(s.lambdaMax(), lambda * s.lambdaGrowth()));
