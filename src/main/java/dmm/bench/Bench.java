@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dmm.ad.Ops;
 import dmm.lang.Fn;
 import dmm.lang.Interpreter;
-import dmm.lang.Values;
 import dmm.machine.Engine;
 import dmm.machine.Network;
 import dmm.train.Adam;
@@ -135,7 +134,6 @@ public final class Bench {
     /** The baseline must compute what the engine computes, or its timing means nothing. */
     private void checkBaselineAgrees(FlatBaseline flat, Network net) {
         double[][] expected = flat.run(140);
-        List<Object> obs = new ArrayList<>();
         Network n = net.reset();
         for (int c = 0; c < 140; c++) {
             n = Engine.step(n, interp);
@@ -143,7 +141,6 @@ public final class Bench {
             double d1 = in.get("dict-1").scalarPart(), d2 = in.get("dict-2").scalarPart();
             if (Math.abs(d1 - expected[c][0]) > 1e-9 * Math.max(1, Math.abs(d1)) || Math.abs(d2 - expected[c][1]) > 1e-9 * Math.max(1, Math.abs(d2)))
                 throw new IllegalStateException("the flat baseline disagrees with the engine at cycle " + (c + 1));
-            obs.add(in);
         }
     }
 
@@ -264,9 +261,5 @@ public final class Bench {
             g.writeEndObject();
         } else if (v instanceof Number n) g.writeNumber(n.doubleValue());
         else g.writeString(String.valueOf(v));
-    }
-
-    static double toDouble(Object v) {
-        return Values.toDouble(v, "bench");
     }
 }

@@ -22,9 +22,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** The language surface of the machine: {@code defnet}, wiring forms, and network built-ins. */
 public final class MachineLib extends Lib {
@@ -530,9 +528,5 @@ public final class MachineLib extends Lib {
         for (String n : outs) sb.append("  ").append(n).append(" ").append(Printer.print(net.outputOf(n)));
         for (String n : ins) sb.append("  ").append(n).append("<- ").append(Printer.print(net.inputOf(n)));
         return sb.toString();
-    }
-
-    static Map<String, Object> optionsMap() {
-        return new LinkedHashMap<>();
     }
 }

@@ -78,10 +78,8 @@ final class Wiring {
 
     /** Applies links to a matrix of {@code net}: adds {@code sign·weight} at each link's path. */
     static dmm.vvalue.VValue apply(Network net, dmm.vvalue.VValue m, List<Link> links, Frame f, boolean remove) {
-        dmm.vvalue.VBuilder b = dmm.vvalue.VBuilder.of(m);
-        dmm.vvalue.VValue result;
         if (remove) {
-            result = m;
+            dmm.vvalue.VValue result = m;
             for (Link l : links) {
                 List<String> p = pathOf(net, l);
                 if (result.getIn(p).isZero()) throw new EvalError("there is no link " + l.describe() + " to remove", l.span());
@@ -89,6 +87,7 @@ final class Wiring {
             }
             return result;
         }
+        dmm.vvalue.VBuilder b = dmm.vvalue.VBuilder.of(m);
         for (Link l : links) b.addAt(pathOf(net, l), l.weight(f));
         return b.build();
     }
