@@ -10,23 +10,20 @@ import java.util.Map;
  * {@code p ← p − lr · m̂ / (√v̂ + ε)} with bias corrections {@code m̂ = m/(1−β1ᵗ)},
  * {@code v̂ = v/(1−β2ᵗ)} (ε added after the square root). The first update is {@code lr·sign(g)}.
  */
-public final class Adam implements Optimizer {
-    private double lr, beta1, beta2, eps;
+public final class Adam extends TreeOptimizer {
+    private double beta1, beta2, eps;
     private VValue m = VValue.ZERO, v = VValue.ZERO;
-    private long t;
 
     public Adam(double lr, double beta1, double beta2, double eps) {
-        this.lr = lr;
+        super(lr);
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
     }
 
     @Override
-    public VValue step(VValue params, VValue grads) {
-        LeafTable table = new LeafTable(params);
-        double[] p = table.values, g = table.read(grads), mm = table.read(m), vv = table.read(v);
-        t++;
+    protected void update(LeafTable table, double[] p, double[] g) {
+        double[] mm = table.read(m), vv = table.read(v);
         double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
         for (int i = 0; i < p.length; i++) {
             mm[i] = beta1 * mm[i] + (1 - beta1) * g[i];
@@ -35,7 +32,6 @@ public final class Adam implements Optimizer {
         }
         m = table.build(mm);
         v = table.build(vv);
-        return table.build(p);
     }
 
     @Override
@@ -52,23 +48,8 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public double learningRate() {
-        return lr;
-    }
-
-    @Override
-    public void setLearningRate(double lr) {
-        this.lr = lr;
-    }
-
-    @Override
     public String kind() {
         return "adam";
-    }
-
-    @Override
-    public long steps() {
-        return t;
     }
 
     /** First moments, keyed like the parameters. */

@@ -5,27 +5,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** SGD with momentum over trees: {@code u ← μ·u + g}, {@code p ← p − lr·u}. */
-public final class Sgd implements Optimizer {
-    private double lr, momentum;
+public final class Sgd extends TreeOptimizer {
+    private double momentum;
     private VValue velocity = VValue.ZERO;
-    private long t;
 
     public Sgd(double lr, double momentum) {
-        this.lr = lr;
+        super(lr);
         this.momentum = momentum;
     }
 
     @Override
-    public VValue step(VValue params, VValue grads) {
-        LeafTable table = new LeafTable(params);
-        double[] p = table.values, g = table.read(grads), u = table.read(velocity);
+    protected void update(LeafTable table, double[] p, double[] g) {
+        double[] u = table.read(velocity);
         for (int i = 0; i < p.length; i++) {
             u[i] = momentum * u[i] + g[i];
             p[i] -= lr * u[i];
         }
-        t++;
         velocity = table.build(u);
-        return table.build(p);
     }
 
     @Override
@@ -40,23 +36,8 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public double learningRate() {
-        return lr;
-    }
-
-    @Override
-    public void setLearningRate(double lr) {
-        this.lr = lr;
-    }
-
-    @Override
     public String kind() {
         return "sgd";
-    }
-
-    @Override
-    public long steps() {
-        return t;
     }
 
     /** The momentum buffer, keyed like the parameters. */
