@@ -137,6 +137,23 @@ class TrainerTest {
     }
 
     @Test
+    void sparsifyCutsBacktracksAndKeepsTheBestPolishedState() {
+        Trainer t = trainer(":l1 0.001");
+        t.train(20, "train");
+        int before = t.network().softLinkCount();
+        Sparsifier.Result r = new Sparsifier(t, new Sparsifier.Schedule(0.02, 1.1, 0.2, 10, 5, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 3, 3, 30, false)).run();
+        assertTrue(r.endLinks() < before, "some links were cut: " + before + " -> " + r.endLinks());
+        assertEquals(r.endLinks(), t.network().softLinkCount());
+        assertEquals(r.endLinks(), t.weights().leafCount());
+        Adam adam = (Adam) t.optimizer();
+        assertEquals(adam.firstMoment(), adam.firstMoment().restrictTo(t.weights()), "no optimizer state for cut links");
+        double polishedMin = t.log().rows().stream().filter(row -> row.lambda() == 0).mapToDouble(TrainLog.Row::prereg).min().orElseThrow();
+        assertEquals(t.evaluate(), r.prereg(), 0.0);
+        assertTrue(r.prereg() <= polishedMin, "the polish keeps its best state: " + r.prereg() + " vs " + polishedMin);
+        assertEquals(t.step(), t.log().rows().get(t.log().rows().size() - 1).step(), "the log ends at the kept state's step");
+    }
+
+    @Test
     void checkpointResumeGivesTheSameNextLosses(@TempDir Path dir) {
         Trainer a = trainer(":l1 0.001");
         a.train(5, "train");
