@@ -177,11 +177,17 @@ final class Plan {
             }
         }
         double[][] yd = null;
+        double[] ysc = null;
         if (flat) {
-            for (VValue y : ys) keys.register(y);
+            // numbers (most outputs) stay numbers; only vectors get dense coordinates
+            ysc = new double[slots];
+            for (VValue y : ys) if (!y.isScalar()) keys.register(y);
             int k = keys.size();
             yd = new double[slots][];
-            for (int s = 0; s < slots; s++) if (!ys[s].isZero()) yd[s] = keys.dense(ys[s], k);
+            for (int s = 0; s < slots; s++) {
+                if (ys[s].isScalar()) ysc[s] = ys[s].scalarPart();
+                else yd[s] = keys.dense(ys[s], k);
+            }
         }
         int n = neurons.size();
         VValue[] ins = new VValue[n];
@@ -192,7 +198,7 @@ final class Plan {
                 continue;
             }
             VValue[] vals = new VValue[fs.length];
-            for (int f = 0; f < fs.length; f++) vals[f] = flat ? denseRow(src[i][f], weight[i][f], yd) : row(src[i][f], weight[i][f], ys);
+            for (int f = 0; f < fs.length; f++) vals[f] = flat ? denseRow(src[i][f], weight[i][f], yd, ysc) : row(src[i][f], weight[i][f], ys);
             ins[i] = VValue.ofSorted(fs, vals, fs.length);
         }
         Tape tape = Ops.recordingTape(outs);
@@ -203,20 +209,28 @@ final class Plan {
         Tape t = tape;
         boolean wantSoft = softCotangent != null && Ops.isTracked(soft);
         double[][] dense = yd;
-        tape.record(() -> backward(t, tracked, outs, ys, dense, wantSoft));
+        double[] scalars = ysc;
+        tape.record(() -> backward(t, tracked, outs, ys, dense, scalars, wantSoft));
         return tracked;
     }
 
-    private VValue denseRow(int[] src, double[] w, double[][] yd) {
+    private VValue denseRow(int[] src, double[] w, double[][] yd, double[] ysc) {
         double[] acc = null;
+        double scalar = 0;
         for (int j = 0; j < src.length; j++) {
-            double[] y = yd[src[j]];
-            if (y == null) continue;
+            int s = src[j];
+            double[] y = yd[s];
+            if (y == null) {
+                scalar += w[j] * ysc[s];
+                continue;
+            }
             if (acc == null) acc = new double[y.length];
             double wj = w[j];
             for (int k = 0; k < y.length; k++) acc[k] += wj * y[k];
         }
-        return acc == null ? VValue.ZERO : keys.value(acc);
+        if (acc == null) return VValue.of(scalar);
+        acc[0] += scalar;
+        return keys.value(acc);
     }
 
     private static VValue row(int[] src, double[] w, VValue[] ys) {
@@ -234,7 +248,7 @@ final class Plan {
         return b.addScalar(scalar).build();
     }
 
-    private void backward(Tape tape, Tracked[] ins, Object[] outs, VValue[] ys, double[][] yd, boolean wantSoft) {
+    private void backward(Tape tape, Tracked[] ins, Object[] outs, VValue[] ys, double[][] yd, double[] ysc, boolean wantSoft) {
         int slots = ys.length;
         VBuilder[] dys = new VBuilder[slots];
         double[][] dyd = new double[slots][];
@@ -262,8 +276,12 @@ final class Plan {
                             double wj = w[j];
                             for (int q = 0; q < gd.length; q++) d[q] += wj * gd[q];
                         }
-                        if (wantSoft && k[j] >= 0 && yd[sj] != null) {
+                        if (wantSoft && k[j] >= 0) {
                             double[] y = yd[sj];
+                            if (y == null) {
+                                dSoft[k[j]] += gd[0] * ysc[sj];
+                                continue;
+                            }
                             int m = Math.min(y.length, gd.length);
                             double dot = 0;
                             for (int q = 0; q < m; q++) dot += gd[q] * y[q];
