@@ -109,15 +109,16 @@ public final class Bench {
     private void flagship() {
         Setup s = setup(5, 2, 140);
         Trainer t = trainer(s);
-        Harness.Stats step = Harness.measure("step (1486 links, T=140)", reps(20), reps(60), t::trainStep);
+        // a long warm-up: the JIT compiles the interpreter's and the tape's paths over the first ~100 steps
+        Harness.Stats step = Harness.measure("step (1486 links, T=140)", reps(150), reps(100), t::trainStep);
         record(step, "ms");
         Network trained = t.network();
-        Harness.Stats forward = Harness.measure("forward (both networks, T=140)", reps(20), reps(60), () -> {
+        Harness.Stats forward = Harness.measure("forward (both networks, T=140)", reps(50), reps(100), () -> {
             Engine.run(trained, 140, null, null);
             Engine.run(s.reference, 140, null, null);
         });
         record(forward, "ms");
-        Harness.Stats forwardTrainable = Harness.measure("forward (trainable only)", reps(20), reps(60), () -> Engine.run(trained, 140, null, null));
+        Harness.Stats forwardTrainable = Harness.measure("forward (trainable only)", reps(50), reps(100), () -> Engine.run(trained, 140, null, null));
         record(forwardTrainable, "ms");
         double ratio = step.median() / forward.median();
         out.printf(Locale.ROOT, "%-34s %10.2f   (step / forward of both; target <= 4)%n", "ratio step/forward", ratio);

@@ -136,9 +136,14 @@ final class CoreLib extends Lib {
             List<?> l = Values.toSeq(a[0], "rest");
             return l.isEmpty() ? List.of() : list(new ArrayList<>(l.subList(1, l.size())));
         });
-        fn("nth", "[coll i]", "The item at index i (0-based).", 2, 2, a -> {
-            List<?> l = Values.toSeq(a[0], "nth");
+        fn("nth", "[coll i]", "The item at index i (0-based); of a string, the character at i.", 2, 2, a -> {
             int i = Values.toInt(a[1], "nth");
+            if (a[0] instanceof String str) {
+                int n = str.codePointCount(0, str.length());
+                if (i < 0 || i >= n) throw new EvalError("nth: index " + i + " out of range for a string of " + n + " characters");
+                return Values.character(str.codePointAt(str.offsetByCodePoints(0, i)));
+            }
+            List<?> l = Values.toSeq(a[0], "nth");
             if (i < 0 || i >= l.size()) throw new EvalError("nth: index " + i + " out of range for a sequence of " + l.size());
             return l.get(i);
         });
@@ -380,10 +385,15 @@ final class CoreLib extends Lib {
             throw new EvalError(joinDisplay(a));
         });
         fn("read-json", "[path]", "Reads a V-value from a JSON file (nested objects with number leaves).", 1, 1, a -> {
+            String path = Values.toKey(a[0], null);
             try {
-                return VValueJson.readFile(Path.of(Values.toKey(a[0], null)));
+                return VValueJson.readFile(Path.of(path));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new EvalError("file not found: " + path);
             } catch (IOException e) {
-                throw new EvalError("cannot read " + a[0] + ": " + e.getMessage());
+                throw new EvalError("cannot read " + path + ": " + e.getMessage());
+            } catch (VValueJson.JsonFormatException e) {
+                throw new EvalError(path + " is not a V-value JSON file: " + e.getMessage());
             }
         });
         fn("write-json", "[path v]", "Writes a V-value to a JSON file atomically (temp file, then rename).", 2, 2, a -> {

@@ -66,13 +66,24 @@ public final class Values {
         return out;
     }
 
+    private static final String[] LATIN1 = new String[256];
+
+    static {
+        for (int c = 0; c < 256; c++) LATIN1[c] = String.valueOf((char) c).intern();
+    }
+
+    /** The one-character string of code point {@code cp} (shared for Latin-1, so keys made from characters are the same objects). */
+    public static String character(int cp) {
+        return cp < 256 ? LATIN1[cp] : new String(Character.toChars(cp));
+    }
+
     /** The value as a sequence: lists and vectors, nil (empty), strings (characters). */
     public static List<?> toSeq(Object v, String what) {
         if (v instanceof List<?> l) return l;
         if (v == null) return List.of();
         if (v instanceof String s) {
             List<Object> out = new ArrayList<>(s.length());
-            s.codePoints().forEach(cp -> out.add(new String(Character.toChars(cp))));
+            s.codePoints().forEach(cp -> out.add(character(cp)));
             return out;
         }
         throw new EvalError(what + " expects a sequence, got " + Printer.describe(v));
