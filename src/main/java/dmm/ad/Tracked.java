@@ -59,6 +59,14 @@ public final class Tracked {
     /** Adds {@code w·g} to the cotangent at {@code path} (no intermediate tree is built). */
     void accumulateAt(List<String> path, double w, VValue g) {
         if (g.isZero() || w == 0) return;
+        if (cotangent == null && single == null) {
+            // the first contribution: keep it as a value placed at the path, no builder
+            VValue placed = g;
+            for (int i = path.size() - 1; i >= 0; i--) placed = VValue.of(path.get(i), placed);
+            single = placed;
+            singleWeight = w;
+            return;
+        }
         if (cotangent == null) toBuilder();
         VBuilder b = cotangent;
         for (String k : path) {
