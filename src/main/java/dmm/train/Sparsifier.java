@@ -133,6 +133,8 @@ public final class Sparsifier {
                 + "accepting prereg up to %.2fx the last accepted (cap %.4g, floor %.4g)%n",
                 start, startLoss, s.judgeSteps(), s.threshold(), s.slack(), maxLoss, s.tolerance());
         int rounds = 0, accepted = 0, rejections = 0, idle = 0;
+        java.util.Set<List<String>> protectedLinks = new java.util.HashSet<>();
+        double acceptedThreshold = s.threshold();
         double threshold = s.threshold();
         Snapshot good = snapshot();
         try {
@@ -143,7 +145,8 @@ public final class Sparsifier {
                 t.schedule.put("threshold", threshold);
                 int before = t.net.softLinkCount();
                 t.train(s.recoverSteps(), "shrink");
-                int cut = t.prune(threshold);
+                dmm.vvalue.VValue beforeCut = t.weights();
+                int cut = t.prune(threshold, protectedLinks);
                 if (s.freshOptimizer() && cut > 0) t.optimizer.reset();
                 double loss = judge();
                 double accept = Math.max(s.tolerance(), Math.min(maxLoss, s.slack() * reference));
@@ -160,13 +163,24 @@ public final class Sparsifier {
                             rounds, lambda, before - after, threshold, after, loss);
                     good = snapshot();
                     threshold = Math.min(s.thresholdMax(), threshold * s.thresholdGrowth());
+                    acceptedThreshold = threshold;
                     if (t.base != null) t.saveCheckpoint(t.checkpointPath());
                 } else {
                     rejections++;
                     out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (|w| < %.3g) -> %d links, prereg %.5g > %.5g  rejected; back to %d links%n",
                             rounds, t.lambda(), before - after, threshold, after, loss, accept, good.net.softLinkCount());
-                    restore(good);
-                    threshold /= 2;
+                    if (cut == 1) {
+                        // one small link the task needs: keep it from now on, and go on cutting as before
+                        dmm.vvalue.VValue gone = beforeCut.filterLeaves((p, x) -> t.weights().getIn(p).scalarPart() == 0);
+                        gone.forEachLeaf((p, x) -> protectedLinks.add(List.copyOf(p)));
+                        restore(good);
+                        threshold = acceptedThreshold;
+                        rejections = 0;
+                        out.printf(Locale.ROOT, "         protecting that link (%d protected)%n", protectedLinks.size());
+                    } else {
+                        restore(good);
+                        threshold /= 2;
+                    }
                 }
             }
         } catch (Cancelled c) {

@@ -169,8 +169,13 @@ public final class Trainer {
      * exactly those entries. Returns how many were removed.
      */
     public int prune(double threshold) {
+        return prune(threshold, java.util.Set.of());
+    }
+
+    /** {@link #prune(double)}, keeping the links at the {@code protectedPaths} whatever their size. */
+    public int prune(double threshold, java.util.Set<java.util.List<String>> protectedPaths) {
         VValue w = weights();
-        VValue kept = w.filterLeaves((p, x) -> Math.abs(x) >= threshold);
+        VValue kept = w.filterLeaves((p, x) -> Math.abs(x) >= threshold || (!protectedPaths.isEmpty() && protectedPaths.contains(p)));
         net = net.withSoftMatrix(kept);
         optimizer.restrictTo(kept);
         return w.leafCount() - kept.leafCount();
