@@ -37,6 +37,26 @@ public final class Dot {
         });
     }
 
+    /** Renders DOT text to SVG or PNG with Graphviz's {@code dot}; a clear error when it is not installed. */
+    static void renderWithGraphviz(String dot, String format, java.nio.file.Path out) throws java.io.IOException {
+        Process p;
+        try {
+            p = new ProcessBuilder("dot", "-T" + format, "-o", out.toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            throw new dmm.lang.EvalError("Graphviz `dot` is not installed: write a .dot file instead, or install graphviz");
+        }
+        try (var in = p.getOutputStream()) {
+            in.write(dot.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String msg = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) throw new dmm.lang.EvalError("Graphviz `dot` failed: " + msg.trim());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dmm.lang.Cancelled();
+        }
+    }
+
     private static String esc(String s) {
         return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }

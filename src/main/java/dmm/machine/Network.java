@@ -281,6 +281,35 @@ public final class Network {
         return b.build();
     }
 
+    /**
+     * Reads a matrix file's V-value as this network's soft matrix: rank 4 (the published
+     * layout, leaves at depth 4) or rank 6 (leaves at depth 6 or more). Every neuron it names
+     * must be declared; the error lists all that are not.
+     */
+    public VValue matrixFromFile(VValue m, String file) {
+        int[] depth = {Integer.MAX_VALUE, 0};
+        m.forEachLeaf((p, x) -> {
+            depth[0] = Math.min(depth[0], p.size());
+            depth[1] = Math.max(depth[1], p.size());
+        });
+        if (m.isZero()) return m;
+        boolean rank4 = depth[0] == 4 && depth[1] == 4;
+        if (!rank4 && depth[0] < 6)
+            throw new EvalError(file + ": not a matrix: leaves at depth " + depth[0] + (depth[0] == depth[1] ? "" : " to " + depth[1])
+                    + " (a rank-4 matrix has them at depth 4, a rank-6 one at depth 6)");
+        java.util.TreeSet<String> unknown = new java.util.TreeSet<>();
+        m.forEachLeaf((p, x) -> {
+            String to = rank4 ? p.get(0) : p.get(1), from = rank4 ? p.get(2) : p.get(4);
+            if (!neurons.containsKey(to)) unknown.add(to);
+            if (!neurons.containsKey(from)) unknown.add(from);
+        });
+        if (!unknown.isEmpty())
+            throw new EvalError(file + " names neurons that network `" + name + "` does not declare: " + String.join(", ", unknown));
+        VValue w6 = rank4 ? fromNamedView(m) : m;
+        checkTypes(w6);
+        return w6;
+    }
+
     /** The rank-6 matrix of a rank-4 (name-keyed) one, using this network's declared types. */
     public VValue fromNamedView(VValue w4) {
         VBuilder b = new VBuilder();

@@ -137,6 +137,42 @@ class MachineTest {
     }
 
     @Test
+    void matricesSaveAndLoadInBothLayouts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        eval("(require lite) (def ff (feedforward \"ab\" {:layers 2 :copies 1})) (def blank (feedforward \"ab\" {:layers 2 :copies 1 :init 0}))");
+        String p4 = dir.resolve("m4.json").toString().replace("\\", "/"), p6 = dir.resolve("m6.json").toString().replace("\\", "/");
+        eval("(save-matrix ff \"" + p4 + "\") (save-matrix ff \"" + p6 + "\" :rank 6)");
+        assertEquals("true", str("(= (matrix ff) (matrix (load-matrix blank \"" + p4 + "\")))"));
+        assertEquals("true", str("(= (matrix ff) (matrix (load-matrix blank \"" + p6 + "\")))"));
+        assertTrue(java.nio.file.Files.readString(dir.resolve("m4.json")).startsWith("{\n  \"accum-1-1\""), "rank 4 is keyed by neuron names");
+        java.nio.file.Files.writeString(dir.resolve("bad.json"), "{\"ghost\": {\"x\": {\"input\": {\"char\": 1}}}, \"output\": {\"dict-1\": {\"phantom\": {\"y\": 2}}}}");
+        String r = error("(load-matrix blank \"" + dir.resolve("bad.json").toString().replace("\\", "/") + "\")");
+        assertTrue(r.contains("names neurons that network `feedforward` does not declare: ghost, phantom"), r);
+        java.nio.file.Files.writeString(dir.resolve("shallow.json"), "{\"output\": {\"dict-1\": 1}}");
+        assertTrue(error("(load-matrix blank \"" + dir.resolve("shallow.json").toString().replace("\\", "/") + "\")").contains("not a matrix"));
+    }
+
+    @Test
+    void graphWritesDotAndRendersWithGraphvizWhenInstalled(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        eval("(require lite) (def d (duplicate-detector \"ab\"))");
+        String dotFile = dir.resolve("d.dot").toString().replace("\\", "/");
+        eval("(graph d \"" + dotFile + "\")");
+        assertTrue(java.nio.file.Files.readString(dir.resolve("d.dot")).startsWith("digraph"));
+        String svg = dir.resolve("d.svg").toString().replace("\\", "/");
+        boolean haveDot;
+        try {
+            haveDot = new ProcessBuilder("dot", "-V").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (java.io.IOException e) {
+            haveDot = false;
+        }
+        if (haveDot) {
+            eval("(graph d \"" + svg + "\")");
+            assertTrue(java.nio.file.Files.readString(dir.resolve("d.svg")).contains("<svg"));
+        } else {
+            assertTrue(error("(graph d \"" + svg + "\")").contains("Graphviz `dot` is not installed"));
+        }
+    }
+
+    @Test
     void linkAndUnlinkAreAdditive() {
         eval("(require std) (defnet n (neurons a identity, b identity) (links a.x <- 0.5 b.y))");
         assertEquals("[\"a.x <- 0.75 b.y\"]", str("(links (link n a.x <- 0.25 b.y))"));
