@@ -93,14 +93,20 @@ final class Completion implements Completer {
         return out;
     }
 
+    /** Forms whose string arguments are file paths. */
+    static final java.util.Set<String> FILE_FORMS = java.util.Set.of("load", "read-json", "write-json", "load-checkpoint",
+            "save-checkpoint", "load-matrix", "save-matrix", "graph", "write-dot");
+
+    /** True when the cursor is inside a string argument of a file form, or after {@code :load}. */
     static boolean inFileContext(String before) {
         String t = before.trim();
         if (t.startsWith(":load ")) return true;
+        if (!Balance.scan(before).inStringOrComment()) return false;
         int q = before.lastIndexOf('"');
-        if (q < 0 || Balance.scan(before).inStringOrComment() == false) return false;
-        String head = before.substring(0, q).trim();
-        return head.endsWith("(load") || head.endsWith("(read-json") || head.endsWith("(load-checkpoint")
-                || head.endsWith("(with-named-matrix") || head.matches("(?s).*\\((load|read-json|load-checkpoint|write-json|save-checkpoint)\\s+\\S*$");
+        int open = before.lastIndexOf('(', q);
+        if (q < 0 || open < 0) return false;
+        String[] words = before.substring(open + 1, q).trim().split("\\s+");
+        return words.length > 0 && FILE_FORMS.contains(words[0]);
     }
 
     private static ParsedLine fileWord(ParsedLine line) {

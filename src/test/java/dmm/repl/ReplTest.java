@@ -135,6 +135,8 @@ class ReplTest {
         assertTrue(Completion.inFileContext("(load \"exa"));
         assertTrue(Completion.inFileContext(":load exa"));
         assertFalse(Completion.inFileContext("(str \"exa"));
+        assertTrue(Completion.inFileContext("(load-matrix net \"docs/res"));
+        assertFalse(Completion.inFileContext("(load-matrix net \"docs/res\" "));
     }
 
     @Test
