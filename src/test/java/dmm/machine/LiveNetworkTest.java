@@ -111,6 +111,26 @@ class LiveNetworkTest {
     }
 
     @Test
+    void aSelfReferentialNetworkAppliesFragmentsSentThroughItsUpdateNeuron() throws Exception {
+        eval("""
+            (defnet selfish
+              (neurons self accum, editor identity, src (const {:x 1}), sink identity)
+              (accumulators self)
+              (links self.delta <- editor.fragment)
+              (self self))
+            """);
+        Runner r = (Runner) eval("(start! selfish :rate 0 :pause-at 5)");
+        assertTrue(r.awaitCycle(5, 10_000));
+        // the DMM 1.0 live-coding protocol: the edit is a fragment on the update neuron's output
+        eval("(inject! selfish 'editor {:fragment (fragment (current selfish) sink.in <- 3 src.x)})");
+        eval("(pause-at! selfish 8) (resume! selfish)");
+        assertTrue(r.awaitCycle(8, 10_000));
+        Network n = r.current();
+        assertEquals("[\"self.delta <- 1 editor.fragment\" \"sink.in <- 3 src.x\"]", dmm.lang.Printer.print(eval("(links (current selfish))")));
+        assertEquals("{:in 3}", dmm.lang.Printer.print(n.inputOf("sink")), "the network rewired itself");
+    }
+
+    @Test
     void cancellingALongRunLeavesTheNetworkValueUntouched() {
         Thread t = new Thread(() -> {
             try {
