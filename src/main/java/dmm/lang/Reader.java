@@ -163,9 +163,8 @@ public final class Reader {
             }
         }
         if (!open.isEmpty()) {
-            Token o = open.getLast();
             // report the innermost unclosed bracket: that is where the missing closer belongs
-            o = open.peek();
+            Token o = open.peek();
             throw new SyntaxError("unclosed `" + o.getText() + "` opened at " + o.getLine() + ":"
                     + (o.getCharPositionInLine() + 1) + " (expected `" + closerOf(o) + "` before the end of input)", spanOf(o));
         }
@@ -202,7 +201,7 @@ public final class Reader {
         if (ctx instanceof DmmParser.MapContext c) return new MapForm(items(c.item()), span);
         if (ctx instanceof DmmParser.QuoteContext c) {
             List<Form> inner = new ArrayList<>();
-            addItemSkippingDiscards(c.item(), inner);
+            addItem(c.item(), inner);
             if (inner.isEmpty()) throw new SyntaxError("`'` must be followed by a form", span);
             return new QuoteForm(inner.get(0), span);
         }
@@ -211,10 +210,6 @@ public final class Reader {
         if (ctx instanceof DmmParser.KeywordContext c) return new KeywordForm(c.KEYWORD().getText().substring(1), span);
         if (ctx instanceof DmmParser.SymbolContext c) return new SymbolForm(c.SYMBOL().getText(), span);
         throw new SyntaxError("unexpected form", span);
-    }
-
-    private void addItemSkippingDiscards(DmmParser.ItemContext item, List<Form> out) {
-        if (item.form() != null) out.add(toForm(item.form()));
     }
 
     private List<Form> items(List<DmmParser.ItemContext> items) {

@@ -226,15 +226,13 @@ public final class Runner {
     private void report(Network after) {
         Watch w = watch;
         if (w == null || after.cycle() % w.every() != 0) return;
-        StringBuilder sb = new StringBuilder("[" + name + "]");
-        sb.append(String.format(Locale.ROOT, " %5d", after.cycle()));
+        String line;
         try {
-            for (String n : w.outputs()) sb.append("  ").append(n).append(' ').append(Printer.print(after.outputOf(n)));
-            for (String n : w.inputs()) sb.append("  ").append(n).append("<- ").append(Printer.print(after.inputOf(n)));
+            line = MachineLib.watchLine(after, w.outputs(), w.inputs());
         } catch (DmmException e) {
-            sb.append("  (watch: ").append(e.bareMessage()).append(')');
+            line = String.format(Locale.ROOT, "%5d  (watch: %s)", after.cycle(), e.bareMessage());
         }
-        interp.notify(sb.toString());
+        interp.notify("[" + name + "] " + line);
     }
 
     @Override
