@@ -385,16 +385,7 @@ final class CoreLib extends Lib {
             throw new EvalError(joinDisplay(a));
         });
         fn("read-json", "[path]", "Reads a V-value from a JSON file (nested objects with number leaves).", 1, 1, a -> {
-            String path = Values.toKey(a[0], null);
-            try {
-                return VValueJson.readFile(Path.of(path));
-            } catch (java.nio.file.NoSuchFileException e) {
-                throw new EvalError("file not found: " + path);
-            } catch (IOException e) {
-                throw new EvalError("cannot read " + path + ": " + e.getMessage());
-            } catch (VValueJson.JsonFormatException e) {
-                throw new EvalError(path + " is not a V-value JSON file: " + e.getMessage());
-            }
+            return Values.readJsonFile(Values.toKey(a[0], null));
         });
         fn("write-json", "[path v]", "Writes a V-value to a JSON file atomically (temp file, then rename).", 2, 2, a -> {
             try {

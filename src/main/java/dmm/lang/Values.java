@@ -95,6 +95,19 @@ public final class Values {
         throw new EvalError(what + " expects a function, got " + Printer.describe(v));
     }
 
+    /** Reads a V-value JSON file, with errors that name the file (not found, unreadable, not V-value JSON). */
+    public static VValue readJsonFile(String path) {
+        try {
+            return dmm.vvalue.VValueJson.readFile(java.nio.file.Path.of(path));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new EvalError("file not found: " + path);
+        } catch (java.io.IOException e) {
+            throw new EvalError("cannot read " + path + ": " + e.getMessage());
+        } catch (dmm.vvalue.VValueJson.JsonFormatException e) {
+            throw new EvalError(path + " is not a V-value JSON file: " + e.getMessage());
+        }
+    }
+
     /** Wraps a Java exception from a built-in into an error at {@code span}. */
     static EvalError wrap(RuntimeException e, Span span, String fnName) {
         String msg = e.getMessage();

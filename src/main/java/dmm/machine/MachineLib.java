@@ -414,17 +414,7 @@ public final class MachineLib extends Lib {
         fn("load-matrix", "[net path]", "The network with its soft matrix read from a JSON file in the rank-4 or the rank-6 layout (detected from the depth of the leaves); every neuron the file names must be declared.", 2, 2, a -> {
             Network n = network(a[0], "load-matrix");
             String path = Values.toKey(a[1], null);
-            VValue m;
-            try {
-                m = dmm.vvalue.VValueJson.readFile(Path.of(path));
-            } catch (java.nio.file.NoSuchFileException e) {
-                throw new EvalError("file not found: " + path);
-            } catch (IOException e) {
-                throw new EvalError("cannot read " + path + ": " + e.getMessage());
-            } catch (dmm.vvalue.VValueJson.JsonFormatException e) {
-                throw new EvalError(path + " is not a V-value JSON file: " + e.getMessage());
-            }
-            return n.withSoftMatrix(n.matrixFromFile(m, path));
+            return n.withSoftMatrix(n.matrixFromFile(Values.readJsonFile(path), path));
         });
         fn("graph", "[net path]", "Writes the network as a Graphviz graph: DOT for a .dot path; for .svg or .png, renders it with Graphviz `dot` when it is installed. Returns the path.", 2, 2, a -> {
             Network n = network(a[0], "graph");
