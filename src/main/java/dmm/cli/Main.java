@@ -106,6 +106,7 @@ public final class Main {
             return NO_INPUT;
         }
         Interpreter interp = Toolkit.newInterpreter(out, debug);
+        interp.setTerminal(out == System.out && System.console() != null);
         List<Object> argVals = new ArrayList<>(fileArgs);
         interp.define("*command-line-args*", List.copyOf(argVals), "The arguments after the file name on the command line.");
         interp.define("*file*", file.toString(), "The file being run.");

@@ -28,6 +28,7 @@ public final class Interpreter {
     private final AtomicBoolean cancel = new AtomicBoolean();
     private volatile PrintStream out = System.out;
     private volatile boolean debug;
+    private volatile boolean terminal;
     private volatile java.util.function.Consumer<String> notifier;
     private final Map<Class<?>, Object> extensions = new ConcurrentHashMap<>();
 
@@ -145,6 +146,15 @@ public final class Interpreter {
     /** Where {@link #notify} sends messages (the REPL installs LineReader.printAbove). */
     public void setNotifier(java.util.function.Consumer<String> notifier) {
         this.notifier = notifier;
+    }
+
+    /** True when {@link #out()} is an interactive terminal (progress lines may redraw in place). */
+    public boolean terminal() {
+        return terminal && System.getenv("CI") == null;
+    }
+
+    public void setTerminal(boolean terminal) {
+        this.terminal = terminal;
     }
 
     public boolean debug() {

@@ -224,6 +224,7 @@ public final class Repl {
                 .build();
         PrintStream out = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
         interp.setOut(out);
+        interp.setTerminal(!"dumb".equals(terminal.getType()));
         interp.setNotifier(msg -> reader.printAbove(msg));
         Repl repl = new Repl(interp, out, out);
         out.println("dmm " + version + " — Dataflow Matrix Machines. :help for help, Ctrl-D to leave.");

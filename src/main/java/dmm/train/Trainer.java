@@ -161,7 +161,7 @@ public final class Trainer {
     }
 
     private boolean isTerminal() {
-        return System.console() != null && interp.out() == System.out && System.getenv("CI") == null;
+        return interp.terminal();
     }
 
     /**
