@@ -53,7 +53,7 @@ public final class Engine {
             Plan plan = net.planFor(w);
             Object[] ins = plan.down(plan.align(net.outputs));
             Object[] outs = up(net, plan.neurons, ins, interp);
-            return net.withState(new Layer(plan.neurons, outs), new Layer(plan.neurons, ins), net.cycle + 1);
+            return net.withState(new Layer(plan.neurons, outs, plan.neuronIndex), new Layer(plan.neurons, ins, plan.neuronIndex), net.cycle + 1);
         }
         // a self-referential network reads a new matrix every cycle: the general down movement
         List<String[]> active = activeNeurons(net, Ops.primal(w));

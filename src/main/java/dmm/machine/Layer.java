@@ -25,17 +25,27 @@ final class Layer {
         this.values = values;
     }
 
+    /** A layer whose key index is already known (shared by every cycle of a compiled run). */
+    Layer(List<String[]> keys, Object[] values, Map<String, Integer> index) {
+        this.keys = keys;
+        this.values = values;
+        this.index = index;
+    }
+
+    /** The index of keys to positions (for sharing between layers with the same keys). */
+    static Map<String, Integer> indexOf(List<String[]> keys) {
+        Map<String, Integer> m = new HashMap<>(keys.size() * 2);
+        for (int i = 0; i < keys.size(); i++) m.put(key(keys.get(i)[0], keys.get(i)[1]), i);
+        return m;
+    }
+
     static String key(String type, String name) {
         return type + '\u0000' + name;
     }
 
     private Map<String, Integer> index() {
         Map<String, Integer> m = index;
-        if (m == null) {
-            m = new HashMap<>(keys.size() * 2);
-            for (int i = 0; i < keys.size(); i++) m.put(key(keys.get(i)[0], keys.get(i)[1]), i);
-            index = m;
-        }
+        if (m == null) index = m = indexOf(keys);
         return m;
     }
 

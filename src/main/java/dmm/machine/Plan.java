@@ -44,6 +44,8 @@ final class Plan {
     double[] softCotangent;
     /** Dense coordinates for the flat values on the wires. */
     final KeySpace keys = new KeySpace();
+    /** Positions of the active neurons, shared by the layers of every cycle. */
+    final java.util.Map<String, Integer> neuronIndex;
 
     private Plan(Object soft, VValue hard, Map<String, NeuronDecl> declared, List<String[]> neurons, int[] slotNeuron,
                  List<List<String>> slotPath, String[][] fields, int[][][] src, double[][][] weight, int[][][] softIndex,
@@ -59,6 +61,7 @@ final class Plan {
         this.weight = weight;
         this.softIndex = softIndex;
         this.softPaths = softPaths;
+        this.neuronIndex = Layer.indexOf(neurons);
     }
 
     boolean fits(Network net, Object w) {
