@@ -12,7 +12,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -81,17 +80,13 @@ final class Checkpoint {
             if (step < 0) throw bad(file, "step");
             double lambda = number(root, "lambda", file);
             Map<String, Double> sched = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.path("schedule").fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                sched.put(e.getKey(), e.getValue().asDouble());
-            }
+            for (Map.Entry<String, JsonNode> e : root.path("schedule").properties()) sched.put(e.getKey(), e.getValue().asDouble());
             VValue soft = vvalue(root, "soft", file), hard = vvalue(root, "hard", file);
             JsonNode o = root.path("optimizer");
             if (!t.optimizer.kind().equals(o.path("kind").asText()))
                 throw new TrainingError("checkpoint " + file + " holds a " + o.path("kind").asText() + " optimizer, this run uses " + t.optimizer.kind());
             Map<String, Object> opt = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : o.properties()) {
                 JsonNode v = e.getValue();
                 if (v.isTextual()) opt.put(e.getKey(), v.asText());
                 else if (v.isNumber() && !(e.getKey().equals("m") || e.getKey().equals("v") || e.getKey().equals("velocity"))) opt.put(e.getKey(), v.asDouble());
