@@ -490,13 +490,17 @@ public final class MachineLib extends Lib {
             r.setRate(Values.toDouble(a[1], "set-rate!"));
             return r;
         });
-        fn("watch", "[runner & options]", "Prints neurons of a running network above the prompt: :outputs [names], :inputs [names], :every k.", 1, -1, a -> {
+        fn("watch", "[runner & names-and-options]", "Prints neurons of a running network above the prompt: (watch net 'acc 'norm) their outputs, or :outputs [names], :inputs [names], :every k.", 1, -1, a -> {
             Runner r = runner(a[0], "watch");
-            Options o = Options.parse("watch", a, 1, List.of("outputs", "inputs", "every"));
-            List<String> outs = o.has("outputs") ? names(o.get("outputs")) : List.of(), ins = o.has("inputs") ? names(o.get("inputs")) : List.of();
+            int i = 1;
+            List<String> outs = new ArrayList<>();
+            while (i < a.length && !(a[i] instanceof Keyword)) outs.add(nameArg(a[i++]));
+            Options o = Options.parse("watch", a, i, List.of("outputs", "inputs", "every"));
+            if (o.has("outputs")) outs.addAll(names(o.get("outputs")));
+            List<String> ins = o.has("inputs") ? names(o.get("inputs")) : List.of();
             for (String n : outs) r.current().neuron(n);
             for (String n : ins) r.current().neuron(n);
-            r.setWatch(new Runner.Watch(outs, ins, Math.max(1, o.integer("every", 1))));
+            r.setWatch(new Runner.Watch(List.copyOf(outs), ins, Math.max(1, o.integer("every", 1))));
             return r;
         });
         fn("unwatch", "[runner]", "Stops printing a running network.", 1, 1, a -> {

@@ -101,6 +101,7 @@ class LiveNetworkTest {
     void injectAndFragmentsAreAppliedAtTheBoundary() throws Exception {
         Runner r = (Runner) eval("(start! live :rate 0)");
         assertTrue(r.awaitCycle(5, 10_000));
+        eval("(watch live 'sink :every 1000)");
         eval("(pause! live)");
         for (int i = 0; i < 100 && !r.isPaused(); i++) Thread.sleep(5);
         eval("(send-fragment! live (fragment (current live) sink.extra <- 0.5 src.x))");
