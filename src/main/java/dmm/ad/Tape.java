@@ -50,11 +50,6 @@ public final class Tape {
         return recording && Thread.currentThread() == owner;
     }
 
-    /** Number of entries recorded so far. */
-    public int size() {
-        return entries.size();
-    }
-
     /** A new tracked value with no history (an independent variable or a constant lifted onto the tape). */
     public Tracked leaf(VValue v) {
         return new Tracked(v, this);

@@ -182,11 +182,6 @@ public final class Interpreter {
         cancel.set(false);
     }
 
-    /** True when a cancel was requested and not yet acted upon. */
-    public boolean cancelRequested() {
-        return cancel.get();
-    }
-
     /** Throws {@link Cancelled} when a cancel was requested (clearing the request). */
     public void checkCancelled() {
         if (cancel.get() && cancel.compareAndSet(true, false)) throw new Cancelled();

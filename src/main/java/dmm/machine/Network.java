@@ -154,11 +154,6 @@ public final class Network {
         return new Network(name, neurons, soft, hard, selfName, selfField, outputs, inputs, cycle);
     }
 
-    /** This network under another name. */
-    public Network named(String newName) {
-        return new Network(newName, neurons, soft, hard, selfName, selfField, outputs, inputs, cycle);
-    }
-
     /** The compiled down movement for soft matrix {@code w}, reused across the states of one run. */
     Plan planFor(Object w) {
         Plan p = plan;

@@ -34,7 +34,6 @@ public final class Runner {
     private final ConcurrentLinkedQueue<UnaryOperator<Network>> edits = new ConcurrentLinkedQueue<>();
     private final Object lock = new Object();
     private final Thread thread;
-    private volatile long cyclesRun;
     /** The cycle at which to pause by itself (for scripted sessions), or -1. */
     private volatile long pauseAt = -1;
     /** The last cycle whose watch line has been printed: await waits for it, so output stays in order. */
@@ -74,10 +73,6 @@ public final class Runner {
     /** The report of the error that paused the runner, or null. */
     public String lastError() {
         return lastError;
-    }
-
-    public double rate() {
-        return rate;
     }
 
     public void setRate(double r) {
@@ -176,7 +171,6 @@ public final class Runner {
             try {
                 Network after = Engine.step(before, interp);
                 current = after;
-                cyclesRun++;
                 report(after);
                 if (after.cycle() == pauseAt) paused = true;
                 reported = after.cycle();

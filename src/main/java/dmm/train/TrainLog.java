@@ -43,10 +43,6 @@ public final class TrainLog {
         return rows;
     }
 
-    public Path csvPath() {
-        return csv;
-    }
-
     public Path plotPath() {
         return csv == null ? null : csv.resolveSibling(csv.getFileName().toString().replace(".csv", ".png"));
     }

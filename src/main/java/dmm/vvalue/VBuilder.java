@@ -159,15 +159,6 @@ public final class VBuilder {
         return scalar == 0 && size == 0;
     }
 
-    /** Resets to zero. */
-    public void clear() {
-        scalar = 0;
-        size = 0;
-        keys = EMPTY_KEYS;
-        children = EMPTY_CHILDREN;
-        leaf = EMPTY_LEAVES;
-    }
-
     /** The canonical immutable value of the sum so far (contributions that cancel vanish). */
     public VValue build() {
         if (size == 0) return VValue.of(scalar);

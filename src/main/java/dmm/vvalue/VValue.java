@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
@@ -113,13 +112,6 @@ public final class VValue {
             vs[m++] = of(values[i]);
         }
         return make(scalar, ks, vs, m);
-    }
-
-    /** A V-value from a map of children (values may be zero; they are dropped). */
-    public static VValue ofMap(Map<String, VValue> map) {
-        VBuilder b = new VBuilder();
-        for (Map.Entry<String, VValue> e : map.entrySet()) b.addScaled(e.getKey(), 1.0, e.getValue());
-        return b.build();
     }
 
     /** A V-value from alternating keys and values: {@code ofPairs("a", 1.0, "b", VValue.of(2))}. */
@@ -326,13 +318,6 @@ public final class VValue {
     public double sum() {
         double s = scalar;
         for (VValue c : children) s += c.sum();
-        return s;
-    }
-
-    /** Σ |leaf|. */
-    public double sumAbs() {
-        double s = Math.abs(scalar);
-        for (VValue c : children) s += c.sumAbs();
         return s;
     }
 
