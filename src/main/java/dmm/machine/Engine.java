@@ -157,13 +157,16 @@ public final class Engine {
     private static Object[] up(Network net, List<String[]> active, Object[] ins, Interpreter interp) {
         // resolve every function once, before any neuron runs: a redefinition made while this
         // cycle runs takes effect at the next cycle, never half-way through this one
-        Map<String, Fn> byType = new HashMap<>();
+        Map<String, Fn> byType = null; // for neurons brought to life by matrix rows only
         Fn[] fns = new Fn[active.size()];
         for (int i = 0; i < fns.length; i++) {
             String[] tn = active.get(i);
             NeuronDecl d = net.neurons.get(tn[1]);
             if (d != null && d.type().equals(tn[0])) fns[i] = functionOf(d, net, tn);
-            else fns[i] = byType.computeIfAbsent(tn[0], type -> undeclaredType(type, tn[1], interp));
+            else {
+                if (byType == null) byType = new HashMap<>();
+                fns[i] = byType.computeIfAbsent(tn[0], type -> undeclaredType(type, tn[1], interp));
+            }
         }
         Object[] outs = new Object[fns.length];
         for (int i = 0; i < fns.length; i++) {

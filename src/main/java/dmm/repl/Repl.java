@@ -72,9 +72,10 @@ public final class Repl {
         interp.clearCancel();
         inputs++;
         try {
-            Source src = Source.of("<repl:" + inputs + ">", input);
-            if (dmm.lang.Reader.read(src).isEmpty()) return OK; // only comments
-            Object v = interp.eval(src);
+            java.util.List<dmm.lang.Form> forms = dmm.lang.Reader.read(Source.of("<repl:" + inputs + ">", input));
+            if (forms.isEmpty()) return OK; // only comments
+            Object v = null;
+            for (dmm.lang.Form f : forms) v = interp.evalForm(f);
             interp.varFor("*3").set(interp.varFor("*2").get());
             interp.varFor("*2").set(interp.varFor("*1").get());
             interp.varFor("*1").set(v);

@@ -34,7 +34,12 @@ public record Regularizer(double l1, double l2, Set<String> excluded) {
 
     /** {@code l1·Σ|w| + l2·Σw²}. */
     public double penalty(VValue w) {
-        return (l1 == 0 ? 0 : l1 * l1Norm(w)) + (l2 == 0 ? 0 : l2 * l2Norm(w));
+        return penalty(w, l1Norm(w));
+    }
+
+    /** The penalty when Σ|w| is already known. */
+    public double penalty(VValue w, double l1Norm) {
+        return l1 * l1Norm + (l2 == 0 ? 0 : l2 * l2Norm(w));
     }
 
     /** The gradient of the penalty: {@code l1·sign(w) + 2·l2·w} on the regularized leaves. */

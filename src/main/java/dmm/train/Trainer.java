@@ -120,14 +120,15 @@ public final class Trainer {
             throw new TrainingError("training stopped at step " + next + ": the loss is " + prereg + "; the network keeps the weights of step " + step);
         if (!Double.isFinite(g.maxAbs()))
             throw new TrainingError("training stopped at step " + next + ": the gradient has a non-finite entry; the network keeps the weights of step " + step);
-        double penalty = regularizer.penalty(w);
+        double l1Norm = regularizer.l1Norm(w);
+        double penalty = regularizer.penalty(w, l1Norm);
         VValue total = g.add(regularizer.gradient(w));
         VValue updated = optimizer.step(w, total);
         if (!Double.isFinite(updated.maxAbs()))
             throw new TrainingError("training stopped at step " + next + ": the update produced non-finite weights; the network keeps the weights of step " + step);
         net = net.withSoftMatrix(updated);
         step = next;
-        TrainLog.Row row = new TrainLog.Row(step, prereg + penalty, prereg, regularizer.l1Norm(w), regularizer.l1(), w.leafCount(),
+        TrainLog.Row row = new TrainLog.Row(step, prereg + penalty, prereg, l1Norm, regularizer.l1(), w.leafCount(),
                 optimizer.learningRate(), (System.nanoTime() - created) / 1e9);
         log.add(row);
         return row;
