@@ -167,8 +167,10 @@ class ReplTest {
         }
         String s = screen.toString(StandardCharsets.UTF_8);
         assertTrue(s.contains("#'twice"), s);
-        assertTrue(s.contains("42"), s);
+        assertTrue(s.contains("dmm> 42\n"), s);
         assertTrue(s.contains("* expects a V-value, got the string \"no\""), s);
-        assertTrue(s.contains("8"), s);
+        assertTrue(s.contains("dmm> 8\n"), s);
+        assertTrue(s.indexOf("dmm> 42\n") < s.indexOf("expects a V-value") && s.indexOf("expects a V-value") < s.indexOf("dmm> 8\n"),
+                "values and the error in the order typed, the session going on after the error: " + s);
     }
 }

@@ -3,7 +3,6 @@ package dmm.train;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.lang.Cancelled;
-import dmm.lang.DmmException;
 import dmm.lang.Interpreter;
 import dmm.lang.Values;
 import dmm.machine.MachineLib;
