@@ -17,11 +17,14 @@ import java.util.Map;
 
 /**
  * Checkpoints as JSON: format tag, network name, both matrices (rank 6), the optimizer's
- * settings and state, the step, λ, the schedule position and the seed. Written atomically
+ * settings and state, the step, λ, the seed, the run's seconds so far and, during {@code
+ * sparsify!}, the sparsification's position (round, threshold, λ reference, protected links...). Written atomically
  * (temp file, then rename), so a crash or Ctrl-C never leaves a half-written checkpoint.
  */
 final class Checkpoint {
-    static final String FORMAT = "dmm-checkpoint/1";
+    static final String FORMAT = "dmm-checkpoint/2";
+    /** The first format: no sparsification position (its "schedule" numbers are ignored). */
+    static final String FORMAT_1 = "dmm-checkpoint/1";
 
     private Checkpoint() {}
 
@@ -35,9 +38,8 @@ final class Checkpoint {
             g.writeNumberField("step", t.step);
             g.writeNumberField("lambda", t.lambda());
             g.writeNumberField("seed", t.seed);
-            g.writeObjectFieldStart("schedule");
-            for (Map.Entry<String, Double> e : t.schedule.entrySet()) g.writeNumberField(e.getKey(), e.getValue());
-            g.writeEndObject();
+            g.writeNumberField("seconds", t.seconds());
+            if (t.sparsification != null) writeSparsification(t.sparsification, g);
             g.writeFieldName("soft");
             VValueJson.write(dmm.ad.Ops.primal(t.net.softMatrix()), g);
             g.writeFieldName("hard");
@@ -74,13 +76,13 @@ final class Checkpoint {
             throw new TrainingError("checkpoint " + file + " is corrupt (not valid JSON): " + firstLine(e.getMessage()));
         }
         try {
-            if (root == null || !FORMAT.equals(text(root, "format")))
+            if (root == null || !(FORMAT.equals(text(root, "format")) || FORMAT_1.equals(text(root, "format"))))
                 throw new TrainingError("checkpoint " + file + " is not a dmm checkpoint (expected \"format\": \"" + FORMAT + "\")");
             long step = root.path("step").asLong(-1);
             if (step < 0) throw bad(file, "step");
             double lambda = number(root, "lambda", file);
-            Map<String, Double> sched = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> e : root.path("schedule").properties()) sched.put(e.getKey(), e.getValue().asDouble());
+            Sparsifier.Position sparsification = root.has("sparsification") ? readSparsification(root.get("sparsification"), file) : null;
+            double seconds = root.path("seconds").asDouble(0);
             VValue soft = vvalue(root, "soft", file), hard = vvalue(root, "hard", file);
             JsonNode o = root.path("optimizer");
             if (!t.optimizer.kind().equals(o.path("kind").asText()))
@@ -96,13 +98,60 @@ final class Checkpoint {
             n.checkTypes(soft);
             n.checkTypes(hard);
             try {
-                t.restoreState(n.withHardMatrix(hard).withSoftMatrix(soft), step, lambda, opt, sched);
+                t.restoreState(n.withHardMatrix(hard).withSoftMatrix(soft), step, lambda, opt, sparsification, seconds);
             } catch (ClassCastException | NullPointerException e) {
                 throw new TrainingError("checkpoint " + file + " has incomplete optimizer state");
             }
         } catch (VValueJson.JsonFormatException e) {
             throw new TrainingError("checkpoint " + file + " is corrupt: " + e.getMessage());
         }
+    }
+
+    private static void writeSparsification(Sparsifier.Position p, JsonGenerator g) throws IOException {
+        g.writeObjectFieldStart("sparsification");
+        g.writeStringField("phase", p.phase);
+        g.writeNumberField("start-links", p.startLinks);
+        g.writeNumberField("start-loss", p.startLoss);
+        g.writeNumberField("max-loss", p.maxLoss);
+        g.writeNumberField("reference", p.reference);
+        g.writeNumberField("rounds", p.rounds);
+        g.writeNumberField("accepted", p.accepted);
+        g.writeNumberField("rejections", p.rejections);
+        g.writeNumberField("idle", p.idle);
+        g.writeNumberField("threshold", p.threshold);
+        g.writeNumberField("accepted-threshold", p.acceptedThreshold);
+        g.writeArrayFieldStart("protected");
+        for (java.util.List<String> path : p.protectedLinks) {
+            g.writeStartArray();
+            for (String k : path) g.writeString(k);
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static Sparsifier.Position readSparsification(JsonNode n, Path file) {
+        Sparsifier.Position p = new Sparsifier.Position();
+        p.phase = n.path("phase").asText("");
+        if (!java.util.Set.of("rounds", "polish", "done").contains(p.phase)) throw bad(file, "sparsification.phase");
+        p.startLinks = (int) number(n, "start-links", file);
+        p.startLoss = number(n, "start-loss", file);
+        p.maxLoss = number(n, "max-loss", file);
+        p.reference = number(n, "reference", file);
+        p.rounds = (int) number(n, "rounds", file);
+        p.accepted = (int) number(n, "accepted", file);
+        p.rejections = (int) number(n, "rejections", file);
+        p.idle = (int) number(n, "idle", file);
+        p.threshold = number(n, "threshold", file);
+        p.acceptedThreshold = number(n, "accepted-threshold", file);
+        JsonNode prot = n.path("protected");
+        if (!prot.isArray()) throw bad(file, "sparsification.protected");
+        for (JsonNode path : prot) {
+            java.util.List<String> keys = new java.util.ArrayList<>();
+            for (JsonNode k : path) keys.add(k.asText());
+            p.protectedLinks.add(java.util.List.copyOf(keys));
+        }
+        return p;
     }
 
     private static String firstLine(String s) {

@@ -41,6 +41,29 @@ public final class Sparsifier {
     /** The outcome of a sparsification. */
     public record Result(int startLinks, int endLinks, int rounds, int accepted, double prereg) {}
 
+    /**
+     * Where a sparsification stands between two rounds: everything {@link #run()} needs to go on
+     * exactly as it would have. Checkpoints hold it (with the trainer's state, which at a round
+     * boundary is the last accepted state), so a run killed at any point resumes from its last
+     * round boundary and ends with the same result as an uninterrupted one.
+     */
+    public static final class Position {
+        /** {@code rounds} (between rounds), {@code polish} (rounds done, polish next) or {@code done}. */
+        public String phase = "rounds";
+        public int startLinks;
+        public double startLoss, maxLoss, reference;
+        public int rounds, accepted, rejections, idle;
+        public double threshold, acceptedThreshold;
+        /** Links whose single cut was rejected, as matrix paths; never cut again. */
+        public final java.util.Set<List<String>> protectedLinks = new java.util.LinkedHashSet<>();
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%s, round %d (%d accepted), threshold %.4g, %d protected", phase, rounds, accepted, threshold,
+                    protectedLinks.size());
+        }
+    }
+
     private record Snapshot(Network net, Map<String, Object> optimizer, long step, double lambda) {}
 
     private final Trainer t;
@@ -73,7 +96,7 @@ public final class Sparsifier {
         try {
             t.setLambda(0);
             t.quiet = true;
-            t.train(s.judgeSteps(), "judge");
+            t.train(s.judgeSteps(), "judge", false);
             List<TrainLog.Row> rows = t.log.rows();
             int tail = (int) Math.max(1, s.judgeSteps() / 5);
             double best = t.evaluate();
@@ -108,6 +131,9 @@ public final class Sparsifier {
                 }
                 before = snapshot();
             }
+        } catch (Cancelled | TrainingError e) {
+            restore(best);   // the best state seen so far (the checkpoint before the polish stays the resumable one)
+            throw e;
         } finally {
             p.finish();
         }
@@ -117,82 +143,112 @@ public final class Sparsifier {
             best = snapshot();
         }
         restore(best);
-        t.schedule.put("polished", 1.0);
         t.log.flushAndPlot();
         out.printf(Locale.ROOT, "polish: %d steps with λ = 0 (was %.4g); best prereg %.5g at step %d, kept%n",
                 s.polishSteps(), lambda, bestLoss, t.step);
     }
 
+    /**
+     * Runs the schedule: a new sparsification, or — when the trainer holds the position of one
+     * (restored by {@link Trainer#loadCheckpoint}) — the rest of that one. A checkpoint is
+     * written at every round boundary and before the polish.
+     */
     public Result run() {
-        int start = t.net.softLinkCount();
-        t.setLambda(Math.max(t.lambda(), s.lambdaStart()));
-        double startLoss = judge();
-        double maxLoss = s.maxLoss() > 0 ? s.maxLoss() : Math.max(1.0, 3 * startLoss);
-        double reference = startLoss;
-        out.printf(Locale.ROOT, "sparsify: %d soft links, prereg %.5g (after a %d-step λ=0 check); cutting |w| < %.3g each round, "
-                + "accepting prereg up to %.2fx the last accepted (cap %.4g, floor %.4g)%n",
-                start, startLoss, s.judgeSteps(), s.threshold(), s.slack(), maxLoss, s.tolerance());
-        int rounds = 0, accepted = 0, rejections = 0, idle = 0;
-        java.util.Set<List<String>> protectedLinks = new java.util.HashSet<>();
-        double acceptedThreshold = s.threshold();
-        double threshold = s.threshold();
+        Position pos = t.sparsification;
+        if (pos != null && pos.phase.equals("done")) {
+            out.printf(Locale.ROOT, "sparsify: the checkpointed sparsification is complete (%d -> %d soft links); nothing to do%n",
+                    pos.startLinks, t.net.softLinkCount());
+            return new Result(pos.startLinks, t.net.softLinkCount(), pos.rounds, pos.accepted, t.evaluate());
+        }
+        if (pos == null) {
+            pos = new Position();
+            pos.startLinks = t.net.softLinkCount();
+            t.setLambda(Math.max(t.lambda(), s.lambdaStart()));
+            pos.startLoss = judge();
+            pos.maxLoss = s.maxLoss() > 0 ? s.maxLoss() : Math.max(1.0, 3 * pos.startLoss);
+            pos.reference = pos.startLoss;
+            pos.threshold = pos.acceptedThreshold = s.threshold();
+            t.sparsification = pos;
+            out.printf(Locale.ROOT, "sparsify: %d soft links, prereg %.5g (after a %d-step λ=0 check); cutting |w| < %.3g each round, "
+                    + "accepting prereg up to %.2fx the last accepted (cap %.4g, floor %.4g)%n",
+                    pos.startLinks, pos.startLoss, s.judgeSteps(), s.threshold(), s.slack(), pos.maxLoss, s.tolerance());
+            checkpoint();
+        } else {
+            out.printf(Locale.ROOT, "sparsify: resuming at step %d, %d soft links (%s)%n", t.step, t.net.softLinkCount(), pos);
+        }
         Snapshot good = snapshot();
         try {
-            while (rounds < s.maxRounds() && t.net.softLinkCount() > s.targetLinks() && rejections < s.maxRejections()
-                    && idle < s.maxRejections()) {
-                rounds++;
-                t.schedule.put("round", (double) rounds);
-                t.schedule.put("threshold", threshold);
-                int before = t.net.softLinkCount();
-                t.train(s.recoverSteps(), "shrink");
-                dmm.vvalue.VValue beforeCut = t.weights();
-                int cut = t.prune(threshold, protectedLinks);
-                if (s.freshOptimizer() && cut > 0) t.optimizer.reset();
-                double loss = judge();
-                double accept = Math.max(s.tolerance(), Math.min(maxLoss, s.slack() * reference));
-                int after = t.net.softLinkCount();
-                if (loss <= accept) {
-                    accepted++;
-                    rejections = 0;
-                    // nothing left below the largest threshold at the largest λ: the schedule is done
-                    idle = cut == 0 && t.lambda() >= s.lambdaMax() && threshold >= s.thresholdMax() ? idle + 1 : 0;
-                    reference = Math.max(loss, 1e-12);
-                    double lambda = t.lambda();
-                    t.setLambda(Math.min(s.lambdaMax(), lambda * s.lambdaGrowth()));
-                    out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (|w| < %.3g) -> %d links, prereg %.5g  accepted%n",
-                            rounds, lambda, before - after, threshold, after, loss);
-                    good = snapshot();
-                    threshold = Math.min(s.thresholdMax(), threshold * s.thresholdGrowth());
-                    acceptedThreshold = threshold;
-                    if (t.base != null) t.saveCheckpoint(t.checkpointPath());
-                } else {
-                    rejections++;
-                    out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (|w| < %.3g) -> %d links, prereg %.5g > %.5g  rejected; back to %d links%n",
-                            rounds, t.lambda(), before - after, threshold, after, loss, accept, good.net.softLinkCount());
-                    if (cut == 1) {
-                        // one small link the task needs: keep it from now on, and go on cutting as before
-                        dmm.vvalue.VValue gone = beforeCut.filterLeaves((p, x) -> t.weights().getIn(p).scalarPart() == 0);
-                        gone.forEachLeaf((p, x) -> protectedLinks.add(List.copyOf(p)));
-                        restore(good);
-                        threshold = acceptedThreshold;
-                        rejections = 0;
-                        out.printf(Locale.ROOT, "         protecting that link (%d protected)%n", protectedLinks.size());
-                    } else {
-                        restore(good);
-                        threshold /= 2;
-                    }
-                }
+            while (pos.phase.equals("rounds") && pos.rounds < s.maxRounds() && t.net.softLinkCount() > s.targetLinks()
+                    && pos.rejections < s.maxRejections() && pos.idle < s.maxRejections()) {
+                good = round(pos, good);
+                checkpoint();
             }
-        } catch (Cancelled c) {
+        } catch (Cancelled | TrainingError e) {
             restore(good);
-            out.println("sparsify interrupted: restored the last accepted state (" + t.net.softLinkCount() + " links)");
-            throw c;
+            out.println("sparsify " + (e instanceof Cancelled ? "interrupted" : "stopped") + ": restored the last accepted state ("
+                    + t.net.softLinkCount() + " links)" + (t.base != null ? "; checkpoint written to " + t.checkpointPath() : ""));
+            checkpoint();
+            t.log.flushAndPlot();
+            throw e;
+        }
+        if (pos.phase.equals("rounds")) {
+            pos.phase = "polish";
+            checkpoint();
         }
         if (s.polishSteps() > 0) polish();
-        if (t.base != null) t.saveCheckpoint(t.checkpointPath());
+        pos.phase = "done";
+        checkpoint();
+        t.sparsification = null;   // a later sparsify! in this session starts a new one
         double end = t.evaluate();
         out.printf(Locale.ROOT, "sparsify: %d -> %d soft links in %d rounds (%d accepted), prereg %.5g%n",
-                start, t.net.softLinkCount(), rounds, accepted, end);
-        return new Result(start, t.net.softLinkCount(), rounds, accepted, end);
+                pos.startLinks, t.net.softLinkCount(), pos.rounds, pos.accepted, end);
+        return new Result(pos.startLinks, t.net.softLinkCount(), pos.rounds, pos.accepted, end);
+    }
+
+    private void checkpoint() {
+        if (t.base != null) t.saveCheckpoint(t.checkpointPath());
+    }
+
+    /** One round from the last accepted state {@code good}; returns the (possibly new) last accepted state. */
+    private Snapshot round(Position pos, Snapshot good) {
+        pos.rounds++;
+        int before = t.net.softLinkCount();
+        t.train(s.recoverSteps(), "shrink", false);
+        dmm.vvalue.VValue beforeCut = t.weights();
+        int cut = t.prune(pos.threshold, pos.protectedLinks);
+        if (s.freshOptimizer() && cut > 0) t.optimizer.reset();
+        double loss = judge();
+        double accept = Math.max(s.tolerance(), Math.min(pos.maxLoss, s.slack() * pos.reference));
+        int after = t.net.softLinkCount();
+        if (loss <= accept) {
+            pos.accepted++;
+            pos.rejections = 0;
+            // nothing left below the largest threshold at the largest λ: the schedule is done
+            pos.idle = cut == 0 && t.lambda() >= s.lambdaMax() && pos.threshold >= s.thresholdMax() ? pos.idle + 1 : 0;
+            pos.reference = Math.max(loss, 1e-12);
+            double lambda = t.lambda();
+            t.setLambda(Math.min(s.lambdaMax(), lambda * s.lambdaGrowth()));
+            out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (|w| < %.3g) -> %d links, prereg %.5g  accepted%n",
+                    pos.rounds, lambda, before - after, pos.threshold, after, loss);
+            pos.threshold = Math.min(s.thresholdMax(), pos.threshold * s.thresholdGrowth());
+            pos.acceptedThreshold = pos.threshold;
+            return snapshot();
+        }
+        pos.rejections++;
+        out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (|w| < %.3g) -> %d links, prereg %.5g > %.5g  rejected; back to %d links%n",
+                pos.rounds, t.lambda(), before - after, pos.threshold, after, loss, accept, good.net.softLinkCount());
+        if (cut == 1) {
+            // one small link the task needs: keep it from now on, and go on cutting as before
+            dmm.vvalue.VValue gone = beforeCut.filterLeaves((p, x) -> t.weights().getIn(p).scalarPart() == 0);
+            gone.forEachLeaf((p, x) -> pos.protectedLinks.add(List.copyOf(p)));
+            restore(good);
+            pos.threshold = pos.acceptedThreshold;
+            pos.rejections = 0;
+            out.printf(Locale.ROOT, "         protecting that link (%d protected)%n", pos.protectedLinks.size());
+        } else {
+            restore(good);
+            pos.threshold /= 2;
+        }
+        return good;
     }
 }

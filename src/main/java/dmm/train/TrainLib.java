@@ -27,7 +27,8 @@ public final class TrainLib extends Lib {
         new TrainLib(interp).builtins();
     }
 
-    static final List<String> TRAINER_OPTIONS = List.of("loss", "optimizer", "l1", "l2", "exclude", "log", "seed", "quiet", "progress-every");
+    static final List<String> TRAINER_OPTIONS = List.of("loss", "optimizer", "l1", "l2", "exclude", "log", "seed", "quiet", "progress-every",
+            "checkpoint-every", "checkpoint-seconds");
 
     private static Trainer trainer(Object v, String what) {
         if (v instanceof Trainer t) return t;
@@ -50,6 +51,10 @@ public final class TrainLib extends Lib {
                 o.integer("seed", 0), base);
         t.quiet = o.flag("quiet", false);
         t.progressEvery = o.integer("progress-every", 0);
+        t.checkpointEverySteps = o.integer("checkpoint-every", Trainer.DEFAULT_CHECKPOINT_STEPS);
+        t.checkpointEverySeconds = o.number("checkpoint-seconds", Trainer.DEFAULT_CHECKPOINT_SECONDS);
+        if (t.checkpointEverySteps < 0 || t.checkpointEverySeconds < 0)
+            throw new EvalError("trainer :checkpoint-every and :checkpoint-seconds must be at least 0 (0: never)");
         return t;
     }
 
@@ -85,7 +90,7 @@ public final class TrainLib extends Lib {
             });
             return b.build();
         });
-        fn("trainer", "[net & options]", "A training run of net's soft matrix. Options: :loss f (required: a function of the network returning a number), :optimizer (adam by default), :l1 λ, :l2 μ, :exclude [neurons whose input rows are not regularized], :log \"runs/name\" (writes name.csv, name.png, name.ckpt.json), :seed, :quiet, :progress-every k.", 1, -1, a -> {
+        fn("trainer", "[net & options]", "A training run of net's soft matrix. Options: :loss f (required: a function of the network returning a number), :optimizer (adam by default), :l1 λ, :l2 μ, :exclude [neurons whose input rows are not regularized], :log \"runs/name\" (writes name.csv, name.png, name.ckpt.json), :checkpoint-every steps (500) and :checkpoint-seconds (60): train! writes name.ckpt.json that often (0: never), :seed, :quiet, :progress-every k.", 1, -1, a -> {
             Network net = dmm.machine.MachineLib.asNetwork(a[0], "trainer");
             return makeTrainer(net, Options.parse("trainer", a, 1, TRAINER_OPTIONS));
         });
@@ -126,7 +131,7 @@ public final class TrainLib extends Lib {
             if (!t.quiet) interp.out().println("pruned " + n + " of " + before + " soft links (|w| < " + Printer.print(a[1]) + "); " + (before - n) + " left");
             return VValue.of(n);
         });
-        fn("sparsify!", "[trainer & options]", "Automated sparsification. Each round trains :recover-steps (100) at λ, cuts the soft links with |w| below the threshold (from :threshold 0.01, growing by :threshold-growth 1.1 per accepted round up to :threshold-max 0.2), and judges the cut by training a copy :judge-steps (100) with λ = 0: accepted when its prereg is at most max(:tolerance (0.02), min(:max-loss (max(1, 3x the starting prereg)), :slack (4) x the last accepted round's)); then λ grows from :lambda-start (0.01) by :lambda-growth (1.5) up to :lambda-max (0.2). A rejected round restores the last accepted state and retries with half the threshold. Stops after :max-rejections (3) in a row, at :target-links (0) or after :max-rounds (300); then :polish-steps (1000) with λ = 0. :fresh-optimizer true restarts Adam after each cut. Returns the trainer.", 1, -1, a -> {
+        fn("sparsify!", "[trainer & options]", "Automated sparsification. Each round trains :recover-steps (100) at λ, cuts the soft links with |w| below the threshold (from :threshold 0.01, growing by :threshold-growth 1.1 per accepted round up to :threshold-max 0.2), and judges the cut by training a copy :judge-steps (100) with λ = 0: accepted when its prereg is at most max(:tolerance (0.02), min(:max-loss (max(1, 3x the starting prereg)), :slack (4) x the last accepted round's)); then λ grows from :lambda-start (0.01) by :lambda-growth (1.5) up to :lambda-max (0.2). A rejected round restores the last accepted state and retries with half the threshold. Stops after :max-rejections (3) in a row, at :target-links (0) or after :max-rounds (300); then :polish-steps (1000) with λ = 0. :fresh-optimizer true restarts Adam after each cut. With :log, a checkpoint is written at every round boundary; after (load-checkpoint tr file) of a checkpoint written during sparsify!, sparsify! continues that sparsification exactly where it stood (same final result as without the interruption). Returns the trainer.", 1, -1, a -> {
             Trainer t = trainer(a[0], "sparsify!");
             Options o = Options.parse("sparsify!", a, 1, List.of("threshold", "threshold-growth", "threshold-max", "recover-steps", "judge-steps",
                     "tolerance", "slack", "max-loss", "lambda-start", "lambda-growth", "lambda-max", "target-links", "max-rounds", "max-rejections",
@@ -142,7 +147,13 @@ public final class TrainLib extends Lib {
             new Sparsifier(t, s).run();
             return t;
         });
-        fn("save-checkpoint", "[trainer path]", "Saves matrices, optimizer state, step, λ, schedule position and seed as JSON, atomically.", 2, 2, a -> {
+        fn("sparsification", "[trainer]", "Where the trainer's sparsification stands, as a V-value {:phase {\"rounds\" 1} :round r :accepted a :threshold t :protected n}, or nil when none is in progress.", 1, 1, a -> {
+            Sparsifier.Position p = trainer(a[0], "sparsification").sparsification;
+            if (p == null) return null;
+            return VValue.ofPairs("phase", VValue.ofPairs(p.phase, 1), "round", (double) p.rounds, "accepted", (double) p.accepted,
+                    "threshold", p.threshold, "protected", (double) p.protectedLinks.size());
+        });
+        fn("save-checkpoint", "[trainer path]", "Saves matrices, optimizer state, step, λ, seed and the sparsification's position as JSON, atomically.", 2, 2, a -> {
             trainer(a[0], "save-checkpoint").saveCheckpoint(Path.of(Values.toKey(a[1], null)));
             return a[1];
         });

@@ -54,9 +54,12 @@ public final class TrainLog {
             if (writer == null) {
                 if (csv.getParent() != null) Files.createDirectories(csv.getParent());
                 boolean fresh = !Files.exists(csv) || Files.size(csv) == 0;
+                boolean cutShort = !fresh && !endsWithNewline(csv);   // the last row of a killed run
                 writer = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 if (fresh) {
                     writer.write(HEADER);
+                    writer.newLine();
+                } else if (cutShort) {
                     writer.newLine();
                 }
             }
@@ -68,9 +71,67 @@ public final class TrainLog {
         }
     }
 
+    private static boolean endsWithNewline(Path file) throws IOException {
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+            ch.position(ch.size() - 1);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+            return ch.read(b) == 1 && b.get(0) == '\n';
+        }
+    }
+
+    /** Writes the rows so far to the CSV file (a checkpoint is never ahead of its log). */
+    void flush() {
+        if (writer == null) return;
+        try {
+            writer.flush();
+        } catch (IOException e) {
+            throw new TrainingError("cannot write the training log " + csv + ": " + e.getMessage());
+        }
+    }
+
     /** Forgets rows after {@code step} (after backtracking to a checkpoint). */
     void truncateAfter(long step) {
         rows.removeIf(r -> r.step > step);
+    }
+
+    /**
+     * After a checkpoint of {@code step} was loaded: the rows in memory become the history that
+     * led to that step, read back from the CSV file when there is one. The file is a record of
+     * every step taken, trial steps that were later undone included (the sparsifier's judge, a
+     * run killed after its last checkpoint): a row whose step is not above the one before it
+     * marks such a return, and replaces the rows from that step on.
+     */
+    void resumeAt(long step) {
+        List<Row> history = new ArrayList<>();
+        if (csv != null && Files.isRegularFile(csv)) {
+            try {
+                List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i);
+                    if (line.isBlank() || line.equals(HEADER)) continue;
+                    Row r = parse(line);
+                    if (r == null) break;   // a row cut short by a kill: the history ends before it
+                    while (!history.isEmpty() && history.get(history.size() - 1).step >= r.step) history.remove(history.size() - 1);
+                    history.add(r);
+                }
+            } catch (IOException e) {
+                throw new TrainingError("cannot read the training log " + csv + ": " + e.getMessage());
+            }
+        }
+        history.removeIf(r -> r.step > step);
+        rows.clear();
+        rows.addAll(history);
+    }
+
+    private static Row parse(String line) {
+        String[] f = line.split(",");
+        if (f.length != 8) return null;
+        try {
+            return new Row(Long.parseLong(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                    Double.parseDouble(f[4]), Integer.parseInt(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Flushes the CSV and redraws the plot. */

@@ -12,7 +12,6 @@ import dmm.lang.Values;
 import dmm.machine.Network;
 import dmm.vvalue.VValue;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,11 +31,18 @@ public final class Trainer {
     final long seed;
     final Path base;
     final TrainLog log;
-    /** Position in a sparsification schedule (numbers), saved with checkpoints. */
-    final Map<String, Double> schedule = new LinkedHashMap<>();
-    private final long created = System.nanoTime();
+    /** The sparsification in progress (saved with checkpoints so that it resumes exactly), or null. */
+    Sparsifier.Position sparsification;
+    /** Wall-clock origin of the log's seconds column (moved back on resume, so seconds keep counting). */
+    private long created = System.nanoTime();
     boolean quiet;
     long progressEvery;
+    /** Periodic checkpoints of {@link #train}: every this many steps (0: never). */
+    long checkpointEverySteps = DEFAULT_CHECKPOINT_STEPS;
+    /** Periodic checkpoints of {@link #train}: at least this often, in seconds (0: never). */
+    double checkpointEverySeconds = DEFAULT_CHECKPOINT_SECONDS;
+    static final long DEFAULT_CHECKPOINT_STEPS = 500;
+    static final double DEFAULT_CHECKPOINT_SECONDS = 60;
 
     public Trainer(Interpreter interp, Network net, Fn loss, Optimizer optimizer, Regularizer regularizer, long seed, Path base) {
         this.interp = interp;
@@ -129,31 +135,48 @@ public final class Trainer {
         net = net.withSoftMatrix(updated);
         step = next;
         TrainLog.Row row = new TrainLog.Row(step, prereg + penalty, prereg, l1Norm, regularizer.l1(), w.leafCount(),
-                optimizer.learningRate(), (System.nanoTime() - created) / 1e9);
+                optimizer.learningRate(), seconds());
         log.add(row);
         return row;
     }
 
     /**
-     * Runs {@code steps} steps with a progress display. Cancellation (Ctrl-C, {@link
-     * Interpreter#requestCancel()}) stops at the next step boundary with a consistent network
-     * and writes a checkpoint; returns the number of steps done.
+     * Runs {@code steps} steps with a progress display, writing a checkpoint every {@link
+     * #checkpointEverySteps} steps or {@link #checkpointEverySeconds} seconds (when the trainer has
+     * a log). Cancellation (Ctrl-C, {@link Interpreter#requestCancel()}) stops at the next step
+     * boundary with a consistent network; NaN/Inf stops with the last good weights. Either way the
+     * log, the plot and a checkpoint of the consistent state are written. Returns the steps done.
      */
     public long train(long steps, String phase) {
+        return train(steps, phase, true);
+    }
+
+    /** {@link #train(long, String)}; {@code periodic} false leaves checkpoints to the caller (the sparsifier writes them at round boundaries). */
+    long train(long steps, String phase, boolean periodic) {
         Progress p = new Progress(interp.out(), isTerminal(), steps, progressEvery, quiet);
         long done = 0;
+        long lastStep = step, lastTime = System.nanoTime();
         try {
             for (; done < steps; done++) {
                 interp.checkCancelled();
                 p.update(trainStep(), phase);
+                if (periodic && base != null
+                        && ((checkpointEverySteps > 0 && step - lastStep >= checkpointEverySteps)
+                            || (checkpointEverySeconds > 0 && System.nanoTime() - lastTime >= checkpointEverySeconds * 1e9))) {
+                    saveCheckpoint(checkpointPath());
+                    lastStep = step;
+                    lastTime = System.nanoTime();
+                }
             }
-        } catch (Cancelled c) {
+        } catch (Cancelled | TrainingError e) {
             p.finish();
-            if (base != null) saveCheckpoint(checkpointPath());
-            interp.out().println("interrupted at step " + step + (base != null ? "; checkpoint written to " + checkpointPath() : "")
-                    + "; the network is consistent");
+            if (periodic) {
+                if (base != null) saveCheckpoint(checkpointPath());
+                interp.out().println((e instanceof Cancelled ? "interrupted" : "stopped") + " at step " + step
+                        + (base != null ? "; checkpoint of that state written to " + checkpointPath() : "") + "; the network is consistent");
+            }
             log.flushAndPlot();
-            throw c;
+            throw e;
         } finally {
             p.finish();
         }
@@ -182,44 +205,34 @@ public final class Trainer {
         return w.leafCount() - kept.leafCount();
     }
 
-    /** Removes the {@code count} smallest soft weights (and their optimizer state); returns the threshold used. */
-    public double pruneSmallest(int count) {
-        VValue w = weights();
-        double[] mags = new double[w.leafCount()];
-        int[] i = {0};
-        w.forEachLeaf((p, x) -> mags[i[0]++] = Math.abs(x));
-        java.util.Arrays.sort(mags);
-        if (count <= 0) return 0;
-        double threshold = count >= mags.length ? Double.POSITIVE_INFINITY : mags[count];
-        VValue kept = w.filterLeaves((p, x) -> Math.abs(x) >= threshold);
-        // ties at the threshold: keep exactly mags.length - count leaves when possible
-        net = net.withSoftMatrix(kept);
-        optimizer.restrictTo(kept);
-        return threshold;
-    }
-
     public Path checkpointPath() {
         return base == null ? null : base.resolveSibling(base.getFileName() + ".ckpt.json");
     }
 
     /** Saves the network's matrices, the optimizer state, the step, λ, the schedule and the seed (atomically). */
     public void saveCheckpoint(Path file) {
+        log.flush();
         Checkpoint.save(this, file);
     }
 
     /** Restores everything {@link #saveCheckpoint} saved; the run then continues exactly. */
     public void loadCheckpoint(Path file) {
         Checkpoint.load(this, file);
-        log.truncateAfter(step);
+        log.resumeAt(step);
     }
 
-    void restoreState(Network n, long step, double lambda, Map<String, Object> opt, Map<String, Double> sched) {
+    void restoreState(Network n, long step, double lambda, Map<String, Object> opt, Sparsifier.Position sparsification, double seconds) {
         this.net = n;
         this.step = step;
         setLambda(lambda);
         optimizer.restore(opt);
-        schedule.clear();
-        schedule.putAll(sched);
+        this.sparsification = sparsification;
+        this.created = System.nanoTime() - (long) (seconds * 1e9);
+    }
+
+    /** Seconds since the run started (counting the time before a resume). */
+    double seconds() {
+        return (System.nanoTime() - created) / 1e9;
     }
 
     @Override
