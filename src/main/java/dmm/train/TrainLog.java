@@ -63,7 +63,9 @@ public final class TrainLog {
                     writer.newLine();
                 }
             }
-            writer.write(String.format(Locale.ROOT, "%d,%.10g,%.10g,%.10g,%g,%d,%g,%.3f", r.step, r.loss, r.prereg, r.l1, r.lambda, r.links, r.lr, r.seconds));
+            // numbers round-trip exactly (the history is read back from this file on resume)
+            writer.write(r.step + "," + r.loss + "," + r.prereg + "," + r.l1 + "," + r.lambda + "," + r.links + "," + r.lr + ","
+                    + String.format(Locale.ROOT, "%.3f", r.seconds));
             writer.newLine();
             if (rows.size() % 50 == 0) writer.flush();
         } catch (IOException e) {

@@ -1,0 +1,89 @@
+package dmm.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A synthesis run killed with SIGKILL in the middle of sparsification and resumed from its
+ * checkpoint ends with exactly the network of the uninterrupted run.
+ */
+class KillAndResumeTest {
+    private static final String[] RUN = {"run", "examples/synthesis.dmm", "--quick", "--quick-rounds", "12", "--dense-steps", "30"};
+
+    private static String run(Path out, String... extra) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of(RUN),
+                java.util.stream.Stream.concat(java.util.stream.Stream.of("--out", out.toString()), java.util.stream.Stream.of(extra))).toArray(String[]::new);
+        int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        assertEquals(0, code, () -> e.toString(StandardCharsets.UTF_8) + o.toString(StandardCharsets.UTF_8));
+        return o.toString(StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode readCheckpoint(Path file) {
+        try {
+            return new ObjectMapper().readTree(Files.readString(file));
+        } catch (IOException e) {
+            return null;   // not written yet
+        }
+    }
+
+    private static String finalLine(String out) {
+        return out.lines().filter(l -> l.startsWith("final:")).findFirst().orElseThrow(() -> new AssertionError(out))
+                .replaceAll(" in [0-9.]+ s \\(.*", "");
+    }
+
+    @Test
+    void killedMidSparsificationAndResumedEndsExactlyLikeTheUninterruptedRun(@TempDir Path dir) throws Exception {
+        Path whole = Files.createDirectories(dir.resolve("whole")), killed = Files.createDirectories(dir.resolve("killed"));
+        String uninterrupted = run(whole);
+
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dmm.cli.Main"));
+        cmd.addAll(List.of(RUN));
+        cmd.addAll(List.of("--out", killed.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
+        Path ckpt = killed.resolve("synthesis.ckpt.json");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        int roundAtKill = -1;
+        try {
+            while (System.nanoTime() < deadline && p.isAlive()) {
+                JsonNode c = Files.exists(ckpt) ? readCheckpoint(ckpt) : null;
+                if (c != null && c.path("sparsification").path("rounds").asInt(0) >= 3) {
+                    p.destroyForcibly();   // SIGKILL: no shutdown hooks, no finally blocks
+                    roundAtKill = c.path("sparsification").path("rounds").asInt();
+                    break;
+                }
+                Thread.sleep(5);
+            }
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertTrue(roundAtKill >= 3, "the run was to be killed after its third sparsification round: " + Files.readString(dir.resolve("killed.log")));
+        assertFalse(Files.readString(dir.resolve("killed.log")).contains("final:"), "killed before the end");
+        JsonNode atKill = readCheckpoint(ckpt);
+        assertEquals("rounds", atKill.path("sparsification").path("phase").asText(), "killed mid-sparsification");
+
+        String resumed = run(killed, "--resume", ckpt.toString());
+        assertTrue(resumed.contains("sparsify: resuming at step"), resumed);
+        assertFalse(resumed.contains("dense phase:"), "the dense phase is not run again");
+        assertEquals(finalLine(uninterrupted), finalLine(resumed));
+        assertEquals(Files.readString(whole.resolve("synthesis-matrix.json")), Files.readString(killed.resolve("synthesis-matrix.json")),
+                "the same final matrix, to the last digit");
+        // the dense checkpoint is the one written after the dense phase, not overwritten by the resumed run
+        assertEquals(30, readCheckpoint(killed.resolve("synthesis-dense.ckpt.json")).path("step").asInt());
+        assertNull(readCheckpoint(killed.resolve("synthesis-dense.ckpt.json")).get("sparsification"));
+    }
+}
