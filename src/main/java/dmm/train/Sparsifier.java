@@ -29,12 +29,28 @@ import java.util.Map;
  * {@code polishSteps} steps with λ = 0 so the surviving weights settle.
  */
 public final class Sparsifier {
-    /** The schedule's parameters. */
-    public record Schedule(double threshold, double thresholdGrowth, double thresholdMax, long recoverSteps, long judgeSteps,
-                           double tolerance, double slack, double maxLoss, double lambdaStart, double lambdaGrowth, double lambdaMax,
-                           int targetLinks, int maxRounds, int maxRejections, long polishSteps, boolean freshOptimizer) {
-        public static Schedule defaults() {
-            return new Schedule(0.01, 1.1, 0.2, 100, 100, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, false);
+    /** The schedule's parameters, each declared once with its doc; {@link #DEFAULTS} holds the defaults. */
+    public record Schedule(
+            @Doc("cut the soft links with |w| below this in the first round") double threshold,
+            @Doc("the threshold's factor after each accepted round") double thresholdGrowth,
+            @Doc("the largest threshold") double thresholdMax,
+            @Doc("steps at the current λ before each cut") long recoverSteps,
+            @Doc("steps of the judge: a copy trains this long with λ = 0 after the cut; the best prereg of its last fifth is the round's loss (0: judge the cut as it is)") long judgeSteps,
+            @Doc("a round is always accepted at or below this prereg") double tolerance,
+            @Doc("accept up to this many times the last accepted round's prereg") double slack,
+            @Doc("never accept above this prereg (0: max(1, 3x the starting prereg))") double maxLoss,
+            @Doc("λ of the first round (at least the trainer's)") double lambdaStart,
+            @Doc("λ's factor after each accepted round") double lambdaGrowth,
+            @Doc("the largest λ") double lambdaMax,
+            @Doc("stop when at most this many soft links remain") int targetLinks,
+            @Doc("stop after this many rounds") int maxRounds,
+            @Doc("stop after this many rejected rounds in a row (a rejected round restores the last accepted state and halves the threshold)") int maxRejections,
+            @Doc("steps with λ = 0 at the end, keeping the best state seen") long polishSteps,
+            @Doc("restart Adam after each cut") boolean freshOptimizer) {
+        public static final Schedule DEFAULTS = new Schedule(0.01, 1.1, 0.2, 100, 100, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, false);
+
+        public Schedule {
+            if (!(threshold > 0)) throw new IllegalArgumentException("the threshold must be positive");
         }
     }
 

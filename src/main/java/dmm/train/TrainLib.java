@@ -58,6 +58,23 @@ public final class TrainLib extends Lib {
         return t;
     }
 
+    /** A settings record from trailing keyword options (names, types and defaults from the record). */
+    private static <R extends Record> R settings(String fnName, Object[] a, Class<R> type, R defaults) {
+        Options o = Options.parse(fnName, a, 1, Settings.options(type));
+        java.util.Map<String, Object> given = new java.util.LinkedHashMap<>();
+        for (Settings.Setting s : Settings.of(type, defaults)) {
+            if (!o.has(s.option())) continue;
+            Class<?> t = s.type();
+            given.put(s.option(), t == boolean.class ? (Object) o.flag(s.option(), false)
+                    : t == double.class ? (Object) o.number(s.option(), 0) : (Object) o.integer(s.option(), 0));
+        }
+        try {
+            return Settings.with(type, defaults, given);
+        } catch (IllegalArgumentException e) {
+            throw new EvalError(fnName + ": " + e.getMessage());
+        }
+    }
+
     private static String name(Object x) {
         if (x instanceof Keyword k) return k.name();
         if (x instanceof Symbol s) return s.name();
@@ -131,19 +148,10 @@ public final class TrainLib extends Lib {
             if (!t.quiet) interp.out().println("pruned " + n + " of " + before + " soft links (|w| < " + Printer.print(a[1]) + "); " + (before - n) + " left");
             return VValue.of(n);
         });
-        fn("sparsify!", "[trainer & options]", "Automated sparsification. Each round trains :recover-steps (100) at λ, cuts the soft links with |w| below the threshold (from :threshold 0.01, growing by :threshold-growth 1.1 per accepted round up to :threshold-max 0.2), and judges the cut by training a copy :judge-steps (100) with λ = 0: accepted when its prereg is at most max(:tolerance (0.02), min(:max-loss (max(1, 3x the starting prereg)), :slack (4) x the last accepted round's)); then λ grows from :lambda-start (0.01) by :lambda-growth (1.5) up to :lambda-max (0.2). A rejected round restores the last accepted state and retries with half the threshold. Stops after :max-rejections (3) in a row, at :target-links (0) or after :max-rounds (300); then :polish-steps (1000) with λ = 0. :fresh-optimizer true restarts Adam after each cut. With :log, a checkpoint is written at every round boundary; after (load-checkpoint tr file) of a checkpoint written during sparsify!, sparsify! continues that sparsification exactly where it stood (same final result as without the interruption). Returns the trainer.", 1, -1, a -> {
+        fn("sparsify!", "[trainer & options]", "Automated sparsification. Each round trains :recover-steps at λ, cuts the soft links with |w| below the threshold, and judges the cut by training a copy with λ = 0; an accepted round raises λ and the threshold, a rejected one restores the last accepted state and retries with half the threshold (a single link whose cut is rejected is protected from then on). With :log, a checkpoint is written at every round boundary; after (load-checkpoint tr file) of a checkpoint written during sparsify!, sparsify! continues that sparsification exactly where it stood (same final result as without the interruption). Returns the trainer. Options: "
+                + Settings.describe(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS) + ".", 1, -1, a -> {
             Trainer t = trainer(a[0], "sparsify!");
-            Options o = Options.parse("sparsify!", a, 1, List.of("threshold", "threshold-growth", "threshold-max", "recover-steps", "judge-steps",
-                    "tolerance", "slack", "max-loss", "lambda-start", "lambda-growth", "lambda-max", "target-links", "max-rounds", "max-rejections",
-                    "polish-steps", "fresh-optimizer"));
-            Sparsifier.Schedule d = Sparsifier.Schedule.defaults();
-            Sparsifier.Schedule s = new Sparsifier.Schedule(o.number("threshold", d.threshold()), o.number("threshold-growth", d.thresholdGrowth()),
-                    o.number("threshold-max", d.thresholdMax()), o.integer("recover-steps", d.recoverSteps()),
-                    o.integer("judge-steps", d.judgeSteps()), o.number("tolerance", d.tolerance()), o.number("slack", d.slack()),
-                    o.number("max-loss", d.maxLoss()), o.number("lambda-start", d.lambdaStart()), o.number("lambda-growth", d.lambdaGrowth()),
-                    o.number("lambda-max", d.lambdaMax()), (int) o.integer("target-links", d.targetLinks()), (int) o.integer("max-rounds", d.maxRounds()),
-                    (int) o.integer("max-rejections", d.maxRejections()), o.integer("polish-steps", d.polishSteps()), o.flag("fresh-optimizer", d.freshOptimizer()));
-            if (s.threshold() <= 0) throw new EvalError("sparsify! :threshold must be positive");
+            Sparsifier.Schedule s = settings("sparsify!", a, Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS);
             new Sparsifier(t, s).run();
             return t;
         });

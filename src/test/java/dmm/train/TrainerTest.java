@@ -140,7 +140,8 @@ class TrainerTest {
         Trainer t = trainer(":l1 0.001");
         t.train(20, "train");
         int before = t.network().softLinkCount();
-        Sparsifier.Result r = new Sparsifier(t, new Sparsifier.Schedule(0.02, 1.1, 0.2, 10, 5, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 3, 3, 30, false)).run();
+        Sparsifier.Result r = new Sparsifier(t, Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS,
+                java.util.Map.of("threshold", 0.02, "recover-steps", 10, "judge-steps", 5, "max-rounds", 3, "polish-steps", 30))).run();
         assertTrue(r.endLinks() < before, "some links were cut: " + before + " -> " + r.endLinks());
         assertEquals(r.endLinks(), t.network().softLinkCount());
         assertEquals(r.endLinks(), t.weights().leafCount());

@@ -1,0 +1,46 @@
+package dmm.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dmm.lang.DmmException;
+import dmm.lang.Interpreter;
+import dmm.machine.MachineLib;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The sparsification schedule's settings are declared once: names, defaults and docs come from the record. */
+class SettingsTest {
+    @Test
+    void optionNamesAreTheRecordComponentsInKebabCase() {
+        List<String> names = Settings.options(Sparsifier.Schedule.class);
+        assertEquals(16, names.size());
+        assertEquals(List.of("threshold", "threshold-growth", "threshold-max", "recover-steps"), names.subList(0, 4));
+        assertTrue(names.contains("fresh-optimizer"));
+    }
+
+    @Test
+    void givenValuesOverrideTheDefaultsAndTheRestStay() {
+        Sparsifier.Schedule s = Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS,
+                Map.of("threshold", 0.05, "max-rounds", 7L, "fresh-optimizer", true));
+        assertEquals(0.05, s.threshold());
+        assertEquals(7, s.maxRounds());
+        assertTrue(s.freshOptimizer());
+        assertEquals(Sparsifier.Schedule.DEFAULTS.recoverSteps(), s.recoverSteps());
+        assertEquals(Sparsifier.Schedule.DEFAULTS.lambdaMax(), s.lambdaMax());
+    }
+
+    @Test
+    void theDocstringListsEverySettingWithItsDefault() {
+        Interpreter interp = new Interpreter();
+        MachineLib.install(interp);
+        TrainLib.install(interp);
+        String doc = interp.findVar("sparsify!").doc();
+        for (Settings.Setting s : Settings.of(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS))
+            assertTrue(doc.contains(":" + s.option() + " ("), s.option() + " in " + doc);
+        assertTrue(doc.contains(":recover-steps (100) steps at the current λ before each cut"), doc);
+        assertTrue(doc.contains(":threshold (0.01)"), doc);
+        DmmException e = assertThrows(DmmException.class, () -> interp.eval("t", "(sparsify! nil :threshold 0)"));
+        assertTrue(e.getMessage().contains("trainer"), e.getMessage());
+    }
+}
