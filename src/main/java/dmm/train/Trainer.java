@@ -3,7 +3,6 @@ package dmm.train;
 import dmm.ad.Grad;
 import dmm.ad.Ops;
 import dmm.lang.Cancelled;
-import dmm.lang.DmmException;
 import dmm.lang.EvalError;
 import dmm.lang.Fn;
 import dmm.lang.Interpreter;
@@ -114,11 +113,10 @@ public final class Trainer {
             r = lossAndGradient(w);
         } catch (Cancelled e) {
             throw e;
-        } catch (DmmException | ArithmeticException e) {
-            String m = e instanceof DmmException d ? d.bareMessage() : e.getMessage();
-            if (m != null && (m.contains("NaN") || m.contains("Infinity")))
-                throw new TrainingError("training stopped at step " + next + ": " + m + "; the network keeps the weights of step " + step);
-            throw e;
+        } catch (RuntimeException e) {
+            dmm.vvalue.NonFiniteException nonFinite = dmm.vvalue.NonFiniteException.in(e);
+            if (nonFinite == null) throw e;
+            throw new TrainingError("training stopped at step " + next + ": " + nonFinite.getMessage() + "; the network keeps the weights of step " + step);
         }
         double prereg = r.value().scalarPart();
         VValue g = r.gradients().get(0);

@@ -60,7 +60,7 @@ public final class VValue {
     public static VValue of(double x) {
         if (x == 0) return ZERO;
         if (x == (int) x && x >= -128 && x <= 128) return SMALL_INTS[(int) x + 128];
-        if (Double.isNaN(x)) throw new ArithmeticException("NaN cannot be a V-value leaf");
+        if (Double.isNaN(x)) throw new NonFiniteException("NaN cannot be a V-value leaf");
         return new VValue(x, NO_KEYS, NO_CHILDREN);
     }
 
@@ -228,7 +228,7 @@ public final class VValue {
     public VValue scale(double lambda) {
         if (lambda == 1.0) return this;
         if (lambda == 0.0 || isZero()) return ZERO;
-        if (Double.isNaN(lambda)) throw new ArithmeticException("NaN scale factor");
+        if (Double.isNaN(lambda)) throw new NonFiniteException("NaN scale factor");
         return mapLeaves(x -> lambda * x);
     }
 
@@ -577,7 +577,7 @@ public final class VValue {
     }
 
     static double checkFinite(double x) {
-        if (Double.isNaN(x)) throw new ArithmeticException("NaN produced in a V-value");
+        if (Double.isNaN(x)) throw new NonFiniteException("NaN produced in a V-value");
         return x;
     }
 
