@@ -16,6 +16,7 @@ import java.util.Map;
 public final class Analyzer {
     private final Interpreter interp;
     private final Map<String, SpecialForm> specials = new HashMap<>();
+    private final Map<String, SpecialForm.Doc> specialDocs = new HashMap<>();
 
     Analyzer(Interpreter interp) {
         this.interp = interp;
@@ -27,8 +28,14 @@ public final class Analyzer {
         return Collections.unmodifiableSet(specials.keySet());
     }
 
-    void define(String name, SpecialForm f) {
+    void define(String name, String usage, String doc, SpecialForm f) {
+        specialDocs.put(name, new SpecialForm.Doc(usage, doc));
         specials.put(name, f);
+    }
+
+    /** The usage and docstring of a special form, or null. */
+    SpecialForm.Doc specialFormDoc(String name) {
+        return specialDocs.get(name);
     }
 
     public Interpreter interpreter() {
@@ -305,12 +312,20 @@ public final class Analyzer {
     // ------------------------------------------------------------------ the core special forms
 
     private void installCoreForms() {
-        define("quote", (a, l, s) -> {
+        define("quote", "(quote form)", """
+                Returns form unevaluated, as data: a symbol stays a symbol, lists and vectors become
+                sequences, a map with constant keys and numeric leaves a V-value. 'form is short for
+                (quote form).
+                  '(a [b] {:c 1})   ;=> [a [b] {:c 1}]""", (a, l, s) -> {
             arity(l, 1, 1, "(quote form)");
             return new Node.Const(datum(l.items().get(1)), l.span());
         });
-        define("do", (a, l, s) -> body(args(l), s, l.span()));
-        define("if", (a, l, s) -> {
+        define("do", "(do body...)", """
+                Evaluates the forms in order and returns the value of the last one (nil when there are none).""", (a, l, s) -> body(args(l), s, l.span()));
+        define("if", "(if test then else?)", """
+                Evaluates test; when it is truthy (anything but nil and false: 0 is truthy) evaluates and
+                returns then, otherwise else (nil when there is no else). Only one branch is evaluated.
+                  (if (< 1 2) :yes :no)   ;=> :yes""", (a, l, s) -> {
             arity(l, 2, 3, "(if test then else?)");
             List<Form> xs = args(l);
             Node test = analyze(xs.get(0), s);
@@ -318,19 +333,26 @@ public final class Analyzer {
             Node otherwise = xs.size() > 2 ? analyzeTail(xs.get(2), s) : new Node.Const(null, l.span());
             return new Node.If(test, then, otherwise, l.span());
         });
-        define("when", (a, l, s) -> {
+        define("when", "(when test body...)", """
+                When test is truthy, evaluates the body in order and returns its last value; otherwise nil.
+                  (when 0 :zero-is-truthy)   ;=> :zero-is-truthy""", (a, l, s) -> {
             arity(l, 1, -1, "(when test body...)");
             List<Form> xs = args(l);
             return new Node.If(analyze(xs.get(0), s), body(xs.subList(1, xs.size()), s, l.span()),
                     new Node.Const(null, l.span()), l.span());
         });
-        define("when-not", (a, l, s) -> {
+        define("when-not", "(when-not test body...)", """
+                When test is falsy (nil or false), evaluates the body in order and returns its last value;
+                otherwise nil.""", (a, l, s) -> {
             arity(l, 1, -1, "(when-not test body...)");
             List<Form> xs = args(l);
             return new Node.If(analyze(xs.get(0), s), new Node.Const(null, l.span()),
                     body(xs.subList(1, xs.size()), s, l.span()), l.span());
         });
-        define("cond", (a, l, s) -> {
+        define("cond", "(cond test expr ... :else expr)", """
+                Evaluates the tests in order and returns the value of the expr after the first truthy one,
+                without evaluating the rest; a keyword test such as :else always holds. nil when no test holds.
+                  (let [x -2] (cond (< x 0) :negative (= x 0) :zero :else :positive))   ;=> :negative""", (a, l, s) -> {
             List<Form> xs = args(l);
             if (xs.size() % 2 != 0) throw new SyntaxError("`cond` needs test/expression pairs; the last test has no expression", l.span());
             Node result = new Node.Const(null, l.span());
@@ -341,11 +363,27 @@ public final class Analyzer {
             }
             return result;
         });
-        define("and", (a, l, s) -> new Node.And(analyzeAll(args(l), s), l.span()));
-        define("or", (a, l, s) -> new Node.Or(analyzeAll(args(l), s), l.span()));
-        define("let", (a, l, s) -> letOrLoop(l, s, false));
-        define("loop", (a, l, s) -> letOrLoop(l, s, true));
-        define("recur", (a, l, s) -> {
+        define("and", "(and x...)", """
+                Evaluates left to right and stops at the first falsy value (nil or false), which it returns;
+                otherwise returns the last value. (and) is true.
+                  (and 1 nil (println "not evaluated"))   ;=> nil""", (a, l, s) -> new Node.And(analyzeAll(args(l), s), l.span()));
+        define("or", "(or x...)", """
+                Evaluates left to right and returns the first truthy value without evaluating the rest;
+                otherwise returns the last value. (or) is nil.
+                  (or nil false 3)   ;=> 3""", (a, l, s) -> new Node.Or(analyzeAll(args(l), s), l.span()));
+        define("let", "(let [name value ...] body...)", """
+                Binds each name to its value in order (a value sees the names bound before it), evaluates the
+                body with those locals and returns its last value.
+                  (let [x 1 y (+ x 1)] (* x y))   ;=> 2""", (a, l, s) -> letOrLoop(l, s, false));
+        define("loop", "(loop [name init ...] body...)", """
+                Like let, and a (recur ...) in tail position of the body jumps back to the top with the names
+                rebound to recur's values: iteration without stack growth. Returns the body's value once it
+                ends without recur.
+                  (loop [i 0 s 0] (if (< i 5) (recur (+ i 1) (+ s i)) s))   ;=> 10""", (a, l, s) -> letOrLoop(l, s, true));
+        define("recur", "(recur value...)", """
+                In tail position of a loop or fn body: rebinds the loop's names (or the function's
+                parameters), one value each, and goes back to the top without growing the stack. Anywhere
+                else it is a syntax error, as is the wrong number of values.""", (a, l, s) -> {
             if (s.recurSlots == null)
                 throw new SyntaxError("`recur` must be in tail position of a `loop` or `fn` body", l.span());
             Node[] args = analyzeAll(args(l), s);
@@ -353,7 +391,11 @@ public final class Analyzer {
                 throw new SyntaxError("`recur` expects " + s.recurSlots.length + " argument(s) here, got " + args.length, l.span());
             return new Node.Recur(s.recurSlots, args, l.span());
         });
-        define("fn", (a, l, s) -> {
+        define("fn", "(fn name? [params] body...)", """
+                A function: a closure over the locals in scope. [a b & rest] collects the extra arguments in a
+                vector; name lets the body call the function itself. A call with the wrong number of arguments
+                is an error naming the parameters. (defn name ...) is (def name (fn name ...)).
+                  ((fn [a & more] [a more]) 1 2 3)   ;=> [1 [2 3]]""", (a, l, s) -> {
             List<Form> xs = args(l);
             String name = null;
             if (!xs.isEmpty() && xs.get(0) instanceof SymbolForm sf) {
@@ -363,12 +405,23 @@ public final class Analyzer {
             if (xs.isEmpty()) throw new SyntaxError("usage: (fn name? [params] body...)", l.span());
             return function(name, name != null, xs.get(0), xs.subList(1, xs.size()), s, l.span(), false);
         });
-        define("neuron", (a, l, s) -> {
+        define("neuron", "(neuron [input-fields] body...)", """
+                An anonymous neuron type: a function from a neuron's inputs (a V-value map, one subtree per
+                input field) to its outputs (a V-value map, one subtree per output field). With a vector, each
+                name is bound to that input field (0 when nothing arrives on it); (neuron inputs body...)
+                binds the one symbol to the whole input map. Use it in (neurons ...) sections and to make
+                parameterized types:
+                  (defn const "emits v every cycle" [v] (neuron inputs v))
+                  ((neuron [a b] {:sum (+ a b)}) {:a 1 :b 2})   ;=> {:sum 3}""", (a, l, s) -> {
             arity(l, 1, -1, "(neuron [input-fields] body...) or (neuron inputs body...)");
             List<Form> xs = args(l);
             return function(null, false, xs.get(0), xs.subList(1, xs.size()), s, l.span(), true);
         });
-        define("def", (a, l, s) -> {
+        define("def", "(def name \"doc\"? value)", """
+                Binds the var name to value (nil when omitted), with an optional docstring, and returns the
+                var, #'name. Code refers to the var, so a redefinition is seen by callers from their next call
+                and by running networks from their next cycle; (restore! 'name) brings the previous value back.
+                  (def rate "the learning rate" 0.01)   ;=> #'rate""", (a, l, s) -> {
             arity(l, 1, 3, "(def name \"doc\"? value)");
             List<Form> xs = args(l);
             String name = symbolName(xs.get(0), "the name in `def`");
@@ -382,11 +435,27 @@ public final class Analyzer {
             Node init = value == null ? new Node.Const(null, l.span()) : analyze(value, s);
             return new Node.Def(v, init, doc, l.span().text(), l.span());
         });
-        define("defn", (a, l, s) -> defn(l, s, false));
-        define("defneuron", (a, l, s) -> defn(l, s, true));
-        define("dotimes", (a, l, s) -> each(l, s, true));
-        define("doseq", (a, l, s) -> each(l, s, false));
-        define("load", (a, l, s) -> {
+        define("defn", "(defn name \"doc\"? [params] body...)", """
+                Defines a function: (def name "doc" (fn name [params] body...)); returns #'name. [a & rest]
+                takes extra arguments; the docstring is what (doc name) prints. A redefinition changes every
+                caller from its next call.
+                  (defn twice "Doubles x." [x] (* 2 x))   ;=> #'twice
+                  (twice {:a 3})   ;=> {:a 6}""", (a, l, s) -> defn(l, s, false));
+        define("defneuron", "(defneuron name \"doc\"? [input-fields] body...)", """
+                Defines a neuron type: a function from the input fields it names (0 when nothing arrives on
+                one) to a V-value map of outputs; (defneuron name "doc"? inputs body...) binds the whole input
+                map instead. Neuron types live in their own namespace (the neuron type dot and the function
+                dot coexist). Networks look the type up at every cycle, so a redefinition changes every neuron
+                of that type from the next cycle. Returns #'name.
+                  (defneuron sum-dicts "dict = dict-1 + dict-2" [dict-1 dict-2] {:dict (+ dict-1 dict-2)})""", (a, l, s) -> defn(l, s, true));
+        define("dotimes", "(dotimes [i n] body...)", """
+                Evaluates the body n times, i bound to 0, 1, ..., n-1, for its effects; returns nil.""", (a, l, s) -> each(l, s, true));
+        define("doseq", "(doseq [x sequence] body...)", """
+                Evaluates the body once per element of the sequence (a vector or list), x bound to the
+                element, for its effects; returns nil.""", (a, l, s) -> each(l, s, false));
+        define("load", "(load \"path.dmm\")", """
+                Evaluates a file and returns the value of its last form. A relative path is resolved against
+                the directory of the file that calls load (the working directory at the REPL or in dmm eval).""", (a, l, s) -> {
             arity(l, 1, 1, "(load \"path/relative/to/this/file.dmm\")");
             Node path = analyze(l.items().get(1), s);
             Source from = l.span().source();
@@ -396,7 +465,12 @@ public final class Analyzer {
                 return interp.loadRelative(ps, from);
             });
         });
-        define("require", (a, l, s) -> {
+        define("require", "(require name)", """
+                Loads the library name.dmm once per interpreter: from the lib-dmm/ directory of the dmm
+                installation, then the directories listed in DMM_PATH, then the copy built into the jar.
+                Returns true when it loaded the library now, false when it was already loaded. Libraries: std
+                (the standard neurons), lite (the DMM Lite synthesis pieces), train (training helpers).
+                  (require std)""", (a, l, s) -> {
             arity(l, 1, 1, "(require name)");
             Form f = l.items().get(1);
             if (f instanceof QuoteForm q) f = q.form();

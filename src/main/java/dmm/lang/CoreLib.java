@@ -408,7 +408,10 @@ final class CoreLib extends Lib {
     }
 
     private void specialForms() {
-        interp.defineSpecialForm("doc", (an, l, s) -> {
+        interp.defineSpecialForm("doc", "(doc name)", """
+                Prints the documentation of a function, var, neuron type or special form: how it is called and
+                its docstring. Returns nil. The REPL's :doc name prints the same.
+                  (doc defnet)""", (an, l, s) -> {
             Analyzer.arity(l, 1, 1, "(doc name)");
             String name = Analyzer.symbolName(l.items().get(1), "the argument of `doc`");
             return Node.of(l.span(), f -> {
@@ -416,7 +419,9 @@ final class CoreLib extends Lib {
                 return null;
             });
         });
-        interp.defineSpecialForm("time", (an, l, s) -> {
+        interp.defineSpecialForm("time", "(time expr)", """
+                Evaluates expr, prints the wall-clock time it took (elapsed: 1.234 ms) and returns its value.
+                  (time (reduce + (range 1000)))   ;=> 499500""", (an, l, s) -> {
             Analyzer.arity(l, 1, 1, "(time expr)");
             Node body = an.analyze(l.items().get(1), s);
             return Node.of(l.span(), f -> {
@@ -426,7 +431,10 @@ final class CoreLib extends Lib {
                 return r;
             });
         });
-        interp.defineSpecialForm("assert", (an, l, s) -> {
+        interp.defineSpecialForm("assert", "(assert test \"message\"?)", """
+                Returns nil when test is truthy; otherwise stops with the error
+                "assertion failed: <the test as written> — message".
+                  (assert (= (+ 1 1) 2) "arithmetic")   ;=> nil""", (an, l, s) -> {
             Analyzer.arity(l, 1, 2, "(assert test \"message\"?)");
             Node test = an.analyze(l.items().get(1), s);
             Node msg = l.items().size() > 2 ? an.analyze(l.items().get(2), s) : null;
@@ -441,7 +449,8 @@ final class CoreLib extends Lib {
 
     /** The text {@code (doc name)} prints: name, parameters, docstring. */
     static String docText(Interpreter interp, String name) {
-        if (interp.specialForms().contains(name)) return name + " — special form (see docs/LANGUAGE.md)";
+        SpecialForm.Doc sf = interp.specialFormDoc(name);
+        if (sf != null) return name + " — special form\n  " + sf.usage() + "\n  " + sf.text().replace("\n", "\n  ");
         Var v = interp.findVar(name);
         Var nt = interp.findNeuronType(name);
         if ((v == null || !v.isBound()) && nt == null) return "no definition for `" + name + "`";

@@ -106,9 +106,17 @@ public final class Interpreter {
         define(b.name(), b, b.doc());
     }
 
-    /** Registers a special form (used by the machine and training packages). */
-    public void defineSpecialForm(String name, SpecialForm form) {
-        analyzer.define(name, form);
+    /**
+     * Registers a special form (used by the machine and training packages) with how it is
+     * written ({@code usage}, e.g. {@code (if test then else?)}) and its docstring.
+     */
+    public void defineSpecialForm(String name, String usage, String doc, SpecialForm form) {
+        analyzer.define(name, usage, doc, form);
+    }
+
+    /** The usage and docstring of a special form, or null when {@code name} is not one. */
+    public SpecialForm.Doc specialFormDoc(String name) {
+        return analyzer.specialFormDoc(name);
     }
 
     /** Names of the special forms. */

@@ -48,7 +48,13 @@ public final class MachineLib extends Lib {
     private record NeuronSpec(String name, Form typeForm, Node typeNode, String typeKey, Span span) {}
 
     private void forms() {
-        interp.defineSpecialForm("network", (a, l, s) -> {
+        interp.defineSpecialForm("network", "(network name? sections...)", """
+                A network value built from sections, exactly as in defnet, without binding a var; name
+                (default network) is the name it prints with and is found by when it runs live. See
+                (doc defnet) for the sections. Networks are immutable: step, run, link and with-matrix return
+                new ones.
+                  (network tiny (neurons a accum, b accum) (accumulators a) (links b.delta <- 0.5 a.single))
+                  ;=> #<network tiny: 2 neurons, 1 soft links, 1 hard links, cycle 0>""", (a, l, s) -> {
             List<Form> xs = Analyzer.args(l);
             String name = "network";
             if (!xs.isEmpty() && xs.get(0) instanceof Form.SymbolForm sf) {
@@ -57,7 +63,36 @@ public final class MachineLib extends Lib {
             }
             return network(a, s, name, xs, l.span());
         });
-        interp.defineSpecialForm("defnet", (a, l, s) -> {
+        interp.defineSpecialForm("defnet", "(defnet name \"doc\"? sections...)", """
+                Builds a network and binds it to the var name (with the docstring); returns #'name. The
+                network is an immutable value: step, run, link and with-matrix return new networks. Sections,
+                each optional, in any order (commas are whitespace):
+                  (neurons name type, ...)
+                      declares the neurons; a type is a neuron type name (defneuron, (require std)) or an
+                      expression that makes one, e.g. (const {:x 1}) or (neuron [a] a)
+                  (links to.field <- w? from.field ...)
+                      the soft (trainable) matrix: input field `field` of neuron `to` receives w times output
+                      field `field` of neuron `from`; w is optional (default 1) and may be any expression;
+                      from.field.key reaches inside an output
+                  (hard to.field <- w? from.field ...)
+                      the hard (fixed, never trained) matrix, same syntax; it adds to the soft one
+                  (accumulators [in <- out]? name ...)
+                      for each name the weight-1 hard self-link name.in <- name.out, so the neuron keeps what
+                      it accumulates (memory); the pair defaults to [accum <- single], std's accum
+                  (self neuron field?)
+                      makes the network self-referential: the soft matrix lives in that neuron's output field
+                      (default single) and each down movement reads it from there, so fragments that reach
+                      the neuron (e.g. on self.delta of an accum) rewire the network
+                  (init name value, ...)
+                      presets neurons' outputs (V-value maps) before the first cycle
+                A cycle is the down movement (every input field is the weighted sum of the previous outputs,
+                soft + hard) then the up movement (every neuron applies its type to its inputs).
+                  (require std)
+                  (defnet counter "counts the cycles since the first"
+                    (neurons one (const {:x 1}), acc accum)
+                    (accumulators acc)                 ; acc.accum <- acc.single: acc keeps its sum
+                    (links acc.delta <- one.x))
+                  (output (run counter 4) 'acc)   ;=> {:single 3}""", (a, l, s) -> {
             Analyzer.arity(l, 1, -1, "(defnet name \"doc\"? sections...)");
             List<Form> xs = Analyzer.args(l);
             String name = Analyzer.symbolName(xs.get(0), "the name in `defnet`");
@@ -79,11 +114,33 @@ public final class MachineLib extends Lib {
                 return v;
             });
         });
-        interp.defineSpecialForm("link", (a, l, s) -> wiringForm(a, l, s, "link", false, false));
-        interp.defineSpecialForm("unlink", (a, l, s) -> wiringForm(a, l, s, "unlink", true, false));
-        interp.defineSpecialForm("fragment", (a, l, s) -> wiringForm(a, l, s, "fragment", false, true));
-        interp.defineSpecialForm("link!", (a, l, s) -> liveWiringForm(a, l, s, "link!", false));
-        interp.defineSpecialForm("unlink!", (a, l, s) -> liveWiringForm(a, l, s, "unlink!", true));
+        interp.defineSpecialForm("link", "(link net to.field <- w? from.field ...)", """
+                The network with the links added to its soft matrix: additive, so linking an existing link
+                adds w to its weight (as in the original DMM code). w is optional (default 1) and may be any
+                expression; every neuron named must be declared. net is unchanged (networks are values).
+                  (links (link net b.delta <- 0.5 a.single))   ;=> ["b.delta <- 0.5 a.single"]""", (a, l, s) -> wiringForm(a, l, s, "link", false, false));
+        interp.defineSpecialForm("unlink", "(unlink net to.field <- from.field ...)", """
+                The network without those soft links: each one is removed whatever its weight (a weight
+                written in the spec is ignored). Removing a link that is not there is an error naming it.
+                  (links (unlink (link net b.delta <- 0.5 a.single, a.delta <- b.single) b.delta <- a.single))
+                  ;=> ["a.delta <- 1 b.single"]""", (a, l, s) -> wiringForm(a, l, s, "unlink", true, false));
+        interp.defineSpecialForm("fragment", "(fragment net to.field <- w? from.field ...)", """
+                A matrix fragment, not a network: the rank-6 V-value holding just these links, with the
+                neuron types taken from net's declarations. Add it with add-to-matrix or send-fragment!, or
+                emit it from a neuron into the self neuron of a self-referential network.
+                  (fragment net b.delta <- 3 a.single)   ;=> {:accum {:b {:delta {:accum {:a {:single 3}}}}}}""", (a, l, s) -> wiringForm(a, l, s, "fragment", false, true));
+        interp.defineSpecialForm("link!", "(link! target to.field <- w? from.field ...)", """
+                link on something live. When a network with the target's name is running (target is its
+                runner, the network or its name), the links are added at its next cycle boundary and the
+                runner is returned; names and weights are checked at once. Otherwise target must be a var
+                holding a network, which is rebound to the linked network (returned).
+                  (link! net a.delta <- b.single)   ;=> #<network net: 2 neurons, 1 soft links, 0 hard links, cycle 0>""", (a, l, s) -> liveWiringForm(a, l, s, "link!", false));
+        interp.defineSpecialForm("unlink!", "(unlink! target to.field <- from.field ...)", """
+                unlink on something live. When a network with the target's name is running, the links are
+                removed at its next cycle boundary and the runner is returned; otherwise target must be a var
+                holding a network, which is rebound to the network without them (returned).
+                  (link! net a.delta <- b.single)
+                  (unlink! net a.delta <- b.single)   ;=> #<network net: 2 neurons, 0 soft links, 0 hard links, cycle 0>""", (a, l, s) -> liveWiringForm(a, l, s, "unlink!", true));
     }
 
     private Node network(Analyzer a, Analyzer.Scope s, String name, List<Form> sections, Span span) {

@@ -10,7 +10,8 @@ import org.jline.reader.SyntaxError;
 
 /**
  * The REPL's line parser: Enter on an incomplete form (open bracket, string or block comment)
- * continues it on a secondary prompt; for completion it splits the line into words at
+ * continues it on a secondary prompt, indented by the open brackets except inside a string
+ * (where indentation would change the string); for completion it splits the line into words at
  * whitespace and brackets, keeping {@code neuron.field} and {@code :keywords} whole.
  */
 final class FormParser implements Parser {
@@ -18,8 +19,9 @@ final class FormParser implements Parser {
     public ParsedLine parse(String line, int cursor, ParseContext context) throws SyntaxError {
         if (context == ParseContext.ACCEPT_LINE && !line.trim().startsWith(":") && !Balance.complete(line)) {
             Balance.State s = Balance.scan(line);
-            throw new EOFError(-1, cursor, s.inStringOrComment() ? "open string or comment" : "open bracket",
-                    s.inStringOrComment() ? "\"" : ")", Math.max(0, s.depth()), s.inStringOrComment() ? "\"" : ")");
+            String missing = s.inString() ? "\"" : s.inComment() ? "|#" : ")";
+            throw new EOFError(-1, cursor, s.inString() ? "open string" : s.inComment() ? "open block comment" : "open bracket",
+                    missing, s.indentLevels(), missing);
         }
         return words(line, cursor);
     }

@@ -50,7 +50,12 @@ class DocsTest {
         interp.require("train");
         StringBuilder sb = new StringBuilder("# Built-ins and library definitions\n\n"
                 + "Generated from the docstrings by `DocsTest` (run `mvn test -Dtest=DocsTest -Ddmm.updateDocs=true` after changing one).\n\n"
-                + "## Functions\n\n| name | parameters | doc |\n|---|---|---|\n");
+                + "## Special forms\n\nWhat `(doc name)` prints for each.\n\n");
+        for (String name : new java.util.TreeSet<>(interp.specialForms())) {
+            dmm.lang.SpecialForm.Doc d = interp.specialFormDoc(name);
+            sb.append("### `").append(name).append("`\n\n```\n").append(d.usage()).append("\n").append(d.text()).append("\n```\n\n");
+        }
+        sb.append("## Functions\n\n| name | parameters | doc |\n|---|---|---|\n");
         for (Map.Entry<String, Var> e : interp.boundVars().entrySet()) {
             Object v = e.getValue().get();
             String params = v instanceof Builtin b ? b.params() : v instanceof Closure c ? c.params() : "";
@@ -69,6 +74,69 @@ class DocsTest {
     private static String clean(String doc) {
         if (doc == null) return "";
         return doc.replace("|", "\\|").replaceAll("\\s*\\n\\s*", " ");
+    }
+
+    /** Every special form, the core ones and those of the machine, has a usage and a real docstring. */
+    @Test
+    void everySpecialFormHasItsUsageAndDocstring() {
+        Interpreter interp = Toolkit.newInterpreter(new PrintStream(new ByteArrayOutputStream()), false);
+        assertTrue(interp.specialForms().containsAll(List.of("def", "defn", "fn", "let", "if", "when", "when-not", "cond", "do",
+                "quote", "and", "or", "loop", "recur", "dotimes", "doseq", "load", "require", "doc", "time", "assert", "defneuron",
+                "neuron", "defnet", "network", "link", "unlink", "fragment", "link!", "unlink!")), interp.specialForms().toString());
+        for (String name : interp.specialForms()) {
+            dmm.lang.SpecialForm.Doc d = interp.specialFormDoc(name);
+            assertNotNull(d, name);
+            assertTrue(d.usage().startsWith("(" + name + " ") || d.usage().equals("(" + name + ")"), name + ": " + d.usage());
+            assertTrue(d.text().length() >= 40, name + " has a docstring of a sentence at least: " + d.text());
+            String text = interp.docText(name);
+            assertTrue(text.startsWith(name + " — special form\n  " + d.usage() + "\n  "), text);
+        }
+    }
+
+    @Test
+    void docOfDefnetPrintsItsSyntaxSectionsAndExample() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Interpreter interp = Toolkit.newInterpreter(new PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), false);
+        interp.eval("test", "(doc defnet)");
+        String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(printed.startsWith("defnet — special form\n  (defnet name \"doc\"? sections...)\n  Builds a network and binds it"), printed);
+        for (String section : List.of("(neurons name type, ...)", "(links to.field <- w? from.field ...)", "(hard to.field <- w? from.field ...)",
+                "(accumulators [in <- out]? name ...)", "(self neuron field?)", "(init name value, ...)"))
+            assertTrue(printed.contains("\n    " + section + "\n"), section + " in:\n" + printed);
+        assertTrue(printed.endsWith("\n    (output (run counter 4) 'acc)   ;=> {:single 3}\n"), printed);
+    }
+
+    /**
+     * The example that ends a special form's docstring (its last lines indented by two spaces)
+     * runs, and each form in it followed by {@code ;=> expected} prints as expected. Each form
+     * gets a fresh interpreter with the standard neurons and a network {@code net} of two
+     * accumulators a and b.
+     */
+    @Test
+    void specialFormExamplesEvaluateAsDocumented() {
+        int checked = 0;
+        Interpreter any = Toolkit.newInterpreter(new PrintStream(new ByteArrayOutputStream()), false);
+        for (String name : new java.util.TreeSet<>(any.specialForms())) {
+            List<String> lines = List.of(any.specialFormDoc(name).text().split("\n"));
+            int start = lines.size();
+            while (start > 0 && lines.get(start - 1).startsWith("  ")) start--;
+            List<String> chunks = new ArrayList<>();
+            for (String l : lines.subList(start, lines.size())) {
+                boolean continues = !chunks.isEmpty() && (l.startsWith("   ") || l.strip().startsWith(";=>"));
+                if (continues) chunks.set(chunks.size() - 1, chunks.get(chunks.size() - 1) + "\n" + l);
+                else chunks.add(l);
+            }
+            Interpreter interp = Toolkit.newInterpreter(new PrintStream(new ByteArrayOutputStream()), false);
+            interp.eval("setup", "(require std) (def net (network net (neurons a accum, b accum)))");
+            for (String chunk : chunks) {
+                Object value = interp.eval("(doc " + name + ")", chunk);
+                int arrow = chunk.lastIndexOf(";=>");
+                if (arrow < 0) continue;
+                assertEquals(chunk.substring(arrow + 3).strip(), Printer.print(value), name + ": " + chunk);
+                checked++;
+            }
+        }
+        assertTrue(checked >= 15, "checked only " + checked + " examples");
     }
 
     @Test

@@ -158,6 +158,33 @@ class ReplTest {
     }
 
     @Test
+    void continuationLinesAreIndentedByOpenBracketsButNotInsideAString() {
+        FormParser p = new FormParser();
+        EOFError brackets = assertThrows(EOFError.class, () -> p.parse("(defn f [x]\n  (let [y", 22, Parser.ParseContext.ACCEPT_LINE));
+        assertEquals(3, brackets.getOpenBrackets());
+        EOFError string = assertThrows(EOFError.class, () -> p.parse("(def s \"ab", 10, Parser.ParseContext.ACCEPT_LINE));
+        assertEquals(0, string.getOpenBrackets(), "inside a string, indentation would become part of the string");
+        assertEquals("\"", string.getMissing());
+        EOFError closed = assertThrows(EOFError.class, () -> p.parse("(def s \"ab\ncd\"", 14, Parser.ParseContext.ACCEPT_LINE));
+        assertEquals(1, closed.getOpenBrackets(), "after the string closes, the open bracket indents again");
+        EOFError comment = assertThrows(EOFError.class, () -> p.parse("(f #| note", 10, Parser.ParseContext.ACCEPT_LINE));
+        assertEquals("|#", comment.getMissing());
+        assertEquals(1, comment.getOpenBrackets());
+    }
+
+    @Test
+    void aMultiLineStringTypedAtTheReplHoldsExactlyTheTypedText() throws Exception {
+        String typed = "(def s \"ab\n  cd\nef\")\n(defn g [x]\n(str x \"\n\"))\n:quit\n";
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        try (DumbTerminal t = new DumbTerminal("test", "dumb", new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)),
+                screen, StandardCharsets.UTF_8)) {
+            Repl.interactive(interp, t, Files.createTempFile("dmm-history", ""), "test");
+        }
+        assertEquals("ab\n  cd\nef", interp.eval("test", "s"), screen.toString(StandardCharsets.UTF_8));
+        assertEquals("x\n", interp.eval("test", "(g \"x\")"), "the string opened on an indented line gets no indentation either");
+    }
+
+    @Test
     void interactiveSessionOnADumbTerminal() throws Exception {
         String typed = "(defn twice [x]\n(* 2 x))\n(twice 21)\n(twice \"no\")\n(twice 4)\n:quit\n";
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
