@@ -57,17 +57,13 @@ class RunawayNeuronTest {
         Runner r = (Runner) eval("(start! runaway :rate 0)");
         assertEquals(THREAD, r.threadName());
         assertTrue(r.awaitCycle(20, 10_000));
-        eval("(defneuron beat [] (loop [i 0] (recur (+ i 1))))");
-        // wait until the network is stuck: no cycle completes any more
-        long seen = -1;
-        for (int i = 0; i < 100; i++) {
-            Thread.sleep(50);
-            long now = r.current().cycle();
-            if (now == seen) break;
-            seen = now;
-        }
+        // the user's runaway, which first marks that it has started (so the test knows the cycle is stuck)
+        eval("(defneuron beat [] (do (def runaway-entered true) (loop [i 0] (recur (+ i 1)))))");
+        for (int i = 0; i < 500 && !interp.varFor("runaway-entered").isBound(); i++) Thread.sleep(10);
+        assertTrue(interp.varFor("runaway-entered").isBound(), "the redefined neuron runs");
+        long stuck = r.current().cycle();
         Thread.sleep(100);
-        assertEquals(seen, r.current().cycle(), "the redefined neuron never finishes a cycle");
+        assertEquals(stuck, r.current().cycle(), "the redefined neuron never finishes a cycle");
         return r;
     }
 
