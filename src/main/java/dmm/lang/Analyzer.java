@@ -269,6 +269,7 @@ public final class Analyzer {
     Node function(String name, boolean selfBinding, Form params, List<Form> body, Scope outer, Span span, boolean neuron) {
         Scope scope = new Scope(outer);
         Closure.Template t = new Closure.Template();
+        t.interp = interp;
         t.name = name;
         t.span = span;
         t.paramText = params.span().text();

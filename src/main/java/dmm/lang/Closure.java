@@ -23,6 +23,8 @@ public final class Closure implements Fn {
         /** For neuron functions: the input field bound to each parameter slot, or null. */
         String[] neuronFields;
         boolean neuronWhole;
+        /** Whose cancellation a call checks (every call and every {@code recur} is a cancellation point). */
+        Interpreter interp;
     }
 
     final Template template;
@@ -36,6 +38,7 @@ public final class Closure implements Fn {
     @Override
     public Object invoke(Object[] args) {
         Template t = template;
+        t.interp.checkCancelled();
         Frame f = new Frame(t.frameSize, this);
         if (t.neuronFields != null || t.neuronWhole) {
             if (args.length != 1)
@@ -57,9 +60,7 @@ public final class Closure implements Fn {
             }
         }
         Object r;
-        do {
-            r = t.body.eval(f);
-        } while (r == Node.RECUR);
+        while ((r = t.body.eval(f)) == Node.RECUR) t.interp.checkCancelled();
         return r;
     }
 

@@ -204,6 +204,7 @@ final class CoreLib extends Lib {
                 double x = start + i * step;
                 if (step > 0 ? x >= end : x <= end) break;
                 if (out.size() > 50_000_000) throw new EvalError("range: too many items");
+                if ((i & 0xFFFF) == 0) interp.checkCancelled();
                 out.add(VValue.of(x));
             }
             return list(out);

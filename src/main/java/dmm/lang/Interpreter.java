@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The environment and the one evaluation path shared by {@code dmm run}, {@code dmm eval} and
@@ -25,7 +24,7 @@ public final class Interpreter {
     private final Analyzer analyzer;
     private final Set<String> loadedLibraries = ConcurrentHashMap.newKeySet();
     private final List<Path> libraryPath = new ArrayList<>();
-    private final AtomicBoolean cancel = new AtomicBoolean();
+    private final CancelToken cancel = new CancelToken();
     private volatile PrintStream out = System.out;
     private volatile boolean debug;
     private volatile boolean terminal;
@@ -180,19 +179,23 @@ public final class Interpreter {
 
     // ------------------------------------------------------------------ cancellation
 
-    /** Asks the running evaluation to stop at its next cycle, step or loop boundary (Ctrl-C). */
+    /**
+     * Asks the running evaluation to stop at its next loop, call, cycle or step boundary (Ctrl-C).
+     * This is the token of threads that have none of their own: a live network's thread has its
+     * own ({@link CancelToken#bind}), which {@code stop!} and {@code pause!} use.
+     */
     public void requestCancel() {
-        cancel.set(true);
+        cancel.request();
     }
 
     /** Clears a pending cancel request (before a new evaluation). */
     public void clearCancel() {
-        cancel.set(false);
+        cancel.clear();
     }
 
-    /** Throws {@link Cancelled} when a cancel was requested (clearing the request). */
+    /** Throws {@link Cancelled} when the current thread's token has a request (consuming it). */
     public void checkCancelled() {
-        if (cancel.get() && cancel.compareAndSet(true, false)) throw new Cancelled();
+        CancelToken.check(cancel);
     }
 
     // ------------------------------------------------------------------ evaluation
@@ -227,6 +230,7 @@ public final class Interpreter {
 
     /** Calls a function value from Java, with the language's error handling. */
     public Object call(Fn f, Object... args) {
+        checkCancelled();
         try {
             return f.invoke(args);
         } catch (DmmException e) {

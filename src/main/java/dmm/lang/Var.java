@@ -42,6 +42,11 @@ public final class Var {
         bound = true;
     }
 
+    /** True when {@link #restorePrevious()} has a previous value to bring back. */
+    public boolean hasPrevious() {
+        return hadPrevious;
+    }
+
     /** Rebinds the value this var had before the last {@link #set}; false when there was none. */
     public synchronized boolean restorePrevious() {
         if (!hadPrevious) return false;

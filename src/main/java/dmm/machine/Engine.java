@@ -47,19 +47,27 @@ public final class Engine {
 
     /** One cycle: the down movement, then the up movement. */
     public static Network step(Network net, Interpreter interp) {
+        return step(net, interp, null);
+    }
+
+    /**
+     * One cycle; when a neuron fails, {@code failedType[0]} (if given) is left naming its type
+     * (a live network's error message names the type to restore).
+     */
+    static Network step(Network net, Interpreter interp, String[] failedType) {
         Object w = net.softMatrix();
         if (!net.isSelfReferential()) {
             // the matrix is fixed during a run: use the compiled down movement
             Plan plan = net.planFor(w);
             Object[] ins = plan.down(plan.align(net.outputs));
-            Object[] outs = up(net, plan.neurons, ins, interp);
+            Object[] outs = up(net, plan.neurons, ins, interp, failedType);
             return net.withState(new Layer(plan.neurons, outs, plan.neuronIndex), new Layer(plan.neurons, ins, plan.neuronIndex), net.cycle + 1);
         }
         // a self-referential network reads a new matrix every cycle: the general down movement
         List<String[]> active = activeNeurons(net, Ops.primal(w));
         Object x = down(w, net.hard, net.outputs.tree());
         Layer inputs = Layer.fromTree(x, active);
-        Object[] outs = up(net, active, inputs.values, interp);
+        Object[] outs = up(net, active, inputs.values, interp, failedType);
         return net.withState(new Layer(active, outs), inputs, net.cycle + 1);
     }
 
@@ -154,13 +162,14 @@ public final class Engine {
         return new ArrayList<>(out.values());
     }
 
-    private static Object[] up(Network net, List<String[]> active, Object[] ins, Interpreter interp) {
+    private static Object[] up(Network net, List<String[]> active, Object[] ins, Interpreter interp, String[] failedType) {
         // resolve every function once, before any neuron runs: a redefinition made while this
         // cycle runs takes effect at the next cycle, never half-way through this one
         Map<String, Fn> byType = null; // for neurons brought to life by matrix rows only
         Fn[] fns = new Fn[active.size()];
         for (int i = 0; i < fns.length; i++) {
             String[] tn = active.get(i);
+            if (failedType != null) failedType[0] = tn[0];
             NeuronDecl d = net.neurons.get(tn[1]);
             if (d != null && d.type().equals(tn[0])) fns[i] = functionOf(d, net, tn);
             else {
@@ -171,6 +180,7 @@ public final class Engine {
         Object[] outs = new Object[fns.length];
         for (int i = 0; i < fns.length; i++) {
             String[] tn = active.get(i);
+            if (failedType != null) failedType[0] = tn[0];
             Object in = ins[i];
             Object out;
             try {

@@ -520,12 +520,12 @@ public final class MachineLib extends Lib {
             }
             return runners(interp).start(interp, net, o.number("rate", 10), w, o.integer("pause-at", -1));
         });
-        fn("stop!", "[runner]", "Stops a running network (by runner, network or name); returns its last state.", 1, 1, a -> {
+        fn("stop!", "[runner]", "Stops a running network (by runner, network or name) at its next cycle boundary and returns its last state once its thread has ended; a cycle still running after a moment (a runaway neuron) is cancelled and discarded.", 1, 1, a -> {
             Runner r = runner(a[0], "stop!");
             r.stop();
             return r.current();
         });
-        fn("pause!", "[runner]", "Pauses a running network at the next cycle boundary.", 1, 1, a -> {
+        fn("pause!", "[runner]", "Pauses a running network at the next cycle boundary and returns once it has paused; a cycle still running after a moment (a runaway neuron) is cancelled and discarded, so the network keeps its last completed cycle.", 1, 1, a -> {
             Runner r = runner(a[0], "pause!");
             r.pause();
             return r;
@@ -565,7 +565,7 @@ public final class MachineLib extends Lib {
             r.setWatch(null);
             return r;
         });
-        fn("await", "[runner cycle & timeout-seconds]", "Waits until the running network has completed the given cycle (or pauses); returns its state.", 2, 3, a -> {
+        fn("await", "[runner cycle & timeout-seconds]", "Waits until the running network has completed the given cycle (or pauses); returns its state. Ctrl-C ends the wait; the network keeps running.", 2, 3, a -> {
             Runner r = runner(a[0], "await");
             long c = Values.toLong(a[1], "await");
             double timeout = a.length > 2 ? Values.toDouble(a[2], "await") : 60;

@@ -1,9 +1,11 @@
 package dmm.machine;
 
+import dmm.lang.CancelToken;
 import dmm.lang.Cancelled;
 import dmm.lang.DmmException;
 import dmm.lang.Interpreter;
 import dmm.lang.Printer;
+import dmm.lang.Var;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +20,11 @@ import java.util.function.UnaryOperator;
  *
  * <p>A cycle that throws (say, after a bad redefinition) pauses the runner with the error
  * reported; the network keeps the state of the last good cycle and resumes from there.
+ *
+ * <p>The thread, named {@code dmm-runner-NAME}, checks its own {@link CancelToken} (not the
+ * REPL's): {@link #stop} and {@link #pause} let a cycle in progress finish for a short grace,
+ * then cancel it (a runaway neuron: an endless loop or recursion), discard it whole like a
+ * failed cycle, and wait for the thread to end or pause.
  */
 public final class Runner {
     /** What a watch prints: outputs or inputs of some neurons, every k cycles. */
@@ -38,6 +45,18 @@ public final class Runner {
     private volatile long pauseAt = -1;
     /** The last cycle whose watch line has been printed: await waits for it, so output stays in order. */
     private volatile long reported;
+    /** The cancellation checked by everything this runner's thread evaluates. */
+    private final CancelToken cancel = new CancelToken();
+    /** True while the thread waits paused; guarded by {@link #lock}. */
+    private boolean parked;
+    /** True once the thread has left its loop; guarded by {@link #lock}. */
+    private boolean finished;
+    /** How long stop and pause let a cycle in progress finish before cancelling it. */
+    static final long GRACE_MILLIS = 250;
+    /** How long they then wait for the cancelled cycle to end (the evaluator checks often: milliseconds). */
+    static final long CANCEL_WAIT_MILLIS = 5000;
+    /** Waits for the runner wake up this often to notice a cancel request of the waiting thread (Ctrl-C). */
+    private static final long SLICE_MILLIS = 50;
 
     Runner(Interpreter interp, Network net, double rate) {
         this.interp = interp;
@@ -87,8 +106,17 @@ public final class Runner {
         }
     }
 
+    /**
+     * Pauses at the next cycle boundary and waits until the runner has paused. A cycle still
+     * running after {@link #GRACE_MILLIS} is cancelled and discarded: the network keeps its last
+     * completed cycle. A cancel request of the caller (Ctrl-C) ends the wait; the pause stands.
+     */
     public void pause() {
-        paused = true;
+        synchronized (lock) {
+            paused = true;
+            lock.notifyAll();
+        }
+        settle(true);
     }
 
     /** Pauses by itself after completing cycle {@code cycle} (-1: never). */
@@ -97,25 +125,78 @@ public final class Runner {
     }
 
     public void resume() {
-        lastError = null;
-        paused = false;
         synchronized (lock) {
+            cancel.clear();
+            lastError = null;
+            paused = false;
             lock.notifyAll();
         }
     }
 
-    /** Stops the thread after the current cycle and waits for it. */
+    /**
+     * Stops the thread at the next cycle boundary and waits until it has ended; a cycle still
+     * running after {@link #GRACE_MILLIS} is cancelled and discarded. A cancel request of the
+     * caller (Ctrl-C) ends the wait, but the runner still stops.
+     */
     public void stop() {
-        stopped = true;
         synchronized (lock) {
+            stopped = true;
             lock.notifyAll();
         }
-        if (Thread.currentThread() != thread) {
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        settle(false);
+    }
+
+    /** True once the runner's thread has ended. */
+    public boolean isFinished() {
+        synchronized (lock) {
+            return finished;
+        }
+    }
+
+    /** The name of the runner's thread ({@code dmm-runner-NAME}). */
+    public String threadName() {
+        return thread.getName();
+    }
+
+    /** Waits until the thread has paused (or ended); cancels its cycle or edit if it takes longer than the grace. */
+    private void settle(boolean forPause) {
+        if (Thread.currentThread() == thread) return; // a neuron or edit paused or stopped its own network
+        boolean done = false;
+        try {
+            done = awaitSettled(forPause, GRACE_MILLIS);
+        } finally {
+            // also when the caller was cancelled while waiting: a runaway cycle must not outlive stop!
+            if (!done) {
+                synchronized (lock) {
+                    if (!finished && !parked) cancel.request();
+                }
             }
+        }
+        if (!done && !awaitSettled(forPause, CANCEL_WAIT_MILLIS))
+            interp.notify("[" + name + "] is still inside a cycle after " + (CANCEL_WAIT_MILLIS / 1000) + " s (a long computation that"
+                    + " does not check for cancellation); it will " + (forPause ? "pause" : "stop") + " when that cycle ends");
+    }
+
+    private boolean awaitSettled(boolean forPause, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        synchronized (lock) {
+            while (!finished && !(forPause && (parked || !paused))) {
+                interp.checkCancelled();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                waitSlice(left);
+            }
+            return true;
+        }
+    }
+
+    /** One slice of a wait on {@link #lock} (held), short enough to notice the caller's Ctrl-C promptly. */
+    private void waitSlice(long leftNanos) {
+        try {
+            lock.wait(Math.max(1, Math.min(SLICE_MILLIS, leftNanos / 1_000_000)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Cancelled();
         }
     }
 
@@ -123,14 +204,19 @@ public final class Runner {
         watch = w;
     }
 
-    /** Waits until at least {@code cycle} cycles have run (or the runner pauses or stops); for tests and scripts. */
+    /**
+     * Waits until at least {@code cycle} cycles have run (or the runner pauses or stops); for tests
+     * and scripts. A cancel request of the calling thread (Ctrl-C in the REPL) ends the wait with
+     * {@link Cancelled}; the network keeps running.
+     */
     public boolean awaitCycle(long cycle, long timeoutMillis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         synchronized (lock) {
             while (reported < cycle && !paused && !stopped) {
-                long left = deadline - System.currentTimeMillis();
+                interp.checkCancelled();
+                long left = deadline - System.nanoTime();
                 if (left <= 0) return false;
-                lock.wait(left);
+                lock.wait(Math.max(1, Math.min(SLICE_MILLIS, left / 1_000_000)));
             }
         }
         return current.cycle() >= cycle;
@@ -150,38 +236,63 @@ public final class Runner {
     }
 
     private void loop() {
+        CancelToken.bind(cancel);
+        try {
+            cycles();
+        } finally {
+            synchronized (lock) {
+                finished = true;
+                cancel.clear();
+                lock.notifyAll();
+            }
+            CancelToken.bind(null);
+        }
+    }
+
+    private void cycles() {
         long next = System.nanoTime();
         while (!stopped) {
+            if (paused) {
+                synchronized (lock) {
+                    cancel.clear(); // a request that came after the last cycle has nothing left to cancel
+                }
+            }
             applyEdits();
             if (paused) {
                 synchronized (lock) {
+                    parked = true;
+                    cancel.clear();
                     lock.notifyAll();
-                    while (paused && !stopped && edits.isEmpty()) {
-                        try {
-                            lock.wait();
-                        } catch (InterruptedException ie) {
-                            return;
-                        }
+                    try {
+                        while (paused && !stopped && edits.isEmpty()) lock.wait();
+                    } catch (InterruptedException ie) {
+                        return;
+                    } finally {
+                        parked = false;
                     }
                 }
                 next = System.nanoTime();
                 continue;
             }
             Network before = current;
+            String[] failedType = new String[1];
             try {
-                Network after = Engine.step(before, interp);
+                Network after = Engine.step(before, interp, failedType);
                 current = after;
                 report(after);
                 if (after.cycle() == pauseAt) paused = true;
                 reported = after.cycle();
             } catch (Cancelled c) {
+                // stop! or pause! cancelled a cycle that did not finish in time: discard it whole
+                interp.notify("[" + name + "] " + (stopped ? "stopped" : "paused") + " during cycle " + (before.cycle() + 1)
+                        + ", which was discarded; the network keeps cycle " + before.cycle());
                 paused = true;
                 continue;
             } catch (DmmException ex) {
-                fail(before, ex.report());
+                fail(before, ex.report(), failedType[0]);
                 continue;
             } catch (RuntimeException | StackOverflowError ex) {
-                fail(before, ex.toString());
+                fail(before, ex.toString(), failedType[0]);
                 continue;
             }
             synchronized (lock) {
@@ -207,10 +318,13 @@ public final class Runner {
         }
     }
 
-    private void fail(Network before, String report) {
+    private void fail(Network before, String report, String failedType) {
         lastError = report;
+        // name the type to restore when the failing neuron's type has a previous definition
+        Var type = failedType == null ? null : interp.findNeuronType(failedType);
+        String restore = type != null && type.hasPrevious() ? ", or (restore! '" + failedType + ") to bring back its previous definition" : "";
         interp.notify("[" + name + "] paused at cycle " + (before.cycle() + 1) + " (the network keeps cycle " + before.cycle()
-                + "):\n" + report + "\n  fix the definition and (resume! " + name + "), or (restore! 'TYPE) to bring back the previous one");
+                + "):\n" + report + "\n  fix the definition and (resume! " + name + ")" + restore);
         paused = true;
         synchronized (lock) {
             lock.notifyAll();
