@@ -321,8 +321,8 @@ public abstract class Node {
             } catch (DmmException e) {
                 throw e;
             } catch (StackOverflowError e) {
-                throw new EvalError("stack overflow: recursion too deep in `" + g.name()
-                        + "` (use loop/recur to iterate)", span);
+                throw new EvalError("stack overflow (recursion too deep) in `" + g.name()
+                        + "`; use loop/recur to iterate", span);
             } catch (RuntimeException e) {
                 throw Values.wrap(e, span, g.name());
             }
