@@ -1,12 +1,15 @@
 package dmm.cli;
 
 import dmm.lang.DmmException;
+import dmm.lang.EvalError;
 import dmm.lang.Interpreter;
 import dmm.lang.Printer;
+import dmm.lang.Source;
 import dmm.lang.SyntaxError;
+import dmm.vvalue.TextFiles;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,10 +39,21 @@ public final class Main {
 
     private Main() {}
 
+    /**
+     * The evaluation thread's stack: deep enough for well over 100000 nested calls of a dmm
+     * function (iteration should use loop/recur), small enough that a runaway recursion is
+     * reported in a second or two (with 512 MB, unwinding the overflowed stack took 30 seconds).
+     */
+    static final long STACK_BYTES = 64L << 20;
+
     public static void main(String[] args) throws InterruptedException {
-        int[] code = {0};
-        // a deep stack for deeply recursive user programs; iteration should use loop/recur
-        Thread t = new Thread(null, () -> code[0] = run(args, System.out, System.err), "dmm-main", 512L << 20);
+        int[] code = {RUNTIME}; // a thread that dies without setting it is a failure, never exit 0
+        Thread t = new Thread(null, () -> code[0] = run(args, System.out, System.err), "dmm-main", STACK_BYTES);
+        boolean debug = Arrays.asList(args).contains("--debug");
+        t.setUncaughtExceptionHandler((th, e) -> {
+            System.err.println("dmm: internal error: " + e);
+            if (debug) e.printStackTrace();
+        });
         t.start();
         t.join();
         System.out.flush();
@@ -86,6 +100,9 @@ public final class Main {
             err.println("dmm: internal error: " + e);
             if (debug) e.printStackTrace(err);
             return RUNTIME;
+        } catch (OutOfMemoryError e) {
+            err.println("error: " + EvalError.outOfMemory("running `dmm " + cmd + "`", null).bareMessage());
+            return RUNTIME;
         }
     }
 
@@ -101,16 +118,25 @@ public final class Main {
     }
 
     static int runFile(Path file, List<String> fileArgs, boolean debug, PrintStream out, PrintStream err) {
-        if (!Files.isRegularFile(file)) {
-            err.println("dmm: file not found: " + file);
+        Source src;
+        try {
+            src = Interpreter.readSource(file);
+        } catch (IOException e) {
+            err.println("dmm: cannot read " + file + ": " + TextFiles.why(e, file));
             return NO_INPUT;
+        } catch (SyntaxError e) {
+            err.println(e.report());
+            return SYNTAX;
+        } catch (OutOfMemoryError e) {
+            err.println("error: " + EvalError.outOfMemory("reading " + file, null).bareMessage());
+            return RUNTIME;
         }
         Interpreter interp = Toolkit.newInterpreter(out, debug);
         interp.setTerminal(out == System.out && System.console() != null);
         List<Object> argVals = new ArrayList<>(fileArgs);
         interp.define("*command-line-args*", List.copyOf(argVals), "The arguments after the file name on the command line.");
         interp.define("*file*", file.toString(), "The file being run.");
-        return report(() -> interp.loadFile(file), debug, err, null);
+        return report(() -> interp.load(src), debug, err, null);
     }
 
     static int evalText(String text, boolean debug, PrintStream out, PrintStream err) {
@@ -119,8 +145,10 @@ public final class Main {
     }
 
     private static int report(java.util.function.Supplier<Object> body, boolean debug, PrintStream err, PrintStream printResult) {
+        boolean evaluated = false;
         try {
             Object r = body.get();
+            evaluated = true;
             if (printResult != null) printResult.println(Printer.print(r));
             return OK;
         } catch (SyntaxError e) {
@@ -129,6 +157,10 @@ public final class Main {
         } catch (DmmException e) {
             err.println(e.report());
             if (debug && e.getCause() != null) e.getCause().printStackTrace(err);
+            return RUNTIME;
+        } catch (OutOfMemoryError e) {
+            // the evaluation reports its own (as a DmmException) unless even that found no memory
+            err.println("error: " + EvalError.outOfMemory(evaluated ? "printing the result" : "evaluating", null).bareMessage());
             return RUNTIME;
         } finally {
             if (printResult != null) printResult.flush();

@@ -171,6 +171,7 @@ public final class Analyzer {
         List<Form> items = m.items();
         if (items.size() % 2 != 0)
             throw new SyntaxError("a map literal needs an even number of forms (key value pairs); this one has " + items.size(), m.span());
+        checkLiteralKeys(m);
         VValue constant = constantMap(m);
         if (constant != null) return new Node.Const(constant, m.span());
         int n = items.size() / 2;
@@ -185,11 +186,37 @@ public final class Analyzer {
         return new Node.MakeMap(keys, vals, m.span());
     }
 
+    /**
+     * A map literal's keys written as keywords or strings must differ (as in JSON); {@code :number}
+     * and {@code "number"} are the same key. The error points at the second occurrence.
+     */
+    static void checkLiteralKeys(MapForm m) {
+        List<Form> items = m.items();
+        Map<String, Form> seen = new HashMap<>();
+        for (int i = 0; i + 1 < items.size(); i += 2) {
+            Form k = items.get(i);
+            String key = k instanceof KeywordForm kw ? kw.name() : k instanceof StringForm sf ? sf.value() : null;
+            if (key == null) continue;
+            Form first = seen.putIfAbsent(key, k);
+            if (first != null) {
+                Span at = first.span();
+                throw new SyntaxError("duplicate key `" + k.span().text() + "` in a map literal (first given at " + at.line() + ":"
+                        + at.column() + ")", k.span());
+            }
+        }
+    }
+
+    /** The error for a map under {@code :number}: a node's own number is a number. */
+    static String numberKeyMessage(String given) {
+        return "the value under :number (the node's own number) must be a number, not " + given;
+    }
+
     /** The V-value of a map literal whose keys are keywords/strings and leaves constant numbers/maps; else null. */
     static VValue constantMap(MapForm m) {
         VBuilder b = new VBuilder();
         List<Form> items = m.items();
         if (items.size() % 2 != 0) return null;
+        checkLiteralKeys(m);
         for (int i = 0; i < items.size(); i += 2) {
             String key;
             Form k = items.get(i), v = items.get(i + 1);
@@ -201,6 +228,8 @@ public final class Analyzer {
             else if (v instanceof MapForm mm) {
                 val = constantMap(mm);
                 if (val == null) return null;
+                if (key.equals(VValue.NUMBER) && !val.isScalar())
+                    throw new SyntaxError(numberKeyMessage("a map"), v.span());
             } else return null;
             b.addScaled(key, 1.0, val);
         }

@@ -393,7 +393,7 @@ final class CoreLib extends Lib {
                 VValueJson.writeFile(Values.vvalue(a[1], "write-json"), Path.of(Values.toKey(a[0], null)));
                 return null;
             } catch (IOException e) {
-                throw new EvalError("cannot write " + a[0] + ": " + e.getMessage());
+                throw new EvalError("cannot write " + a[0] + ": " + Values.whyNotWritten(e, Values.toKey(a[0], null)));
             }
         });
         fn("to-json", "[v]", "The JSON text of a V-value.", 1, 1, a -> VValueJson.write(Values.vvalue(a[0], "to-json")));

@@ -1,11 +1,11 @@
 package dmm.lang;
 
+import dmm.vvalue.TextFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +25,8 @@ public final class Interpreter {
     private final Set<String> loadedLibraries = ConcurrentHashMap.newKeySet();
     private final List<Path> libraryPath = new ArrayList<>();
     private final CancelToken cancel = new CancelToken();
+    /** The files being loaded on each thread, outermost first: {canonical path, path as given}. */
+    private final ThreadLocal<java.util.ArrayDeque<Path[]>> loading = ThreadLocal.withInitial(java.util.ArrayDeque::new);
     private volatile PrintStream out = System.out;
     private volatile boolean debug;
     private volatile boolean terminal;
@@ -203,8 +205,17 @@ public final class Interpreter {
     /** Reads and evaluates every form of {@code source}; returns the value of the last. */
     public Object eval(Source source) {
         Object result = null;
-        for (Form f : Reader.read(source)) result = evalForm(f);
+        for (Form f : read(source)) result = evalForm(f);
         return result;
+    }
+
+    /** Reads the forms of {@code source}; running out of memory is an error that names the source. */
+    public List<Form> read(Source source) {
+        try {
+            return Reader.read(source);
+        } catch (OutOfMemoryError e) {
+            throw EvalError.outOfMemory("reading " + source.name() + ", " + source.text().length() + " characters", null);
+        }
     }
 
     /** Evaluates source text. */
@@ -214,15 +225,22 @@ public final class Interpreter {
 
     /** Analyzes and evaluates one top-level form. */
     public Object evalForm(Form form) {
-        Analyzer.Scope scope = analyzer.topLevel();
-        Node node = analyzer.analyze(form, scope);
-        Frame frame = new Frame(Analyzer.frameSize(scope), null);
+        Node node = null;
+        Frame frame = null;
         try {
+            Analyzer.Scope scope = analyzer.topLevel();
+            node = analyzer.analyze(form, scope);
+            frame = new Frame(Analyzer.frameSize(scope), null);
             return node.eval(frame);
         } catch (DmmException e) {
             throw e.at(form.span());
         } catch (StackOverflowError e) {
-            throw new EvalError("stack overflow: recursion too deep (use loop/recur to iterate)", form.span());
+            throw new EvalError("stack overflow (recursion too deep); use loop/recur to iterate", form.span());
+        } catch (OutOfMemoryError e) {
+            // drop the evaluation's locals so its data is garbage before the report is made
+            node = null;
+            frame = null;
+            throw EvalError.outOfMemory("evaluating this form", form.span());
         } catch (RuntimeException e) {
             throw Values.wrap(e, form.span(), null);
         }
@@ -236,35 +254,92 @@ public final class Interpreter {
         } catch (DmmException e) {
             throw e;
         } catch (StackOverflowError e) {
-            throw new EvalError("stack overflow: recursion too deep in `" + f.name() + "`");
+            throw new EvalError("stack overflow (recursion too deep) in `" + f.name() + "`; use loop/recur to iterate");
+        } catch (OutOfMemoryError e) {
+            throw EvalError.outOfMemory("calling `" + f.name() + "`", null);
         } catch (RuntimeException e) {
             throw Values.wrap(e, null, f.name());
         }
     }
 
-    /** Reads a file as a source. */
+    /**
+     * Reads a file as a source: UTF-8 (a byte-order mark at the start is skipped). Invalid UTF-8
+     * is a {@link SyntaxError} at the first bad byte; other failures are IOExceptions (see
+     * {@link TextFiles#why} for their wording).
+     */
     public static Source readSource(Path file) throws IOException {
-        return new Source(file.toString(), Files.readString(file, StandardCharsets.UTF_8), file);
+        try {
+            return new Source(file.toString(), TextFiles.read(file), file);
+        } catch (TextFiles.MalformedTextException e) {
+            Source lenient = new Source(file.toString(), e.lenientText(), file);
+            throw new SyntaxError("invalid UTF-8: byte 0x" + String.format("%02x", e.badByte()) + " at byte offset "
+                    + e.byteOffset() + " (source files must be UTF-8 text)", new Span(lenient, e.charOffset(), e.charOffset() + 1));
+        }
     }
 
-    /** Loads (evaluates) a file. */
+    /**
+     * Loads (evaluates) a file. A file that is already being loaded on this thread (a file that
+     * loads itself, or a → b → a) is an error naming the cycle.
+     */
     public Object loadFile(Path file) {
+        checkNotLoading(file);
         Source src;
         try {
             src = readSource(file);
-        } catch (NoSuchFileException e) {
-            throw new EvalError("file not found: " + file);
         } catch (IOException e) {
-            throw new EvalError("cannot read " + file + ": " + e.getMessage());
+            throw new EvalError("cannot read " + file + ": " + TextFiles.why(e, file));
+        } catch (OutOfMemoryError e) {
+            throw EvalError.outOfMemory("reading " + file, null);
         }
-        return eval(src);
+        return load(src);
+    }
+
+    /** Evaluates a source read from a file (see {@link #readSource}), as {@link #loadFile} does. */
+    public Object load(Source src) {
+        Path file = src.path();
+        if (file == null) return eval(src);
+        Path key = checkNotLoading(file);
+        java.util.ArrayDeque<Path[]> stack = loading.get();
+        stack.push(new Path[] {key, file});
+        try {
+            return eval(src);
+        } finally {
+            stack.pop();
+        }
+    }
+
+    /** The file's identity for cycle detection; throws when it is being loaded already. */
+    private Path checkNotLoading(Path file) {
+        Path key = file.toAbsolutePath().normalize();
+        try {
+            key = key.toRealPath();
+        } catch (IOException | SecurityException e) {
+            // not there (reported when read) or not resolvable: the normalized path identifies it
+        }
+        java.util.ArrayDeque<Path[]> stack = loading.get();
+        boolean in = false;
+        StringBuilder cycle = new StringBuilder();
+        for (java.util.Iterator<Path[]> it = stack.descendingIterator(); it.hasNext();) {
+            Path[] p = it.next();
+            if (p[0].equals(key)) in = true;
+            if (in) cycle.append(display(p[1])).append(" → ");
+        }
+        if (in)
+            throw new EvalError("circular load: " + cycle + display(file) + " (a file cannot load itself, directly or through others)");
+        return key;
+    }
+
+    /** A path as people wrote it (relative stays relative), without {@code ./} and {@code dir/..}. */
+    private static String display(Path p) {
+        return p.normalize().toString();
     }
 
     /** {@code (load "path")}: a path relative to the directory of the loading file. */
     Object loadRelative(String path, Source from) {
         Path p = Path.of(path);
-        if (!p.isAbsolute() && from != null && from.path() != null && from.path().toAbsolutePath().getParent() != null)
-            p = from.path().toAbsolutePath().getParent().resolve(p);
+        // relative to the loading file's folder, named as the user named that file (messages stay short)
+        if (!p.isAbsolute() && from != null && from.path() != null && from.path().getParent() != null)
+            p = from.path().getParent().resolve(p);
         return loadFile(p);
     }
 
@@ -301,7 +376,7 @@ public final class Interpreter {
             }
             return Boolean.TRUE;
         } catch (IOException e) {
-            throw new EvalError("cannot read library `" + lib + "`: " + e.getMessage());
+            throw new EvalError("cannot read library `" + lib + "`: " + TextFiles.why(e, null));
         }
     }
 }

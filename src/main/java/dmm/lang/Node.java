@@ -321,8 +321,8 @@ public abstract class Node {
             } catch (DmmException e) {
                 throw e;
             } catch (StackOverflowError e) {
-                throw new EvalError("stack overflow: recursion too deep in `" + g.name()
-                        + "` (use loop/recur to iterate)", span);
+                throw new EvalError("stack overflow (recursion too deep) in `" + g.name()
+                        + "`; use loop/recur to iterate", span);
             } catch (RuntimeException e) {
                 throw Values.wrap(e, span, g.name());
             }
@@ -371,15 +371,32 @@ public abstract class Node {
         public Object eval(Frame f) {
             String[] ks = new String[keys.length];
             Object[] vs = new Object[values.length];
+            java.util.Map<String, Integer> seen = keys.length > 16 ? new java.util.HashMap<>() : null;
             for (int i = 0; i < ks.length; i++) {
                 ks[i] = Values.toKey(keys[i].eval(f), keys[i].span);
+                int j = indexOf(ks, i, seen);
+                if (j >= 0)
+                    throw new EvalError("duplicate key `" + ks[i] + "` in a map literal (first given at "
+                            + keys[j].span.line() + ":" + keys[j].span.column() + ")", keys[i].span);
                 Object v = values[i].eval(f);
                 if (!Values.isVValue(v))
                     throw new EvalError("a map literal's values must be V-values (numbers or maps); the value for `"
                             + ks[i] + "` is " + Printer.describe(v), values[i].span);
+                if (ks[i].equals(VValue.NUMBER) && !Ops.primal(v).isScalar())
+                    throw new EvalError(Analyzer.numberKeyMessage(Printer.describe(v)), values[i].span);
                 vs[i] = v;
             }
             return Ops.makeMap(ks, vs);
+        }
+
+        /** The index before {@code i} holding the key {@code ks[i]}, or -1 (a scan for small maps, else {@code seen}). */
+        private static int indexOf(String[] ks, int i, java.util.Map<String, Integer> seen) {
+            if (seen != null) {
+                Integer j = seen.putIfAbsent(ks[i], i);
+                return j == null ? -1 : j;
+            }
+            for (int j = 0; j < i; j++) if (ks[j].equals(ks[i])) return j;
+            return -1;
         }
     }
 

@@ -4,28 +4,33 @@ import dmm.lang.Form.*;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.antlr.v4.runtime.BaseErrorListener;
-import org.antlr.v4.runtime.CharStreams;
-import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.CharStream;
+import org.antlr.v4.runtime.IntStream;
 import org.antlr.v4.runtime.LexerNoViableAltException;
-import org.antlr.v4.runtime.ListTokenSource;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
-import org.antlr.v4.runtime.tree.TerminalNode;
+import org.antlr.v4.runtime.misc.Interval;
 
 /**
- * Reads source text into forms with spans. Lexing and parsing use the ANTLR grammar in
- * {@code grammar/dmm/lang/Dmm.g4}; before parsing, a bracket check over the tokens turns
- * mismatches into one error each, in words ("unclosed `(` opened at 3:5", "unexpected `)`").
- * Every problem is reported as a {@link SyntaxError}; nothing else escapes.
+ * Reads source text into forms with spans. Lexing uses the ANTLR grammar's lexer
+ * ({@code grammar/dmm/lang/Dmm.g4}) directly over the source string; the forms are built in the
+ * same single pass with an explicit stack of open brackets, so no token list or parse tree is
+ * kept and a file needs a small constant number of bytes per character beyond its forms.
+ * Mismatched brackets become one error each, in words ("unclosed `(` opened at 3:5",
+ * "unexpected `)`"). Every problem is reported as a {@link SyntaxError}; nothing else escapes.
  */
 public final class Reader {
     /** Deeper nesting than this is rejected (it would only come from generated or corrupt input). */
     public static final int MAX_DEPTH = 512;
 
     private final Source source;
+    /** One copy of each symbol and keyword name (a big file repeats a few names many times). */
+    private final Map<String, String> names = new HashMap<>();
 
     private Reader(Source source) {
         this.source = source;
@@ -41,28 +46,118 @@ public final class Reader {
         return read(Source.of(name, text));
     }
 
+    /** An open bracket (or the top level) with the items read so far and its pending prefixes. */
+    private static final class Open {
+        final int type;
+        final int start;
+        final String text;
+        final ArrayList<Form> items = new ArrayList<>();
+        /** Pending {@code '} and {@code #_} prefixes: token type and start offset, innermost last. */
+        int[] prefixes = new int[4];
+        int prefixCount;
+
+        Open(int type, int start, String text) {
+            this.type = type;
+            this.start = start;
+            this.text = text;
+        }
+    }
+
     private List<Form> readAll() {
-        List<Token> tokens = lex();
-        checkStructure(tokens);
-        DmmParser parser = new DmmParser(new CommonTokenStream(new ListTokenSource(tokens)));
-        parser.removeErrorListeners();
-        parser.addErrorListener(new BaseErrorListener() {
-            @Override
-            public void syntaxError(Recognizer<?, ?> r, Object sym, int line, int col, String msg, RecognitionException e) {
-                Token t = (Token) sym;
-                throw new SyntaxError("unexpected " + describe(t), spanOf(t));
+        DmmLexer lexer = lexer();
+        Deque<Open> stack = new ArrayDeque<>();
+        Open top = new Open(Token.EOF, 0, "");
+        Open cur = top;
+        Token prev = null;
+        for (Token t = lexer.nextToken();; t = lexer.nextToken()) {
+            int type = t.getType();
+            if (prev != null && prev.getType() == DmmLexer.NUMBER && t.getStartIndex() == prev.getStopIndex() + 1
+                    && (type == DmmLexer.SYMBOL || type == DmmLexer.NUMBER || type == DmmLexer.KEYWORD || type == DmmLexer.STRING))
+                throw new SyntaxError("invalid number `" + prev.getText() + t.getText() + "`", spanOf(prev));
+            if (type == Token.EOF) break;
+            switch (type) {
+                case DmmLexer.LPAREN, DmmLexer.LBRACK, DmmLexer.LBRACE -> {
+                    stack.push(cur);
+                    cur = new Open(type, t.getStartIndex(), t.getText());
+                    if (stack.size() > MAX_DEPTH)
+                        throw new SyntaxError("nesting deeper than " + MAX_DEPTH + " levels", spanOf(t));
+                }
+                case DmmLexer.RPAREN, DmmLexer.RBRACK, DmmLexer.RBRACE -> {
+                    if (stack.isEmpty()) throw new SyntaxError("unexpected `" + t.getText() + "` (nothing to close)", spanOf(t));
+                    String want = closerOf(cur.type);
+                    if (!want.equals(t.getText()))
+                        throw new SyntaxError("mismatched `" + t.getText() + "`: `" + cur.text + "` opened at "
+                                + where(cur.start) + " expects `" + want + "`", spanOf(t));
+                    if (cur.prefixCount > 0) throw prefixWithoutForm(cur);
+                    int start = cur.start, stop = t.getStopIndex() + 1;
+                    List<Form> items = List.copyOf(cur.items);
+                    Form f = switch (cur.type) {
+                        case DmmLexer.LPAREN -> new ListForm(items, source, start, stop);
+                        case DmmLexer.LBRACK -> new VectorForm(items, source, start, stop);
+                        default -> new MapForm(items, source, start, stop);
+                    };
+                    cur = stack.pop();
+                    deliver(cur, f);
+                }
+                case DmmLexer.QUOTE, DmmLexer.DISCARD -> {
+                    if (cur.prefixCount == cur.prefixes.length) cur.prefixes = java.util.Arrays.copyOf(cur.prefixes, 2 * cur.prefixCount);
+                    cur.prefixes[cur.prefixCount++] = type;
+                    cur.prefixes[cur.prefixCount++] = t.getStartIndex();
+                }
+                case DmmLexer.NUMBER -> deliver(cur, number(t));
+                case DmmLexer.STRING -> deliver(cur, new StringForm(unescape(t.getText()), source, t.getStartIndex(), t.getStopIndex() + 1));
+                case DmmLexer.KEYWORD -> deliver(cur, new KeywordForm(name(t.getText().substring(1)), source, t.getStartIndex(), t.getStopIndex() + 1));
+                case DmmLexer.SYMBOL -> deliver(cur, new SymbolForm(name(t.getText()), source, t.getStartIndex(), t.getStopIndex() + 1));
+                default -> throw new SyntaxError("unexpected " + describe(t), spanOf(t));
             }
-        });
-        DmmParser.FileContext file = parser.file();
-        List<Form> forms = new ArrayList<>();
-        for (DmmParser.ItemContext item : file.item()) addItem(item, forms);
-        return forms;
+            prev = t;
+        }
+        if (!stack.isEmpty()) {
+            // report the innermost unclosed bracket: that is where the missing closer belongs
+            throw new SyntaxError("unclosed `" + cur.text + "` opened at " + where(cur.start)
+                    + " (expected `" + closerOf(cur.type) + "` before the end of input)", new Span(source, cur.start, cur.start + 1));
+        }
+        if (top.prefixCount > 0) throw prefixWithoutForm(top);
+        top.items.trimToSize();
+        return top.items;
+    }
+
+    /** Adds a complete form to {@code open}, applying its pending prefixes (quote wraps, discard drops). */
+    private void deliver(Open open, Form f) {
+        while (open.prefixCount > 0) {
+            int start = open.prefixes[open.prefixCount - 1];
+            int type = open.prefixes[open.prefixCount - 2];
+            open.prefixCount -= 2;
+            if (type == DmmLexer.QUOTE) {
+                f = new QuoteForm(f, source, start, f.stop());
+                continue;
+            }
+            // #_ drops the form; a quote cannot take a discarded form as its operand
+            if (open.prefixCount > 0 && open.prefixes[open.prefixCount - 2] == DmmLexer.QUOTE) throw prefixWithoutForm(open);
+            return;
+        }
+        open.items.add(f);
+    }
+
+    private SyntaxError prefixWithoutForm(Open open) {
+        int start = open.prefixes[open.prefixCount - 1];
+        String text = open.prefixes[open.prefixCount - 2] == DmmLexer.QUOTE ? "'" : "#_";
+        return new SyntaxError("`" + text + "` must be followed by a form", new Span(source, start, start + text.length()));
+    }
+
+    private String name(String text) {
+        String n = names.putIfAbsent(text, text);
+        return n == null ? text : n;
+    }
+
+    private String where(int offset) {
+        return source.lineOf(offset) + ":" + source.columnOf(offset);
     }
 
     // ------------------------------------------------------------------ lexing
 
-    private List<Token> lex() {
-        DmmLexer lexer = new DmmLexer(CharStreams.fromString(source.text(), source.name()));
+    private DmmLexer lexer() {
+        DmmLexer lexer = new DmmLexer(new StringCharStream(source.text(), source.name()));
         lexer.removeErrorListeners();
         lexer.addErrorListener(new BaseErrorListener() {
             @Override
@@ -71,9 +166,70 @@ public final class Reader {
                 throw lexError(start);
             }
         });
-        List<Token> tokens = new ArrayList<>();
-        for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) tokens.add(t);
-        return tokens;
+        return lexer;
+    }
+
+    /**
+     * The source string as the lexer's input, one UTF-16 unit per symbol: no copy of the text,
+     * and token offsets are string offsets. (Outside strings the grammar only admits ASCII, so a
+     * supplementary character there is an error either way; inside strings any unit is allowed.)
+     */
+    private static final class StringCharStream implements CharStream {
+        private final String text;
+        private final String name;
+        private int p;
+
+        StringCharStream(String text, String name) {
+            this.text = text;
+            this.name = name;
+        }
+
+        @Override
+        public String getText(Interval interval) {
+            int a = Math.max(0, interval.a), b = Math.min(interval.b, text.length() - 1);
+            return a > b ? "" : text.substring(a, b + 1);
+        }
+
+        @Override
+        public void consume() {
+            if (p >= text.length()) throw new IllegalStateException("cannot consume EOF");
+            p++;
+        }
+
+        @Override
+        public int LA(int i) {
+            if (i == 0) return 0;
+            int at = i < 0 ? p + i : p + i - 1;
+            return at < 0 || at >= text.length() ? IntStream.EOF : text.charAt(at);
+        }
+
+        @Override
+        public int mark() {
+            return -1;
+        }
+
+        @Override
+        public void release(int marker) {}
+
+        @Override
+        public int index() {
+            return p;
+        }
+
+        @Override
+        public void seek(int index) {
+            p = Math.max(0, Math.min(index, text.length()));
+        }
+
+        @Override
+        public int size() {
+            return text.length();
+        }
+
+        @Override
+        public String getSourceName() {
+            return name;
+        }
     }
 
     private int offsetOf(int line, int col) {
@@ -118,65 +274,19 @@ public final class Reader {
             return new SyntaxError("unexpected `#` (only `#_` and `#| ... |#` are allowed)", spanAt(start));
         }
         if (c == ':') return new SyntaxError("a keyword needs a name after `:`", spanAt(start));
-        return new SyntaxError("unexpected character `" + printable(c) + "`", spanAt(start));
+        int cp = text.codePointAt(start);
+        String shown = Character.isSupplementaryCodePoint(cp) ? new String(Character.toChars(cp)) : printable(c);
+        return new SyntaxError("unexpected character `" + shown + "`", spanAt(start));
     }
 
     private static String printable(char c) {
         if (c < 0x20 || c == 0x7f || (c >= 0x80 && Character.isISOControl(c))) return String.format("\\u%04x", (int) c);
-        if (Character.isSurrogate(c)) return String.format("\\u%04x", (int) c);
+        if (Character.isSurrogate(c) || Character.getType(c) == Character.FORMAT) return String.format("\\u%04x", (int) c);
         return String.valueOf(c);
     }
 
-    // ------------------------------------------------------------------ structure check
-
-    private void checkStructure(List<Token> tokens) {
-        Deque<Token> open = new ArrayDeque<>();
-        for (int i = 0; i < tokens.size(); i++) {
-            Token t = tokens.get(i);
-            switch (t.getType()) {
-                case DmmLexer.LPAREN, DmmLexer.LBRACK, DmmLexer.LBRACE -> {
-                    open.push(t);
-                    if (open.size() > MAX_DEPTH)
-                        throw new SyntaxError("nesting deeper than " + MAX_DEPTH + " levels", spanOf(t));
-                }
-                case DmmLexer.RPAREN, DmmLexer.RBRACK, DmmLexer.RBRACE -> {
-                    if (open.isEmpty()) throw new SyntaxError("unexpected `" + t.getText() + "` (nothing to close)", spanOf(t));
-                    Token o = open.pop();
-                    String want = closerOf(o);
-                    if (!want.equals(t.getText()))
-                        throw new SyntaxError("mismatched `" + t.getText() + "`: `" + o.getText() + "` opened at "
-                                + o.getLine() + ":" + (o.getCharPositionInLine() + 1) + " expects `" + want + "`", spanOf(t));
-                }
-                case DmmLexer.QUOTE, DmmLexer.DISCARD -> {
-                    Token next = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
-                    if (next == null || isCloser(next))
-                        throw new SyntaxError("`" + t.getText() + "` must be followed by a form", spanOf(t));
-                }
-                case DmmLexer.NUMBER -> {
-                    Token next = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
-                    if (next != null && next.getStartIndex() == t.getStopIndex() + 1
-                            && (next.getType() == DmmLexer.SYMBOL || next.getType() == DmmLexer.NUMBER
-                                || next.getType() == DmmLexer.KEYWORD || next.getType() == DmmLexer.STRING))
-                        throw new SyntaxError("invalid number `" + t.getText() + next.getText() + "`", spanOf(t));
-                }
-                default -> {}
-            }
-        }
-        if (!open.isEmpty()) {
-            // report the innermost unclosed bracket: that is where the missing closer belongs
-            Token o = open.peek();
-            throw new SyntaxError("unclosed `" + o.getText() + "` opened at " + o.getLine() + ":"
-                    + (o.getCharPositionInLine() + 1) + " (expected `" + closerOf(o) + "` before the end of input)", spanOf(o));
-        }
-    }
-
-    private static boolean isCloser(Token t) {
-        int k = t.getType();
-        return k == DmmLexer.RPAREN || k == DmmLexer.RBRACK || k == DmmLexer.RBRACE;
-    }
-
-    private static String closerOf(Token open) {
-        return switch (open.getType()) {
+    private static String closerOf(int openType) {
+        return switch (openType) {
             case DmmLexer.LPAREN -> ")";
             case DmmLexer.LBRACK -> "]";
             default -> "}";
@@ -187,47 +297,18 @@ public final class Reader {
         return t.getType() == Token.EOF ? "end of input" : "`" + t.getText() + "`";
     }
 
-    // ------------------------------------------------------------------ parse tree → forms
+    // ------------------------------------------------------------------ atoms
 
-    private void addItem(DmmParser.ItemContext item, List<Form> out) {
-        if (item.form() != null) out.add(toForm(item.form()));
-        // a discarded item (#_ form) contributes nothing
-    }
-
-    private Form toForm(DmmParser.FormContext ctx) {
-        Span span = spanOf(ctx.getStart(), ctx.getStop());
-        if (ctx instanceof DmmParser.ListContext c) return new ListForm(items(c.item()), span);
-        if (ctx instanceof DmmParser.VectorContext c) return new VectorForm(items(c.item()), span);
-        if (ctx instanceof DmmParser.MapContext c) return new MapForm(items(c.item()), span);
-        if (ctx instanceof DmmParser.QuoteContext c) {
-            List<Form> inner = new ArrayList<>();
-            addItem(c.item(), inner);
-            if (inner.isEmpty()) throw new SyntaxError("`'` must be followed by a form", span);
-            return new QuoteForm(inner.get(0), span);
-        }
-        if (ctx instanceof DmmParser.NumberContext c) return number(c.NUMBER(), span);
-        if (ctx instanceof DmmParser.StringContext c) return new StringForm(unescape(c.STRING().getText()), span);
-        if (ctx instanceof DmmParser.KeywordContext c) return new KeywordForm(c.KEYWORD().getText().substring(1), span);
-        if (ctx instanceof DmmParser.SymbolContext c) return new SymbolForm(c.SYMBOL().getText(), span);
-        throw new SyntaxError("unexpected form", span);
-    }
-
-    private List<Form> items(List<DmmParser.ItemContext> items) {
-        List<Form> out = new ArrayList<>(items.size());
-        for (DmmParser.ItemContext i : items) addItem(i, out);
-        return List.copyOf(out);
-    }
-
-    private Form number(TerminalNode n, Span span) {
-        String text = n.getText();
+    private Form number(Token t) {
+        String text = t.getText();
         double v = switch (text) {
             case "##Inf" -> Double.POSITIVE_INFINITY;
             case "##-Inf" -> Double.NEGATIVE_INFINITY;
             default -> Double.parseDouble(text);
         };
         if (Double.isInfinite(v) && !text.startsWith("##"))
-            throw new SyntaxError("number out of range: " + text, span);
-        return new NumberForm(v, span);
+            throw new SyntaxError("number out of range: " + text, spanOf(t));
+        return new NumberForm(v, source, t.getStartIndex(), t.getStopIndex() + 1);
     }
 
     static String unescape(String quoted) {
@@ -258,32 +339,11 @@ public final class Reader {
     // ------------------------------------------------------------------ spans
 
     private Span spanOf(Token t) {
-        return spanOf(t, t);
-    }
-
-    private Span spanOf(Token first, Token last) {
-        if (last == null || last.getType() == Token.EOF) last = first;
-        String lt = last.getText() == null ? "" : last.getText();
-        int endLine = last.getLine();
-        int endCol = last.getCharPositionInLine() + 1;
-        int nl = lt.lastIndexOf('\n');
-        if (nl >= 0) {
-            endLine += (int) lt.chars().filter(ch -> ch == '\n').count();
-            endCol = lt.length() - nl;
-        } else endCol += Math.max(0, lt.length() - 1);
-        return new Span(source, first.getLine(), first.getCharPositionInLine() + 1, endLine, endCol,
-                first.getStartIndex(), last.getStopIndex() + 1);
+        return new Span(source, t.getStartIndex(), t.getStopIndex() + 1);
     }
 
     private Span spanAt(int offset) {
-        String text = source.text();
-        int line = 1, col = 1;
-        for (int i = 0; i < offset && i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                line++;
-                col = 1;
-            } else col++;
-        }
-        return new Span(source, line, col, line, col, offset, Math.min(offset + 1, text.length()));
+        int n = source.text().length();
+        return new Span(source, Math.min(offset, n), Math.min(offset + 1, n));
     }
 }

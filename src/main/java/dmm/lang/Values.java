@@ -95,17 +95,24 @@ public final class Values {
         throw new EvalError(what + " expects a function, got " + Printer.describe(v));
     }
 
-    /** Reads a V-value JSON file, with errors that name the file (not found, unreadable, not V-value JSON). */
+    /**
+     * Reads a V-value JSON file, with errors that name the file and say why (no such file,
+     * permission denied, is a directory, invalid UTF-8) or where ({@code file:line:col: ...}).
+     */
     public static VValue readJsonFile(String path) {
+        java.nio.file.Path file = java.nio.file.Path.of(path);
         try {
-            return dmm.vvalue.VValueJson.readFile(java.nio.file.Path.of(path));
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new EvalError("file not found: " + path);
+            return dmm.vvalue.VValueJson.readFile(file);
         } catch (java.io.IOException e) {
-            throw new EvalError("cannot read " + path + ": " + e.getMessage());
+            throw new EvalError("cannot read " + path + ": " + dmm.vvalue.TextFiles.why(e, file));
         } catch (dmm.vvalue.VValueJson.JsonFormatException e) {
-            throw new EvalError(path + " is not a V-value JSON file: " + e.getMessage());
+            throw new EvalError(e.describe(path));
         }
+    }
+
+    /** Why writing {@code path} failed, in words ("permission denied", "is a directory", ...). */
+    public static String whyNotWritten(java.io.IOException e, String path) {
+        return dmm.vvalue.TextFiles.why(e, java.nio.file.Path.of(path));
     }
 
     /** Wraps a Java exception from a built-in into an error at {@code span}. */
@@ -116,8 +123,9 @@ public final class Values {
             if (msg == null) msg = e.getClass().getSimpleName();
         } else if (e instanceof IndexOutOfBoundsException) {
             msg = "index out of range" + (msg == null ? "" : ": " + msg);
-        } else if (e instanceof dmm.vvalue.VValueJson.JsonFormatException) {
-            msg = "bad JSON: " + msg;
+        } else if (e instanceof dmm.vvalue.VValueJson.JsonFormatException j) {
+            msg = "bad JSON at line " + j.line() + ", column " + j.column() + ": " + j.reason()
+                    + ("$".equals(j.jsonPath()) ? "" : "; at " + j.jsonPath());
         } else if (e instanceof java.io.UncheckedIOException u) {
             msg = "I/O error: " + u.getCause().getMessage();
         } else {

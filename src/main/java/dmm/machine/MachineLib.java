@@ -464,7 +464,7 @@ public final class MachineLib extends Lib {
             try {
                 dmm.vvalue.VValueJson.writeFile(rank == 4 ? Network.namedView(w) : w, Path.of(path));
             } catch (IOException e) {
-                throw new EvalError("cannot write " + path + ": " + e.getMessage());
+                throw new EvalError("cannot write " + path + ": " + Values.whyNotWritten(e, path));
             }
             return path;
         });
@@ -485,7 +485,7 @@ public final class MachineLib extends Lib {
                 Dot.renderWithGraphviz(Dot.render(n), format, Path.of(path));
                 return path;
             } catch (IOException e) {
-                throw new EvalError("cannot write " + path + ": " + e.getMessage());
+                throw new EvalError("cannot write " + path + ": " + Values.whyNotWritten(e, path));
             }
         });
         fn("write-dot", "[net path]", "Writes the DOT graph to a file (atomically); returns the path. Render it with `dot -Tsvg`.", 2, 2, a -> {
@@ -493,7 +493,7 @@ public final class MachineLib extends Lib {
             try {
                 dmm.vvalue.VValueJson.writeAtomically(Path.of(path), Dot.render(network(a[0], "write-dot")));
             } catch (IOException e) {
-                throw new EvalError("cannot write " + path + ": " + e.getMessage());
+                throw new EvalError("cannot write " + path + ": " + Values.whyNotWritten(e, path));
             }
             return path;
         });

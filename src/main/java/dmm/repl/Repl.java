@@ -71,14 +71,16 @@ public final class Repl {
         if (t.startsWith(":")) return command(t);
         interp.clearCancel();
         inputs++;
+        boolean evaluated = false;
         try {
-            java.util.List<dmm.lang.Form> forms = dmm.lang.Reader.read(Source.of("<repl:" + inputs + ">", input));
+            java.util.List<dmm.lang.Form> forms = interp.read(Source.of("<repl:" + inputs + ">", input));
             if (forms.isEmpty()) return OK; // only comments
             Object v = null;
             for (dmm.lang.Form f : forms) v = interp.evalForm(f);
             interp.varFor("*3").set(interp.varFor("*2").get());
             interp.varFor("*2").set(interp.varFor("*1").get());
             interp.varFor("*1").set(v);
+            evaluated = true;
             out.println(Printer.print(v));
             return OK;
         } catch (Cancelled c) {
@@ -92,6 +94,10 @@ public final class Repl {
             interp.varFor("*e").set(e.report());
             err.println(e.report());
             if (interp.debug() && e.getCause() != null) e.getCause().printStackTrace(err);
+            return RUNTIME;
+        } catch (OutOfMemoryError e) {
+            // the evaluation reports its own (as a DmmException) unless even that found no memory
+            err.println("error: " + dmm.lang.EvalError.outOfMemory(evaluated ? "printing the value (it is in *1)" : "evaluating", null).bareMessage());
             return RUNTIME;
         } finally {
             out.flush();
