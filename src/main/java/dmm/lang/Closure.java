@@ -23,6 +23,8 @@ public final class Closure implements Fn {
         /** For neuron functions: the input field bound to each parameter slot, or null. */
         String[] neuronFields;
         boolean neuronWhole;
+        /** For neuron functions: the output fields the body's map literal declares, or null when computed. */
+        String[] neuronOutputs;
     }
 
     final Template template;
@@ -71,6 +73,14 @@ public final class Closure implements Fn {
     /** The input fields a neuron function names, or null for a whole-map neuron or a plain function. */
     public List<String> neuronFields() {
         return template.neuronFields == null ? null : List.of(template.neuronFields);
+    }
+
+    /**
+     * The output fields a neuron function declares (the keys of the map literal its body
+     * returns), or null when they are computed or this is not a neuron function.
+     */
+    public List<String> neuronOutputs() {
+        return isNeuron() && template.neuronOutputs != null ? List.of(template.neuronOutputs) : null;
     }
 
     @Override
