@@ -14,7 +14,8 @@ import java.util.function.Function;
  * <p>The gradient with respect to an argument {@code x} is defined on the leaves of {@code x}:
  * it is a V-value whose leaf paths are a subset of x's (leaves of x with zero gradient are
  * absent, as zeros always are in canonical form). To pair it with x, iterate x's leaves and
- * read the gradient at the same path, a missing leaf meaning 0.
+ * read the gradient at the same path, a missing leaf meaning 0. An argument that is a number
+ * — 0 included, although 0 is also the empty map — has a number as its gradient.
  */
 public final class Grad {
     private Grad() {}
@@ -37,11 +38,16 @@ public final class Grad {
                 throw new AdException("grad needs a function that returns a number; it returned " + abbreviate(value));
             if (y instanceof Tracked ty && ty.tape == tape) tape.backward(ty, VValue.ONE);
             List<VValue> grads = new ArrayList<>(args.length);
-            for (int i = 0; i < args.length; i++) grads.add(xs[i].cotangentValue().restrictTo(args[i]));
+            for (int i = 0; i < args.length; i++) grads.add(onLeavesOf(xs[i].cotangentValue(), args[i]));
             return new Result(value, Collections.unmodifiableList(grads));
         } finally {
             tape.end();
         }
+    }
+
+    /** The gradient on x's leaves; for a number — 0 included — the gradient is a number. */
+    private static VValue onLeavesOf(VValue cotangent, VValue x) {
+        return x.isScalar() ? VValue.of(cotangent.scalarPart()) : cotangent.restrictTo(x);
     }
 
     /** The gradient of {@code f} at {@code x}. */
@@ -72,7 +78,7 @@ public final class Grad {
      */
     public static Check check(Function<Object[], Object> f, VValue x, int maxLeaves, double h, long seed) {
         VValue g = grad(f, x);
-        List<List<String>> paths = Ops.leafPaths(x);
+        List<List<String>> paths = x.isScalar() ? new ArrayList<>(List.of(List.of())) : Ops.leafPaths(x);
         if (paths.size() > maxLeaves) {
             Collections.shuffle(paths, new Random(seed));
             paths = paths.subList(0, maxLeaves);

@@ -14,6 +14,10 @@ import java.util.function.DoubleUnaryOperator;
  * <p>Subgradients at kinks: {@code relu'(0) = 0}, {@code |x|'(0) = 0}, {@code clamp} passes
  * the gradient only inside its closed range, {@code maxNorm} splits the gradient equally among
  * tied maxima, {@code max}/{@code min} of two scalars split it equally on a tie.
+ *
+ * <p>Scalar functions ({@link #mapLeaves}: {@code exp}, {@code sigmoid}, {@code tanh},
+ * {@code log}, ...) are the function itself on a number, 0 included ({@code exp 0 = 1}), with
+ * the derivative at that number; on a map they act on the leaves present (sparse semantics).
  */
 public final class Ops {
     private Ops() {}
@@ -186,7 +190,8 @@ public final class Ops {
             }
             if (tapeOf(row) != null) {
                 VBuilder dr = new VBuilder();
-                r.forEachLeaf((path, w) -> dr.addAt(path, VValue.dot(g, vy.getIn(path))));
+                if (r.isScalar()) dr.addScalar(VValue.dot(g, vy)); // a number row, 0 included, weighs all of y
+                else r.forEachLeaf((path, w) -> dr.addAt(path, VValue.dot(g, vy.getIn(path))));
                 acc(t, row, 1, dr.build());
             }
         });
@@ -213,7 +218,7 @@ public final class Ops {
         Tape t = tapeOf(v);
         return wrap(t, VValue.of(vv.sum()), g -> {
             double k = g.scalarPart();
-            acc(t, v, 1, vv.mapLeaves(x -> k));
+            acc(t, v, 1, vv.isScalar() ? VValue.of(k) : vv.mapLeaves(x -> k)); // a number, 0 included, is its own leaf
         });
     }
 
@@ -257,12 +262,25 @@ public final class Ops {
 
     // ------------------------------------------------------------- leaf-wise maps
 
-    /** Applies {@code f} to every present leaf; pullback multiplies by {@code df} at the input. */
+    /**
+     * A scalar function lifted to V-values. On a number — 0 included — it is the function
+     * itself: {@code exp 0 = 1}, and the derivative at 0 is {@code df(0)}. On a map it acts on
+     * the leaves present (sparse semantics: an absent leaf stays absent even when
+     * {@code f(0) ≠ 0}); the pullback multiplies by {@code df} at those leaves.
+     */
     public static Object mapLeaves(Object x, DoubleUnaryOperator f, DoubleUnaryOperator df) {
         VValue vx = primal(x);
-        VValue out = vx.mapLeaves(f);
         Tape t = tapeOf(x);
-        return wrap(t, out, g -> acc(t, x, 1, VValue.zipOver(vx, g, (xv, gv) -> gv * df.applyAsDouble(xv))));
+        if (vx.isScalar()) {
+            double s = vx.scalarPart();
+            VValue out = VValue.of(f.applyAsDouble(s));
+            return wrap(t, out, g -> {
+                double gs = g.scalarPart();
+                if (gs != 0) acc(t, x, 1, VValue.of(gs * df.applyAsDouble(s)));
+            });
+        }
+        VValue out = vx.mapLeaves(f);
+        return wrap(t, out, g -> acc(t, x, 1, VValue.zipOver(vx, g, (xv, gv) -> gv == 0 ? 0 : gv * df.applyAsDouble(xv))));
     }
 
     /** {@code max(0, x)} leaf-wise; {@code relu'(0) = 0}. */
@@ -281,7 +299,7 @@ public final class Ops {
         return mapLeaves(x, v -> Math.max(lo, Math.min(hi, v)), v -> v >= lo && v <= hi ? 1 : 0);
     }
 
-    /** {@code tanh} leaf-wise. */
+    /** {@code tanh}; {@code tanh'(0) = 1}. */
     public static Object tanh(Object x) {
         return mapLeaves(x, Math::tanh, v -> {
             double th = Math.tanh(v);
@@ -289,7 +307,7 @@ public final class Ops {
         });
     }
 
-    /** The logistic sigmoid on present leaves. */
+    /** The logistic sigmoid: {@code sigmoid(0) = 0.5}, {@code sigmoid'(0) = 0.25}; on a map, its present leaves. */
     public static Object sigmoid(Object x) {
         return mapLeaves(x, Ops::sig, v -> sig(v) * (1 - sig(v)));
     }
@@ -298,23 +316,24 @@ public final class Ops {
         return 1 / (1 + Math.exp(-v));
     }
 
-    /** {@code exp} on present leaves (absent leaves stay absent). */
+    /** {@code exp}: {@code exp(0) = 1}; on a map, its present leaves (absent leaves stay absent). */
     public static Object exp(Object x) {
         return mapLeaves(x, Math::exp, Math::exp);
     }
 
-    /** Natural logarithm on present leaves; non-positive leaves are an error. */
+    /** Natural logarithm; a zero or negative number (or leaf) is an error. */
     public static Object log(Object x) {
         return mapLeaves(x, v -> {
-            if (v <= 0) throw new ArithmeticException("log of a non-positive number: " + v);
+            if (v == 0) throw new ArithmeticException("log of 0");
+            if (v < 0) throw new ArithmeticException("log of a negative number: " + VValue.of(v));
             return Math.log(v);
         }, v -> 1 / v);
     }
 
-    /** Square root on present leaves; negative leaves are an error. */
+    /** Square root; a negative number (or leaf) is an error. {@code sqrt'(0) = +∞}. */
     public static Object sqrt(Object x) {
         return mapLeaves(x, v -> {
-            if (v < 0) throw new ArithmeticException("sqrt of a negative number: " + v);
+            if (v < 0) throw new ArithmeticException("sqrt of a negative number: " + VValue.of(v));
             return Math.sqrt(v);
         }, v -> 0.5 / Math.sqrt(v));
     }
@@ -324,9 +343,17 @@ public final class Ops {
         return mapLeaves(x, v -> v * v, v -> 2 * v);
     }
 
-    /** {@code x^p} leaf-wise for a constant exponent {@code p}. */
+    /**
+     * {@code x^p} for a constant exponent {@code p} ({@code 0^0 = 1}); 0 to a negative power
+     * and a negative number to a fractional power are errors.
+     */
     public static Object pow(Object x, double p) {
-        return mapLeaves(x, v -> Math.pow(v, p), v -> p * Math.pow(v, p - 1));
+        return mapLeaves(x, v -> {
+            if (v == 0 && p < 0) throw new ArithmeticException("0 to the negative power " + VValue.of(p));
+            if (v < 0 && p != Math.rint(p))
+                throw new ArithmeticException("a negative number (" + VValue.of(v) + ") to the fractional power " + VValue.of(p));
+            return Math.pow(v, p);
+        }, v -> p == 0 ? 0 : p * Math.pow(v, p - 1));
     }
 
     // ------------------------------------------------------------- structure

@@ -2,7 +2,6 @@ package dmm.bench;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.jfree.chart.ChartUtils;
@@ -42,7 +41,6 @@ final class ScalingPlot {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         JFreeChart chart = new JFreeChart("dmm bench: scaling of one training step", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        if (png.getParent() != null) Files.createDirectories(png.getParent());
-        ChartUtils.saveChartAsPNG(png.toFile(), chart, 800, 500);
+        dmm.vvalue.AtomicFile.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, 800, 500));
     }
 }

@@ -335,8 +335,51 @@ public final class Analyzer {
         for (int i = 0; i < n; i++) paramSlots[i] = i;
         scope.recurSlots = neuron ? null : paramSlots;
         t.body = body(body, scope, span);
+        if (neuron) t.neuronOutputs = outputFields(body);
         t.frameSize = scope.maxSlots;
         return new Node.MakeFn(t, scope.captureSources.toArray(Node[]::new), span);
+    }
+
+    /**
+     * The output fields a neuron body declares: the keys of the map literal(s) it returns, seen
+     * through {@code let}, {@code do}, {@code if} with both branches and {@code cond} ending in
+     * a keyword test. Null when they are computed (a key or the result is an expression), so
+     * links from any field are accepted.
+     */
+    static String[] outputFields(List<Form> body) {
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        return !body.isEmpty() && collectOutputs(body.get(body.size() - 1), out) ? out.toArray(String[]::new) : null;
+    }
+
+    private static boolean collectOutputs(Form f, java.util.Set<String> out) {
+        if (f instanceof MapForm m) {
+            List<Form> items = m.items();
+            for (int i = 0; i < items.size(); i += 2) {
+                Form k = items.get(i);
+                if (k instanceof KeywordForm kw) out.add(kw.name());
+                else if (k instanceof StringForm sf) out.add(sf.value());
+                else return false;
+            }
+            return true;
+        }
+        if (!(f instanceof ListForm l) || l.items().isEmpty() || !(l.items().get(0) instanceof SymbolForm head)) return false;
+        List<Form> xs = args(l);
+        switch (head.name()) {
+            case "let", "do" -> {
+                return !xs.isEmpty() && collectOutputs(xs.get(xs.size() - 1), out);
+            }
+            case "if" -> {
+                return xs.size() == 3 && collectOutputs(xs.get(1), out) && collectOutputs(xs.get(2), out);
+            }
+            case "cond" -> {
+                if (xs.isEmpty() || xs.size() % 2 != 0 || !(xs.get(xs.size() - 2) instanceof KeywordForm)) return false;
+                for (int i = 1; i < xs.size(); i += 2) if (!collectOutputs(xs.get(i), out)) return false;
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ the core special forms

@@ -25,6 +25,8 @@ public final class Closure implements Fn {
         boolean neuronWhole;
         /** Whose cancellation a call checks (every call and every {@code recur} is a cancellation point). */
         Interpreter interp;
+        /** For neuron functions: the output fields the body's map literal declares, or null when computed. */
+        String[] neuronOutputs;
     }
 
     final Template template;
@@ -72,6 +74,14 @@ public final class Closure implements Fn {
     /** The input fields a neuron function names, or null for a whole-map neuron or a plain function. */
     public List<String> neuronFields() {
         return template.neuronFields == null ? null : List.of(template.neuronFields);
+    }
+
+    /**
+     * The output fields a neuron function declares (the keys of the map literal its body
+     * returns), or null when they are computed or this is not a neuron function.
+     */
+    public List<String> neuronOutputs() {
+        return isNeuron() && template.neuronOutputs != null ? List.of(template.neuronOutputs) : null;
     }
 
     @Override

@@ -79,17 +79,17 @@ final class MathLib extends Lib {
     }
 
     private void leafwise() {
-        fn("relu", "[v]", "max(0, x) on each leaf; relu'(0) = 0.", 1, 1, a -> Ops.relu(v(a[0], "relu")));
-        fn("abs", "[v]", "|x| on each leaf; |x|'(0) = 0.", 1, 1, a -> Ops.abs(v(a[0], "abs")));
-        fn("clamp", "[v lo hi]", "Each leaf clamped to [lo, hi]; no gradient passes outside the range.", 3, 3,
+        fn("relu", "[v]", "max(0, x) on a number, or on each leaf of a map; relu'(0) = 0.", 1, 1, a -> Ops.relu(v(a[0], "relu")));
+        fn("abs", "[v]", "|x| on a number, or on each leaf of a map; |x|'(0) = 0.", 1, 1, a -> Ops.abs(v(a[0], "abs")));
+        fn("clamp", "[v lo hi]", "A number clamped to [lo, hi] ((clamp 0 1 2) is 1), or each present leaf of a map; no gradient passes outside the range.", 3, 3,
                 a -> Ops.clamp(v(a[0], "clamp"), Values.toDouble(a[1], "clamp"), Values.toDouble(a[2], "clamp")));
-        fn("tanh", "[v]", "tanh on each leaf.", 1, 1, a -> Ops.tanh(v(a[0], "tanh")));
-        fn("sigmoid", "[v]", "The logistic function on each present leaf (absent leaves stay absent).", 1, 1, a -> Ops.sigmoid(v(a[0], "sigmoid")));
-        fn("exp", "[v]", "e^x on each present leaf (absent leaves stay absent).", 1, 1, a -> Ops.exp(v(a[0], "exp")));
-        fn("log", "[v]", "Natural log on each present leaf; leaves must be positive.", 1, 1, a -> Ops.log(v(a[0], "log")));
-        fn("sqrt", "[v]", "Square root on each present leaf; leaves must be non-negative.", 1, 1, a -> Ops.sqrt(v(a[0], "sqrt")));
-        fn("square", "[v]", "x² on each leaf.", 1, 1, a -> Ops.square(v(a[0], "square")));
-        fn("pow", "[v p]", "x^p on each present leaf for a constant number p.", 2, 2, a -> Ops.pow(v(a[0], "pow"), Values.toDouble(a[1], "pow")));
+        fn("tanh", "[v]", "tanh of a number ((tanh 0) is 0, with derivative 1), or of each leaf of a map.", 1, 1, a -> Ops.tanh(v(a[0], "tanh")));
+        fn("sigmoid", "[v]", "The logistic function of a number ((sigmoid 0) is 0.5, with derivative 0.25), or of each present leaf of a map: absent leaves stay absent.", 1, 1, a -> Ops.sigmoid(v(a[0], "sigmoid")));
+        fn("exp", "[v]", "e^x of a number ((exp 0) is 1), or of each present leaf of a map: absent leaves stay absent.", 1, 1, a -> Ops.exp(v(a[0], "exp")));
+        fn("log", "[v]", "Natural log of a positive number, or of each present leaf of a map; (log 0) and logs of negative numbers are errors.", 1, 1, a -> Ops.log(v(a[0], "log")));
+        fn("sqrt", "[v]", "Square root of a non-negative number, or of each present leaf of a map; sqrt'(0) is +Infinity.", 1, 1, a -> Ops.sqrt(v(a[0], "sqrt")));
+        fn("square", "[v]", "x² of a number, or of each leaf of a map.", 1, 1, a -> Ops.square(v(a[0], "square")));
+        fn("pow", "[v p]", "x^p of a number ((pow 0 0) is 1), or of each present leaf of a map, for a constant number p; 0 to a negative power is an error.", 2, 2, a -> Ops.pow(v(a[0], "pow"), Values.toDouble(a[1], "pow")));
         fn("map-leaves", "[f v]", "Applies f to each leaf (as a number); differentiable when f is. Absent leaves are not visited.", 2, 2, a -> {
             Fn f = Values.toFn(a[0], "map-leaves");
             Object x = v(a[1], "map-leaves");

@@ -37,24 +37,38 @@ public final class Dot {
         });
     }
 
-    /** Renders DOT text to SVG or PNG with Graphviz's {@code dot}; a clear error when it is not installed. */
+    /**
+     * Renders DOT text to SVG or PNG with Graphviz's {@code dot} and writes the result
+     * atomically (a link stays a link; a device or directory is refused); a clear error when
+     * Graphviz is not installed.
+     */
     static void renderWithGraphviz(String dot, String format, java.nio.file.Path out) throws java.io.IOException {
+        dmm.vvalue.AtomicFile.resolve(out); // refuse a device or directory before running anything
         Process p;
         try {
-            p = new ProcessBuilder("dot", "-T" + format, "-o", out.toString()).redirectErrorStream(true).start();
+            p = new ProcessBuilder("dot", "-T" + format).start();
         } catch (java.io.IOException e) {
             throw new dmm.lang.EvalError("Graphviz `dot` is not installed: write a .dot file instead, or install graphviz");
         }
+        java.util.concurrent.CompletableFuture<byte[]> errors = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getErrorStream().readAllBytes();
+            } catch (java.io.IOException e) {
+                return new byte[0];
+            }
+        });
         try (var in = p.getOutputStream()) {
             in.write(dot.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        String msg = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        byte[] rendered = p.getInputStream().readAllBytes();
         try {
-            if (p.waitFor() != 0) throw new dmm.lang.EvalError("Graphviz `dot` failed: " + msg.trim());
+            if (p.waitFor() != 0)
+                throw new dmm.lang.EvalError("Graphviz `dot` failed: " + new String(errors.join(), java.nio.charset.StandardCharsets.UTF_8).trim());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new dmm.lang.Cancelled();
         }
+        dmm.vvalue.AtomicFile.write(out, rendered);
     }
 
     private static String esc(String s) {

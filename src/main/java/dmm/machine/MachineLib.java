@@ -211,7 +211,13 @@ public final class MachineLib extends Lib {
                 String n = (String) acc[0];
                 if (!net.neurons().containsKey(n))
                     throw new EvalError("accumulator `" + n + "` is not declared in (neurons ...)", (Span) acc[3]);
-                h = h.add(VValue.ZERO.assocIn(net.linkPath(n, (String) acc[1], n, List.of((String) acc[2])), VValue.ONE));
+                List<String> path;
+                try {
+                    path = net.linkPath(n, (String) acc[1], n, List.of((String) acc[2]));
+                } catch (EvalError e) {
+                    throw (EvalError) e.at((Span) acc[3]);
+                }
+                h = h.add(VValue.ZERO.assocIn(path, VValue.ONE));
             }
             h = Wiring.apply(net, h, hard, f, false);
             VValue w = Wiring.apply(net, VValue.ZERO, soft, f, false);

@@ -74,17 +74,48 @@ public final class Network {
 
     private String suggest(String n) {
         List<String> names = new ArrayList<>(neurons.keySet());
+        String best = closest(n, names);
+        return best == null ? " (neurons: " + String.join(", ", names.size() > 12 ? names.subList(0, 12) : names)
+                + (names.size() > 12 ? ", ..." : "") + ")" : " (did you mean `" + best + "`?)";
+    }
+
+    /** The candidate within edit distance 2 of {@code n} (the closest), or null. */
+    private static String closest(String n, java.util.Collection<String> candidates) {
         String best = null;
         int bestD = 3;
-        for (String m : names) {
+        for (String m : candidates) {
             int d = editDistance(n, m);
             if (d < bestD) {
                 bestD = d;
                 best = m;
             }
         }
-        return best == null ? " (neurons: " + String.join(", ", names.size() > 12 ? names.subList(0, 12) : names)
-                + (names.size() > 12 ? ", ..." : "") + ")" : " (did you mean `" + best + "`?)";
+        return best;
+    }
+
+    /**
+     * Null when neuron {@code d} has the input (or output) {@code field}; otherwise what is
+     * wrong, with the closest declared field and the list of them. A type that takes the whole
+     * input map, or computes its output map, has every field; {@code number} (the scalar part)
+     * is always there.
+     */
+    static String fieldProblem(NeuronDecl d, String field, boolean input) {
+        if (field.equals(VValue.NUMBER)) return null;
+        List<String> fields = input ? d.declaredInputs() : d.declaredOutputs();
+        if (fields == null || fields.contains(field)) return null;
+        String kind = input ? "input" : "output";
+        StringBuilder sb = new StringBuilder("neuron `").append(d.name()).append("` (type `").append(d.type()).append("`) has no ")
+                .append(kind).append(" field `").append(field).append('`');
+        String best = closest(field, fields);
+        if (best != null) sb.append(": did you mean `").append(best).append("`?");
+        if (fields.isEmpty()) sb.append(" (`").append(d.type()).append("` has no ").append(kind).append(" fields)");
+        else sb.append(" (").append(kind).append(" fields of `").append(d.type()).append("`: ").append(String.join(", ", fields)).append(')');
+        return sb.toString();
+    }
+
+    private static void checkField(NeuronDecl d, String field, boolean input) {
+        String problem = fieldProblem(d, field, input);
+        if (problem != null) throw new EvalError(problem);
     }
 
     private static int editDistance(String a, String b) {
@@ -191,18 +222,35 @@ public final class Network {
      * allowed: that is how a network grows.)
      */
     public void checkTypes(VValue w) {
+        check(w, true);
+    }
+
+    /** {@link #checkTypes}; with {@code fields}, also that the fields named are those the declared types have. */
+    private void check(VValue w, boolean fields) {
         for (int a = 0; a < w.childCount(); a++) {
             VValue byName = w.childAt(a);
             for (int b = 0; b < byName.childCount(); b++) {
                 checkType(w.keyAt(a), byName.keyAt(b));
+                NeuronDecl to = fields ? neurons.get(byName.keyAt(b)) : null;
                 VValue byField = byName.childAt(b);
                 for (int c = 0; c < byField.childCount(); c++) {
+                    if (to != null) checkMatrixField(to, byField.keyAt(c), true);
                     VValue row = byField.childAt(c);
                     for (int d = 0; d < row.childCount(); d++)
-                        for (int e = 0; e < row.childAt(d).childCount(); e++) checkType(row.keyAt(d), row.childAt(d).keyAt(e));
+                        for (int e = 0; e < row.childAt(d).childCount(); e++) {
+                            checkType(row.keyAt(d), row.childAt(d).keyAt(e));
+                            NeuronDecl from = fields ? neurons.get(row.childAt(d).keyAt(e)) : null;
+                            VValue outs = row.childAt(d).childAt(e);
+                            if (from != null) for (int f = 0; f < outs.childCount(); f++) checkMatrixField(from, outs.keyAt(f), false);
+                        }
                 }
             }
         }
+    }
+
+    private static void checkMatrixField(NeuronDecl d, String field, boolean input) {
+        String problem = fieldProblem(d, field, input);
+        if (problem != null) throw new EvalError("the matrix names a field that does not exist: " + problem);
     }
 
     private void checkType(String type, String n) {
@@ -252,11 +300,14 @@ public final class Network {
 
     /** The rank-6 path of the link {@code to.toField <- from.fromPath...}. */
     public List<String> linkPath(String to, String toField, String from, List<String> fromPath) {
+        NeuronDecl target = neuron(to), source = neuron(from);
+        checkField(target, toField, true);
+        if (!fromPath.isEmpty()) checkField(source, fromPath.get(0), false);
         List<String> p = new ArrayList<>(6);
-        p.add(neuron(to).type());
+        p.add(target.type());
         p.add(to);
         p.add(toField);
-        p.add(neuron(from).type());
+        p.add(source.type());
         p.add(from);
         p.addAll(fromPath);
         return p;
@@ -300,6 +351,24 @@ public final class Network {
         });
         if (!unknown.isEmpty())
             throw new EvalError(file + " names neurons that network `" + name + "` does not declare: " + String.join(", ", unknown));
+        if (!rank4) check(m, false);
+        java.util.Set<String> problems = new java.util.LinkedHashSet<>();
+        m.forEachLeaf((p, x) -> {
+            int o = rank4 ? 0 : 1; // rank 4: to, to-field, from, from-field; rank 6: the types come first
+            String in = fieldProblem(neurons.get(p.get(o)), p.get(o + 1), true);
+            if (in != null) problems.add(in);
+            int s = rank4 ? 2 : 4;
+            if (p.size() > s + 1) {
+                String out = fieldProblem(neurons.get(p.get(s)), p.get(s + 1), false);
+                if (out != null) problems.add(out);
+            }
+        });
+        if (!problems.isEmpty()) {
+            List<String> shown = new ArrayList<>(problems);
+            throw new EvalError(file + ": " + (shown.size() == 1 ? shown.get(0)
+                    : shown.size() + " fields do not exist: " + String.join("; ", shown.subList(0, Math.min(5, shown.size())))
+                            + (shown.size() > 5 ? "; ..." : "")));
+        }
         VValue w6 = rank4 ? fromNamedView(m) : m;
         checkTypes(w6);
         return w6;

@@ -16,4 +16,18 @@ public record NeuronDecl(String name, String type, Var typeVar, Fn fixed) {
         if (f instanceof Fn fn) return fn;
         throw new dmm.lang.EvalError("neuron type `" + type + "` is not a function");
     }
+
+    /** The input fields the type declares now, or null when it takes the whole input map (any field). */
+    public java.util.List<String> declaredInputs() {
+        return current() instanceof dmm.lang.Closure c && c.isNeuron() ? c.neuronFields() : null;
+    }
+
+    /** The output fields the type declares now (its body returns a map literal), or null when computed. */
+    public java.util.List<String> declaredOutputs() {
+        return current() instanceof dmm.lang.Closure c ? c.neuronOutputs() : null;
+    }
+
+    private Object current() {
+        return fixed != null ? fixed : typeVar.get();
+    }
 }

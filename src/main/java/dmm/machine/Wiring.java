@@ -22,7 +22,7 @@ final class Wiring {
     private Wiring() {}
 
     /** One parsed link: evaluate the weight with {@link #weight(Frame)}. */
-    record Link(String to, String toField, Node weightNode, String from, List<String> fromPath, Span span) {
+    record Link(String to, String toField, Node weightNode, String from, List<String> fromPath, Span span, Span toSpan, Span fromSpan) {
         double weight(Frame f) {
             return weightNode == null ? 1.0 : Values.toDouble(weightNode.eval(f), "the weight of link " + describe());
         }
@@ -66,7 +66,7 @@ final class Wiring {
                 throw new SyntaxError("a link target is `neuron.field` (one dot), got `" + ((Form.SymbolForm) to).name() + "`", to.span());
             List<String> s = split((Form.SymbolForm) items.get(j));
             out.add(new Link(t.get(0), t.get(1), weight, s.get(0), List.copyOf(s.subList(1, s.size())),
-                    to.span().to(items.get(j).span())));
+                    to.span().to(items.get(j).span()), to.span(), items.get(j).span()));
             i = j + 1;
         }
         return out;
@@ -92,11 +92,25 @@ final class Wiring {
         return b.build();
     }
 
+    /** The link's rank-6 path; an unknown neuron or field is an error at the endpoint that names it. */
     static List<String> pathOf(Network net, Link l) {
+        NeuronDecl to = declared(net, l.to(), l.toSpan()), from = declared(net, l.from(), l.fromSpan());
+        String problem = Network.fieldProblem(to, l.toField(), true);
+        if (problem != null) throw new EvalError(problem, l.toSpan());
+        problem = l.fromPath().isEmpty() ? null : Network.fieldProblem(from, l.fromPath().get(0), false);
+        if (problem != null) throw new EvalError(problem, l.fromSpan());
         try {
             return net.linkPath(l.to(), l.toField(), l.from(), l.fromPath());
         } catch (EvalError e) {
             throw (EvalError) e.at(l.span());
+        }
+    }
+
+    private static NeuronDecl declared(Network net, String name, Span span) {
+        try {
+            return net.neuron(name);
+        } catch (EvalError e) {
+            throw (EvalError) e.at(span);
         }
     }
 }

@@ -95,13 +95,8 @@ final class Checkpoint {
                 else opt.put(e.getKey(), VValueJson.read(v.toString()));
             }
             Network n = t.net;
-            n.checkTypes(soft);
-            n.checkTypes(hard);
-            try {
-                t.restoreState(n.withHardMatrix(hard).withSoftMatrix(soft), step, lambda, opt, sparsification, seconds);
-            } catch (ClassCastException | NullPointerException e) {
-                throw new TrainingError("checkpoint " + file + " has incomplete optimizer state");
-            }
+            CheckpointCheck.validate(file, text(root, "network"), n, soft, hard, t.optimizer.state(), opt);
+            t.restoreState(n.withHardMatrix(hard).withSoftMatrix(soft), step, lambda, opt, sparsification, seconds);
         } catch (VValueJson.JsonFormatException e) {
             throw new TrainingError("checkpoint " + file + " is corrupt: " + e.getMessage());
         }

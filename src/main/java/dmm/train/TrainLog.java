@@ -52,10 +52,12 @@ public final class TrainLog {
         if (csv == null) return;
         try {
             if (writer == null) {
-                if (csv.getParent() != null) Files.createDirectories(csv.getParent());
-                boolean fresh = !Files.exists(csv) || Files.size(csv) == 0;
-                boolean cutShort = !fresh && !endsWithNewline(csv);   // the last row of a killed run
-                writer = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                // append to the file a link names, and never to a device or directory
+                Path file = dmm.vvalue.AtomicFile.resolve(csv);
+                Files.createDirectories(file.getParent());
+                boolean fresh = !Files.exists(file) || Files.size(file) == 0;
+                boolean cutShort = !fresh && !endsWithNewline(file);   // the last row of a killed run
+                writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 if (fresh) {
                     writer.write(HEADER);
                     writer.newLine();
@@ -180,9 +182,7 @@ public final class TrainLog {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         JFreeChart chart = new JFreeChart("training", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        Path tmp = png.resolveSibling("." + png.getFileName() + ".tmp");
-        ChartUtils.saveChartAsPNG(tmp.toFile(), chart, 900, 500);
-        Files.move(tmp, png, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        dmm.vvalue.AtomicFile.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, 900, 500));
     }
 
     void close() {
