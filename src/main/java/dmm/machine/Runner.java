@@ -172,9 +172,19 @@ public final class Runner {
                 }
             }
         }
-        if (!done && !awaitSettled(forPause, CANCEL_WAIT_MILLIS))
+        if (!done && !awaitSettled(forPause, CANCEL_WAIT_MILLIS)) {
             interp.notify("[" + name + "] is still inside a cycle after " + (CANCEL_WAIT_MILLIS / 1000) + " s (a long computation that"
                     + " does not check for cancellation); it will " + (forPause ? "pause" : "stop") + " when that cycle ends");
+            return;
+        }
+        if (!forPause) {
+            // `finished` is set in the thread's last lines: wait for the thread itself to end
+            try {
+                thread.join(CANCEL_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private boolean awaitSettled(boolean forPause, long millis) {
