@@ -360,13 +360,12 @@ public final class MachineLib extends Lib {
         fn("add-link", "[net to to-field from from-field w]", "The network with w added to the soft link to.to-field <- from.from-field (names as quoted symbols or strings).", 6, 6, a -> {
             Network n = network(a[0], "add-link");
             List<String> p = n.linkPath(nameArg(a[1]), nameArg(a[2]), nameArg(a[3]), Values.toPath(a[4], "add-link"));
-            VValue w = Ops.primal(n.softMatrix());
-            return n.withSoftMatrix(dmm.vvalue.VBuilder.of(w).addAt(p, Values.toDouble(a[5], "add-link")).build());
+            return n.withSoftMatrix(Wiring.addAt(Ops.primal(n.softMatrix()), p, Values.toDouble(a[5], "add-link")));
         });
         fn("add-hard-link", "[net to to-field from from-field w]", "The network with w added to the hard link to.to-field <- from.from-field.", 6, 6, a -> {
             Network n = network(a[0], "add-hard-link");
             List<String> p = n.linkPath(nameArg(a[1]), nameArg(a[2]), nameArg(a[3]), Values.toPath(a[4], "add-hard-link"));
-            return n.withHardMatrix(dmm.vvalue.VBuilder.of(n.hardMatrix()).addAt(p, Values.toDouble(a[5], "add-hard-link")).build());
+            return n.withHardMatrix(Wiring.addAt(n.hardMatrix(), p, Values.toDouble(a[5], "add-hard-link")));
         });
         fn("replace-neuron", "[net name fn]", "The network with neuron name's function replaced by fn, keeping its type key (so the matrix stays valid): e.g. a new text driver.", 3, 3, a -> {
             Network n = network(a[0], "replace-neuron");
