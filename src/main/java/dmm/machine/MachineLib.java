@@ -92,6 +92,7 @@ public final class MachineLib extends Lib {
         List<Object[]> accumulators = new ArrayList<>(); // {neuron, inField, outField, span}
         List<Object[]> inits = new ArrayList<>(); // {neuron, Node, span}
         String[] self = null;
+        Span selfSpan = null;
         for (Form sec : sections) {
             if (!(sec instanceof Form.ListForm l) || l.items().isEmpty() || !(l.items().get(0) instanceof Form.SymbolForm head))
                 throw new SyntaxError("expected a section: (neurons ...), (links ...), (hard ...), (accumulators ...), (self ...) or (init ...)", sec.span());
@@ -135,6 +136,7 @@ public final class MachineLib extends Lib {
                 case "self" -> {
                     if (xs.isEmpty() || xs.size() > 2) throw new SyntaxError("usage: (self neuron field?) — the matrix lives in that output field (default single)", l.span());
                     self = new String[] {Analyzer.symbolName(xs.get(0), "the self neuron"), xs.size() > 1 ? Analyzer.symbolName(xs.get(1), "the self field") : "single"};
+                    selfSpan = l.span();
                 }
                 case "init" -> {
                     if (xs.size() % 2 != 0) throw new SyntaxError("(init ...) takes neuron/value pairs: the neuron's initial outputs", l.span());
@@ -146,6 +148,7 @@ public final class MachineLib extends Lib {
             }
         }
         String[] selfSpec = self;
+        Span selfAt = selfSpan;
         return Node.of(span, f -> {
             Network net = Network.empty(name);
             for (NeuronSpec ns : neurons) net = net.withNeuron(declare(ns, f));
@@ -165,7 +168,13 @@ public final class MachineLib extends Lib {
             h = Wiring.apply(net, h, hard, f, false);
             VValue w = Wiring.apply(net, VValue.ZERO, soft, f, false);
             net = net.withHardMatrix(h).withSoftMatrix(w);
-            if (selfSpec != null) net = net.withSelf(selfSpec[0], selfSpec[1]);
+            if (selfSpec != null) {
+                try {
+                    net = net.withSelf(selfSpec[0], selfSpec[1]);
+                } catch (EvalError e) {
+                    throw (EvalError) e.at(selfAt);
+                }
+            }
             for (Object[] in : inits) {
                 String n = (String) in[0];
                 Object v = ((Node) in[1]).eval(f);
@@ -529,8 +538,8 @@ public final class MachineLib extends Lib {
         fn("inject!", "[runner name v]", "Sets a neuron's outputs to v at the next cycle boundary of a running network.", 3, 3, a -> {
             Runner r = runner(a[0], "inject!");
             String n = nameArg(a[1]);
-            r.current().neuron(n);
             VValue v = Values.vvalue(a[2], "inject!");
+            r.current().checkOutputFields(n, v);
             r.edit(net -> net.withOutput(n, v));
             return r;
         });

@@ -266,6 +266,7 @@ public final class Network {
     /** Makes the network self-referential: the soft matrix moves into {@code neuron.field}'s output. */
     public Network withSelf(String neuronName, String field) {
         NeuronDecl d = neuron(neuronName);
+        checkField(d, field, false);
         Object w = softMatrix();
         Network n = new Network(name, neurons, VValue.ZERO, hard, neuronName, field, outputs, inputs, cycle);
         Object old = outputs.get(d.type(), neuronName);
@@ -279,9 +280,16 @@ public final class Network {
         return n;
     }
 
-    /** The network with neuron {@code n}'s outputs preset to {@code value}. */
+    /** The network with neuron {@code n}'s outputs preset to {@code value} (its keys must be output fields of n's type). */
     public Network withOutput(String n, Object value) {
+        checkOutputFields(n, Ops.primal(value));
         return withState(outputs.with(neuron(n).type(), n, value), inputs, cycle);
+    }
+
+    /** An error unless every key of {@code value} is an output field of neuron {@code n}'s type. */
+    public void checkOutputFields(String n, VValue value) {
+        NeuronDecl d = neuron(n);
+        for (String k : value.keys()) checkField(d, k, false);
     }
 
     /**
