@@ -216,7 +216,8 @@ public final class Network {
      * Checks that every row and every source of a rank-6 matrix that names a declared neuron
      * uses its declared type: a matrix taken from a network whose neurons have other types
      * would otherwise silently bring new neurons to life. (Rows naming undeclared neurons are
-     * allowed: that is how a network grows.)
+     * allowed: that is how a network grows.) Also checks that the input and output fields named
+     * for declared neurons are fields their types have (a typo would be a dead link).
      */
     public void checkTypes(VValue w) {
         check(w, true);

@@ -650,8 +650,9 @@ public sealed class VValue permits VValue.Wide {
      * a persistent balanced tree of edits (a key and its new child, zero for a removal). Reading
      * one child looks in the edits, then in the base; an edit copies O(log n) tree nodes; when
      * the edits number a quarter of the base's children they are merged into new sorted arrays
-     * (O(n), so O(1) per edit amortized; the tree stays small enough to be cache-friendly). Everything else reads the merged arrays, made once on
-     * first use ({@link #sorted()}), so a wide node behaves exactly like a plain one.
+     * (O(n), so O(1) per edit amortized, and the tree stays small). Everything else reads the
+     * merged arrays, made once on first use ({@link #sorted()}), so a wide node behaves exactly
+     * like a plain one.
      */
     static final class Wide extends VValue {
         final String[] baseKeys;
