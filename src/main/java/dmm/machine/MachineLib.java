@@ -149,6 +149,7 @@ public final class MachineLib extends Lib {
         List<Object[]> accumulators = new ArrayList<>(); // {neuron, inField, outField, span}
         List<Object[]> inits = new ArrayList<>(); // {neuron, Node, span}
         String[] self = null;
+        Span selfSpan = null;
         for (Form sec : sections) {
             if (!(sec instanceof Form.ListForm l) || l.items().isEmpty() || !(l.items().get(0) instanceof Form.SymbolForm head))
                 throw new SyntaxError("expected a section: (neurons ...), (links ...), (hard ...), (accumulators ...), (self ...) or (init ...)", sec.span());
@@ -192,6 +193,7 @@ public final class MachineLib extends Lib {
                 case "self" -> {
                     if (xs.isEmpty() || xs.size() > 2) throw new SyntaxError("usage: (self neuron field?) — the matrix lives in that output field (default single)", l.span());
                     self = new String[] {Analyzer.symbolName(xs.get(0), "the self neuron"), xs.size() > 1 ? Analyzer.symbolName(xs.get(1), "the self field") : "single"};
+                    selfSpan = l.span();
                 }
                 case "init" -> {
                     if (xs.size() % 2 != 0) throw new SyntaxError("(init ...) takes neuron/value pairs: the neuron's initial outputs", l.span());
@@ -203,6 +205,7 @@ public final class MachineLib extends Lib {
             }
         }
         String[] selfSpec = self;
+        Span selfAt = selfSpan;
         return Node.of(span, f -> {
             Network net = Network.empty(name);
             for (NeuronSpec ns : neurons) net = net.withNeuron(declare(ns, f));
@@ -222,7 +225,13 @@ public final class MachineLib extends Lib {
             h = Wiring.apply(net, h, hard, f, false);
             VValue w = Wiring.apply(net, VValue.ZERO, soft, f, false);
             net = net.withHardMatrix(h).withSoftMatrix(w);
-            if (selfSpec != null) net = net.withSelf(selfSpec[0], selfSpec[1]);
+            if (selfSpec != null) {
+                try {
+                    net = net.withSelf(selfSpec[0], selfSpec[1]);
+                } catch (EvalError e) {
+                    throw (EvalError) e.at(selfAt);
+                }
+            }
             for (Object[] in : inits) {
                 String n = (String) in[0];
                 Object v = ((Node) in[1]).eval(f);
@@ -417,13 +426,12 @@ public final class MachineLib extends Lib {
         fn("add-link", "[net to to-field from from-field w]", "The network with w added to the soft link to.to-field <- from.from-field (names as quoted symbols or strings).", 6, 6, a -> {
             Network n = network(a[0], "add-link");
             List<String> p = n.linkPath(nameArg(a[1]), nameArg(a[2]), nameArg(a[3]), Values.toPath(a[4], "add-link"));
-            VValue w = Ops.primal(n.softMatrix());
-            return n.withSoftMatrix(dmm.vvalue.VBuilder.of(w).addAt(p, Values.toDouble(a[5], "add-link")).build());
+            return n.withSoftMatrix(Wiring.addAt(Ops.primal(n.softMatrix()), p, Values.toDouble(a[5], "add-link")));
         });
         fn("add-hard-link", "[net to to-field from from-field w]", "The network with w added to the hard link to.to-field <- from.from-field.", 6, 6, a -> {
             Network n = network(a[0], "add-hard-link");
             List<String> p = n.linkPath(nameArg(a[1]), nameArg(a[2]), nameArg(a[3]), Values.toPath(a[4], "add-hard-link"));
-            return n.withHardMatrix(dmm.vvalue.VBuilder.of(n.hardMatrix()).addAt(p, Values.toDouble(a[5], "add-hard-link")).build());
+            return n.withHardMatrix(Wiring.addAt(n.hardMatrix(), p, Values.toDouble(a[5], "add-hard-link")));
         });
         fn("replace-neuron", "[net name fn]", "The network with neuron name's function replaced by fn, keeping its type key (so the matrix stays valid): e.g. a new text driver.", 3, 3, a -> {
             Network n = network(a[0], "replace-neuron");
@@ -587,8 +595,8 @@ public final class MachineLib extends Lib {
         fn("inject!", "[runner name v]", "Sets a neuron's outputs to v at the next cycle boundary of a running network.", 3, 3, a -> {
             Runner r = runner(a[0], "inject!");
             String n = nameArg(a[1]);
-            r.current().neuron(n);
             VValue v = Values.vvalue(a[2], "inject!");
+            r.current().checkOutputFields(n, v);
             r.edit(net -> net.withOutput(n, v));
             return r;
         });

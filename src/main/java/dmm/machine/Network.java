@@ -6,7 +6,6 @@ import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +24,7 @@ import java.util.Map;
  */
 public final class Network {
     final String name;
-    final Map<String, NeuronDecl> neurons;
+    final NeuronTable neurons;
     final Object soft;
     final VValue hard;
     final String selfName;
@@ -36,7 +35,7 @@ public final class Network {
     /** The compiled down movement for the current matrices (a cache shared by the states of one run). */
     volatile Plan plan;
 
-    Network(String name, Map<String, NeuronDecl> neurons, Object soft, VValue hard, String selfName, String selfField,
+    Network(String name, NeuronTable neurons, Object soft, VValue hard, String selfName, String selfField,
             Layer outputs, Layer inputs, long cycle) {
         this.name = name;
         this.neurons = neurons;
@@ -51,7 +50,7 @@ public final class Network {
 
     /** An empty network with no neurons. */
     public static Network empty(String name) {
-        return new Network(name, Map.of(), VValue.ZERO, VValue.ZERO, null, null, Layer.EMPTY, Layer.EMPTY, 0);
+        return new Network(name, NeuronTable.EMPTY, VValue.ZERO, VValue.ZERO, null, null, Layer.EMPTY, Layer.EMPTY, 0);
     }
 
     // ------------------------------------------------------------------ reading
@@ -181,7 +180,7 @@ public final class Network {
 
     // ------------------------------------------------------------------ building
 
-    Network with(Map<String, NeuronDecl> neurons, Object soft, VValue hard) {
+    Network with(NeuronTable neurons, Object soft, VValue hard) {
         return new Network(name, neurons, soft, hard, selfName, selfField, outputs, inputs, cycle);
     }
 
@@ -195,14 +194,12 @@ public final class Network {
         return p;
     }
 
-    /** Adds (or replaces) a neuron declaration. */
+    /** Adds (or replaces) a neuron declaration; amortized constant time, so adding neurons one by one is linear. */
     public Network withNeuron(NeuronDecl d) {
-        Map<String, NeuronDecl> m = new LinkedHashMap<>(neurons);
-        NeuronDecl old = m.put(d.name(), d);
-        Network n = with(Collections.unmodifiableMap(m), soft, hard);
+        NeuronDecl old = neurons.get(d.name());
         if (old != null && !old.type().equals(d.type()))
             throw new EvalError("neuron `" + d.name() + "` is already declared with type `" + old.type() + "`");
-        return n;
+        return with(neurons.with(d), soft, hard);
     }
 
     /** The network whose soft matrix is {@code w} (rank 6; may be a tracked value under grad). */
@@ -219,7 +216,8 @@ public final class Network {
      * Checks that every row and every source of a rank-6 matrix that names a declared neuron
      * uses its declared type: a matrix taken from a network whose neurons have other types
      * would otherwise silently bring new neurons to life. (Rows naming undeclared neurons are
-     * allowed: that is how a network grows.)
+     * allowed: that is how a network grows.) Also checks that the input and output fields named
+     * for declared neurons are fields their types have (a typo would be a dead link).
      */
     public void checkTypes(VValue w) {
         check(w, true);
@@ -269,6 +267,7 @@ public final class Network {
     /** Makes the network self-referential: the soft matrix moves into {@code neuron.field}'s output. */
     public Network withSelf(String neuronName, String field) {
         NeuronDecl d = neuron(neuronName);
+        checkField(d, field, false);
         Object w = softMatrix();
         Network n = new Network(name, neurons, VValue.ZERO, hard, neuronName, field, outputs, inputs, cycle);
         Object old = outputs.get(d.type(), neuronName);
@@ -282,9 +281,16 @@ public final class Network {
         return n;
     }
 
-    /** The network with neuron {@code n}'s outputs preset to {@code value}. */
+    /** The network with neuron {@code n}'s outputs preset to {@code value} (its keys must be output fields of n's type). */
     public Network withOutput(String n, Object value) {
+        checkOutputFields(n, Ops.primal(value));
         return withState(outputs.with(neuron(n).type(), n, value), inputs, cycle);
+    }
+
+    /** An error unless every key of {@code value} is an output field of neuron {@code n}'s type. */
+    public void checkOutputFields(String n, VValue value) {
+        NeuronDecl d = neuron(n);
+        for (String k : value.keys()) checkField(d, k, false);
     }
 
     /**

@@ -87,9 +87,21 @@ final class Wiring {
             }
             return result;
         }
+        if (links.size() <= 8) {
+            // a few links: edit the paths (O(depth · log n) each), not a copy of the whole matrix
+            dmm.vvalue.VValue result = m;
+            for (Link l : links) result = addAt(result, pathOf(net, l), l.weight(f));
+            return result;
+        }
         dmm.vvalue.VBuilder b = dmm.vvalue.VBuilder.of(m);
         for (Link l : links) b.addAt(pathOf(net, l), l.weight(f));
         return b.build();
+    }
+
+    /** {@code m} with {@code w} added at the leaf {@code path}, sharing everything off the path. */
+    static dmm.vvalue.VValue addAt(dmm.vvalue.VValue m, List<String> path, double w) {
+        dmm.vvalue.VValue at = m.getIn(path);
+        return m.assocIn(path, at.withScalar(at.scalarPart() + w));
     }
 
     /** The link's rank-6 path; an unknown neuron or field is an error at the endpoint that names it. */

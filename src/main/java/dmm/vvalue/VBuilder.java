@@ -1,6 +1,7 @@
 package dmm.vvalue;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -9,7 +10,10 @@ import java.util.List;
  *
  * <p>Children are kept in small parallel arrays sorted by key. A child that has only received
  * numbers so far is stored inline as a double (no builder object), which is the common case
- * for the flat dictionaries on DMM wires: adding a ten-key vector allocates nothing.
+ * for the flat dictionaries on DMM wires: adding a ten-key vector allocates nothing. Past
+ * {@value #INDEXED} children, new keys are appended and found through a hash index, and the
+ * arrays are sorted once when the value is built, so adding n keys in any order costs
+ * O(n log n) rather than O(n²).
  */
 public final class VBuilder {
     private double scalar;
@@ -18,6 +22,12 @@ public final class VBuilder {
     private VBuilder[] children = EMPTY_CHILDREN;
     private double[] leaf = EMPTY_LEAVES;
     private int size;
+    /** Key to position, once there are many children; while null, keys[0..size) is sorted. */
+    private HashMap<String, Integer> index;
+    /** Keys were appended out of order since the last sort (only with an index). */
+    private boolean unsorted;
+
+    static final int INDEXED = 64;
 
     private static final String[] EMPTY_KEYS = new String[0];
     private static final VBuilder[] EMPTY_CHILDREN = new VBuilder[0];
@@ -37,8 +47,8 @@ public final class VBuilder {
     public VBuilder addScaled(double w, VValue v) {
         if (w == 0) return this;
         scalar += w * v.scalar;
-        String[] vk = v.keys;
-        VValue[] vc = v.children;
+        String[] vk = v.ks();
+        VValue[] vc = v.cs();
         if (size == 0 && vk.length > 0) {
             // the first value added: take its (sorted) keys wholesale
             int n = vk.length;
@@ -47,7 +57,7 @@ public final class VBuilder {
             leaf = new double[n + 2];
             for (int i = 0; i < n; i++) {
                 VValue c = vc[i];
-                if (c.keys.length == 0) leaf[i] = w * c.scalar;
+                if (c.isScalar()) leaf[i] = w * c.scalar;
                 else (children[i] = new VBuilder()).addScaled(w, c);
             }
             size = n;
@@ -56,7 +66,7 @@ public final class VBuilder {
         for (int i = 0; i < vk.length; i++) {
             VValue c = vc[i];
             int at = slot(vk[i]);
-            if (c.keys.length == 0) {
+            if (c.isScalar()) {
                 VBuilder b = children[at];
                 if (b == null) leaf[at] += w * c.scalar;
                 else b.scalar += w * c.scalar;
@@ -79,7 +89,7 @@ public final class VBuilder {
             return this;
         }
         int at = slot(key);
-        if (v.keys.length == 0 && children[at] == null) leaf[at] += w * v.scalar;
+        if (v.isScalar() && children[at] == null) leaf[at] += w * v.scalar;
         else promote(at).addScaled(w, v);
         return this;
     }
@@ -127,6 +137,10 @@ public final class VBuilder {
 
     /** The index of {@code key}'s child, inserting an empty one (a zero number) when absent. */
     private int slot(String key) {
+        if (index != null) {
+            Integer i = index.get(key);
+            return i != null ? i : append(key);
+        }
         String[] ks = keys;
         int lo = 0, hi = size - 1;
         while (lo <= hi) {
@@ -138,12 +152,12 @@ public final class VBuilder {
             else if (c > 0) hi = mid - 1;
             else return mid;
         }
-        if (size == ks.length) {
-            int cap = Math.max(4, size * 2);
-            keys = Arrays.copyOf(keys, cap);
-            children = Arrays.copyOf(children, cap);
-            leaf = Arrays.copyOf(leaf, cap);
+        if (size >= INDEXED) {
+            index = new HashMap<>(size * 2);
+            for (int i = 0; i < size; i++) index.put(keys[i], i);
+            return append(key);
         }
+        if (size == ks.length) grow();
         System.arraycopy(keys, lo, keys, lo + 1, size - lo);
         System.arraycopy(children, lo, children, lo + 1, size - lo);
         System.arraycopy(leaf, lo, leaf, lo + 1, size - lo);
@@ -154,6 +168,46 @@ public final class VBuilder {
         return lo;
     }
 
+    private void grow() {
+        int cap = Math.max(4, size * 2);
+        keys = Arrays.copyOf(keys, cap);
+        children = Arrays.copyOf(children, cap);
+        leaf = Arrays.copyOf(leaf, cap);
+    }
+
+    /** Adds an empty child at the end (indexed mode); the arrays are sorted when built. */
+    private int append(String key) {
+        if (size == keys.length) grow();
+        if (size > 0 && keys[size - 1].compareTo(key) > 0) unsorted = true;
+        keys[size] = key;
+        children[size] = null;
+        leaf[size] = 0;
+        index.put(key, size);
+        return size++;
+    }
+
+    /** Puts the children back in key order (indexed mode). */
+    private void sort() {
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) order[i] = i;
+        String[] ks = keys;
+        Arrays.sort(order, (x, y) -> ks[x].compareTo(ks[y]));
+        String[] nk = new String[keys.length];
+        VBuilder[] nc = new VBuilder[keys.length];
+        double[] nl = new double[keys.length];
+        for (int i = 0; i < size; i++) {
+            int j = order[i];
+            nk[i] = keys[j];
+            nc[i] = children[j];
+            nl[i] = leaf[j];
+            index.put(nk[i], i);
+        }
+        keys = nk;
+        children = nc;
+        leaf = nl;
+        unsorted = false;
+    }
+
     /** True when nothing has been added (cancellations count as zero only after build). */
     public boolean isEmpty() {
         return scalar == 0 && size == 0;
@@ -162,6 +216,7 @@ public final class VBuilder {
     /** The canonical immutable value of the sum so far (contributions that cancel vanish). */
     public VValue build() {
         if (size == 0) return VValue.of(scalar);
+        if (unsorted) sort();
         String[] ks = new String[size];
         VValue[] ch = new VValue[size];
         int n = 0;

@@ -14,14 +14,16 @@ import java.util.function.DoubleUnaryOperator;
  *
  * <p>Values are always canonical: no zero leaves, no empty subtrees, so structural equality is
  * mathematical equality. Children are kept in arrays sorted by key, which makes printing
- * deterministic and merging linear in the number of keys.
+ * deterministic and merging linear in the number of keys. A node with many children that is
+ * edited key by key ({@code assoc} in a loop) becomes a {@link Wide} node, which keeps its
+ * edits in a small persistent tree, so building a large value one key at a time is linear.
  *
  * <pre>{@code
  * VValue a = VValue.ofPairs("a", 1, "b", VValue.of("c", 2.5));   // {:a 1 :b {:c 2.5}}
  * VValue s = a.add(a).scale(0.5);                   // == a
  * }</pre>
  */
-public final class VValue {
+public sealed class VValue permits VValue.Wide {
     /** The reserved key under which a node's scalar is written. */
     public static final String NUMBER = "number";
 
@@ -33,6 +35,9 @@ public final class VValue {
     /** The scalar 1. */
     public static final VValue ONE = new VValue(1.0, NO_KEYS, NO_CHILDREN);
 
+    /** Nodes with at least this many children are edited through a {@link Wide} node. */
+    static final int WIDE_MIN = 32;
+
     private static final VValue[] SMALL_INTS = new VValue[257];
 
     static {
@@ -43,7 +48,9 @@ public final class VValue {
     }
 
     final double scalar;
+    /** The sorted keys; null in a {@link Wide} node, whose arrays are made on demand: read them with {@link #ks()}. */
     final String[] keys;
+    /** The children in key order; null in a {@link Wide} node: read them with {@link #cs()}. */
     final VValue[] children;
     private int hash;
 
@@ -52,6 +59,18 @@ public final class VValue {
         this.scalar = scalar;
         this.keys = keys;
         this.children = children;
+    }
+
+    /** The sorted keys (made once, on first use, for a wide node). */
+    final String[] ks() {
+        String[] k = keys;
+        return k != null ? k : ((Wide) this).sorted().keys;
+    }
+
+    /** The children in key order (made once, on first use, for a wide node). */
+    final VValue[] cs() {
+        VValue[] c = children;
+        return c != null ? c : ((Wide) this).sorted().children;
     }
 
     // ---------------------------------------------------------------- construction
@@ -94,7 +113,7 @@ public final class VValue {
 
     /** True when every child is a bare number (a "flat" sparse vector, the DMM Lite wire shape). */
     public boolean isFlat() {
-        for (VValue c : children) if (c.keys.length != 0) return false;
+        for (VValue c : cs()) if (!c.isScalar()) return false;
         return true;
     }
 
@@ -131,12 +150,12 @@ public final class VValue {
 
     /** True for the zero V-value. */
     public boolean isZero() {
-        return scalar == 0 && keys.length == 0;
+        return scalar == 0 && keys != null && keys.length == 0;
     }
 
     /** True when the value has no children (a bare number, possibly zero). */
     public boolean isScalar() {
-        return keys.length == 0;
+        return keys != null && keys.length == 0;
     }
 
     /** The coefficient of the empty string (the {@code :number} part); 0 when absent. */
@@ -146,27 +165,27 @@ public final class VValue {
 
     /** The keys of the children at the top level, sorted; {@code :number} is not among them. */
     public List<String> keys() {
-        return Collections.unmodifiableList(Arrays.asList(keys));
+        return Collections.unmodifiableList(Arrays.asList(ks()));
     }
 
     /** Number of children at the top level. */
     public int childCount() {
-        return keys.length;
+        return keys != null ? keys.length : ((Wide) this).size;
     }
 
     /** The i-th key in sorted order. */
     public String keyAt(int i) {
-        return keys[i];
+        return ks()[i];
     }
 
     /** The i-th child in sorted key order. */
     public VValue childAt(int i) {
-        return children[i];
+        return cs()[i];
     }
 
     /** Index of {@code key} among the children, or a negative number when absent. */
     public int indexOf(String key) {
-        String[] ks = keys;
+        String[] ks = ks();
         int n = ks.length;
         if (n <= 8) {
             for (int i = 0; i < n; i++) {
@@ -181,6 +200,7 @@ public final class VValue {
     /** The child at {@code key} (zero when absent). {@code get("number")} is the scalar part. */
     public VValue get(String key) {
         if (key.equals(NUMBER)) return of(scalar);
+        if (keys == null) return ((Wide) this).lookup(key);
         int i = indexOf(key);
         return i >= 0 ? children[i] : ZERO;
     }
@@ -203,7 +223,7 @@ public final class VValue {
     /** Number of non-zero leaves (scalars at any node). */
     public int leafCount() {
         int n = scalar != 0 ? 1 : 0;
-        for (VValue c : children) n += c.leafCount();
+        for (VValue c : cs()) n += c.leafCount();
         return n;
     }
 
@@ -236,8 +256,11 @@ public final class VValue {
     public static VValue combine(double alpha, VValue a, double beta, VValue b) {
         if (b.isZero() || beta == 0) return a.scale(alpha);
         if (a.isZero() || alpha == 0) return b.scale(beta);
+        if (alpha == 1 && a.childCount() >= WIDE_MIN && b.childCount() * 16 < a.childCount()) return addInto(a, beta, b);
+        if (beta == 1 && b.childCount() >= WIDE_MIN && a.childCount() * 16 < b.childCount()) return addInto(b, alpha, a);
         double s = alpha * a.scalar + beta * b.scalar;
-        String[] ka = a.keys, kb = b.keys;
+        String[] ka = a.ks(), kb = b.ks();
+        VValue[] ca = a.cs(), cb = b.cs();
         String[] keys = new String[ka.length + kb.length];
         VValue[] ch = new VValue[keys.length];
         int i = 0, j = 0, n = 0;
@@ -247,13 +270,13 @@ public final class VValue {
             String k;
             if (c < 0) {
                 k = ka[i];
-                v = a.children[i++].scale(alpha);
+                v = ca[i++].scale(alpha);
             } else if (c > 0) {
                 k = kb[j];
-                v = b.children[j++].scale(beta);
+                v = cb[j++].scale(beta);
             } else {
                 k = ka[i];
-                v = combine(alpha, a.children[i++], beta, b.children[j++]);
+                v = combine(alpha, ca[i++], beta, cb[j++]);
             }
             if (!v.isZero()) {
                 keys[n] = k;
@@ -261,6 +284,15 @@ public final class VValue {
             }
         }
         return make(s, keys, ch, n);
+    }
+
+    /** {@code big + w·small} for a small value: key-by-key edits of big, without copying all of its children. */
+    private static VValue addInto(VValue big, double w, VValue small) {
+        VValue r = big;
+        String[] ks = small.ks();
+        VValue[] cs = small.cs();
+        for (int i = 0; i < ks.length; i++) r = r.withChild(ks[i], combine(1.0, big.get(ks[i]), w, cs[i]));
+        return small.scalar == 0 ? r : r.withScalar(big.scalar + w * small.scalar);
     }
 
     /** Σ coefficients[i] · values[i]. */
@@ -287,22 +319,26 @@ public final class VValue {
     /** Accumulates {@code lincomb(row, y)} into {@code out}. */
     public static void lincombInto(VValue row, VValue y, VBuilder out) {
         if (row.scalar != 0) out.addScaled(row.scalar, y);
-        String[] rk = row.keys;
-        if (rk.length == 0 || y.keys.length == 0) return;
+        String[] rk = row.ks();
+        if (rk.length == 0 || y.isScalar()) return;
+        VValue[] rc = row.cs(), yc = y.cs();
         for (int i = 0; i < rk.length; i++) {
             int j = y.indexOf(rk[i]);
-            if (j >= 0) lincombInto(row.children[i], y.children[j], out);
+            if (j >= 0) lincombInto(rc[i], yc[j], out);
         }
     }
 
     /** The dot product: Σ over common leaf paths of the product of the coefficients. */
     public static double dot(VValue a, VValue b) {
         double s = a.scalar * b.scalar;
-        VValue small = a.keys.length <= b.keys.length ? a : b;
+        VValue small = a.childCount() <= b.childCount() ? a : b;
         VValue large = small == a ? b : a;
-        for (int i = 0; i < small.keys.length; i++) {
-            int j = large.indexOf(small.keys[i]);
-            if (j >= 0) s += dot(small.children[i], large.children[j]);
+        String[] sk = small.ks();
+        if (sk.length == 0) return s;
+        VValue[] sc = small.cs(), lc = large.cs();
+        for (int i = 0; i < sk.length; i++) {
+            int j = large.indexOf(sk[i]);
+            if (j >= 0) s += dot(sc[i], lc[j]);
         }
         return s;
     }
@@ -310,14 +346,14 @@ public final class VValue {
     /** The largest absolute leaf value (0 for zero). */
     public double maxAbs() {
         double m = Math.abs(scalar);
-        for (VValue c : children) m = Math.max(m, c.maxAbs());
+        for (VValue c : cs()) m = Math.max(m, c.maxAbs());
         return m;
     }
 
     /** Σ of all leaves. */
     public double sum() {
         double s = scalar;
-        for (VValue c : children) s += c.sum();
+        for (VValue c : cs()) s += c.sum();
         return s;
     }
 
@@ -329,13 +365,15 @@ public final class VValue {
     public VValue mapLeaves(DoubleUnaryOperator f) {
         if (isZero()) return ZERO;
         double s = scalar == 0 ? 0 : checkFinite(f.applyAsDouble(scalar));
-        String[] keys = new String[this.keys.length];
+        String[] mk = ks();
+        VValue[] mc = cs();
+        String[] keys = new String[mk.length];
         VValue[] ch = new VValue[keys.length];
         int n = 0;
-        for (int i = 0; i < this.keys.length; i++) {
-            VValue v = children[i].mapLeaves(f);
+        for (int i = 0; i < mk.length; i++) {
+            VValue v = mc[i].mapLeaves(f);
             if (!v.isZero()) {
-                keys[n] = this.keys[i];
+                keys[n] = mk[i];
                 ch[n++] = v;
             }
         }
@@ -349,7 +387,8 @@ public final class VValue {
     public static VValue zip(VValue a, VValue b, DoubleBinaryOperator f) {
         boolean hasA = a.scalar != 0, hasB = b.scalar != 0;
         double s = hasA || hasB ? checkFinite(f.applyAsDouble(a.scalar, b.scalar)) : 0;
-        String[] ka = a.keys, kb = b.keys;
+        String[] ka = a.ks(), kb = b.ks();
+        VValue[] ca = a.cs(), cb = b.cs();
         String[] keys = new String[ka.length + kb.length];
         VValue[] ch = new VValue[keys.length];
         int i = 0, j = 0, n = 0;
@@ -359,13 +398,13 @@ public final class VValue {
             VValue v;
             if (c < 0) {
                 k = ka[i];
-                v = zip(a.children[i++], ZERO, f);
+                v = zip(ca[i++], ZERO, f);
             } else if (c > 0) {
                 k = kb[j];
-                v = zip(ZERO, b.children[j++], f);
+                v = zip(ZERO, cb[j++], f);
             } else {
                 k = ka[i];
-                v = zip(a.children[i++], b.children[j++], f);
+                v = zip(ca[i++], cb[j++], f);
             }
             if (!v.isZero()) {
                 keys[n] = k;
@@ -381,14 +420,16 @@ public final class VValue {
      */
     public static VValue zipOver(VValue a, VValue b, DoubleBinaryOperator f) {
         double s = a.scalar != 0 ? checkFinite(f.applyAsDouble(a.scalar, b.scalar)) : 0;
-        String[] keys = new String[a.keys.length];
+        String[] ka = a.ks();
+        VValue[] ca = a.cs(), cb = b.cs();
+        String[] keys = new String[ka.length];
         VValue[] ch = new VValue[keys.length];
         int n = 0;
-        for (int i = 0; i < a.keys.length; i++) {
-            int j = b.keys.length == 0 ? -1 : b.indexOf(a.keys[i]);
-            VValue v = zipOver(a.children[i], j >= 0 ? b.children[j] : ZERO, f);
+        for (int i = 0; i < ka.length; i++) {
+            int j = cb.length == 0 ? -1 : b.indexOf(ka[i]);
+            VValue v = zipOver(ca[i], j >= 0 ? cb[j] : ZERO, f);
             if (!v.isZero()) {
-                keys[n] = a.keys[i];
+                keys[n] = ka[i];
                 ch[n++] = v;
             }
         }
@@ -397,18 +438,20 @@ public final class VValue {
 
     /** The pointwise (Hadamard) product: leaves present in both, multiplied. */
     public static VValue multiply(VValue a, VValue b) {
-        VValue small = a.keys.length <= b.keys.length ? a : b;
+        VValue small = a.childCount() <= b.childCount() ? a : b;
         VValue large = small == a ? b : a;
         double s = a.scalar * b.scalar;
-        String[] keys = new String[small.keys.length];
+        String[] sk = small.ks();
+        VValue[] sc = small.cs(), lc = sk.length == 0 ? NO_CHILDREN : large.cs();
+        String[] keys = new String[sk.length];
         VValue[] ch = new VValue[keys.length];
         int n = 0;
-        for (int i = 0; i < small.keys.length; i++) {
-            int j = large.indexOf(small.keys[i]);
+        for (int i = 0; i < sk.length; i++) {
+            int j = large.indexOf(sk[i]);
             if (j < 0) continue;
-            VValue v = multiply(small.children[i], large.children[j]);
+            VValue v = multiply(sc[i], lc[j]);
             if (!v.isZero()) {
-                keys[n] = small.keys[i];
+                keys[n] = sk[i];
                 ch[n++] = v;
             }
         }
@@ -422,15 +465,17 @@ public final class VValue {
 
     private static VValue filter(VValue v, List<String> path, LeafPredicate keep) {
         double s = v.scalar != 0 && keep.test(path, v.scalar) ? v.scalar : 0;
-        String[] keys = new String[v.keys.length];
+        String[] vk = v.ks();
+        VValue[] vc = v.cs();
+        String[] keys = new String[vk.length];
         VValue[] ch = new VValue[keys.length];
         int n = 0;
-        for (int i = 0; i < v.keys.length; i++) {
-            path.add(v.keys[i]);
-            VValue c = filter(v.children[i], path, keep);
+        for (int i = 0; i < vk.length; i++) {
+            path.add(vk[i]);
+            VValue c = filter(vc[i], path, keep);
             path.remove(path.size() - 1);
             if (!c.isZero()) {
-                keys[n] = v.keys[i];
+                keys[n] = vk[i];
                 ch[n++] = c;
             }
         }
@@ -440,15 +485,18 @@ public final class VValue {
     /** Restriction to the leaf paths of {@code support}: keeps this value's leaves where support has one. */
     public VValue restrictTo(VValue support) {
         double s = support.scalar != 0 ? scalar : 0;
-        String[] keys = new String[Math.min(this.keys.length, support.keys.length)];
+        String[] tk = ks();
+        VValue[] tc = cs();
+        String[] keys = new String[Math.min(tk.length, support.childCount())];
         VValue[] ch = new VValue[keys.length];
+        VValue[] sc = keys.length == 0 ? NO_CHILDREN : support.cs();
         int n = 0;
-        for (int i = 0; i < this.keys.length && n < keys.length; i++) {
-            int j = support.indexOf(this.keys[i]);
+        for (int i = 0; i < tk.length && n < keys.length; i++) {
+            int j = support.indexOf(tk[i]);
             if (j < 0) continue;
-            VValue c = children[i].restrictTo(support.children[j]);
+            VValue c = tc[i].restrictTo(sc[j]);
             if (!c.isZero()) {
-                keys[n] = this.keys[i];
+                keys[n] = tk[i];
                 ch[n++] = c;
             }
         }
@@ -462,9 +510,11 @@ public final class VValue {
 
     private static void walk(VValue v, List<String> path, LeafVisitor visitor) {
         if (v.scalar != 0) visitor.visit(path, v.scalar);
-        for (int i = 0; i < v.keys.length; i++) {
-            path.add(v.keys[i]);
-            walk(v.children[i], path, visitor);
+        String[] vk = v.ks();
+        VValue[] vc = v.cs();
+        for (int i = 0; i < vk.length; i++) {
+            path.add(vk[i]);
+            walk(vc[i], path, visitor);
             path.remove(path.size() - 1);
         }
     }
@@ -494,14 +544,28 @@ public final class VValue {
     /** This value with its scalar part replaced. */
     public VValue withScalar(double s) {
         if (s == scalar) return this;
+        if (keys == null) return ((Wide) this).withNumber(checkFinite(s));
         if (keys.length == 0) return of(s);
         return new VValue(checkFinite(s), keys, children);
     }
 
-    /** This value with the child at {@code key} replaced (removed when zero). */
+    /**
+     * This value with the child at {@code key} replaced (removed when zero). On a node with
+     * many children the edit is recorded in a {@link Wide} node in O(log n) amortized time.
+     */
     public VValue withChild(String key, VValue child) {
         if (key.equals(NUMBER)) return withScalar(child.scalarPart());
-        int i = indexOf(key);
+        if (keys == null) return ((Wide) this).with(key, child);
+        if (keys.length >= WIDE_MIN) return new Wide(scalar, keys, children, null, 0, keys.length).with(key, child);
+        return plainEdit(this, key, child);
+    }
+
+    /** {@link #withChild} on a node with plain arrays, copying them. */
+    private static VValue plainEdit(VValue v, String key, VValue child) {
+        String[] keys = v.keys;
+        VValue[] children = v.children;
+        double scalar = v.scalar;
+        int i = v.indexOf(key);
         if (i >= 0) {
             if (child.isZero()) {
                 if (keys.length == 1 && scalar == 0) return ZERO;
@@ -517,7 +581,7 @@ public final class VValue {
             nc[i] = child;
             return new VValue(scalar, keys, nc);
         }
-        if (child.isZero()) return this;
+        if (child.isZero()) return v;
         int at = -(Arrays.binarySearch(keys, key) + 1);
         String[] nk = new String[keys.length + 1];
         VValue[] nc = new VValue[keys.length + 1];
@@ -542,7 +606,7 @@ public final class VValue {
         if (this == o) return true;
         if (!(o instanceof VValue v)) return false;
         if (Double.compare(scalar, v.scalar) != 0 && !(scalar == 0 && v.scalar == 0)) return false;
-        return Arrays.equals(keys, v.keys) && Arrays.equals(children, v.children);
+        return childCount() == v.childCount() && Arrays.equals(ks(), v.ks()) && Arrays.equals(cs(), v.cs());
     }
 
     @Override
@@ -550,8 +614,8 @@ public final class VValue {
         int h = hash;
         if (h == 0) {
             h = Double.hashCode(scalar == 0 ? 0.0 : scalar);
-            h = 31 * h + Arrays.hashCode(keys);
-            h = 31 * h + Arrays.hashCode(children);
+            h = 31 * h + Arrays.hashCode(ks());
+            h = 31 * h + Arrays.hashCode(cs());
             if (h == 0) h = 1;
             hash = h;
         }
@@ -579,6 +643,150 @@ public final class VValue {
     static double checkFinite(double x) {
         if (Double.isNaN(x)) throw new NonFiniteException("NaN produced in a V-value");
         return x;
+    }
+
+    /**
+     * A node with many children being edited key by key: the sorted arrays of a base node plus
+     * a persistent balanced tree of edits (a key and its new child, zero for a removal). Reading
+     * one child looks in the edits, then in the base; an edit copies O(log n) tree nodes; when
+     * the edits number a quarter of the base's children they are merged into new sorted arrays
+     * (O(n), so O(1) per edit amortized, and the tree stays small). Everything else reads the
+     * merged arrays, made once on first use ({@link #sorted()}), so a wide node behaves exactly
+     * like a plain one.
+     */
+    static final class Wide extends VValue {
+        final String[] baseKeys;
+        final VValue[] baseChildren;
+        final Edit edits;
+        final int editCount;
+        final int size;
+        /** The merged arrays once made; racy but safe: a {@link Sorted} is immutable with final fields. */
+        Sorted merged;
+
+        Wide(double scalar, String[] baseKeys, VValue[] baseChildren, Edit edits, int editCount, int size) {
+            super(scalar, null, null);
+            this.baseKeys = baseKeys;
+            this.baseChildren = baseChildren;
+            this.edits = edits;
+            this.editCount = editCount;
+            this.size = size;
+        }
+
+        VValue lookup(String key) {
+            for (Edit e = edits; e != null; ) {
+                int c = key.compareTo(e.key);
+                if (c == 0) return e.value;
+                e = c < 0 ? e.left : e.right;
+            }
+            int i = Arrays.binarySearch(baseKeys, key);
+            return i >= 0 ? baseChildren[i] : ZERO;
+        }
+
+        VValue with(String key, VValue child) {
+            VValue old = lookup(key);
+            if (old == child || (old.isZero() && child.isZero())) return this;
+            int n = size + (old.isZero() ? 1 : 0) - (child.isZero() ? 1 : 0);
+            if (editCount < Math.max(WIDE_MIN, baseKeys.length / 4) && n >= WIDE_MIN / 2)
+                return new Wide(scalar, baseKeys, baseChildren, Edit.put(edits, key, child), editCount + 1, n);
+            // edits a quarter of the base (or few children left): merge them, then edit the plain node
+            Sorted m = sorted();
+            return plainEdit(new VValue(scalar, m.keys, m.children), key, child);
+        }
+
+        VValue withNumber(double s) {
+            Wide w = new Wide(s, baseKeys, baseChildren, edits, editCount, size);
+            w.merged = merged;
+            return w;
+        }
+
+        Sorted sorted() {
+            Sorted m = merged;
+            if (m == null) {
+                String[] k = new String[size];
+                VValue[] c = new VValue[size];
+                int[] at = {0, 0}; // next base index, next output index
+                Edit.inOrder(edits, (ek, ev) -> {
+                    while (at[0] < baseKeys.length && baseKeys[at[0]].compareTo(ek) < 0) {
+                        k[at[1]] = baseKeys[at[0]];
+                        c[at[1]++] = baseChildren[at[0]++];
+                    }
+                    if (at[0] < baseKeys.length && baseKeys[at[0]].equals(ek)) at[0]++;
+                    if (!ev.isZero()) {
+                        k[at[1]] = ek;
+                        c[at[1]++] = ev;
+                    }
+                });
+                while (at[0] < baseKeys.length) {
+                    k[at[1]] = baseKeys[at[0]];
+                    c[at[1]++] = baseChildren[at[0]++];
+                }
+                m = new Sorted(k, c);
+                merged = m;
+            }
+            return m;
+        }
+    }
+
+    /** The merged arrays of a wide node. */
+    static final class Sorted {
+        final String[] keys;
+        final VValue[] children;
+
+        Sorted(String[] keys, VValue[] children) {
+            this.keys = keys;
+            this.children = children;
+        }
+    }
+
+    /** A persistent AVL tree of edits keyed by child key; a zero value records a removal. */
+    static final class Edit {
+        final String key;
+        final VValue value;
+        final Edit left, right;
+        final int height;
+
+        private Edit(String key, VValue value, Edit left, Edit right) {
+            this.key = key;
+            this.value = value;
+            this.left = left;
+            this.right = right;
+            this.height = 1 + Math.max(height(left), height(right));
+        }
+
+        private static int height(Edit e) {
+            return e == null ? 0 : e.height;
+        }
+
+        static Edit put(Edit t, String key, VValue value) {
+            if (t == null) return new Edit(key, value, null, null);
+            int c = key.compareTo(t.key);
+            if (c == 0) return new Edit(key, value, t.left, t.right);
+            return c < 0 ? balance(t.key, t.value, put(t.left, key, value), t.right) : balance(t.key, t.value, t.left, put(t.right, key, value));
+        }
+
+        private static Edit balance(String k, VValue v, Edit l, Edit r) {
+            int d = height(l) - height(r);
+            if (d > 1) {
+                if (height(l.left) >= height(l.right)) return new Edit(l.key, l.value, l.left, new Edit(k, v, l.right, r));
+                return new Edit(l.right.key, l.right.value, new Edit(l.key, l.value, l.left, l.right.left), new Edit(k, v, l.right.right, r));
+            }
+            if (d < -1) {
+                if (height(r.right) >= height(r.left)) return new Edit(r.key, r.value, new Edit(k, v, l, r.left), r.right);
+                return new Edit(r.left.key, r.left.value, new Edit(k, v, l, r.left.left), new Edit(r.key, r.value, r.left.right, r.right));
+            }
+            return new Edit(k, v, l, r);
+        }
+
+        interface Visitor {
+            void visit(String key, VValue value);
+        }
+
+        static void inOrder(Edit t, Visitor v) {
+            if (t == null) return;
+            inOrder(t.left, v);
+            v.visit(t.key, t.value);
+            inOrder(t.right, v);
+        }
     }
 
     /** A predicate over leaves, given the path (reused; do not keep) and the value. */

@@ -338,9 +338,11 @@ public final class VValueJson {
             return;
         }
         g.writeStartObject();
-        for (int i = 0; i < v.keys.length; i++) {
-            g.writeFieldName(v.keys[i]);
-            write(v.children[i], g);
+        String[] keys = v.ks();
+        VValue[] children = v.cs();
+        for (int i = 0; i < keys.length; i++) {
+            g.writeFieldName(keys[i]);
+            write(children[i], g);
         }
         if (v.scalar != 0) {
             g.writeFieldName(SCALAR_KEY);

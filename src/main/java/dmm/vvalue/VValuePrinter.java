@@ -19,16 +19,18 @@ public final class VValuePrinter {
 
     /** Appends the literal text of {@code v}. */
     public static void print(VValue v, StringBuilder sb) {
-        if (v.keys.length == 0) {
+        if (v.isScalar()) {
             sb.append(number(v.scalar));
             return;
         }
+        String[] keys = v.ks();
+        VValue[] children = v.cs();
         sb.append('{');
-        for (int i = 0; i < v.keys.length; i++) {
+        for (int i = 0; i < keys.length; i++) {
             if (i > 0) sb.append(' ');
-            key(v.keys[i], sb);
+            key(keys[i], sb);
             sb.append(' ');
-            print(v.children[i], sb);
+            print(children[i], sb);
         }
         if (v.scalar != 0) sb.append(" :number ").append(number(v.scalar));
         sb.append('}');

@@ -110,6 +110,18 @@ class FieldCheckTest {
     }
 
     @Test
+    void initialOutputsAndTheSelfFieldMustBeOutputFields() {
+        assertEquals("""
+            t.dmm:1:46: neuron `s` (type `accum`) has no output field `singel`: did you mean `single`? (output fields of `accum`: single)
+                (defnet w (neurons s accum) (accumulators s) (self s singel))
+                                                             ^""", error("(defnet w (neurons s accum) (accumulators s) (self s singel))"));
+        assertTrue(error("(defnet w (neurons s accum) (init s {:singel 1}))").startsWith("t.dmm:1:35: neuron `s` (type `accum`) has no output field `singel`"));
+        assertEquals("neuron `a` (type `accum`) has no output field `x` (output fields of `accum`: single)", bare("(set-output net 'a {:single 2 :x 1})"));
+        assertEquals("{:single 2}", eval("(output (set-output net 'a {:single 2 :number 3}) 'a)").replace(" :number 3", ""));
+        assertEquals("{:anything 1}", eval("(output (set-output net 'i {:anything 1}) 'i)"));
+    }
+
+    @Test
     void everyStandardNetworkStillBuilds() {
         eval("(require lite)");
         assertEquals("8", eval("(link-count (duplicate-detector \"ab.\"))"));
