@@ -102,8 +102,8 @@ public final class Bench {
     }
 
     private Trainer trainer(Setup s) {
-        return new Trainer(interp, s.trainable, s.loss, new Adam(0.001, 0.9, 0.999, 1e-8),
-                new Regularizer(0.001, 0, Set.of("timer", "input")), 1, null);
+        return new Trainer(new Trainer.Host(out, false, null), s.trainable, net -> interp.call(s.loss, net), new Adam(0.001, 0.9, 0.999, 1e-8),
+                new Regularizer(0.001, 0, Set.of("timer", "input")), null, Trainer.Options.DEFAULTS);
     }
 
     private void flagship() {
@@ -114,11 +114,11 @@ public final class Bench {
         record(step, "ms");
         Network trained = t.network();
         Harness.Stats forward = Harness.measure("forward (both networks, T=140)", reps(50), reps(100), () -> {
-            Engine.run(trained, 140, null, null);
-            Engine.run(s.reference, 140, null, null);
+            Engine.run(trained, 140);
+            Engine.run(s.reference, 140);
         });
         record(forward, "ms");
-        Harness.Stats forwardTrainable = Harness.measure("forward (trainable only)", reps(50), reps(100), () -> Engine.run(trained, 140, null, null));
+        Harness.Stats forwardTrainable = Harness.measure("forward (trainable only)", reps(50), reps(100), () -> Engine.run(trained, 140));
         record(forwardTrainable, "ms");
         double ratio = step.median() / forward.median();
         out.printf(Locale.ROOT, "%-34s %10.2f   (step / forward of both; target <= 4)%n", "ratio step/forward", ratio);
@@ -137,7 +137,7 @@ public final class Bench {
         double[][] expected = flat.run(140);
         Network n = net.reset();
         for (int c = 0; c < 140; c++) {
-            n = Engine.step(n, interp);
+            n = Engine.step(n, Engine.Context.DEFAULT);
             VValue in = Ops.primal(n.inputOf("output"));
             double d1 = in.get("dict-1").scalarPart(), d2 = in.get("dict-2").scalarPart();
             if (Math.abs(d1 - expected[c][0]) > 1e-9 * Math.max(1, Math.abs(d1)) || Math.abs(d2 - expected[c][1]) > 1e-9 * Math.max(1, Math.abs(d2)))

@@ -12,8 +12,8 @@ public final class Toolkit {
         Interpreter interp = new Interpreter();
         interp.setOut(out);
         interp.setDebug(debug);
-        dmm.machine.MachineLib.install(interp);
-        dmm.train.TrainLib.install(interp);
+        dmm.bind.MachineLib.install(interp);
+        dmm.bind.TrainLib.install(interp);
         return interp;
     }
 }

@@ -1,5 +1,7 @@
 package dmm.lang;
 
+import dmm.cancel.Cancelled;
+import dmm.cancel.CancelToken;
 import dmm.vvalue.TextFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -186,6 +188,11 @@ public final class Interpreter {
      * This is the token of threads that have none of their own: a live network's thread has its
      * own ({@link CancelToken#bind}), which {@code stop!} and {@code pause!} use.
      */
+    /** The token Ctrl-C cancels: the one checked by threads that have none bound of their own. */
+    public CancelToken cancelToken() {
+        return cancel;
+    }
+
     public void requestCancel() {
         cancel.request();
     }

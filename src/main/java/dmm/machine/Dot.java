@@ -42,13 +42,13 @@ public final class Dot {
      * atomically (a link stays a link; a device or directory is refused); a clear error when
      * Graphviz is not installed.
      */
-    static void renderWithGraphviz(String dot, String format, java.nio.file.Path out) throws java.io.IOException {
+    public static void renderWithGraphviz(String dot, String format, java.nio.file.Path out) throws java.io.IOException {
         dmm.vvalue.AtomicFile.resolve(out); // refuse a device or directory before running anything
         Process p;
         try {
             p = new ProcessBuilder("dot", "-T" + format).start();
         } catch (java.io.IOException e) {
-            throw new dmm.lang.EvalError("Graphviz `dot` is not installed: write a .dot file instead, or install graphviz");
+            throw new MachineError("Graphviz `dot` is not installed: write a .dot file instead, or install graphviz");
         }
         java.util.concurrent.CompletableFuture<byte[]> errors = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
@@ -63,10 +63,10 @@ public final class Dot {
         byte[] rendered = p.getInputStream().readAllBytes();
         try {
             if (p.waitFor() != 0)
-                throw new dmm.lang.EvalError("Graphviz `dot` failed: " + new String(errors.join(), java.nio.charset.StandardCharsets.UTF_8).trim());
+                throw new MachineError("Graphviz `dot` failed: " + new String(errors.join(), java.nio.charset.StandardCharsets.UTF_8).trim());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new dmm.lang.Cancelled();
+            throw new dmm.cancel.Cancelled();
         }
         dmm.vvalue.AtomicFile.write(out, rendered);
     }

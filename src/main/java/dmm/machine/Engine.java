@@ -2,14 +2,8 @@ package dmm.machine;
 
 import dmm.ad.Ops;
 import dmm.ad.Tape;
-import dmm.lang.Cancelled;
-import dmm.lang.DmmException;
-import dmm.lang.EvalError;
-import dmm.lang.Fn;
-import dmm.lang.Interpreter;
-import dmm.lang.Printer;
-import dmm.lang.Values;
-import dmm.lang.Var;
+import dmm.cancel.CancelToken;
+import dmm.cancel.Cancelled;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
@@ -35,39 +29,53 @@ public final class Engine {
         boolean afterCycle(Network net);
     }
 
+    /**
+     * What a run needs besides the network: the neuron types that matrix rows may bring to life
+     * (self-referential networks), and the cancellation to check between cycles (the current
+     * thread's bound token first, then this one; null: only the bound one).
+     */
+    public record Context(NeuronTypes types, CancelToken cancel) {
+        public static final Context DEFAULT = new Context(NeuronTypes.NONE, null);
+    }
+
     /** Runs {@code n} cycles, checking for cancellation between cycles. */
-    public static Network run(Network net, long n, Interpreter interp, CycleListener listener) {
+    public static Network run(Network net, long n, Context ctx, CycleListener listener) {
         for (long i = 0; i < n; i++) {
-            if (interp != null) interp.checkCancelled();
-            net = step(net, interp);
+            CancelToken.check(ctx.cancel());
+            net = step(net, ctx);
             if (listener != null && !listener.afterCycle(net)) break;
         }
         return net;
     }
 
+    /** {@link #run(Network, long, Context, CycleListener)} with no types beyond the declared ones and the thread's cancellation. */
+    public static Network run(Network net, long n) {
+        return run(net, n, Context.DEFAULT, null);
+    }
+
     /** One cycle: the down movement, then the up movement. */
-    public static Network step(Network net, Interpreter interp) {
-        return step(net, interp, null);
+    public static Network step(Network net, Context ctx) {
+        return step(net, ctx, null);
     }
 
     /**
      * One cycle; when a neuron fails, {@code failedType[0]} (if given) is left naming its type
      * (a live network's error message names the type to restore).
      */
-    static Network step(Network net, Interpreter interp, String[] failedType) {
+    static Network step(Network net, Context ctx, String[] failedType) {
         Object w = net.softMatrix();
         if (!net.isSelfReferential()) {
             // the matrix is fixed during a run: use the compiled down movement
             Plan plan = net.planFor(w);
             Object[] ins = plan.down(plan.align(net.outputs));
-            Object[] outs = up(net, plan.neurons, ins, interp, failedType);
+            Object[] outs = up(net, plan.neurons, ins, ctx.types(), failedType);
             return net.withState(new Layer(plan.neurons, outs, plan.neuronIndex), new Layer(plan.neurons, ins, plan.neuronIndex), net.cycle + 1);
         }
         // a self-referential network reads a new matrix every cycle: the general down movement
         List<String[]> active = activeNeurons(net, Ops.primal(w));
         Object x = down(w, net.hard, net.outputs.tree());
         Layer inputs = Layer.fromTree(x, active);
-        Object[] outs = up(net, active, inputs.values, interp, failedType);
+        Object[] outs = up(net, active, inputs.values, ctx.types(), failedType);
         return net.withState(new Layer(active, outs), inputs, net.cycle + 1);
     }
 
@@ -162,11 +170,11 @@ public final class Engine {
         return new ArrayList<>(out.values());
     }
 
-    private static Object[] up(Network net, List<String[]> active, Object[] ins, Interpreter interp, String[] failedType) {
+    private static Object[] up(Network net, List<String[]> active, Object[] ins, NeuronTypes types, String[] failedType) {
         // resolve every function once, before any neuron runs: a redefinition made while this
         // cycle runs takes effect at the next cycle, never half-way through this one
-        Map<String, Fn> byType = null; // for neurons brought to life by matrix rows only
-        Fn[] fns = new Fn[active.size()];
+        Map<String, NeuronFunction> byType = null; // for neurons brought to life by matrix rows only
+        NeuronFunction[] fns = new NeuronFunction[active.size()];
         for (int i = 0; i < fns.length; i++) {
             String[] tn = active.get(i);
             if (failedType != null) failedType[0] = tn[0];
@@ -174,55 +182,51 @@ public final class Engine {
             if (d != null && d.type().equals(tn[0])) fns[i] = functionOf(d, net, tn);
             else {
                 if (byType == null) byType = new HashMap<>();
-                fns[i] = byType.computeIfAbsent(tn[0], type -> undeclaredType(type, tn[1], interp));
+                fns[i] = byType.computeIfAbsent(tn[0], type -> undeclaredType(type, tn[1], types));
             }
         }
         Object[] outs = new Object[fns.length];
         for (int i = 0; i < fns.length; i++) {
             String[] tn = active.get(i);
             if (failedType != null) failedType[0] = tn[0];
-            Object in = ins[i];
             Object out;
             try {
-                out = fns[i].invoke(new Object[] {in});
+                out = fns[i].apply(ins[i]);
             } catch (Cancelled e) {
                 throw e;
-            } catch (EvalError e) {
-                e.addContext("in neuron `" + tn[1] + "` (type " + tn[0] + ") at cycle " + (net.cycle + 1) + " of network `" + net.name + "`");
-                throw e;
-            } catch (DmmException e) {
-                throw e;
+            } catch (MachineError e) {
+                throw e.addContext(where(net, tn));
             } catch (StackOverflowError e) {
-                throw new EvalError("stack overflow in neuron `" + tn[1] + "` (type " + tn[0] + ")");
+                throw new MachineError("stack overflow (recursion too deep)").addContext(where(net, tn));
             } catch (RuntimeException e) {
-                EvalError err = new EvalError(e.getMessage() == null ? e.toString() : e.getMessage(), null, e);
-                err.addContext("in neuron `" + tn[1] + "` (type " + tn[0] + ") at cycle " + (net.cycle + 1) + " of network `" + net.name + "`");
-                throw err;
+                // the function's own error (a language error keeps its place): the binding reports it with this context
+                throw new MachineError(e.getMessage() == null ? e.toString() : e.getMessage(), e).addContext(where(net, tn));
             }
-            if (!Values.isVValue(out))
-                throw new EvalError("neuron `" + tn[1] + "` (type " + tn[0] + ") returned " + Printer.describe(out)
+            if (!(out instanceof VValue) && !Ops.isTracked(out))
+                throw new MachineError("neuron `" + tn[1] + "` (type " + tn[0] + ") returned " + (out == null ? "nothing" : "a " + out.getClass().getSimpleName())
                         + "; a neuron must return a V-value (a map from output fields to values)");
             outs[i] = out;
         }
         return outs;
     }
 
-    private static Fn functionOf(NeuronDecl d, Network net, String[] tn) {
+    private static String where(Network net, String[] tn) {
+        return "in neuron `" + tn[1] + "` (type " + tn[0] + ") at cycle " + (net.cycle + 1) + " of network `" + net.name + "`";
+    }
+
+    private static NeuronFunction functionOf(NeuronDecl d, Network net, String[] tn) {
         try {
             return d.function();
-        } catch (EvalError e) {
-            e.addContext("resolving the type of neuron `" + tn[1] + "` in network `" + net.name + "`");
-            throw e;
+        } catch (MachineError e) {
+            throw e.addContext("resolving the type of neuron `" + tn[1] + "` in network `" + net.name + "`");
         }
     }
 
-    private static Fn undeclaredType(String type, String name, Interpreter interp) {
-        Var v = interp == null ? null : interp.findNeuronType(type);
-        if (v == null)
-            throw new EvalError("the matrix names neuron `" + name + "` of type `" + type
+    private static NeuronFunction undeclaredType(String type, String name, NeuronTypes types) {
+        NeuronFunction f = types.find(type);
+        if (f == null)
+            throw new MachineError("the matrix names neuron `" + name + "` of type `" + type
                     + "`, but no neuron type `" + type + "` is defined (defneuron " + type + " ...)");
-        Object f = v.get();
-        if (!(f instanceof Fn fn)) throw new EvalError("neuron type `" + type + "` is not a function");
-        return fn;
+        return f;
     }
 }

@@ -1,7 +1,6 @@
 package dmm.machine;
 
 import dmm.ad.Ops;
-import dmm.lang.EvalError;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
@@ -67,7 +66,7 @@ public final class Network {
     /** The declaration of neuron {@code n}, or an error naming it. */
     public NeuronDecl neuron(String n) {
         NeuronDecl d = neurons.get(n);
-        if (d == null) throw new EvalError("network `" + name + "` has no neuron `" + n + "`" + suggest(n));
+        if (d == null) throw new MachineError("network `" + name + "` has no neuron `" + n + "`" + suggest(n));
         return d;
     }
 
@@ -98,7 +97,7 @@ public final class Network {
      * input map, or computes its output map, has every field; {@code number} (the scalar part)
      * is always there.
      */
-    static String fieldProblem(NeuronDecl d, String field, boolean input) {
+    public static String fieldProblem(NeuronDecl d, String field, boolean input) {
         if (field.equals(VValue.NUMBER)) return null;
         List<String> fields = input ? d.declaredInputs() : d.declaredOutputs();
         if (fields == null || fields.contains(field)) return null;
@@ -114,7 +113,7 @@ public final class Network {
 
     private static void checkField(NeuronDecl d, String field, boolean input) {
         String problem = fieldProblem(d, field, input);
-        if (problem != null) throw new EvalError(problem);
+        if (problem != null) throw new MachineError(problem);
     }
 
     private static int editDistance(String a, String b) {
@@ -198,7 +197,7 @@ public final class Network {
     public Network withNeuron(NeuronDecl d) {
         NeuronDecl old = neurons.get(d.name());
         if (old != null && !old.type().equals(d.type()))
-            throw new EvalError("neuron `" + d.name() + "` is already declared with type `" + old.type() + "`");
+            throw new MachineError("neuron `" + d.name() + "` is already declared with type `" + old.type() + "`");
         return with(neurons.with(d), soft, hard);
     }
 
@@ -248,13 +247,13 @@ public final class Network {
 
     private static void checkMatrixField(NeuronDecl d, String field, boolean input) {
         String problem = fieldProblem(d, field, input);
-        if (problem != null) throw new EvalError("the matrix names a field that does not exist: " + problem);
+        if (problem != null) throw new MachineError("the matrix names a field that does not exist: " + problem);
     }
 
     private void checkType(String type, String n) {
         NeuronDecl d = neurons.get(n);
         if (d != null && !d.type().equals(type))
-            throw new EvalError("the matrix names neuron `" + n + "` with type `" + type + "`, but network `" + name
+            throw new MachineError("the matrix names neuron `" + n + "` with type `" + type + "`, but network `" + name
                     + "` declares it as `" + d.type() + "` (to move a matrix between networks whose types differ, use "
                     + "(with-named-matrix net (named-matrix m)))");
     }
@@ -347,7 +346,7 @@ public final class Network {
         if (m.isZero()) return m;
         boolean rank4 = depth[0] == 4 && depth[1] == 4;
         if (!rank4 && depth[0] < 6)
-            throw new EvalError(file + ": not a matrix: leaves at depth " + depth[0] + (depth[0] == depth[1] ? "" : " to " + depth[1])
+            throw new MachineError(file + ": not a matrix: leaves at depth " + depth[0] + (depth[0] == depth[1] ? "" : " to " + depth[1])
                     + " (a rank-4 matrix has them at depth 4, a rank-6 one at depth 6)");
         java.util.TreeSet<String> unknown = new java.util.TreeSet<>();
         m.forEachLeaf((p, x) -> {
@@ -356,7 +355,7 @@ public final class Network {
             if (!neurons.containsKey(from)) unknown.add(from);
         });
         if (!unknown.isEmpty())
-            throw new EvalError(file + " names neurons that network `" + name + "` does not declare: " + String.join(", ", unknown));
+            throw new MachineError(file + " names neurons that network `" + name + "` does not declare: " + String.join(", ", unknown));
         if (!rank4) check(m, false);
         java.util.Set<String> problems = new java.util.LinkedHashSet<>();
         m.forEachLeaf((p, x) -> {
@@ -371,7 +370,7 @@ public final class Network {
         });
         if (!problems.isEmpty()) {
             List<String> shown = new ArrayList<>(problems);
-            throw new EvalError(file + ": " + (shown.size() == 1 ? shown.get(0)
+            throw new MachineError(file + ": " + (shown.size() == 1 ? shown.get(0)
                     : shown.size() + " fields do not exist: " + String.join("; ", shown.subList(0, Math.min(5, shown.size())))
                             + (shown.size() > 5 ? "; ..." : "")));
         }
@@ -385,7 +384,7 @@ public final class Network {
         VBuilder b = new VBuilder();
         w4.forEachLeaf((p, x) -> {
             if (p.size() < 4)
-                throw new EvalError("a rank-4 matrix has leaves at depth 4 (to-neuron, to-field, from-neuron, from-field); found one at "
+                throw new MachineError("a rank-4 matrix has leaves at depth 4 (to-neuron, to-field, from-neuron, from-field); found one at "
                         + (p.isEmpty() ? "the root" : String.join(".", p)));
             b.addAt(linkPath(p.get(0), p.get(1), p.get(2), p.subList(3, p.size())), x);
         });

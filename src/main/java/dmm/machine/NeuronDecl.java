@@ -1,33 +1,33 @@
 package dmm.machine;
 
-import dmm.lang.Fn;
-import dmm.lang.Var;
+import java.util.function.Supplier;
 
 /**
  * A declared neuron: its name, its type key (the type level of the matrix index) and where its
- * function comes from: the var of a neuron type (looked up at every cycle, so redefinition is
- * live) or a fixed function made by an expression such as {@code (text-driver "abc" 10)}.
+ * function comes from. The source is asked at every cycle, so a type defined through a var (a
+ * {@code defneuron}) takes a redefinition at the next cycle; a fixed function (made by an
+ * expression such as {@code (text-driver "abc" 10)}, or a Java lambda) is a constant source.
  */
-public record NeuronDecl(String name, String type, Var typeVar, Fn fixed) {
+public record NeuronDecl(String name, String type, Supplier<NeuronFunction> source) {
+    /** A neuron whose function never changes. */
+    public static NeuronDecl fixed(String name, String type, NeuronFunction f) {
+        return new NeuronDecl(name, type, () -> f);
+    }
+
     /** The neuron function to use for the next cycle. */
-    public Fn function() {
-        if (fixed != null) return fixed;
-        Object f = typeVar.get();
-        if (f instanceof Fn fn) return fn;
-        throw new dmm.lang.EvalError("neuron type `" + type + "` is not a function");
+    public NeuronFunction function() {
+        NeuronFunction f = source.get();
+        if (f == null) throw new MachineError("neuron type `" + type + "` of neuron `" + name + "` is not defined");
+        return f;
     }
 
     /** The input fields the type declares now, or null when it takes the whole input map (any field). */
     public java.util.List<String> declaredInputs() {
-        return current() instanceof dmm.lang.Closure c && c.isNeuron() ? c.neuronFields() : null;
+        return function().inputFields();
     }
 
     /** The output fields the type declares now (its body returns a map literal), or null when computed. */
     public java.util.List<String> declaredOutputs() {
-        return current() instanceof dmm.lang.Closure c ? c.neuronOutputs() : null;
-    }
-
-    private Object current() {
-        return fixed != null ? fixed : typeVar.get();
+        return function().outputFields();
     }
 }

@@ -3,7 +3,6 @@ package dmm.machine;
 import dmm.ad.Ops;
 import dmm.ad.Tape;
 import dmm.ad.Tracked;
-import dmm.lang.EvalError;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
@@ -86,7 +85,7 @@ final class Plan {
             VValue matrix = isSoft ? wv : net.hard;
             matrix.forEachLeaf((p, x) -> {
                 if (p.size() < 5)
-                    throw new EvalError("malformed matrix entry at " + (p.isEmpty() ? "the root" : String.join(".", p))
+                    throw new MachineError("malformed matrix entry at " + (p.isEmpty() ? "the root" : String.join(".", p))
                             + ": a link is W[to-type][to-name][to-input][from-type][from-name][from-output...]");
                 int softIdx = -1;
                 if (isSoft) {
@@ -132,7 +131,7 @@ final class Plan {
                 f++;
             }
             if (java.util.Arrays.asList(fields[i]).contains(VValue.NUMBER))
-                throw new EvalError("a link cannot target the input field `number` (it is the reserved scalar key) of neuron `" + neurons.get(i)[1] + "`");
+                throw new MachineError("a link cannot target the input field `number` (it is the reserved scalar key) of neuron `" + neurons.get(i)[1] + "`");
         }
         int[] sn = slotNeuron.stream().mapToInt(Integer::intValue).toArray();
         Plan plan = new Plan(w, net.hard, net.neurons, neurons, sn, slotPath, fields, src, weight, softIndex, softPaths);

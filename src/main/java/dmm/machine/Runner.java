@@ -1,11 +1,7 @@
 package dmm.machine;
 
-import dmm.lang.CancelToken;
-import dmm.lang.Cancelled;
-import dmm.lang.DmmException;
-import dmm.lang.Interpreter;
-import dmm.lang.Printer;
-import dmm.lang.Var;
+import dmm.cancel.CancelToken;
+import dmm.cancel.Cancelled;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,9 +24,45 @@ import java.util.function.UnaryOperator;
  */
 public final class Runner {
     /** What a watch prints: outputs or inputs of some neurons, every k cycles. */
-    record Watch(List<String> outputs, List<String> inputs, long every) {}
+    public record Watch(List<String> outputs, List<String> inputs, long every) {}
 
-    private final Interpreter interp;
+    /**
+     * Where a runner reports to and what it needs from its owner (the language binding, or a Java
+     * program): lines to show the user, the wording of errors and watch lines, the types that
+     * matrix rows may bring to life, and the cancellation of the thread that waits on the runner.
+     */
+    public interface Host {
+        /** Shows a line to the user (above the REPL's prompt). */
+        void notify(String line);
+
+        /** The report of an error that failed a cycle or an edit (with its place, when it has one). */
+        default String describe(RuntimeException error) {
+            return error.getMessage() == null ? error.toString() : error.getMessage();
+        }
+
+        /** What to add after "fix the definition and (resume! NAME)" when a neuron of this type failed ("" for nothing). */
+        default String recoveryHint(String failedType) {
+            return "";
+        }
+
+        /** The line a watch prints for this cycle. */
+        default String watchLine(Network after, Watch watch) {
+            return String.format(Locale.ROOT, "%5d", after.cycle());
+        }
+
+        /** The neuron types that matrix rows may bring to life. */
+        default NeuronTypes types() {
+            return NeuronTypes.NONE;
+        }
+
+        /** The cancellation of threads that wait on the runner without a token of their own (Ctrl-C), or null. */
+        default CancelToken callerToken() {
+            return null;
+        }
+    }
+
+    private final Host host;
+    private final Engine.Context context;
     private final String name;
     private volatile Network current;
     private volatile double rate;
@@ -58,8 +90,9 @@ public final class Runner {
     /** Waits for the runner wake up this often to notice a cancel request of the waiting thread (Ctrl-C). */
     private static final long SLICE_MILLIS = 50;
 
-    Runner(Interpreter interp, Network net, double rate) {
-        this.interp = interp;
+    Runner(Host host, Network net, double rate) {
+        this.host = host;
+        this.context = new Engine.Context(host.types(), null);
         this.name = net.name();
         this.current = net;
         this.reported = net.cycle();
@@ -173,7 +206,7 @@ public final class Runner {
             }
         }
         if (!done && !awaitSettled(forPause, CANCEL_WAIT_MILLIS)) {
-            interp.notify("[" + name + "] is still inside a cycle after " + (CANCEL_WAIT_MILLIS / 1000) + " s (a long computation that"
+            host.notify("[" + name + "] is still inside a cycle after " + (CANCEL_WAIT_MILLIS / 1000) + " s (a long computation that"
                     + " does not check for cancellation); it will " + (forPause ? "pause" : "stop") + " when that cycle ends");
             return;
         }
@@ -191,7 +224,7 @@ public final class Runner {
         long deadline = System.nanoTime() + millis * 1_000_000;
         synchronized (lock) {
             while (!finished && !(forPause && (parked || !paused))) {
-                interp.checkCancelled();
+                CancelToken.check(host.callerToken());
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return false;
                 waitSlice(left);
@@ -210,7 +243,7 @@ public final class Runner {
         }
     }
 
-    void setWatch(Watch w) {
+    public void setWatch(Watch w) {
         watch = w;
     }
 
@@ -223,7 +256,7 @@ public final class Runner {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         synchronized (lock) {
             while (reported < cycle && !paused && !stopped) {
-                interp.checkCancelled();
+                CancelToken.check(host.callerToken());
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return false;
                 lock.wait(Math.max(1, Math.min(SLICE_MILLIS, left / 1_000_000)));
@@ -237,10 +270,10 @@ public final class Runner {
         while ((e = edits.poll()) != null) {
             try {
                 current = e.apply(current);
-            } catch (DmmException ex) {
-                interp.notify("[" + name + "] edit rejected: " + ex.report());
+            } catch (Cancelled ex) {
+                host.notify("[" + name + "] edit cancelled; the network is unchanged");
             } catch (RuntimeException ex) {
-                interp.notify("[" + name + "] edit rejected: " + ex);
+                host.notify("[" + name + "] edit rejected: " + host.describe(ex));
             }
         }
     }
@@ -287,22 +320,26 @@ public final class Runner {
             Network before = current;
             String[] failedType = new String[1];
             try {
-                Network after = Engine.step(before, interp, failedType);
+                Network after = Engine.step(before, context, failedType);
                 current = after;
                 report(after);
                 if (after.cycle() == pauseAt) paused = true;
                 reported = after.cycle();
             } catch (Cancelled c) {
                 // stop! or pause! cancelled a cycle that did not finish in time: discard it whole
-                interp.notify("[" + name + "] " + (stopped ? "stopped" : "paused") + " during cycle " + (before.cycle() + 1)
+                host.notify("[" + name + "] " + (stopped ? "stopped" : "paused") + " during cycle " + (before.cycle() + 1)
                         + ", which was discarded; the network keeps cycle " + before.cycle());
                 paused = true;
                 continue;
-            } catch (DmmException ex) {
-                fail(before, ex.report(), failedType[0]);
+            } catch (RuntimeException ex) {
+                fail(before, host.describe(ex), failedType[0]);
                 continue;
-            } catch (RuntimeException | StackOverflowError ex) {
-                fail(before, ex.toString(), failedType[0]);
+            } catch (StackOverflowError ex) {
+                fail(before, "stack overflow (recursion too deep)", failedType[0]);
+                continue;
+            } catch (OutOfMemoryError ex) {
+                fail(before, "out of memory in cycle " + (before.cycle() + 1) + " (the Java heap is limited to "
+                        + (Runtime.getRuntime().maxMemory() >> 20) + " MB; allow more with DMM_JAVA_OPTS=-Xmx...)", failedType[0]);
                 continue;
             }
             synchronized (lock) {
@@ -330,10 +367,8 @@ public final class Runner {
 
     private void fail(Network before, String report, String failedType) {
         lastError = report;
-        // name the type to restore when the failing neuron's type has a previous definition
-        Var type = failedType == null ? null : interp.findNeuronType(failedType);
-        String restore = type != null && type.hasPrevious() ? ", or (restore! '" + failedType + ") to bring back its previous definition" : "";
-        interp.notify("[" + name + "] paused at cycle " + (before.cycle() + 1) + " (the network keeps cycle " + before.cycle()
+        String restore = failedType == null ? "" : host.recoveryHint(failedType);
+        host.notify("[" + name + "] paused at cycle " + (before.cycle() + 1) + " (the network keeps cycle " + before.cycle()
                 + "):\n" + report + "\n  fix the definition and (resume! " + name + ")" + restore);
         paused = true;
         synchronized (lock) {
@@ -346,11 +381,11 @@ public final class Runner {
         if (w == null || after.cycle() % w.every() != 0) return;
         String line;
         try {
-            line = MachineLib.watchLine(after, w.outputs(), w.inputs());
-        } catch (DmmException e) {
-            line = String.format(Locale.ROOT, "%5d  (watch: %s)", after.cycle(), e.bareMessage());
+            line = host.watchLine(after, w);
+        } catch (RuntimeException e) {
+            line = String.format(Locale.ROOT, "%5d  (watch: %s)", after.cycle(), host.describe(e));
         }
-        interp.notify("[" + name + "] " + line);
+        host.notify("[" + name + "] " + line);
     }
 
     @Override
@@ -367,11 +402,12 @@ public final class Runner {
             return runners.get(name);
         }
 
-        Runner start(Interpreter interp, Network net, double rate, Watch watch, long pauseAt) {
+        /** Starts {@code net} on a thread of its own (watch may be null; pauseAt -1: never). */
+        public Runner start(Host host, Network net, double rate, Watch watch, long pauseAt) {
             Runner old = runners.get(net.name());
             if (old != null && !old.isStopped())
-                throw new dmm.lang.EvalError("network `" + net.name() + "` is already running; (stop! " + net.name() + ") first");
-            Runner r = new Runner(interp, net, rate);
+                throw new MachineError("network `" + net.name() + "` is already running; (stop! " + net.name() + ") first");
+            Runner r = new Runner(host, net, rate);
             r.setWatch(watch);
             r.pauseAt(pauseAt);
             runners.put(net.name(), r);

@@ -1,6 +1,5 @@
 package dmm.repl;
 
-import dmm.lang.Closure;
 import dmm.lang.Interpreter;
 import dmm.lang.Var;
 import dmm.machine.Network;
@@ -81,7 +80,7 @@ final class Completion implements Completer {
         for (Var v : interp.boundVars().values()) {
             if (!(v.get() instanceof Network n) || !n.neurons().containsKey(neuron)) continue;
             try {
-                if (n.neuron(neuron).function() instanceof Closure c && c.neuronFields() != null) out.addAll(c.neuronFields());
+                if (n.neuron(neuron).declaredInputs() != null) out.addAll(n.neuron(neuron).declaredInputs());
                 Object o = n.outputOf(neuron);
                 if (o instanceof VValue vv) out.addAll(vv.keys());
                 Object i = n.inputOf(neuron);

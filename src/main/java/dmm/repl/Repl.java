@@ -1,13 +1,13 @@
 package dmm.repl;
 
-import dmm.lang.Cancelled;
+import dmm.cancel.Cancelled;
 import dmm.lang.DmmException;
 import dmm.lang.Interpreter;
 import dmm.lang.Printer;
 import dmm.lang.Source;
 import dmm.lang.SyntaxError;
 import dmm.lang.Var;
-import dmm.machine.MachineLib;
+import dmm.bind.MachineLib;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;

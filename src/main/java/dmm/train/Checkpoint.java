@@ -37,7 +37,6 @@ final class Checkpoint {
             g.writeStringField("network", t.net.name());
             g.writeNumberField("step", t.step);
             g.writeNumberField("lambda", t.lambda());
-            g.writeNumberField("seed", t.seed);
             g.writeNumberField("seconds", t.seconds());
             if (t.sparsification != null) writeSparsification(t.sparsification, g);
             g.writeFieldName("soft");

@@ -1,6 +1,6 @@
 package dmm.train;
 
-import dmm.lang.EvalError;
+import dmm.machine.MachineError;
 import dmm.machine.Network;
 import dmm.machine.NeuronDecl;
 import dmm.vvalue.VValue;
@@ -36,8 +36,8 @@ final class CheckpointCheck {
         for (VValue m : new VValue[] {soft, hard}) {
             try {
                 net.checkTypes(m);
-            } catch (EvalError e) {
-                throw new TrainingError("checkpoint " + file + " does not fit network `" + net.name() + "`" + from + ": " + e.bareMessage());
+            } catch (MachineError e) {
+                throw new TrainingError("checkpoint " + file + " does not fit network `" + net.name() + "`" + from + ": " + e.getMessage());
             }
         }
         checkHardLinks(file, from, net, hard);

@@ -1,6 +1,6 @@
 package dmm.train;
 
-import dmm.lang.Cancelled;
+import dmm.cancel.Cancelled;
 import dmm.machine.Network;
 import java.io.PrintStream;
 import java.util.List;
@@ -89,7 +89,7 @@ public final class Sparsifier {
     public Sparsifier(Trainer t, Schedule s) {
         this.t = t;
         this.s = s;
-        this.out = t.interp.out();
+        this.out = t.host.out();
     }
 
     private Snapshot snapshot() {
@@ -108,10 +108,10 @@ public final class Sparsifier {
     private double judge() {
         if (s.judgeSteps() <= 0) return t.evaluate();
         Snapshot before = snapshot();
-        boolean quiet = t.quiet;
+        Trainer.Options options = t.options;
         try {
             t.setLambda(0);
-            t.quiet = true;
+            t.options = new Trainer.Options(true, options.progressEvery(), options.checkpointEvery(), options.checkpointSeconds());
             t.train(s.judgeSteps(), "judge", false);
             List<TrainLog.Row> rows = t.log.rows();
             int tail = (int) Math.max(1, s.judgeSteps() / 5);
@@ -119,7 +119,7 @@ public final class Sparsifier {
             for (int i = Math.max(0, rows.size() - tail); i < rows.size(); i++) best = Math.min(best, rows.get(i).prereg());
             return best;
         } finally {
-            t.quiet = quiet;
+            t.options = options;
             restore(before);
         }
     }
@@ -134,10 +134,10 @@ public final class Sparsifier {
         Snapshot before = snapshot();
         Snapshot best = before;
         double bestLoss = Double.POSITIVE_INFINITY;
-        Progress p = new Progress(out, false, s.polishSteps(), t.progressEvery, t.quiet);
+        Progress p = new Progress(out, false, s.polishSteps(), t.options.progressEvery(), t.options.quiet());
         try {
             for (long i = 0; i < s.polishSteps(); i++) {
-                t.interp.checkCancelled();
+                dmm.cancel.CancelToken.check(t.host.cancel());
                 TrainLog.Row r = t.trainStep();
                 p.update(r, "polish");
                 // r.prereg() is the loss of the weights before this step's update

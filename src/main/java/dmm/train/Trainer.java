@@ -2,13 +2,11 @@ package dmm.train;
 
 import dmm.ad.Grad;
 import dmm.ad.Ops;
-import dmm.lang.Cancelled;
-import dmm.lang.EvalError;
-import dmm.lang.Fn;
-import dmm.lang.Interpreter;
-import dmm.lang.Printer;
-import dmm.lang.Values;
+import dmm.cancel.Cancelled;
+import dmm.cancel.CancelToken;
+import dmm.machine.MachineError;
 import dmm.machine.Network;
+import java.io.PrintStream;
 import dmm.vvalue.VValue;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,43 +19,75 @@ import java.util.Map;
  * NaN/Inf or cancellation the last good state is kept.
  */
 public final class Trainer {
-    final Interpreter interp;
+    /**
+     * Where a trainer reports and what stops it: the stream for progress lines and messages,
+     * whether it is a terminal (progress redraws in place), and the cancellation checked at every
+     * step boundary (the current thread's bound token first, then this one; null: only the bound one).
+     */
+    public record Host(PrintStream out, boolean terminal, CancelToken cancel) {
+        /** Messages to standard output, no terminal, the thread's cancellation. */
+        public static Host standard() {
+            return new Host(System.out, false, null);
+        }
+    }
+
+    /** The trainer's settings, each declared once with its doc; {@link #DEFAULTS} holds the defaults. */
+    public record Options(
+            @Doc("print no progress line") boolean quiet,
+            @Doc("a progress line every this many steps (0: about ten per train!)") long progressEvery,
+            @Doc("with a log, train! writes a checkpoint every this many steps (0: never)") long checkpointEvery,
+            @Doc("with a log, train! writes a checkpoint at least this often, in seconds (0: never)") double checkpointSeconds) {
+        public static final Options DEFAULTS = new Options(false, 0, 500, 60);
+
+        public Options {
+            if (progressEvery < 0 || checkpointEvery < 0 || checkpointSeconds < 0)
+                throw new IllegalArgumentException("progress-every, checkpoint-every and checkpoint-seconds must be at least 0 (0: never)");
+        }
+    }
+
+    final Host host;
     Network net;
-    final Fn loss;
+    final Loss loss;
     final Optimizer optimizer;
     Regularizer regularizer;
     long step;
-    final long seed;
     final Path base;
     final TrainLog log;
     /** The sparsification in progress (saved with checkpoints so that it resumes exactly), or null. */
     Sparsifier.Position sparsification;
     /** Wall-clock origin of the log's seconds column (moved back on resume, so seconds keep counting). */
     private long created = System.nanoTime();
-    boolean quiet;
-    long progressEvery;
-    /** Periodic checkpoints of {@link #train}: every this many steps (0: never). */
-    long checkpointEverySteps = DEFAULT_CHECKPOINT_STEPS;
-    /** Periodic checkpoints of {@link #train}: at least this often, in seconds (0: never). */
-    double checkpointEverySeconds = DEFAULT_CHECKPOINT_SECONDS;
-    static final long DEFAULT_CHECKPOINT_STEPS = 500;
-    static final double DEFAULT_CHECKPOINT_SECONDS = 60;
+    /** The settings; the sparsifier's judge trains quietly for a while. */
+    Options options;
 
-    public Trainer(Interpreter interp, Network net, Fn loss, Optimizer optimizer, Regularizer regularizer, long seed, Path base) {
-        this.interp = interp;
+    /**
+     * A training run of {@code net}'s soft matrix. {@code base} names the log, plot and checkpoint
+     * files ({@code base.csv}, {@code base.png}, {@code base.ckpt.json}), or null for none.
+     */
+    public Trainer(Host host, Network net, Loss loss, Optimizer optimizer, Regularizer regularizer, Path base, Options options) {
+        this.host = host;
+        this.options = options;
         this.net = net;
         this.loss = loss;
         this.optimizer = optimizer;
         this.regularizer = regularizer;
-        this.seed = seed;
         this.base = base;
         this.log = new TrainLog(base);
         if (net.isSelfReferential())
-            throw new EvalError("training a self-referential network's matrix is not supported yet: train the matrix of an ordinary network");
+            throw new MachineError("training a self-referential network's matrix is not supported yet: train the matrix of an ordinary network");
     }
 
     public Network network() {
         return net;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** Where the sparsification in progress stands, or null. */
+    public Sparsifier.Position sparsification() {
+        return sparsification;
     }
 
     public Optimizer optimizer() {
@@ -91,17 +121,23 @@ public final class Trainer {
 
     /** The loss before regularization of any network (e.g. the trained one on another string). */
     public double evaluate(Network n) {
-        Object v = interp.call(loss, n);
-        return Values.toDouble(v, "the loss function's result");
+        return number(loss.of(n)).scalarPart();
     }
 
     /** The value and gradient of the prereg loss at {@code w}. */
     Grad.Result lossAndGradient(VValue w) {
         return Grad.valueAndGrad(args -> {
-            Object v = interp.call(loss, net.withSoftMatrix(args[0]));
-            if (!Values.isVValue(v)) throw new EvalError("the loss function must return a number, got " + Printer.describe(v));
+            Object v = loss.of(net.withSoftMatrix(args[0]));
+            number(v);
             return v;
         }, w);
+    }
+
+    private static VValue number(Object v) {
+        VValue p = v instanceof VValue || Ops.isTracked(v) ? Ops.primal(v) : null;
+        if (p == null || p.childCount() != 0)
+            throw new TrainingError("the loss must be a number, got " + (p == null ? (v == null ? "nothing" : "a " + v.getClass().getSimpleName()) : "a map"));
+        return p;
     }
 
     /** One training step. Throws {@link TrainingError} (state kept) on NaN/Inf. */
@@ -140,8 +176,8 @@ public final class Trainer {
 
     /**
      * Runs {@code steps} steps with a progress display, writing a checkpoint every {@link
-     * #checkpointEverySteps} steps or {@link #checkpointEverySeconds} seconds (when the trainer has
-     * a log). Cancellation (Ctrl-C, {@link Interpreter#requestCancel()}) stops at the next step
+     * Options#checkpointEvery} steps or {@link Options#checkpointSeconds} seconds (when the trainer
+     * has a log). Cancellation (Ctrl-C, {@link Interpreter#requestCancel()}) stops at the next step
      * boundary with a consistent network; NaN/Inf stops with the last good weights. Either way the
      * log, the plot and a checkpoint of the consistent state are written. Returns the steps done.
      */
@@ -151,16 +187,16 @@ public final class Trainer {
 
     /** {@link #train(long, String)}; {@code periodic} false leaves checkpoints to the caller (the sparsifier writes them at round boundaries). */
     long train(long steps, String phase, boolean periodic) {
-        Progress p = new Progress(interp.out(), isTerminal(), steps, progressEvery, quiet);
+        Progress p = new Progress(host.out(), host.terminal(), steps, options.progressEvery(), options.quiet());
         long done = 0;
         long lastStep = step, lastTime = System.nanoTime();
         try {
             for (; done < steps; done++) {
-                interp.checkCancelled();
+                CancelToken.check(host.cancel());
                 p.update(trainStep(), phase);
                 if (periodic && base != null
-                        && ((checkpointEverySteps > 0 && step - lastStep >= checkpointEverySteps)
-                            || (checkpointEverySeconds > 0 && System.nanoTime() - lastTime >= checkpointEverySeconds * 1e9))) {
+                        && ((options.checkpointEvery() > 0 && step - lastStep >= options.checkpointEvery())
+                            || (options.checkpointSeconds() > 0 && System.nanoTime() - lastTime >= options.checkpointSeconds() * 1e9))) {
                     saveCheckpoint(checkpointPath());
                     lastStep = step;
                     lastTime = System.nanoTime();
@@ -170,7 +206,7 @@ public final class Trainer {
             p.finish();
             if (periodic) {
                 if (base != null) saveCheckpoint(checkpointPath());
-                interp.out().println((e instanceof Cancelled ? "interrupted" : "stopped") + " at step " + step
+                host.out().println((e instanceof Cancelled ? "interrupted" : "stopped") + " at step " + step
                         + (base != null ? "; checkpoint of that state written to " + checkpointPath() : "") + "; the network is consistent");
             }
             log.flushAndPlot();
@@ -182,9 +218,6 @@ public final class Trainer {
         return done;
     }
 
-    private boolean isTerminal() {
-        return interp.terminal();
-    }
 
     /**
      * Removes the soft weights with |w| below {@code threshold}, and the optimizer state of
@@ -207,7 +240,7 @@ public final class Trainer {
         return base == null ? null : base.resolveSibling(base.getFileName() + ".ckpt.json");
     }
 
-    /** Saves the network's matrices, the optimizer state, the step, λ, the schedule and the seed (atomically). */
+    /** Saves the network's matrices, the optimizer state, the step, λ and the sparsification's position (atomically). */
     public void saveCheckpoint(Path file) {
         log.flush();
         Checkpoint.save(this, file);

@@ -1,9 +1,9 @@
 package dmm.train;
 
-import dmm.lang.EvalError;
+import dmm.machine.MachineError;
 
 /** Training stopped: NaN or Inf in the loss or the gradient, a bad checkpoint, and the like. */
-public final class TrainingError extends EvalError {
+public final class TrainingError extends MachineError {
     public TrainingError(String message) {
         super(message);
     }

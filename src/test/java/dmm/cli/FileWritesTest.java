@@ -65,7 +65,7 @@ class FileWritesTest {
 
     @Test
     void writingToADirectoryIsRefused() {
-        assertEquals("cannot write " + dir + ": not a regular file (a directory)", error("(write-json " + q(dir) + " {:a 1})"));
+        assertEquals("cannot write " + dir + ": is a directory", error("(write-json " + q(dir) + " {:a 1})"));
         assertTrue(Files.isDirectory(dir));
     }
 
@@ -97,6 +97,6 @@ class FileWritesTest {
         assertTrue(Files.isSymbolicLink(lcsv) && Files.isSymbolicLink(lpng) && Files.isSymbolicLink(lckpt));
         assertEquals(4, Files.readAllLines(csv).size(), "header and three steps");
         assertTrue(Files.size(png) > 1000);
-        assertTrue(Files.readString(ckpt).contains("dmm-checkpoint/1"));
+        assertTrue(Files.readString(ckpt).contains("\"format\" : \"dmm-checkpoint/2\""));
     }
 }

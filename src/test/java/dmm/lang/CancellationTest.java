@@ -1,5 +1,7 @@
 package dmm.lang;
 
+import dmm.cancel.Cancelled;
+import dmm.cancel.CancelToken;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dmm.lang;
 
+import dmm.cancel.Cancelled;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayOutputStream;
@@ -199,8 +200,8 @@ class EvaluatorTest {
     @Test
     void cancellationStopsLoopsAtTheNextIteration() {
         interp.requestCancel();
-        DmmException e = assertThrows(Cancelled.class, () -> interp.eval("t", "(loop [i 0] (recur (+ i 1)))"));
-        assertEquals("interrupted", e.bareMessage());
+        Cancelled e = assertThrows(Cancelled.class, () -> interp.eval("t", "(loop [i 0] (recur (+ i 1)))"));
+        assertEquals("interrupted", e.getMessage());
         assertEquals("2", eval("(+ 1 1)"));
     }
 }

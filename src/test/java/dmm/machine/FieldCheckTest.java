@@ -1,5 +1,6 @@
 package dmm.machine;
 
+import dmm.bind.MachineLib;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.lang.DmmException;

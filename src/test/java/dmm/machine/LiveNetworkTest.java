@@ -1,8 +1,9 @@
 package dmm.machine;
 
+import dmm.bind.MachineLib;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dmm.lang.Cancelled;
+import dmm.cancel.Cancelled;
 import dmm.lang.Interpreter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package dmm.machine;
 
+import dmm.bind.MachineLib;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.lang.DmmException;
@@ -64,7 +65,7 @@ class MachineTest {
         Network net = (Network) eval("wave");
         String[] expected = {"update-2", "update-3", "update-1"};
         for (int c = 1; c <= 12; c++) {
-            net = Engine.step(net, interp);
+            net = Engine.step(net, dmm.bind.LanguageNeurons.context(interp));
             VValue row = Values.vvalue(net.softMatrix(), "test").getIn("accum", "self", "delta", "identity");
             assertEquals(List.of(expected[(c - 1) % 3]), row.keys(), "self.delta row after cycle " + c);
             assertEquals(1.0, row.getIn(expected[(c - 1) % 3], "result").scalarPart());
@@ -88,7 +89,7 @@ class MachineTest {
         Network net = (Network) eval("grow");
         long linkedAt = -1, inputAt = -1;
         for (int c = 1; c <= 6; c++) {
-            net = Engine.step(net, interp);
+            net = Engine.step(net, dmm.bind.LanguageNeurons.context(interp));
             VValue w = Values.vvalue(net.softMatrix(), "t");
             if (linkedAt < 0 && !w.getIn("identity", "sink", "in").isZero()) linkedAt = c;
             if (inputAt < 0 && !Values.vvalue(net.inputOf("sink"), "t").isZero()) inputAt = c;
@@ -188,7 +189,8 @@ class MachineTest {
         assertTrue(error("(defnet bad (neurons a identity) (links a.x <- 0.5))").contains("expected the link source"));
         eval("(defneuron broken [x] \"not a map\") (defnet b (neurons n broken))");
         String r = error("(run b 3)");
-        assertTrue(r.contains("neuron `n` (type broken) returned the string"), r);
+        assertTrue(r.contains("the neuron type `broken` returned the string \"not a map\"; a neuron must return a V-value")
+                && r.contains("in neuron `n` (type broken) at cycle 1 of network `b`"), r);
         eval("(defneuron thrower [x] (/ x 0)) (defnet c (neurons n thrower))");
         r = error("(run c 3)");
         assertTrue(r.contains("division by zero") && r.contains("in neuron `n` (type thrower) at cycle 1 of network `c`"), r);

@@ -1,5 +1,6 @@
 package dmm.machine;
 
+import dmm.bind.MachineLib;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.lang.Interpreter;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** Declared neurons: an immutable map in declaration order that grows in amortized constant time. */
 class NeuronTableTest {
     private static NeuronDecl decl(String name, String type) {
-        return new NeuronDecl(name, type, null, null);
+        return new NeuronDecl(name, type, () -> null);
     }
 
     @Test

@@ -3,7 +3,7 @@ package dmm.repl;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.lang.Interpreter;
-import dmm.machine.MachineLib;
+import dmm.bind.MachineLib;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

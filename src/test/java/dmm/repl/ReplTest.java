@@ -3,8 +3,8 @@ package dmm.repl;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.lang.Interpreter;
-import dmm.machine.MachineLib;
-import dmm.train.TrainLib;
+import dmm.bind.MachineLib;
+import dmm.bind.TrainLib;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

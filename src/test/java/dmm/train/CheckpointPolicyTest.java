@@ -1,11 +1,12 @@
 package dmm.train;
 
+import dmm.bind.TrainLib;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dmm.lang.Interpreter;
-import dmm.machine.MachineLib;
+import dmm.bind.MachineLib;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,9 @@ class CheckpointPolicyTest {
         Trainer never = trainer(dir.resolve("n"), ":checkpoint-every 0 :checkpoint-seconds 0");
         never.train(4, "train");
         assertFalse(Files.exists(dir.resolve("n.ckpt.json")));
-        assertEquals(Trainer.DEFAULT_CHECKPOINT_STEPS, trainer(dir.resolve("d"), "").checkpointEverySteps);
+        Trainer.Options d = trainer(dir.resolve("d"), "").options();
+        assertEquals(500, d.checkpointEvery());
+        assertEquals(60, d.checkpointSeconds());
         assertThrows(dmm.lang.DmmException.class, () -> trainer(dir.resolve("x"), ":checkpoint-every -1"));
     }
 

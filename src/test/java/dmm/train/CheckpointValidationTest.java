@@ -1,9 +1,10 @@
 package dmm.train;
 
+import dmm.bind.TrainLib;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.lang.Interpreter;
-import dmm.machine.MachineLib;
+import dmm.bind.MachineLib;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

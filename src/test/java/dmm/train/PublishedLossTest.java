@@ -1,10 +1,11 @@
 package dmm.train;
 
+import dmm.bind.TrainLib;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.lang.Interpreter;
 import dmm.lang.Values;
-import dmm.machine.MachineLib;
+import dmm.bind.MachineLib;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,11 @@
 package dmm.train;
 
+import dmm.bind.TrainLib;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.lang.DmmException;
 import dmm.lang.Interpreter;
-import dmm.machine.MachineLib;
+import dmm.bind.MachineLib;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,12 @@
 package dmm.train;
 
+import dmm.bind.TrainLib;
 import static org.junit.jupiter.api.Assertions.*;
 
-import dmm.lang.Cancelled;
+import dmm.cancel.Cancelled;
 import dmm.lang.Interpreter;
 import dmm.lang.Values;
-import dmm.machine.MachineLib;
+import dmm.bind.MachineLib;
 import dmm.vvalue.VValue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,6 +1,16 @@
-package dmm.machine;
+package dmm.bind;
 
-import dmm.ad.Ops;
+import dmm.machine.Engine;
+import dmm.machine.Links;
+import dmm.machine.MachineError;
+import dmm.machine.Network;
+import dmm.machine.NeuronDecl;
+import dmm.machine.NeuronFunction;
+import dmm.machine.NeuronTypes;
+import dmm.machine.Runner;
+import dmm.machine.Dot;
+import 
+dmm.ad.Ops;
 import dmm.lang.Analyzer;
 import dmm.lang.EvalError;
 import dmm.lang.Fn;
@@ -32,6 +42,7 @@ public final class MachineLib extends Lib {
 
     /** Registers the machine's forms and built-ins in {@code interp}. */
     public static void install(Interpreter interp) {
+        Values.addErrorTranslator(EngineErrors.TRANSLATOR);
         MachineLib lib = new MachineLib(interp);
         lib.forms();
         lib.builtins();
@@ -217,8 +228,8 @@ public final class MachineLib extends Lib {
                 List<String> path;
                 try {
                     path = net.linkPath(n, (String) acc[1], n, List.of((String) acc[2]));
-                } catch (EvalError e) {
-                    throw (EvalError) e.at((Span) acc[3]);
+                } catch (MachineError e) {
+                    throw EngineErrors.at(e, (Span) acc[3]);
                 }
                 h = h.add(VValue.ZERO.assocIn(path, VValue.ONE));
             }
@@ -228,8 +239,8 @@ public final class MachineLib extends Lib {
             if (selfSpec != null) {
                 try {
                     net = net.withSelf(selfSpec[0], selfSpec[1]);
-                } catch (EvalError e) {
-                    throw (EvalError) e.at(selfAt);
+                } catch (MachineError e) {
+                    throw EngineErrors.at(e, selfAt);
                 }
             }
             for (Object[] in : inits) {
@@ -238,8 +249,8 @@ public final class MachineLib extends Lib {
                 if (!Values.isVValue(v)) throw new EvalError("the initial outputs of `" + n + "` must be a V-value map", (Span) in[2]);
                 try {
                     net = net.withOutput(n, Ops.primal(v));
-                } catch (EvalError e) {
-                    throw (EvalError) e.at((Span) in[2]);
+                } catch (MachineError e) {
+                    throw EngineErrors.at(e, (Span) in[2]);
                 }
             }
             return net;
@@ -256,12 +267,12 @@ public final class MachineLib extends Lib {
             if (t == null)
                 throw new EvalError("unknown neuron type `" + ns.typeKey + "` for neuron `" + ns.name
                         + "` (define it with defneuron, or (require std))", ns.typeForm.span());
-            return new NeuronDecl(ns.name, ns.typeKey, t, null);
+            return new NeuronDecl(ns.name, ns.typeKey, LanguageNeurons.fromVar(t, ns.typeKey));
         }
         Object fn = ns.typeNode.eval(f);
         if (!(fn instanceof Fn g))
             throw new EvalError("the type of neuron `" + ns.name + "` must be a neuron function, got " + Printer.describe(fn), ns.typeForm.span());
-        return new NeuronDecl(ns.name, ns.typeKey, null, g);
+        return NeuronDecl.fixed(ns.name, ns.typeKey, LanguageNeurons.of(g));
     }
 
     /** {@code (link net specs...)}, {@code (unlink net specs...)}, {@code (fragment net specs...)}. */
@@ -339,7 +350,7 @@ public final class MachineLib extends Lib {
 
     private void builtins() {
         fn("step", "[net]", "The network after one cycle (down movement, then up movement).", 1, 1,
-                a -> Engine.step(network(a[0], "step"), interp));
+                a -> Engine.step(network(a[0], "step"), LanguageNeurons.context(interp)));
         fn("run", "[net n & options]", "The network after n cycles. Options: :watch [names] prints those neurons' outputs each cycle, :watch-inputs [names] their inputs, :every k prints every k-th cycle.", 2, -1, a -> {
             Network net = network(a[0], "run");
             long n = Values.toLong(a[1], "run");
@@ -349,9 +360,9 @@ public final class MachineLib extends Lib {
             for (String x : outs) net.neuron(x);
             for (String x : ins) net.neuron(x);
             long every = Math.max(1, o.integer("every", 1));
-            if (outs.isEmpty() && ins.isEmpty()) return Engine.run(net, n, interp, null);
-            return Engine.run(net, n, interp, after -> {
-                if (after.cycle() % every == 0) interp.out().println(watchLine(after, outs, ins));
+            if (outs.isEmpty() && ins.isEmpty()) return Engine.run(net, n, LanguageNeurons.context(interp), null);
+            return Engine.run(net, n, LanguageNeurons.context(interp), after -> {
+                if (after.cycle() % every == 0) interp.out().println(LiveHost.line(after, outs, ins));
                 return true;
             });
         });
@@ -365,7 +376,7 @@ public final class MachineLib extends Lib {
             String[] keys = ns.toArray(String[]::new);
             for (String x : keys) net.neuron(x);
             List<Object> out = new ArrayList<>();
-            Engine.run(net, n, interp, after -> {
+            Engine.run(net, n, LanguageNeurons.context(interp), after -> {
                 Object[] vals = new Object[keys.length];
                 for (int i = 0; i < keys.length; i++) vals[i] = inputs ? after.inputOf(keys[i]) : after.outputOf(keys[i]);
                 out.add(Ops.makeMap(keys, vals));
@@ -414,12 +425,12 @@ public final class MachineLib extends Lib {
             Network n = network(a[0], "add-neuron");
             String name = nameArg(a[1]);
             NeuronDecl d;
-            if (a[2] instanceof Fn f) d = new NeuronDecl(name, f.name(), null, f);
+            if (a[2] instanceof Fn f) d = NeuronDecl.fixed(name, f.name(), LanguageNeurons.of(f));
             else {
                 String type = nameArg(a[2]);
                 Var t = interp.findNeuronType(type);
                 if (t == null) throw new EvalError("unknown neuron type `" + type + "`");
-                d = new NeuronDecl(name, type, t, null);
+                d = new NeuronDecl(name, type, LanguageNeurons.fromVar(t, type));
             }
             return n.withNeuron(d);
         });
@@ -438,7 +449,7 @@ public final class MachineLib extends Lib {
             String name = nameArg(a[1]);
             NeuronDecl old = n.neuron(name);
             if (!(a[2] instanceof Fn f)) throw new EvalError("replace-neuron expects a neuron function, got " + Printer.describe(a[2]));
-            return n.withNeuron(new NeuronDecl(name, old.type(), null, f));
+            return n.withNeuron(NeuronDecl.fixed(name, old.type(), LanguageNeurons.of(f)));
         });
         fn("add-links", "[net links]", "The network with many soft links added at once; links is a vector of [to to-field from from-field w].", 2, 2, a -> {
             Network n = network(a[0], "add-links");
@@ -532,7 +543,7 @@ public final class MachineLib extends Lib {
                 for (String n : w.outputs()) net.neuron(n);
                 for (String n : w.inputs()) net.neuron(n);
             }
-            return runners(interp).start(interp, net, o.number("rate", 10), w, o.integer("pause-at", -1));
+            return runners(interp).start(new LiveHost(interp), net, o.number("rate", 10), w, o.integer("pause-at", -1));
         });
         fn("stop!", "[runner]", "Stops a running network (by runner, network or name) at its next cycle boundary and returns its last state once its thread has ended; a cycle still running after a moment (a runaway neuron) is cancelled and discarded.", 1, 1, a -> {
             Runner r = runner(a[0], "stop!");
@@ -588,7 +599,7 @@ public final class MachineLib extends Lib {
                     throw new EvalError("await: network `" + r.name() + "` did not reach cycle " + c + " within " + timeout + " s");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new dmm.lang.Cancelled();
+                throw new dmm.cancel.Cancelled();
             }
             return r.current();
         });
@@ -629,13 +640,5 @@ public final class MachineLib extends Lib {
             interp.out().println("restored the previous definition of `" + n + "`");
             return null;
         });
-    }
-
-    static String watchLine(Network net, List<String> outs, List<String> ins) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%5d", net.cycle()));
-        for (String n : outs) sb.append("  ").append(n).append(" ").append(Printer.print(net.outputOf(n)));
-        for (String n : ins) sb.append("  ").append(n).append("<- ").append(Printer.print(net.inputOf(n)));
-        return sb.toString();
     }
 }

@@ -1,6 +1,16 @@
-package dmm.machine;
+package dmm.bind;
 
-import dmm.lang.Analyzer;
+import dmm.machine.Engine;
+import dmm.machine.Links;
+import dmm.machine.MachineError;
+import dmm.machine.Network;
+import dmm.machine.NeuronDecl;
+import dmm.machine.NeuronFunction;
+import dmm.machine.NeuronTypes;
+import dmm.machine.Runner;
+import dmm.machine.Dot;
+import 
+dmm.lang.Analyzer;
 import dmm.lang.EvalError;
 import dmm.lang.Form;
 import dmm.lang.Frame;
@@ -113,16 +123,16 @@ final class Wiring {
         if (problem != null) throw new EvalError(problem, l.fromSpan());
         try {
             return net.linkPath(l.to(), l.toField(), l.from(), l.fromPath());
-        } catch (EvalError e) {
-            throw (EvalError) e.at(l.span());
+        } catch (MachineError e) {
+            throw EngineErrors.at(e, l.span());
         }
     }
 
     private static NeuronDecl declared(Network net, String name, Span span) {
         try {
             return net.neuron(name);
-        } catch (EvalError e) {
-            throw (EvalError) e.at(span);
+        } catch (MachineError e) {
+            throw EngineErrors.at(e, span);
         }
     }
 }

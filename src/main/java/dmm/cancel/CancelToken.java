@@ -1,4 +1,4 @@
-package dmm.lang;
+package dmm.cancel;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,6 +63,9 @@ public final class CancelToken {
      * The hot path of the evaluator: one volatile read while nothing is requested anywhere.
      */
     public static void check(CancelToken fallback) {
-        if (OUTSTANDING.get() != 0) current(fallback).check();
+        if (OUTSTANDING.get() != 0) {
+            CancelToken t = current(fallback);
+            if (t != null) t.check();
+        }
     }
 }

@@ -1,5 +1,7 @@
-package dmm.train;
+package dmm.bind;
 
+import dmm.train.*;
+import dmm.machine.MachineError;
 import dmm.lang.EvalError;
 import dmm.lang.Fn;
 import dmm.lang.Interpreter;
@@ -27,8 +29,12 @@ public final class TrainLib extends Lib {
         new TrainLib(interp).builtins();
     }
 
-    static final List<String> TRAINER_OPTIONS = List.of("loss", "optimizer", "l1", "l2", "exclude", "log", "seed", "quiet", "progress-every",
-            "checkpoint-every", "checkpoint-seconds");
+    static final List<String> TRAINER_OPTIONS;
+    static {
+        List<String> names = new ArrayList<>(List.of("loss", "optimizer", "l1", "l2", "exclude", "log"));
+        names.addAll(Settings.options(Trainer.Options.class));
+        TRAINER_OPTIONS = List.copyOf(names);
+    }
 
     private static Trainer trainer(Object v, String what) {
         if (v instanceof Trainer t) return t;
@@ -42,25 +48,27 @@ public final class TrainLib extends Lib {
 
     private Trainer makeTrainer(Network net, Options o) {
         if (!o.has("loss")) throw new EvalError("a trainer needs :loss, a function of the network returning a number");
-        Fn loss = Values.toFn(o.get("loss"), "trainer :loss");
+        Fn fn = Values.toFn(o.get("loss"), "trainer :loss");
+        Loss loss = n -> {
+            Object v = interp.call(fn, n);
+            if (!Values.isVValue(v)) throw new EvalError("the loss function must return a number, got " + Printer.describe(v));
+            return v;
+        };
         Optimizer opt = o.has("optimizer") ? optimizer(o.get("optimizer"), "trainer :optimizer") : new Adam(0.001, 0.9, 0.999, 1e-8);
         Set<String> excluded = new HashSet<>();
         if (o.has("exclude")) for (Object x : Values.toSeq(o.get("exclude"), "trainer :exclude")) excluded.add(name(x));
         Path base = o.has("log") && o.get("log") != null ? Path.of(o.string("log", null)) : null;
-        Trainer t = new Trainer(interp, net, loss, opt, new Regularizer(o.number("l1", 0), o.number("l2", 0), excluded),
-                o.integer("seed", 0), base);
-        t.quiet = o.flag("quiet", false);
-        t.progressEvery = o.integer("progress-every", 0);
-        t.checkpointEverySteps = o.integer("checkpoint-every", Trainer.DEFAULT_CHECKPOINT_STEPS);
-        t.checkpointEverySeconds = o.number("checkpoint-seconds", Trainer.DEFAULT_CHECKPOINT_SECONDS);
-        if (t.checkpointEverySteps < 0 || t.checkpointEverySeconds < 0)
-            throw new EvalError("trainer :checkpoint-every and :checkpoint-seconds must be at least 0 (0: never)");
-        return t;
+        return new Trainer(new Trainer.Host(interp.out(), interp.terminal(), interp.cancelToken()), net, loss, opt,
+                new Regularizer(o.number("l1", 0), o.number("l2", 0), excluded), base,
+                settings("trainer", o, Trainer.Options.class, Trainer.Options.DEFAULTS));
     }
 
     /** A settings record from trailing keyword options (names, types and defaults from the record). */
     private static <R extends Record> R settings(String fnName, Object[] a, Class<R> type, R defaults) {
-        Options o = Options.parse(fnName, a, 1, Settings.options(type));
+        return settings(fnName, Options.parse(fnName, a, 1, Settings.options(type)), type, defaults);
+    }
+
+    private static <R extends Record> R settings(String fnName, Options o, Class<R> type, R defaults) {
         java.util.Map<String, Object> given = new java.util.LinkedHashMap<>();
         for (Settings.Setting s : Settings.of(type, defaults)) {
             if (!o.has(s.option())) continue;
@@ -92,14 +100,14 @@ public final class TrainLib extends Lib {
             return new Sgd(o.number("lr", 0.01), o.number("momentum", 0.9));
         });
         fn("set-lr!", "[opt-or-trainer lr]", "Changes the learning rate (takes effect at the next step).", 2, 2, a -> {
-            Optimizer o = a[0] instanceof Trainer t ? t.optimizer : optimizer(a[0], "set-lr!");
+            Optimizer o = a[0] instanceof Trainer t ? t.optimizer() : optimizer(a[0], "set-lr!");
             o.setLearningRate(Values.toDouble(a[1], "set-lr!"));
             return a[0];
         });
         fn("optimizer-step!", "[opt params grads]", "One optimizer step: the updated parameters (the optimizer's state advances).", 3, 3,
                 a -> optimizer(a[0], "optimizer-step!").step(Values.vvalue(a[1], "optimizer-step!"), Values.vvalue(a[2], "optimizer-step!")));
         fn("optimizer-state", "[opt-or-trainer]", "The optimizer's state as a V-value ({:m .. :v .. :t ..} for Adam, {:velocity .. :t ..} for SGD), keyed like the parameters.", 1, 1, a -> {
-            Optimizer o = a[0] instanceof Trainer t ? t.optimizer : optimizer(a[0], "optimizer-state");
+            Optimizer o = a[0] instanceof Trainer t ? t.optimizer() : optimizer(a[0], "optimizer-state");
             dmm.vvalue.VBuilder b = new dmm.vvalue.VBuilder();
             o.state().forEach((k, v) -> {
                 if (v instanceof VValue vv) b.addScaled(k, 1, vv);
@@ -107,8 +115,9 @@ public final class TrainLib extends Lib {
             });
             return b.build();
         });
-        fn("trainer", "[net & options]", "A training run of net's soft matrix. Options: :loss f (required: a function of the network returning a number), :optimizer (adam by default), :l1 λ, :l2 μ, :exclude [neurons whose input rows are not regularized], :log \"runs/name\" (writes name.csv, name.png, name.ckpt.json), :checkpoint-every steps (500) and :checkpoint-seconds (60): train! writes name.ckpt.json that often (0: never), :seed, :quiet, :progress-every k.", 1, -1, a -> {
-            Network net = dmm.machine.MachineLib.asNetwork(a[0], "trainer");
+        fn("trainer", "[net & options]", "A training run of net's soft matrix. Options: :loss f (required: a function of the network returning a number), :optimizer (adam by default), :l1 λ, :l2 μ, :exclude [neurons whose input rows are not regularized], :log \"runs/name\" (writes name.csv, name.png, name.ckpt.json); "
+                + Settings.describe(Trainer.Options.class, Trainer.Options.DEFAULTS) + ".", 1, -1, a -> {
+            Network net = dmm.bind.MachineLib.asNetwork(a[0], "trainer");
             return makeTrainer(net, Options.parse("trainer", a, 1, TRAINER_OPTIONS));
         });
         fn("train!", "[trainer steps] or [net & options]", "Trains for a number of steps, with a progress display; Ctrl-C stops at the next step boundary. Given a network and trainer options plus :steps n, makes the trainer first. Returns the trainer.", 2, -1, a -> {
@@ -135,7 +144,7 @@ public final class TrainLib extends Lib {
         fn("trained", "[trainer]", "The network with the current weights.", 1, 1, a -> trainer(a[0], "trained").network());
         fn("evaluate", "[trainer net?]", "The loss before regularization at the current weights (or of another network, e.g. the trained one on another string).", 1, 2, a -> {
             Trainer t = trainer(a[0], "evaluate");
-            return VValue.of(a.length > 1 ? t.evaluate(dmm.machine.MachineLib.asNetwork(a[1], "evaluate")) : t.evaluate());
+            return VValue.of(a.length > 1 ? t.evaluate(dmm.bind.MachineLib.asNetwork(a[1], "evaluate")) : t.evaluate());
         });
         fn("set-l1!", "[trainer λ]", "Changes the L1 coefficient.", 2, 2, a -> {
             trainer(a[0], "set-l1!").setLambda(Values.toDouble(a[1], "set-l1!"));
@@ -145,7 +154,7 @@ public final class TrainLib extends Lib {
             Trainer t = trainer(a[0], "prune!");
             int before = t.network().softLinkCount();
             int n = t.prune(Values.toDouble(a[1], "prune!"));
-            if (!t.quiet) interp.out().println("pruned " + n + " of " + before + " soft links (|w| < " + Printer.print(a[1]) + "); " + (before - n) + " left");
+            if (!t.options().quiet()) interp.out().println("pruned " + n + " of " + before + " soft links (|w| < " + Printer.print(a[1]) + "); " + (before - n) + " left");
             return VValue.of(n);
         });
         fn("sparsify!", "[trainer & options]", "Automated sparsification. Each round trains :recover-steps at λ, cuts the soft links with |w| below the threshold, and judges the cut by training a copy with λ = 0; an accepted round raises λ and the threshold, a rejected one restores the last accepted state and retries with half the threshold (a single link whose cut is rejected is protected from then on). With :log, a checkpoint is written at every round boundary; after (load-checkpoint tr file) of a checkpoint written during sparsify!, sparsify! continues that sparsification exactly where it stood (same final result as without the interruption). Returns the trainer. Options: "
@@ -156,7 +165,7 @@ public final class TrainLib extends Lib {
             return t;
         });
         fn("sparsification", "[trainer]", "Where the trainer's sparsification stands, as a V-value {:phase {\"rounds\" 1} :round r :accepted a :threshold t :protected n}, or nil when none is in progress.", 1, 1, a -> {
-            Sparsifier.Position p = trainer(a[0], "sparsification").sparsification;
+            Sparsifier.Position p = trainer(a[0], "sparsification").sparsification();
             if (p == null) return null;
             return VValue.ofPairs("phase", VValue.ofPairs(p.phase, 1), "round", (double) p.rounds, "accepted", (double) p.accepted,
                     "threshold", p.threshold, "protected", (double) p.protectedLinks.size());
