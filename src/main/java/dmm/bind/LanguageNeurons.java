@@ -23,6 +23,7 @@ public final class LanguageNeurons {
 
     /** The neuron function of a language function value. */
     static NeuronFunction of(Fn f) {
+        if (f instanceof Bindings.JavaNeuron j) return j.function;
         List<String> inputs = f instanceof Closure c && c.isNeuron() ? c.neuronFields() : null;
         List<String> outputs = f instanceof Closure c ? c.neuronOutputs() : null;
         return new NeuronFunction() {

@@ -12,8 +12,6 @@ public final class Toolkit {
         Interpreter interp = new Interpreter();
         interp.setOut(out);
         interp.setDebug(debug);
-        dmm.bind.MachineLib.install(interp);
-        dmm.bind.TrainLib.install(interp);
-        return interp;
+        return dmm.bind.Bindings.install(interp);
     }
 }

@@ -59,6 +59,8 @@ public final class Trainer {
     private long created = System.nanoTime();
     /** The settings; the sparsifier's judge trains quietly for a while. */
     Options options;
+    /** Called after every step with its log row (a Java program's progress callback), or null. */
+    private java.util.function.Consumer<TrainLog.Row> onStep;
 
     /**
      * A training run of {@code net}'s soft matrix. {@code base} names the log, plot and checkpoint
@@ -79,6 +81,12 @@ public final class Trainer {
 
     public Network network() {
         return net;
+    }
+
+    /** Calls {@code listener} after every completed step (training, judging and polishing alike) with its log row. */
+    public Trainer onStep(java.util.function.Consumer<TrainLog.Row> listener) {
+        this.onStep = listener;
+        return this;
     }
 
     public Options options() {
@@ -171,6 +179,7 @@ public final class Trainer {
         TrainLog.Row row = new TrainLog.Row(step, prereg + penalty, prereg, l1Norm, regularizer.l1(), w.leafCount(),
                 optimizer.learningRate(), seconds());
         log.add(row);
+        if (onStep != null) onStep.accept(row);
         return row;
     }
 

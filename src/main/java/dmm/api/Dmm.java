@@ -1,0 +1,219 @@
+package dmm.api;
+
+import dmm.bind.Bindings;
+import dmm.bind.LanguageNeurons;
+import dmm.lang.DmmException;
+import dmm.lang.Fn;
+import dmm.lang.Interpreter;
+import dmm.lang.Source;
+import dmm.machine.Engine;
+import dmm.machine.Network;
+import dmm.machine.NeuronFunction;
+import dmm.machine.Runner;
+import dmm.train.Loss;
+import dmm.vvalue.VValue;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * dmm embedded in a Java program: one interpreter with the standard libraries, plus the
+ * conversions and shortcuts a Java caller needs. Everything the language can do is reachable
+ * through {@link #eval}; networks, losses and trainers are the engine's own Java objects
+ * ({@link Network}, {@link Loss}, {@link dmm.train.Trainer}), so a program can mix both freely.
+ *
+ * <pre>{@code
+ * Dmm dmm = Dmm.create().require("std");
+ * dmm.defineValueNeuron("double", List.of("x"), List.of("y"), in -> Dmm.vvalue(Map.of("y", in.get("x").scale(2))));
+ * Network net = (Network) dmm.eval("(network n (neurons a double) (links a.x <- 1 a.y) (init a {:y 1}))");
+ * VValue y = Engine.run(net, 3).outputOf("a");              // {:y 8}
+ * }</pre>
+ *
+ * An instance is not thread-safe (one interpreter); create one per thread, or synchronize.
+ */
+public final class Dmm {
+    private final Interpreter interp;
+
+    private Dmm(Interpreter interp) {
+        this.interp = interp;
+    }
+
+    /** An interpreter with the core language and the network and training forms; libraries load with {@link #require}. */
+    public static Dmm create() {
+        return new Dmm(Bindings.install(new Interpreter()));
+    }
+
+    /** The interpreter behind this instance (for what the shortcuts here do not cover). */
+    public Interpreter interpreter() {
+        return interp;
+    }
+
+    /** Where {@code print}, progress lines and watch lines go (standard output by default). */
+    public Dmm output(PrintStream out) {
+        interp.setOut(out);
+        return this;
+    }
+
+    /** Loads standard libraries from {@code lib-dmm/} ({@code "std"}, {@code "lite"}, {@code "train"}), each once. */
+    public Dmm require(String... libraries) {
+        for (String l : libraries) interp.require(l);
+        return this;
+    }
+
+    // ------------------------------------------------------------------ evaluating
+
+    /**
+     * Evaluates dmm source and returns the value of its last form, as the language sees it: a
+     * {@link VValue} (numbers too), a {@link Network}, a {@link dmm.train.Trainer}, a {@code
+     * List}, a {@code String}, a {@code Boolean} or null. Errors are {@link DmmException}s whose
+     * {@link DmmException#report()} names the place with a caret.
+     */
+    public Object eval(String source) {
+        return interp.eval(new Source("<java>", source, null));
+    }
+
+    /** Evaluates a file (relative {@code load}s inside it resolve against its folder). */
+    public Object eval(Path file) {
+        return interp.loadFile(file);
+    }
+
+    /** The value of a top-level name (a var), or null when it is not defined. */
+    public Object get(String name) {
+        var v = interp.findVar(name);
+        return v == null ? null : v.get();
+    }
+
+    /** Defines a top-level name; Java maps and numbers become V-values. */
+    public Dmm set(String name, Object value) {
+        interp.define(name, fromJava(value), null);
+        return this;
+    }
+
+    /** Calls the language function named {@code fn} with the given arguments (Java maps and numbers become V-values). */
+    public Object call(String fn, Object... args) {
+        Object f = get(fn);
+        if (!(f instanceof Fn function)) throw new IllegalArgumentException("`" + fn + "` is not a function");
+        Object[] converted = new Object[args.length];
+        for (int i = 0; i < args.length; i++) converted[i] = fromJava(args[i]);
+        return interp.call(function, converted);
+    }
+
+    // ------------------------------------------------------------------ neurons and networks
+
+    /**
+     * Defines a neuron type in Java. The function receives the neuron's inputs and returns its
+     * outputs; to be differentiable (trainable through), it must compute with the {@code
+     * dmm.ad.Ops} primitives, which accept tracked values. The declared fields are checked in
+     * links like those of a {@code defneuron} (null: any field).
+     */
+    public Dmm defineNeuron(String type, List<String> inputs, List<String> outputs, NeuronFunction f) {
+        Bindings.defineNeuronType(interp, type, NeuronFunction.of(f, inputs, outputs), null);
+        return this;
+    }
+
+    /**
+     * Defines a neuron type from a function of plain V-values (no gradient flows through it: a
+     * training run that needs one stops with an error naming the type rather than silently
+     * dropping it).
+     */
+    public Dmm defineValueNeuron(String type, List<String> inputs, List<String> outputs, java.util.function.UnaryOperator<VValue> f) {
+        return defineNeuron(type, inputs, outputs, (NeuronFunction) in -> {
+            if (!(in instanceof VValue v))
+                throw new dmm.machine.MachineError("the neuron type `" + type + "` is a plain Java function of V-values: no gradient "
+                        + "can flow through it (define it with a NeuronFunction over dmm.ad.Ops to train through it)");
+            return f.apply(v);
+        });
+    }
+
+    /** A builder for a network whose neurons are types defined here or in the language. */
+    public NetworkBuilder network(String name) {
+        return new NetworkBuilder(this, name);
+    }
+
+    /** Runs {@code cycles} cycles (neuron types resolved in this interpreter; Ctrl-C of the REPL does not apply). */
+    public Network run(Network net, long cycles) {
+        return Engine.run(net, cycles, LanguageNeurons.context(interp), null);
+    }
+
+    /** Runs {@code cycles} cycles, calling {@code afterCycle} with each new state. */
+    public Network run(Network net, long cycles, Consumer<Network> afterCycle) {
+        return Engine.run(net, cycles, LanguageNeurons.context(interp), n -> {
+            afterCycle.accept(n);
+            return true;
+        });
+    }
+
+    /** Starts a live network on its own thread; {@code lines} receives what it reports (errors, pauses). */
+    public Runner start(Network net, double cyclesPerSecond, Consumer<String> lines) {
+        Runner.Host host = new Runner.Host() {
+            @Override
+            public void notify(String line) {
+                lines.accept(line);
+            }
+
+            @Override
+            public dmm.machine.NeuronTypes types() {
+                return LanguageNeurons.context(interp).types();
+            }
+        };
+        return interp.extension(Runner.Registry.class, Runner.Registry::new).start(host, net, cyclesPerSecond, null, -1);
+    }
+
+    /** A loss written in the language, e.g. {@code "(imitation-loss (duplicate-detector \"test string.\") 140 [:output])"}. */
+    public Loss loss(String expression) {
+        Object f = eval(expression);
+        if (!(f instanceof Fn fn)) throw new IllegalArgumentException("the loss expression must give a function of the network, got " + f);
+        return net -> interp.call(fn, net);
+    }
+
+    // ------------------------------------------------------------------ values
+
+    /**
+     * A V-value from Java: a {@code Number}, a {@code Map} with string keys and values of these
+     * kinds (nested maps are subtrees), or a V-value.
+     */
+    public static VValue vvalue(Object java) {
+        if (java instanceof VValue v) return v;
+        if (java instanceof Number n) return VValue.of(n.doubleValue());
+        if (java instanceof Map<?, ?> m) {
+            List<Object> kv = new ArrayList<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!(e.getKey() instanceof String k)) throw new IllegalArgumentException("V-value keys are strings, got " + e.getKey());
+                kv.add(k);
+                kv.add(vvalue(e.getValue()));
+            }
+            return VValue.ofPairs(kv.toArray());
+        }
+        throw new IllegalArgumentException("not a V-value: " + java + " (numbers and maps of them are)");
+    }
+
+    /** A V-value as Java: a {@code Double} for a number, else a {@code Map<String, Object>} of subtrees ({@code "number"} for a node's own number). */
+    public static Object toJava(Object value) {
+        if (value instanceof VValue v) {
+            if (v.childCount() == 0) return v.scalarPart();
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < v.childCount(); i++) m.put(v.keyAt(i), toJava(v.childAt(i)));
+            return m;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            for (Object x : l) out.add(toJava(x));
+            return out;
+        }
+        return value;
+    }
+
+    private static Object fromJava(Object x) {
+        if (x instanceof Number || x instanceof Map<?, ?>) return vvalue(x);
+        if (x instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : l) out.add(fromJava(o));
+            return java.util.Collections.unmodifiableList(out);
+        }
+        return x;
+    }
+}

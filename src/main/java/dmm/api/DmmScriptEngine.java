@@ -1,0 +1,101 @@
+package dmm.api;
+
+import dmm.lang.DmmException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import javax.script.AbstractScriptEngine;
+import javax.script.Bindings;
+import javax.script.ScriptContext;
+import javax.script.ScriptEngineFactory;
+import javax.script.ScriptException;
+import javax.script.SimpleBindings;
+
+/**
+ * dmm as a JSR-223 script engine: {@code new ScriptEngineManager().getEngineByName("dmm")}.
+ * The engine-scope bindings are the interpreter's top-level names: before each evaluation every
+ * binding is defined as a var (Java maps and numbers become V-values), and afterwards every
+ * binding is updated from its var, so a script can read and set them. {@code print} output goes
+ * to the context's writer. A dmm error becomes a {@link ScriptException} with the line and
+ * column of its place and the full report (with the caret) as its message.
+ */
+public final class DmmScriptEngine extends AbstractScriptEngine {
+    private final DmmScriptEngineFactory factory;
+    private final Dmm dmm = Dmm.create();
+
+    DmmScriptEngine(DmmScriptEngineFactory factory) {
+        this.factory = factory;
+    }
+
+    /** The embedding behind this engine (for what JSR-223 does not cover). */
+    public Dmm dmm() {
+        return dmm;
+    }
+
+    @Override
+    public Object eval(String script, ScriptContext context) throws ScriptException {
+        Bindings vars = context.getBindings(ScriptContext.ENGINE_SCOPE);
+        if (vars != null) for (Map.Entry<String, Object> e : vars.entrySet()) dmm.set(e.getKey(), e.getValue());
+        PrintStream out = new PrintStream(new WriterStream(context.getWriter()), true, StandardCharsets.UTF_8);
+        dmm.output(out);
+        try {
+            return dmm.eval(script);
+        } catch (DmmException e) {
+            var span = e.span();
+            ScriptException se = span == null ? new ScriptException(e.report())
+                    : new ScriptException(e.report(), span.source().name(), span.line(), span.column());
+            se.initCause(e);
+            throw se;
+        } finally {
+            out.flush();
+            if (vars != null) for (String k : vars.keySet()) vars.put(k, dmm.get(k));
+        }
+    }
+
+    @Override
+    public Object eval(Reader reader, ScriptContext context) throws ScriptException {
+        StringBuilder sb = new StringBuilder();
+        char[] buf = new char[8192];
+        try {
+            for (int n; (n = reader.read(buf)) > 0;) sb.append(buf, 0, n);
+        } catch (IOException e) {
+            throw new ScriptException("cannot read the script: " + e.getMessage());
+        }
+        return eval(sb.toString(), context);
+    }
+
+    @Override
+    public Bindings createBindings() {
+        return new SimpleBindings();
+    }
+
+    @Override
+    public ScriptEngineFactory getFactory() {
+        return factory;
+    }
+
+    /** Bytes to a Writer (the context's writer), UTF-8. */
+    private static final class WriterStream extends java.io.OutputStream {
+        private final Writer w;
+        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+
+        WriterStream(Writer w) {
+            this.w = w;
+        }
+
+        @Override
+        public void write(int b) {
+            pending.write(b);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            w.write(pending.toString(StandardCharsets.UTF_8));
+            pending.reset();
+            w.flush();
+        }
+    }
+}

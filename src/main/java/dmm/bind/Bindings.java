@@ -1,0 +1,59 @@
+package dmm.bind;
+
+import dmm.lang.Fn;
+import dmm.lang.Interpreter;
+import dmm.machine.NeuronFunction;
+
+/** Installs the language's forms and built-ins for networks, live runners and training. */
+public final class Bindings {
+    private Bindings() {}
+
+    /** Installs every binding into {@code interp} (the core language is already there). */
+    public static Interpreter install(Interpreter interp) {
+        MachineLib.install(interp);
+        TrainLib.install(interp);
+        return interp;
+    }
+
+    /**
+     * Defines a neuron type implemented in Java: {@code (neurons n NAME)} and {@code add-neuron}
+     * use it like a {@code defneuron}, and a later definition under the same name replaces it in
+     * running networks at their next cycle.
+     */
+    public static void defineNeuronType(Interpreter interp, String name, NeuronFunction f, String doc) {
+        interp.neuronVarFor(name).set(new JavaNeuron(name, f));
+        if (doc != null) interp.neuronVarFor(name).setDoc(doc);
+    }
+
+    /** The source of a neuron declared with the type held by {@code var} (re-read every cycle). */
+    public static java.util.function.Supplier<NeuronFunction> neuronSource(dmm.lang.Var var, String type) {
+        return LanguageNeurons.fromVar(var, type);
+    }
+
+    /** A neuron type implemented in Java, as a language function value (callable with the input map). */
+    static final class JavaNeuron implements Fn {
+        final String name;
+        final NeuronFunction function;
+
+        JavaNeuron(String name, NeuronFunction function) {
+            this.name = name;
+            this.function = function;
+        }
+
+        @Override
+        public Object invoke(Object[] args) {
+            if (args.length != 1) throw new dmm.lang.EvalError("the neuron type `" + name + "` takes one argument, the input map; got " + args.length);
+            return function.apply(args[0]);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String toString() {
+            return "#<java neuron " + name + ">";
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dmm.arch;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package graph of docs/ARCHITECTURE.md is what the sources say: each package refers only
+ * to the packages it may know (imports and fully qualified names alike). In particular the
+ * engine ({@code machine}) and training ({@code train}) know nothing of the language.
+ */
+class LayeringTest {
+    /** Each package and the packages it may refer to. */
+    static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("vvalue", Set.of()),
+            Map.entry("cancel", Set.of()),
+            Map.entry("ad", Set.of("vvalue")),
+            Map.entry("machine", Set.of("vvalue", "ad", "cancel")),
+            Map.entry("train", Set.of("vvalue", "ad", "cancel", "machine")),
+            Map.entry("lang", Set.of("vvalue", "ad", "cancel")),
+            Map.entry("bind", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang")),
+            Map.entry("api", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind")),
+            Map.entry("repl", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind")),
+            Map.entry("bench", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind")),
+            Map.entry("cli", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind", "api", "repl", "bench")));
+
+    private static final Pattern REFERENCE = Pattern.compile("\\bdmm\\.([a-z]+)\\.");
+
+    static Map<String, Set<String>> actualGraph() throws IOException {
+        Map<String, Set<String>> graph = new TreeMap<>();
+        Path root = Path.of("src/main/java/dmm");
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String pkg = root.relativize(f).getName(0).toString();
+                Set<String> refs = graph.computeIfAbsent(pkg, k -> new TreeSet<>());
+                for (String line : Files.readAllLines(f)) {
+                    String code = line.strip();
+                    if (code.startsWith("*") || code.startsWith("/*") || code.startsWith("//")) continue;   // docs may name anything
+                    Matcher m = REFERENCE.matcher(code);
+                    while (m.find()) if (!m.group(1).equals(pkg)) refs.add(m.group(1));
+                }
+            }
+        }
+        return graph;
+    }
+
+    @Test
+    void everyPackageRefersOnlyToThePackagesBelowIt() throws IOException {
+        Map<String, Set<String>> actual = actualGraph();
+        assertEquals(new TreeSet<>(ALLOWED.keySet()), new TreeSet<>(actual.keySet()), "the packages of src/main/java/dmm");
+        for (Map.Entry<String, Set<String>> e : actual.entrySet()) {
+            Set<String> extra = new TreeSet<>(e.getValue());
+            extra.removeAll(ALLOWED.get(e.getKey()));
+            assertEquals(Set.of(), extra, "package " + e.getKey() + " refers to packages it must not know");
+        }
+    }
+
+    @Test
+    void theEngineAndTrainingKnowNothingOfTheLanguage() throws IOException {
+        Map<String, Set<String>> actual = actualGraph();
+        for (String p : List.of("vvalue", "cancel", "ad", "machine", "train"))
+            for (String forbidden : List.of("lang", "bind", "api", "repl", "cli"))
+                assertFalse(actual.get(p).contains(forbidden), p + " refers to " + forbidden);
+    }
+
+    @Test
+    void theArchitectureDocumentShowsThisGraph() throws IOException {
+        String doc = Files.readString(Path.of("docs/ARCHITECTURE.md"));
+        for (Map.Entry<String, Set<String>> e : actualGraph().entrySet()) {
+            String line = "| `" + e.getKey() + "` | " + (e.getValue().isEmpty() ? "—" : String.join(", ", e.getValue().stream().map(s -> "`" + s + "`").toList())) + " |";
+            assertTrue(doc.contains(line), "docs/ARCHITECTURE.md should have the row\n" + line);
+        }
+    }
+}
