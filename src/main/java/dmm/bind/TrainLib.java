@@ -1,7 +1,6 @@
 package dmm.bind;
 
 import dmm.train.*;
-import dmm.machine.MachineError;
 import dmm.lang.EvalError;
 import dmm.lang.Fn;
 import dmm.lang.Interpreter;

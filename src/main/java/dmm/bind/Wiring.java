@@ -1,14 +1,8 @@
 package dmm.bind;
 
-import dmm.machine.Engine;
-import dmm.machine.Links;
 import dmm.machine.MachineError;
 import dmm.machine.Network;
 import dmm.machine.NeuronDecl;
-import dmm.machine.NeuronFunction;
-import dmm.machine.NeuronTypes;
-import dmm.machine.Runner;
-import dmm.machine.Dot;
 import 
 dmm.lang.Analyzer;
 import dmm.lang.EvalError;

@@ -7,7 +7,6 @@ import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
