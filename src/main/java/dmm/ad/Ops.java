@@ -183,18 +183,27 @@ public final class Ops {
         VValue out = VValue.lincomb(r, vy);
         Tape t = tapeOf(row, y);
         return wrap(t, out, g -> {
-            if (tapeOf(y) != null) {
-                VBuilder dy = new VBuilder();
-                r.forEachLeaf((path, w) -> placeAt(dy, path).addScaled(w, g));
-                acc(t, y, 1, dy.build());
-            }
-            if (tapeOf(row) != null) {
-                VBuilder dr = new VBuilder();
-                if (r.isScalar()) dr.addScalar(VValue.dot(g, vy)); // a number row, 0 included, weighs all of y
-                else r.forEachLeaf((path, w) -> dr.addAt(path, VValue.dot(g, vy.getIn(path))));
-                acc(t, row, 1, dr.build());
-            }
+            VBuilder dy = tapeOf(y) != null ? new VBuilder() : null;
+            VBuilder dr = tapeOf(row) != null ? new VBuilder() : null;
+            lincombPullback(r, vy, g, dy, dr);
+            if (dy != null) acc(t, y, 1, dy.build());
+            if (dr != null) acc(t, row, 1, dr.build());
         });
+    }
+
+    /**
+     * The transpose rule of {@code lincomb}, the one pullback of the down movement: for the
+     * cotangent {@code g} of {@code lincomb(row, y)}, adds {@code w·g} into {@code dy} at each
+     * row leaf's path p (weight w) and {@code dot(g, y[p])} into {@code drow} at p (either builder
+     * may be null when that side is not wanted). The network's general down movement applies it
+     * row by row; the compiled down movement ({@code machine.Plan}) is this rule on flat arrays.
+     */
+    public static void lincombPullback(VValue row, VValue y, VValue g, VBuilder dy, VBuilder drow) {
+        if (dy != null) row.forEachLeaf((path, w) -> placeAt(dy, path).addScaled(w, g));
+        if (drow != null) {
+            if (row.isScalar()) drow.addScalar(VValue.dot(g, y)); // a number row, 0 included, weighs all of y
+            else row.forEachLeaf((path, w) -> drow.addAt(path, VValue.dot(g, y.getIn(path))));
+        }
     }
 
     private static VBuilder placeAt(VBuilder b, List<String> path) {

@@ -83,8 +83,7 @@ public final class Engine {
 
     /**
      * {@code X[f][n][i] = lincomb(W[f][n][i] + H[f][n][i], Y)} for every row of both matrices.
-     * Pullback: {@code dY[p] += w · dX[row]} for each row leaf p with weight w, and
-     * {@code dW[row][p] = dot(dX[row], Y[p])} for the soft rows.
+     * Pullback: {@link Ops#lincombPullback}, the transpose rule of lincomb, row by row.
      */
     public static Object down(Object w, VValue hard, Object y) {
         VValue wv = Ops.primal(w), yv = Ops.primal(y);
@@ -131,17 +130,9 @@ public final class Engine {
                 for (int c = 0; c < byField.childCount(); c++) {
                     VValue gr = gb.get(byField.keyAt(c));
                     if (gr.isZero()) continue;
-                    VValue row = byField.childAt(c);
                     VBuilder dwRow = dw == null ? null
                             : dw.child(m.keyAt(a)).child(byName.keyAt(b)).child(byField.keyAt(c));
-                    row.forEachLeaf((p, wt) -> {
-                        if (dy != null) {
-                            VBuilder at = dy;
-                            for (String k : p) at = at.child(k);
-                            at.addScaled(wt, gr);
-                        }
-                        if (dwRow != null) dwRow.addAt(p, VValue.dot(gr, y.getIn(p)));
-                    });
+                    Ops.lincombPullback(byField.childAt(c), y, gr, dy, dwRow);
                 }
             }
         }

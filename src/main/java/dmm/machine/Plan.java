@@ -17,9 +17,10 @@ import java.util.TreeMap;
  * active neuron. Running a network whose matrix does not change (everything but
  * self-referential networks) compiles once per run and then does no tree lookups per link.
  *
- * <p>Under {@code grad} each cycle's down movement is one tape entry: its pullback sends
+ * <p>Under {@code grad} each cycle's down movement is one tape entry whose pullback is the
+ * transpose rule of lincomb ({@link Ops#lincombPullback}) on the compiled rows: it sends
  * {@code w · dX[row]} to the source outputs and accumulates {@code dot(dX[row], Y[source])}
- * into a flat array of soft-weight cotangents, which one entry recorded before the first
+ * into a flat array of soft-weight cotangents (both paths are checked against finite differences), which one entry recorded before the first
  * cycle (so it runs after all of them in the backward pass) turns into the matrix's cotangent.
  */
 final class Plan {
