@@ -1,11 +1,9 @@
 package dmm.train;
 
 import dmm.cancel.Cancelled;
-import dmm.machine.Network;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The automated version of the hand-steered sparsification protocol (REFERENCE-EXPERIMENT.md):
@@ -80,8 +78,6 @@ public final class Sparsifier {
         }
     }
 
-    private record Snapshot(Network net, Map<String, Object> optimizer, long step, double lambda) {}
-
     private final Trainer t;
     private final Schedule s;
     private final PrintStream out;
@@ -92,22 +88,18 @@ public final class Sparsifier {
         this.out = t.host.out();
     }
 
-    private Snapshot snapshot() {
-        return new Snapshot(t.net, t.optimizer.state(), t.step, t.lambda());
+    private Trainer.Snapshot snapshot() {
+        return t.snapshot();
     }
 
-    private void restore(Snapshot snap) {
-        t.net = snap.net;
-        t.optimizer.restore(snap.optimizer);
-        t.step = snap.step;
-        t.setLambda(snap.lambda);
-        t.log.truncateAfter(snap.step);
+    private void restore(Trainer.Snapshot snap) {
+        t.restore(snap);
     }
 
     /** Trains {@code steps} with λ = 0 from the current state, returns the best prereg over the last fifth, and puts everything back. */
     private double judge() {
         if (s.judgeSteps() <= 0) return t.evaluate();
-        Snapshot before = snapshot();
+        Trainer.Snapshot before = snapshot();
         Trainer.Options options = t.options;
         try {
             t.setLambda(0);
@@ -131,8 +123,8 @@ public final class Sparsifier {
     private void polish() {
         double lambda = t.lambda();
         t.setLambda(0);
-        Snapshot before = snapshot();
-        Snapshot best = before;
+        Trainer.Snapshot before = snapshot();
+        Trainer.Snapshot best = before;
         double bestLoss = Double.POSITIVE_INFINITY;
         Progress p = new Progress(out, false, s.polishSteps(), t.options.progressEvery(), t.options.quiet());
         try {
@@ -161,7 +153,7 @@ public final class Sparsifier {
         restore(best);
         t.log.flushAndPlot();
         out.printf(Locale.ROOT, "polish: %d steps with λ = 0 (was %.4g); best prereg %.5g at step %d, kept%n",
-                s.polishSteps(), lambda, bestLoss, t.step);
+                s.polishSteps(), lambda, bestLoss, t.step());
     }
 
     /**
@@ -173,12 +165,12 @@ public final class Sparsifier {
         Position pos = t.sparsification;
         if (pos != null && pos.phase.equals("done")) {
             out.printf(Locale.ROOT, "sparsify: the checkpointed sparsification is complete (%d -> %d soft links); nothing to do%n",
-                    pos.startLinks, t.net.softLinkCount());
-            return new Result(pos.startLinks, t.net.softLinkCount(), pos.rounds, pos.accepted, t.evaluate());
+                    pos.startLinks, t.network().softLinkCount());
+            return new Result(pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted, t.evaluate());
         }
         if (pos == null) {
             pos = new Position();
-            pos.startLinks = t.net.softLinkCount();
+            pos.startLinks = t.network().softLinkCount();
             t.setLambda(Math.max(t.lambda(), s.lambdaStart()));
             pos.startLoss = judge();
             pos.maxLoss = s.maxLoss() > 0 ? s.maxLoss() : Math.max(1.0, 3 * pos.startLoss);
@@ -190,11 +182,11 @@ public final class Sparsifier {
                     pos.startLinks, pos.startLoss, s.judgeSteps(), s.threshold(), s.slack(), pos.maxLoss, s.tolerance());
             checkpoint();
         } else {
-            out.printf(Locale.ROOT, "sparsify: resuming at step %d, %d soft links (%s)%n", t.step, t.net.softLinkCount(), pos);
+            out.printf(Locale.ROOT, "sparsify: resuming at step %d, %d soft links (%s)%n", t.step(), t.network().softLinkCount(), pos);
         }
-        Snapshot good = snapshot();
+        Trainer.Snapshot good = snapshot();
         try {
-            while (pos.phase.equals("rounds") && pos.rounds < s.maxRounds() && t.net.softLinkCount() > s.targetLinks()
+            while (pos.phase.equals("rounds") && pos.rounds < s.maxRounds() && t.network().softLinkCount() > s.targetLinks()
                     && pos.rejections < s.maxRejections() && pos.idle < s.maxRejections()) {
                 good = round(pos, good);
                 checkpoint();
@@ -202,7 +194,7 @@ public final class Sparsifier {
         } catch (Cancelled | TrainingError e) {
             restore(good);
             out.println("sparsify " + (e instanceof Cancelled ? "interrupted" : "stopped") + ": restored the last accepted state ("
-                    + t.net.softLinkCount() + " links)" + (t.base != null ? "; checkpoint written to " + t.checkpointPath() : ""));
+                    + t.network().softLinkCount() + " links)" + (t.base != null ? "; checkpoint written to " + t.checkpointPath() : ""));
             checkpoint();
             t.log.flushAndPlot();
             throw e;
@@ -217,8 +209,8 @@ public final class Sparsifier {
         t.sparsification = null;   // a later sparsify! in this session starts a new one
         double end = t.evaluate();
         out.printf(Locale.ROOT, "sparsify: %d -> %d soft links in %d rounds (%d accepted), prereg %.5g%n",
-                pos.startLinks, t.net.softLinkCount(), pos.rounds, pos.accepted, end);
-        return new Result(pos.startLinks, t.net.softLinkCount(), pos.rounds, pos.accepted, end);
+                pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted, end);
+        return new Result(pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted, end);
     }
 
     private void checkpoint() {
@@ -226,16 +218,16 @@ public final class Sparsifier {
     }
 
     /** One round from the last accepted state {@code good}; returns the (possibly new) last accepted state. */
-    private Snapshot round(Position pos, Snapshot good) {
+    private Trainer.Snapshot round(Position pos, Trainer.Snapshot good) {
         pos.rounds++;
-        int before = t.net.softLinkCount();
+        int before = t.network().softLinkCount();
         t.train(s.recoverSteps(), "shrink", false);
         dmm.vvalue.VValue beforeCut = t.weights();
         int cut = t.prune(pos.threshold, pos.protectedLinks);
         if (s.freshOptimizer() && cut > 0) t.optimizer.reset();
         double loss = judge();
         double accept = Math.max(s.tolerance(), Math.min(pos.maxLoss, s.slack() * pos.reference));
-        int after = t.net.softLinkCount();
+        int after = t.network().softLinkCount();
         if (loss <= accept) {
             pos.accepted++;
             pos.rejections = 0;
@@ -252,7 +244,7 @@ public final class Sparsifier {
         }
         pos.rejections++;
         out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (|w| < %.3g) -> %d links, prereg %.5g > %.5g  rejected; back to %d links%n",
-                pos.rounds, t.lambda(), before - after, pos.threshold, after, loss, accept, good.net.softLinkCount());
+                pos.rounds, t.lambda(), before - after, pos.threshold, after, loss, accept, good.net().softLinkCount());
         if (cut == 1) {
             // one small link the task needs: keep it from now on, and go on cutting as before
             dmm.vvalue.VValue gone = beforeCut.filterLeaves((p, x) -> t.weights().getIn(p).scalarPart() == 0);

@@ -83,6 +83,23 @@ public final class Trainer {
         return net;
     }
 
+    /** Everything a step changes: the network, the optimizer's state, the step count and λ. */
+    public record Snapshot(Network net, Map<String, Object> optimizer, long step, double lambda) {}
+
+    /** The state to come back to (the sparsifier's last accepted round, the polish's best step). */
+    public Snapshot snapshot() {
+        return new Snapshot(net, optimizer.state(), step, lambda());
+    }
+
+    /** Back to a snapshot of this trainer; the log forgets the steps after it. */
+    public void restore(Snapshot snap) {
+        net = snap.net();
+        optimizer.restore(snap.optimizer());
+        step = snap.step();
+        setLambda(snap.lambda());
+        log.truncateAfter(snap.step());
+    }
+
     /** Calls {@code listener} after every completed step (training, judging and polishing alike) with its log row. */
     public Trainer onStep(java.util.function.Consumer<TrainLog.Row> listener) {
         this.onStep = listener;
