@@ -158,6 +158,30 @@ class ReplTest {
     }
 
     @Test
+    void highlightingTakesCommentsAndOpenStringsFromTheLexer() {
+        Highlighting h = new Highlighting(interp);
+        String text = "(f \"a ; b\" #| c \" |# \"d\" 1) ; z";
+        AttributedString a = h.highlight(text);
+        assertEquals(text, a.toString());
+        assertEquals(Highlighting.STRING, a.styleAt(text.indexOf("; b")), "a semicolon inside a string is not a comment");
+        assertEquals(Highlighting.COMMENT, a.styleAt(text.indexOf("c \"")));
+        assertEquals(Highlighting.COMMENT, a.styleAt(text.indexOf("|#")));
+        assertEquals(Highlighting.COMMENT, a.styleAt(text.indexOf("; z") + 2));
+        String bad = "(f \"d\\qe\")";
+        assertEquals(Highlighting.UNKNOWN, h.highlight(bad).styleAt(bad.indexOf("\\q")), "a malformed escape is marked as an error");
+        String open = "(g \"x (y\n #| z";
+        AttributedString b = h.highlight(open);
+        assertEquals(Highlighting.STRING, b.styleAt(open.indexOf("(y")));
+        assertEquals(Highlighting.STRING, b.styleAt(open.indexOf("z")), "the block comment mark is inside the open string");
+        String comment = "(g #| open \"comment";
+        assertEquals(Highlighting.COMMENT, h.highlight(comment).styleAt(comment.indexOf("comment")));
+        String local = "(defneuron acc \"Sums.\" in (+ in 1)) (neuron inputs (get inputs :x))";
+        AttributedString c = h.highlight(local);
+        assertNotEquals(Highlighting.UNKNOWN, c.styleAt(local.indexOf("in (")), "the whole-map input of defneuron is local");
+        assertNotEquals(Highlighting.UNKNOWN, c.styleAt(local.indexOf("inputs :x")), "and of neuron");
+    }
+
+    @Test
     void continuationLinesAreIndentedByOpenBracketsButNotInsideAString() {
         FormParser p = new FormParser();
         EOFError brackets = assertThrows(EOFError.class, () -> p.parse("(defn f [x]\n  (let [y", 22, Parser.ParseContext.ACCEPT_LINE));
