@@ -204,7 +204,7 @@ public final class Repl {
                 continue;
             }
             pending.append(line).append('\n');
-            if (Balance.complete(pending.toString())) {
+            if (FormParser.complete(pending.toString())) {
                 if (!pending.toString().isBlank()) status = repl.handle(pending.toString());
                 pending.setLength(0);
             }
