@@ -37,14 +37,25 @@ NUMBER  : [+-]? ( DIGITS ( '.' DIGITS? )? | '.' DIGITS ) EXPONENT?
 
 STRING  : '"' ( ESCAPE | ~["\\] )* '"' ;
 
+// Malformed strings and block comments are tokens too, so the reader can say what is wrong and
+// the REPL can tell input that ends inside a string or comment (it continues on the next line).
+// Each matches only where STRING or BLOCK_COMMENT cannot: the lexer takes the longest match.
+// A string the input ends in (a backslash at the very end escapes nothing):
+UNTERMINATED_STRING : '"' ( ESCAPE | ~["\\] )* '\\'? EOF ;
+// A string up to and including its first malformed escape (the last character or characters of the token):
+BAD_ESCAPE          : '"' ( ESCAPE | ~["\\] )* '\\' ( ~["\\/nrtbfu] | 'u' HEX? HEX? HEX? ) ;
+
 KEYWORD : ':' SYMBOL_START SYMBOL_CHAR* ;
 
 SYMBOL  : SYMBOL_START SYMBOL_CHAR*
         | '.' SYMBOL_CHAR*
         ;
 
-LINE_COMMENT  : ';' ~[\r\n]* -> skip ;
-BLOCK_COMMENT : '#|' .*? '|#' -> skip ;
+// comments go to the hidden channel: the reader skips them, the REPL's highlighting shows them
+LINE_COMMENT  : ';' ~[\r\n]* -> channel(HIDDEN) ;
+BLOCK_COMMENT : '#|' .*? '|#' -> channel(HIDDEN) ;
+// a block comment the input ends in: no `|#` after the `#|`
+UNTERMINATED_COMMENT : '#|' ( ~'|' | '|'+ ~[|#] )* '|'* EOF ;
 // commas are whitespace, as in Clojure: (neurons a accum, b accum)
 WHITESPACE    : [ \t\r\n\f,]+ -> skip ;
 

@@ -1,13 +1,10 @@
 package dmm.cli;
 
-import dmm.lang.DmmException;
 import dmm.lang.EvalError;
 import dmm.lang.Interpreter;
+import dmm.lang.Outcome;
 import dmm.lang.Printer;
 import dmm.lang.Source;
-import dmm.lang.SyntaxError;
-import dmm.vvalue.TextFiles;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -117,54 +114,22 @@ public final class Main {
         return v == null ? "0.1.0-dev" : v;
     }
 
+    /** {@code dmm run FILE}: the file through {@link Interpreter#runFile}; the exit code is its status. */
     static int runFile(Path file, List<String> fileArgs, boolean debug, PrintStream out, PrintStream err) {
-        Source src;
-        try {
-            src = Interpreter.readSource(file);
-        } catch (IOException e) {
-            err.println("dmm: cannot read " + file + ": " + TextFiles.why(e, file));
-            return NO_INPUT;
-        } catch (SyntaxError e) {
-            err.println(e.report());
-            return SYNTAX;
-        } catch (OutOfMemoryError e) {
-            err.println("error: " + EvalError.outOfMemory("reading " + file, null).bareMessage());
-            return RUNTIME;
-        }
         Interpreter interp = Toolkit.newInterpreter(out, debug);
         interp.setTerminal(out == System.out && System.console() != null);
         List<Object> argVals = new ArrayList<>(fileArgs);
         interp.define("*command-line-args*", List.copyOf(argVals), "The arguments after the file name on the command line.");
         interp.define("*file*", file.toString(), "The file being run.");
-        return report(() -> interp.load(src), debug, err, null);
+        return interp.runFile(file, err, null).status().code();
     }
 
+    /** {@code dmm eval TEXT}: the text through {@link Interpreter#run}, printing the value of its last form. */
     static int evalText(String text, boolean debug, PrintStream out, PrintStream err) {
         Interpreter interp = Toolkit.newInterpreter(out, debug);
-        return report(() -> interp.eval("<eval>", text), debug, err, out);
-    }
-
-    private static int report(java.util.function.Supplier<Object> body, boolean debug, PrintStream err, PrintStream printResult) {
-        boolean evaluated = false;
-        try {
-            Object r = body.get();
-            evaluated = true;
-            if (printResult != null) printResult.println(Printer.print(r));
-            return OK;
-        } catch (SyntaxError e) {
-            err.println(e.report());
-            return SYNTAX;
-        } catch (DmmException e) {
-            err.println(e.report());
-            if (debug && e.getCause() != null) e.getCause().printStackTrace(err);
-            return RUNTIME;
-        } catch (OutOfMemoryError e) {
-            // the evaluation reports its own (as a DmmException) unless even that found no memory
-            err.println("error: " + EvalError.outOfMemory(evaluated ? "printing the result" : "evaluating", null).bareMessage());
-            return RUNTIME;
-        } finally {
-            if (printResult != null) printResult.flush();
-        }
+        Outcome o = interp.run(Source.of("<eval>", text), err, done -> out.println(Printer.print(done.value())));
+        out.flush();
+        return o.status().code();
     }
 
     static PrintStream utf8(PrintStream p) {

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The environment and the one evaluation path shared by {@code dmm run}, {@code dmm eval} and
- * the REPL: source → {@link Reader} → {@link Analyzer} → {@link Node#eval}.
+ * the REPL ({@link #run}): source → {@link Reader} → {@link Analyzer} → {@link Node#eval}.
  */
 public final class Interpreter {
     private final Map<String, Var> vars = new ConcurrentHashMap<>();
@@ -230,6 +230,66 @@ public final class Interpreter {
         return eval(Source.of(name, text));
     }
 
+    // ------------------------------------------------------------------ running: dmm run, dmm eval, the REPL
+
+    /**
+     * Runs a source: the one path of {@code dmm run}, {@code dmm eval} and the REPL. Reads all its
+     * forms (a syntax error anywhere means none is evaluated), evaluates them in order (a file's
+     * source counts as being loaded meanwhile, see {@link #load}), then hands the outcome to
+     * {@code then} (which prints the value, say; may be null). An error, in the source or in
+     * {@code then}, ends the run and is reported to {@code err} here and nowhere else:
+     * {@code file:line:col: message}, the line with a caret, the chain of calls. Running out of
+     * memory is such an error, and Ctrl-C ({@link #requestCancel}) ends the run as interrupted.
+     */
+    public Outcome run(Source source, PrintStream err, java.util.function.Consumer<Outcome> then) {
+        boolean evaluated = false;
+        try {
+            List<Form> forms = read(source);
+            Outcome done = new Outcome(Outcome.Status.OK, evalForms(source, forms), forms.size(), null);
+            evaluated = true;
+            if (then != null) then.accept(done);
+            return done;
+        } catch (Cancelled e) {
+            return failed(Outcome.Status.INTERRUPTED, "interrupted; the state is as of the last completed cycle or step", err);
+        } catch (SyntaxError e) {
+            return failed(Outcome.Status.SYNTAX_ERROR, e.report(), err);
+        } catch (DmmException e) {
+            Outcome o = failed(Outcome.Status.RUNTIME_ERROR, e.report(), err);
+            if (debug && e.getCause() != null) e.getCause().printStackTrace(err);
+            return o;
+        } catch (OutOfMemoryError e) {
+            // the evaluation reports its own (as a DmmException) unless even that found no memory
+            return failed(Outcome.Status.RUNTIME_ERROR,
+                    EvalError.outOfMemory(evaluated ? "printing the value" : "evaluating", null).report(), err);
+        } finally {
+            err.flush();
+        }
+    }
+
+    /**
+     * Runs a file as {@link #run} runs a source. A file that cannot be read is reported as such
+     * ({@link Outcome.Status#UNREADABLE}, saying why); invalid UTF-8 is a syntax error.
+     */
+    public Outcome runFile(Path file, PrintStream err, java.util.function.Consumer<Outcome> then) {
+        Source src;
+        try {
+            src = readSource(file);
+        } catch (IOException e) {
+            return failed(Outcome.Status.UNREADABLE, "dmm: cannot read " + file + ": " + TextFiles.why(e, file), err);
+        } catch (SyntaxError e) {
+            return failed(Outcome.Status.SYNTAX_ERROR, e.report(), err);
+        } catch (OutOfMemoryError e) {
+            return failed(Outcome.Status.RUNTIME_ERROR, EvalError.outOfMemory("reading " + file, null).report(), err);
+        }
+        return run(src, err, then);
+    }
+
+    private static Outcome failed(Outcome.Status status, String report, PrintStream err) {
+        err.println(report);
+        err.flush();
+        return new Outcome(status, null, 0, report);
+    }
+
     /** Analyzes and evaluates one top-level form. */
     public Object evalForm(Form form) {
         Node node = null;
@@ -303,15 +363,20 @@ public final class Interpreter {
 
     /** Evaluates a source read from a file (see {@link #readSource}), as {@link #loadFile} does. */
     public Object load(Source src) {
+        return evalForms(src, read(src));
+    }
+
+    /** Evaluates the forms read from {@code src} in order, its file marked as being loaded meanwhile; returns the last value. */
+    private Object evalForms(Source src, List<Form> forms) {
         Path file = src.path();
-        if (file == null) return eval(src);
-        Path key = checkNotLoading(file);
         java.util.ArrayDeque<Path[]> stack = loading.get();
-        stack.push(new Path[] {key, file});
+        if (file != null) stack.push(new Path[] {checkNotLoading(file), file});
         try {
-            return eval(src);
+            Object result = null;
+            for (Form f : forms) result = evalForm(f);
+            return result;
         } finally {
-            stack.pop();
+            if (file != null) stack.pop();
         }
     }
 

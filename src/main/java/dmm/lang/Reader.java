@@ -22,7 +22,9 @@ import org.antlr.v4.runtime.misc.Interval;
  * same single pass with an explicit stack of open brackets, so no token list or parse tree is
  * kept and a file needs a small constant number of bytes per character beyond its forms.
  * Mismatched brackets become one error each, in words ("unclosed `(` opened at 3:5",
- * "unexpected `)`"). Every problem is reported as a {@link SyntaxError}; nothing else escapes.
+ * "unexpected `)`"); unterminated strings and block comments and malformed escapes are tokens of
+ * the grammar, so no text is scanned here by hand. Every problem is reported as a
+ * {@link SyntaxError}; nothing else escapes.
  */
 public final class Reader {
     /** Deeper nesting than this is rejected (it would only come from generated or corrupt input). */
@@ -70,6 +72,7 @@ public final class Reader {
         Open cur = top;
         Token prev = null;
         for (Token t = lexer.nextToken();; t = lexer.nextToken()) {
+            if (t.getChannel() != Token.DEFAULT_CHANNEL) continue; // comments
             int type = t.getType();
             if (prev != null && prev.getType() == DmmLexer.NUMBER && t.getStartIndex() == prev.getStopIndex() + 1
                     && (type == DmmLexer.SYMBOL || type == DmmLexer.NUMBER || type == DmmLexer.KEYWORD || type == DmmLexer.STRING))
@@ -108,6 +111,10 @@ public final class Reader {
                 case DmmLexer.STRING -> deliver(cur, new StringForm(unescape(t.getText()), source, t.getStartIndex(), t.getStopIndex() + 1));
                 case DmmLexer.KEYWORD -> deliver(cur, new KeywordForm(name(t.getText().substring(1)), source, t.getStartIndex(), t.getStopIndex() + 1));
                 case DmmLexer.SYMBOL -> deliver(cur, new SymbolForm(name(t.getText()), source, t.getStartIndex(), t.getStopIndex() + 1));
+                case DmmLexer.UNTERMINATED_STRING -> throw new SyntaxError("unterminated string (no closing `\"`)", spanAt(t.getStartIndex()));
+                case DmmLexer.BAD_ESCAPE -> throw badEscape(t);
+                case DmmLexer.UNTERMINATED_COMMENT ->
+                    throw new SyntaxError("unterminated block comment (no closing `|#`)", spanAt(t.getStartIndex()));
                 default -> throw new SyntaxError("unexpected " + describe(t), spanOf(t));
             }
             prev = t;
@@ -155,6 +162,18 @@ public final class Reader {
     }
 
     // ------------------------------------------------------------------ lexing
+
+    /**
+     * The grammar's lexer over {@code text}, for tools that look at unfinished input (the REPL's
+     * line continuation and highlighting): token offsets are string offsets, comments come on the
+     * hidden channel, and characters the lexer cannot take are skipped silently (reading the
+     * text reports them).
+     */
+    public static DmmLexer lexer(String text) {
+        DmmLexer lexer = new DmmLexer(new StringCharStream(text, "<input>"));
+        lexer.removeErrorListeners();
+        return lexer;
+    }
 
     private DmmLexer lexer() {
         DmmLexer lexer = new DmmLexer(new StringCharStream(source.text(), source.name()));
@@ -243,40 +262,24 @@ public final class Reader {
         String text = source.text();
         if (start >= text.length()) return new SyntaxError("unexpected end of input", spanAt(text.length()));
         char c = text.charAt(start);
-        if (c == '"') {
-            for (int i = start + 1; i < text.length(); i++) {
-                char d = text.charAt(i);
-                if (d == '"') break;
-                if (d == '\\') {
-                    if (i + 1 >= text.length()) break;
-                    char e = text.charAt(i + 1);
-                    if ("\"\\/nrtbf".indexOf(e) >= 0) {
-                        i++;
-                        continue;
-                    }
-                    if (e == 'u') {
-                        boolean ok = i + 5 < text.length();
-                        for (int k = 2; ok && k <= 5; k++) ok = Character.digit(text.charAt(i + k), 16) >= 0;
-                        if (ok) {
-                            i += 5;
-                            continue;
-                        }
-                        return new SyntaxError("invalid unicode escape in string (expected \\u and four hex digits)", spanAt(i));
-                    }
-                    return new SyntaxError("invalid escape `\\" + printable(e) + "` in string (allowed: \\\" \\\\ \\n \\t \\r \\b \\f \\/ \\uXXXX)", spanAt(i));
-                }
-            }
-            return new SyntaxError("unterminated string (no closing `\"`)", spanAt(start));
-        }
-        if (c == '#') {
-            if (start + 1 < text.length() && text.charAt(start + 1) == '|')
-                return new SyntaxError("unterminated block comment (no closing `|#`)", spanAt(start));
-            return new SyntaxError("unexpected `#` (only `#_` and `#| ... |#` are allowed)", spanAt(start));
-        }
+        if (c == '#') return new SyntaxError("unexpected `#` (only `#_` and `#| ... |#` are allowed)", spanAt(start));
         if (c == ':') return new SyntaxError("a keyword needs a name after `:`", spanAt(start));
         int cp = text.codePointAt(start);
         String shown = Character.isSupplementaryCodePoint(cp) ? new String(Character.toChars(cp)) : printable(c);
         return new SyntaxError("unexpected character `" + shown + "`", spanAt(start));
+    }
+
+    /**
+     * A {@link DmmLexer#BAD_ESCAPE} token: a string up to its first malformed escape, which ends the
+     * token (a backslash and a character, or a backslash, {@code u} and fewer than four hex digits).
+     */
+    private SyntaxError badEscape(Token t) {
+        String text = t.getText();
+        int at = text.lastIndexOf('\\');
+        Span where = spanAt(t.getStartIndex() + at);
+        char e = text.charAt(at + 1);
+        if (e == 'u') return new SyntaxError("invalid unicode escape in string (expected \\u and four hex digits)", where);
+        return new SyntaxError("invalid escape `\\" + printable(e) + "` in string (allowed: \\\" \\\\ \\n \\t \\r \\b \\f \\/ \\uXXXX)", where);
     }
 
     private static String printable(char c) {

@@ -1,12 +1,16 @@
 package dmm.repl;
 
+import dmm.lang.DmmLexer;
 import dmm.lang.Interpreter;
+import dmm.lang.Reader;
 import dmm.lang.Var;
 import dmm.machine.Network;
 import dmm.vvalue.VValue;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.antlr.v4.runtime.Token;
 import org.jline.builtins.Completers;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
@@ -96,16 +100,36 @@ final class Completion implements Completer {
     static final java.util.Set<String> FILE_FORMS = java.util.Set.of("load", "read-json", "write-json", "load-checkpoint",
             "save-checkpoint", "load-matrix", "save-matrix", "graph", "write-dot");
 
-    /** True when the cursor is inside a string argument of a file form, or after {@code :load}. */
+    /**
+     * True when the cursor is inside a string argument of a file form, or after {@code :load}: by
+     * the grammar's lexer, the text before the cursor ends in an open string whose innermost
+     * enclosing list starts with a file form.
+     */
     static boolean inFileContext(String before) {
-        String t = before.trim();
-        if (t.startsWith(":load ")) return true;
-        if (!Balance.scan(before).inStringOrComment()) return false;
-        int q = before.lastIndexOf('"');
-        int open = before.lastIndexOf('(', q);
-        if (q < 0 || open < 0) return false;
-        String[] words = before.substring(open + 1, q).trim().split("\\s+");
-        return words.length > 0 && FILE_FORMS.contains(words[0]);
+        if (before.trim().startsWith(":load ")) return true;
+        List<Token> tokens = new ArrayList<>();
+        DmmLexer lexer = Reader.lexer(before);
+        for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken())
+            if (t.getChannel() == Token.DEFAULT_CHANNEL) tokens.add(t);
+        int last = tokens.size() - 1;
+        if (last < 0 || tokens.get(last).getType() != DmmLexer.UNTERMINATED_STRING) return false;
+        int depth = 0;
+        for (int i = last - 1; i >= 0; i--) {
+            switch (tokens.get(i).getType()) {
+                case DmmLexer.RPAREN, DmmLexer.RBRACK, DmmLexer.RBRACE -> depth++;
+                case DmmLexer.LBRACK, DmmLexer.LBRACE -> {
+                    if (depth-- == 0) return false;
+                }
+                case DmmLexer.LPAREN -> {
+                    if (depth-- == 0) {
+                        Token head = tokens.get(i + 1);
+                        return head.getType() == DmmLexer.SYMBOL && FILE_FORMS.contains(head.getText());
+                    }
+                }
+                default -> {}
+            }
+        }
+        return false;
     }
 
     private static ParsedLine fileWord(ParsedLine line) {

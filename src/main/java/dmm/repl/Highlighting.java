@@ -2,9 +2,11 @@ package dmm.repl;
 
 import dmm.lang.DmmLexer;
 import dmm.lang.Interpreter;
+import dmm.lang.Reader;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
-import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.Token;
 import org.jline.reader.Highlighter;
 import org.jline.reader.LineReader;
@@ -14,7 +16,7 @@ import org.jline.utils.AttributedStyle;
 
 /**
  * Syntax highlighting with the grammar's own lexer: brackets, strings, numbers, keywords,
- * comments (the text between tokens), special forms, known names and unknown names (red).
+ * comments, special forms, known names and unknown names (red), malformed escapes (red).
  */
 final class Highlighting implements Highlighter {
     static final AttributedStyle BRACKET = AttributedStyle.BOLD;
@@ -38,77 +40,78 @@ final class Highlighting implements Highlighter {
     }
 
     AttributedString highlight(String buffer) {
-        AttributedStringBuilder sb = new AttributedStringBuilder();
         if (buffer.trim().startsWith(":")) return new AttributedString(buffer, KEYWORD);
-        DmmLexer lexer = new DmmLexer(CharStreams.fromString(buffer));
-        lexer.removeErrorListeners();
-        Set<String> specials = interp.specialForms();
-        Set<String> locals = localNames(buffer);
-        int at = 0;
         try {
-            for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {
-                if (t.getStartIndex() > at) gap(buffer.substring(at, t.getStartIndex()), sb);
-                String text = t.getText();
-                AttributedStyle style = switch (t.getType()) {
-                    case DmmLexer.LPAREN, DmmLexer.RPAREN, DmmLexer.LBRACK, DmmLexer.RBRACK, DmmLexer.LBRACE, DmmLexer.RBRACE -> BRACKET;
-                    case DmmLexer.STRING -> STRING;
-                    case DmmLexer.NUMBER -> NUMBER;
-                    case DmmLexer.KEYWORD -> KEYWORD;
-                    case DmmLexer.SYMBOL -> locals.contains(text) ? AttributedStyle.DEFAULT : symbolStyle(text, specials);
-                    default -> AttributedStyle.DEFAULT;
-                };
-                sb.styled(style, text);
-                at = t.getStopIndex() + 1;
-            }
+            return styled(buffer);
         } catch (RuntimeException e) {
-            // highlighting never gets in the way of typing
+            return new AttributedString(buffer); // highlighting never gets in the way of typing
         }
-        if (at < buffer.length()) gap(buffer.substring(at), sb);
+    }
+
+    private AttributedString styled(String buffer) {
+        AttributedStringBuilder sb = new AttributedStringBuilder();
+        Set<String> specials = interp.specialForms();
+        List<Token> tokens = tokens(buffer);
+        Set<String> locals = localNames(tokens);
+        int at = 0;
+        for (Token t : tokens) {
+            // between tokens: whitespace, or characters the lexer could not take (the reader reports them)
+            if (t.getStartIndex() > at) sb.append(buffer.substring(at, t.getStartIndex()));
+            String text = t.getText();
+            AttributedStyle style = switch (t.getType()) {
+                case DmmLexer.LPAREN, DmmLexer.RPAREN, DmmLexer.LBRACK, DmmLexer.RBRACK, DmmLexer.LBRACE, DmmLexer.RBRACE -> BRACKET;
+                case DmmLexer.STRING, DmmLexer.UNTERMINATED_STRING -> STRING;
+                case DmmLexer.BAD_ESCAPE -> UNKNOWN;
+                case DmmLexer.NUMBER -> NUMBER;
+                case DmmLexer.KEYWORD -> KEYWORD;
+                case DmmLexer.LINE_COMMENT, DmmLexer.BLOCK_COMMENT, DmmLexer.UNTERMINATED_COMMENT -> COMMENT;
+                case DmmLexer.SYMBOL -> locals.contains(text) ? AttributedStyle.DEFAULT : symbolStyle(text, specials);
+                default -> AttributedStyle.DEFAULT;
+            };
+            sb.styled(style, text);
+            at = t.getStopIndex() + 1;
+        }
+        if (at < buffer.length()) sb.append(buffer.substring(at));
         return sb.toAttributedString();
     }
 
-    private static final Pattern COMMENT_START = Pattern.compile("[;#]");
-
-    private static void gap(String text, AttributedStringBuilder sb) {
-        // whitespace, comments, or an unterminated string the lexer could not take
-        int c = indexOfComment(text);
-        if (c < 0) {
-            sb.styled(text.contains("\"") ? STRING : AttributedStyle.DEFAULT, text);
-            return;
-        }
-        sb.append(text.substring(0, c));
-        sb.styled(COMMENT, text.substring(c));
-    }
-
-    private static int indexOfComment(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (ch == ';') return i;
-            if (ch == '#' && i + 1 < text.length() && text.charAt(i + 1) == '|') return i;
-            if (ch == '"') return -1;
-        }
-        return -1;
-    }
-
-    /** Symbols written inside [...] (parameters and let/loop bindings): local names, not unknown ones. */
-    private static Set<String> localNames(String buffer) {
-        Set<String> out = new java.util.HashSet<>();
-        DmmLexer lexer = new DmmLexer(CharStreams.fromString(buffer));
-        lexer.removeErrorListeners();
-        int depth = 0;
-        try {
-            for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {
-                if (t.getType() == DmmLexer.LBRACK) depth++;
-                else if (t.getType() == DmmLexer.RBRACK) depth = Math.max(0, depth - 1);
-                else if (depth > 0 && t.getType() == DmmLexer.SYMBOL) out.add(t.getText());
-            }
-        } catch (RuntimeException e) {
-            // partial input
-        }
-        // (defneuron name inputs body) and (neuron inputs body) bind a whole-map symbol too
-        java.util.regex.Matcher m = Pattern.compile("\\((?:defneuron\\s+\\S+|neuron)\\s+(?:\"[^\"]*\"\\s+)?([^\\s\\[()]+)").matcher(buffer);
-        while (m.find()) out.add(m.group(1));
+    /** The grammar's tokens of the buffer, comments included. */
+    private static List<Token> tokens(String buffer) {
+        List<Token> out = new ArrayList<>();
+        DmmLexer lexer = Reader.lexer(buffer);
+        for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) out.add(t);
         return out;
+    }
+
+    /**
+     * Symbols written inside [...] (parameters and let/loop bindings), and the whole-map symbol of
+     * {@code (defneuron name "doc"? inputs body)} and {@code (neuron "doc"? inputs body)}: local
+     * names, not unknown ones.
+     */
+    private static Set<String> localNames(List<Token> all) {
+        List<Token> tokens = all.stream().filter(t -> t.getChannel() == Token.DEFAULT_CHANNEL).toList();
+        Set<String> out = new HashSet<>();
+        int depth = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.getType() == DmmLexer.LBRACK) depth++;
+            else if (t.getType() == DmmLexer.RBRACK) depth = Math.max(0, depth - 1);
+            else if (depth > 0 && t.getType() == DmmLexer.SYMBOL) out.add(t.getText());
+            else if (t.getType() == DmmLexer.LPAREN) {
+                int j = i + 1;
+                if (symbol(tokens, j, "defneuron") && symbol(tokens, j + 1, null)) j += 2;
+                else if (symbol(tokens, j, "neuron")) j += 1;
+                else continue;
+                if (j < tokens.size() && tokens.get(j).getType() == DmmLexer.STRING) j++; // the docstring
+                if (symbol(tokens, j, null)) out.add(tokens.get(j).getText());
+            }
+        }
+        return out;
+    }
+
+    /** Whether token {@code i} is a symbol (named {@code name} unless that is null). */
+    private static boolean symbol(List<Token> tokens, int i, String name) {
+        return i < tokens.size() && tokens.get(i).getType() == DmmLexer.SYMBOL && (name == null || name.equals(tokens.get(i).getText()));
     }
 
     private AttributedStyle symbolStyle(String name, Set<String> specials) {

@@ -3,9 +3,9 @@ package dmm.repl;
 import dmm.cancel.Cancelled;
 import dmm.lang.DmmException;
 import dmm.lang.Interpreter;
+import dmm.lang.Outcome;
 import dmm.lang.Printer;
 import dmm.lang.Source;
-import dmm.lang.SyntaxError;
 import dmm.lang.Var;
 import dmm.bind.MachineLib;
 import java.io.BufferedReader;
@@ -22,9 +22,10 @@ import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 
 /**
- * The read-eval-print loop. One evaluation path with {@code dmm run}: every input goes through
- * {@link Interpreter#eval(Source)}; errors are reported with their caret and the session keeps
- * all its state.
+ * The read-eval-print loop. One evaluation path with {@code dmm run} and {@code dmm eval}: every
+ * input (and every {@code :load}) goes through {@link Interpreter#run}, which reports errors the
+ * same way for all three; the REPL adds its prompt, history, *1 *2 *3 and *e, and printing of
+ * values. The session keeps all its state after an error.
  */
 public final class Repl {
     /** The REPL commands and what they do. */
@@ -40,6 +41,7 @@ public final class Repl {
         COMMANDS.put(":quit", "leave (Ctrl-D too); running networks are stopped");
     }
 
+    /** Statuses of an input (those of {@link Outcome.Status}): ok, syntax error, runtime error. */
     public static final int OK = 0, SYNTAX = 65, RUNTIME = 70;
 
     private final Interpreter interp;
@@ -64,45 +66,33 @@ public final class Repl {
         return quit;
     }
 
-    /** Evaluates one complete input (forms or a :command); prints the value or the error; returns a status. */
+    /**
+     * Evaluates one complete input (forms or a :command) through {@link Interpreter#run}, which
+     * reports any error; prints the value; returns the status.
+     */
     public int handle(String input) {
         String t = input.trim();
         if (t.isEmpty()) return OK;
         if (t.startsWith(":")) return command(t);
         interp.clearCancel();
         inputs++;
-        boolean evaluated = false;
-        try {
-            java.util.List<dmm.lang.Form> forms = interp.read(Source.of("<repl:" + inputs + ">", input));
-            if (forms.isEmpty()) return OK; // only comments
-            Object v = null;
-            for (dmm.lang.Form f : forms) v = interp.evalForm(f);
-            interp.varFor("*3").set(interp.varFor("*2").get());
-            interp.varFor("*2").set(interp.varFor("*1").get());
-            interp.varFor("*1").set(v);
-            evaluated = true;
-            out.println(Printer.print(v));
-            return OK;
-        } catch (Cancelled c) {
-            err.println("interrupted; the state is as of the last completed cycle or step");
-            return RUNTIME;
-        } catch (SyntaxError e) {
-            interp.varFor("*e").set(e.report());
-            err.println(e.report());
-            return SYNTAX;
-        } catch (DmmException e) {
-            interp.varFor("*e").set(e.report());
-            err.println(e.report());
-            if (interp.debug() && e.getCause() != null) e.getCause().printStackTrace(err);
-            return RUNTIME;
-        } catch (OutOfMemoryError e) {
-            // the evaluation reports its own (as a DmmException) unless even that found no memory
-            err.println("error: " + dmm.lang.EvalError.outOfMemory(evaluated ? "printing the value (it is in *1)" : "evaluating", null).bareMessage());
-            return RUNTIME;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return status(interp.run(Source.of("<repl:" + inputs + ">", input), err, this::print));
+    }
+
+    /** Keeps the value as *1 (the older ones move to *2 and *3) and prints it; an input of only comments prints nothing. */
+    private void print(Outcome o) {
+        if (o.forms() == 0) return;
+        interp.varFor("*3").set(interp.varFor("*2").get());
+        interp.varFor("*2").set(interp.varFor("*1").get());
+        interp.varFor("*1").set(o.value());
+        out.println(Printer.print(o.value()));
+    }
+
+    /** The status of an input; the report of an error becomes *e. */
+    private int status(Outcome o) {
+        if (o.failed()) interp.varFor("*e").set(o.report());
+        out.flush();
+        return o.status().code();
     }
 
     private int command(String line) {
@@ -173,18 +163,7 @@ public final class Repl {
 
     private int load(Path file) {
         interp.clearCancel();
-        try {
-            interp.loadFile(file);
-            out.println("loaded " + file);
-            return OK;
-        } catch (SyntaxError e) {
-            err.println(e.report());
-            return SYNTAX;
-        } catch (DmmException e) {
-            interp.varFor("*e").set(e.report());
-            err.println(e.report());
-            return RUNTIME;
-        }
+        return status(interp.runFile(file, err, o -> out.println("loaded " + file)));
     }
 
     // ------------------------------------------------------------------ the two ways to run
@@ -204,7 +183,7 @@ public final class Repl {
                 continue;
             }
             pending.append(line).append('\n');
-            if (Balance.complete(pending.toString())) {
+            if (FormParser.complete(pending.toString())) {
                 if (!pending.toString().isBlank()) status = repl.handle(pending.toString());
                 pending.setLength(0);
             }

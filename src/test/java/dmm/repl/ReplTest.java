@@ -46,18 +46,37 @@ class ReplTest {
 
     @Test
     void balanceIgnoresBracketsInStringsAndComments() {
-        assertTrue(Balance.complete("(f \"(\" 1)"));
-        assertFalse(Balance.complete("(f \"x)\""));
-        assertFalse(Balance.complete("(f \"unclosed"));
-        assertTrue(Balance.complete("(f \"a \\\" ( b\")"));
-        assertFalse(Balance.complete("(f \"a \\\"\" ("));
-        assertTrue(Balance.complete("(f) ; (comment"));
-        assertFalse(Balance.complete("(f ; )\n"));
-        assertTrue(Balance.complete("#| ( |# (g)"));
-        assertFalse(Balance.complete("#| never closed ("));
-        assertTrue(Balance.complete("(f))"), "too many closers is complete: the reader reports it");
-        assertTrue(Balance.complete("{:a [1 2]}"));
-        assertFalse(Balance.complete("{:a [1 2}"));
+        assertTrue(FormParser.complete("(f \"(\" 1)"));
+        assertFalse(FormParser.complete("(f \"x)\""));
+        assertFalse(FormParser.complete("(f \"unclosed"));
+        assertTrue(FormParser.complete("(f \"a \\\" ( b\")"));
+        assertFalse(FormParser.complete("(f \"a \\\"\" ("));
+        assertTrue(FormParser.complete("(f) ; (comment"));
+        assertFalse(FormParser.complete("(f ; )\n"));
+        assertTrue(FormParser.complete("#| ( |# (g)"));
+        assertFalse(FormParser.complete("#| never closed ("));
+        assertTrue(FormParser.complete("(f))"), "too many closers is complete: the reader reports it");
+        assertTrue(FormParser.complete("{:a [1 2]}"));
+        assertFalse(FormParser.complete("{:a [1 2}"));
+    }
+
+    @Test
+    void balanceFollowsTheGrammarsTokens() {
+        // brackets, quotes and comment marks inside strings and comments are not tokens
+        assertTrue(FormParser.complete("(f \"#|\" \";\" \"]\")"));
+        assertTrue(FormParser.complete("(f \"a\\\\\")"), "an escaped backslash before the closing quote");
+        assertFalse(FormParser.complete("(f \"a\\\")"), "an escaped quote does not close the string");
+        assertTrue(FormParser.complete("#| \" ( |# (g) ; \" ["));
+        assertTrue(FormParser.complete("#| a || b |# (g)"));
+        assertTrue(FormParser.complete("(f #_ (g) 1)"));
+        assertFalse(FormParser.complete("(f #_ (g"));
+        assertTrue(FormParser.complete("(f @ 1)"), "a stray character is skipped: the reader reports it");
+        assertTrue(FormParser.complete("(f \"a\\qb"), "a malformed escape is reported at once: no more input can fix it");
+        FormParser.Open open = FormParser.Open.at("(f [\"x\" ; ]\n\"y");
+        assertEquals(new FormParser.Open(2, true, false), open);
+        assertEquals(0, open.indentLevels());
+        assertEquals(new FormParser.Open(1, false, true), FormParser.Open.at("(f #| \"(\" |"));
+        assertEquals(new FormParser.Open(3, false, false), FormParser.Open.at("({[ \"]})\" #| ) |#"));
     }
 
     @Test
@@ -155,6 +174,39 @@ class ReplTest {
         assertEquals(Highlighting.KEYWORD, a.styleAt(text.indexOf(":k")));
         assertEquals(Highlighting.COMMENT, a.styleAt(text.indexOf("; note") + 2));
         assertEquals("(str \"unterminated", h.highlight("(str \"unterminated").toString());
+    }
+
+    @Test
+    void highlightingTakesCommentsAndOpenStringsFromTheLexer() {
+        Highlighting h = new Highlighting(interp);
+        String text = "(f \"a ; b\" #| c \" |# \"d\" 1) ; z";
+        AttributedString a = h.highlight(text);
+        assertEquals(text, a.toString());
+        assertEquals(Highlighting.STRING, a.styleAt(text.indexOf("; b")), "a semicolon inside a string is not a comment");
+        assertEquals(Highlighting.COMMENT, a.styleAt(text.indexOf("c \"")));
+        assertEquals(Highlighting.COMMENT, a.styleAt(text.indexOf("|#")));
+        assertEquals(Highlighting.COMMENT, a.styleAt(text.indexOf("; z") + 2));
+        String bad = "(f \"d\\qe\")";
+        assertEquals(Highlighting.UNKNOWN, h.highlight(bad).styleAt(bad.indexOf("\\q")), "a malformed escape is marked as an error");
+        String open = "(g \"x (y\n #| z";
+        AttributedString b = h.highlight(open);
+        assertEquals(Highlighting.STRING, b.styleAt(open.indexOf("(y")));
+        assertEquals(Highlighting.STRING, b.styleAt(open.indexOf("z")), "the block comment mark is inside the open string");
+        String comment = "(g #| open \"comment";
+        assertEquals(Highlighting.COMMENT, h.highlight(comment).styleAt(comment.indexOf("comment")));
+        String local = "(defneuron acc \"Sums.\" in (+ in 1)) (neuron inputs (get inputs :x))";
+        AttributedString c = h.highlight(local);
+        assertNotEquals(Highlighting.UNKNOWN, c.styleAt(local.indexOf("in (")), "the whole-map input of defneuron is local");
+        assertNotEquals(Highlighting.UNKNOWN, c.styleAt(local.indexOf("inputs :x")), "and of neuron");
+    }
+
+    @Test
+    void fileCompletionKnowsStringsByTheLexer() {
+        assertTrue(Completion.inFileContext("(load \"a\\\"b"), "an escaped quote stays inside the path string");
+        assertFalse(Completion.inFileContext("(str \"(load \\\"x"), "a file form written inside a string is not a call");
+        assertTrue(Completion.inFileContext("(do (load-matrix net [1 2] \""));
+        assertFalse(Completion.inFileContext("(load [\"x"));
+        assertFalse(Completion.inFileContext("(load ; \"x"), "a quote in a comment opens no string");
     }
 
     @Test
