@@ -38,10 +38,6 @@ public final class Analyzer {
         return specialDocs.get(name);
     }
 
-    public Interpreter interpreter() {
-        return interp;
-    }
-
     // ------------------------------------------------------------------ scopes
 
     /** The lexical scope of one function (or top-level form) being analyzed. */
@@ -300,7 +296,6 @@ public final class Analyzer {
         Closure.Template t = new Closure.Template();
         t.interp = interp;
         t.name = name;
-        t.span = span;
         t.paramText = params.span().text();
         if (neuron && params instanceof SymbolForm whole) {
             t.neuronWhole = true;

@@ -28,11 +28,6 @@ public abstract class Node {
     /** Evaluates this node in frame {@code f}. */
     public abstract Object eval(Frame f);
 
-    /** The source span of the form this node came from. */
-    public Span span() {
-        return span;
-    }
-
     static boolean truthy(Object v) {
         return v != null && v != Boolean.FALSE;
     }

@@ -51,8 +51,6 @@ class ReaderTest {
         ListForm l = (ListForm) one("\n  (foo\n   bar)");
         assertEquals(2, l.span().line());
         assertEquals(3, l.span().column());
-        assertEquals(3, l.span().endLine());
-        assertEquals(7, l.span().endColumn());
         assertEquals("(foo\n   bar)", l.span().text());
         Form bar = l.items().get(1);
         assertEquals("t.dmm:3:4", bar.span().where());
