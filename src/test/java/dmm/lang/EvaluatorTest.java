@@ -119,6 +119,15 @@ class EvaluatorTest {
     }
 
     @Test
+    void printingJoinsTheArgumentsWithSpaces() {
+        eval("(print \"a\" 1 :k) (println \"b\" {:x 2}) (prn \"s\" :k nil)");
+        assertEquals("a 1 :kb {:x 2}\n\"s\" :k nil\n", output(), "display text for print/println, readable text for prn");
+        assertEquals("\"\\\"s\\\" 1 :k\"", eval("(pr-str \"s\" 1 :k)"));
+        assertEquals("t.dmm:1:1: stopped at step 3 of 5", assertThrows(DmmException.class, () -> interp.eval("t.dmm", "(error \"stopped at step\" 3 \"of\" 5)"))
+                .getMessage());
+    }
+
+    @Test
     void docstringsAndDoc() {
         eval("(defn twice \"Doubles x.\" [x] (* 2 x))");
         eval("(doc twice)");
