@@ -105,10 +105,7 @@ class FileWritesTest {
             """.formatted(q(dir.resolve("run")), q(lckpt)));
         assertTrue(Files.isSymbolicLink(lcsv) && Files.isSymbolicLink(lpng) && Files.isSymbolicLink(lckpt));
         assertEquals(4, Files.readAllLines(csv).size(), "header and three steps");
-        byte[] plot = Files.readAllBytes(png);
-        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, java.util.Arrays.copyOf(plot, 8), "PNG signature");
-        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(plot));
-        assertEquals(java.util.List.of(900, 500), java.util.List.of(image.getWidth(), image.getHeight()), "the plot's size");
+        dmm.FileAssertions.assertPng(png, 900, 500);
         com.fasterxml.jackson.databind.JsonNode c = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(ckpt));
         assertEquals("dmm-checkpoint/2", c.path("format").asText());
         assertEquals("feedforward", c.path("network").asText());

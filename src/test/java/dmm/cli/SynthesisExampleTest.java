@@ -72,10 +72,7 @@ class SynthesisExampleTest {
         assertEquals(71, csv.size(), "header, 40 dense steps, the 5-step check, 10 shrink, 5 judge and 10 polish steps");
         assertEquals(475.03409461347076, Double.parseDouble(csv.get(1).split(",")[2]), 1e-9, "prereg at step 1");
         assertEquals(88.73890076775719, Double.parseDouble(csv.get(40).split(",")[2]), 1e-9, "prereg at step 40");
-        byte[] png = Files.readAllBytes(dir.resolve("synthesis.png"));
-        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, java.util.Arrays.copyOf(png, 8), "PNG signature");
-        java.awt.image.BufferedImage plot = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
-        assertEquals(List.of(900, 500), List.of(plot.getWidth(), plot.getHeight()), "the plot's size");
+        dmm.FileAssertions.assertPng(dir.resolve("synthesis.png"), 900, 500);
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.JsonNode ckpt = json.readTree(Files.readString(dir.resolve("synthesis.ckpt.json")));
         assertEquals(List.of("dmm-checkpoint/2", "feedforward", "60", "done"), List.of(ckpt.path("format").asText(), ckpt.path("network").asText(),

@@ -80,13 +80,9 @@ class CheckpointPolicyTest {
         for (int i = 1; i <= 3; i++) {
             TrainLog.Row r = t.log().rows().get(i - 1);
             assertEquals(i, r.step());
-            assertEquals(r.step() + "," + r.loss() + "," + r.prereg() + "," + r.l1() + "," + r.lambda() + "," + r.links() + "," + r.lr() + ","
-                    + String.format(java.util.Locale.ROOT, "%.3f", r.seconds()), csv.get(i), "row " + i + " as logged");
+            assertEquals(LogRows.csv(r), csv.get(i), "row " + i + " as logged");
         }
-        byte[] png = Files.readAllBytes(dir.resolve("nan.png"));
-        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, java.util.Arrays.copyOf(png, 8), "PNG signature");
-        java.awt.image.BufferedImage plot = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
-        assertEquals(List.of(900, 500), List.of(plot.getWidth(), plot.getHeight()), "the plot's size");
+        dmm.FileAssertions.assertPng(dir.resolve("nan.png"), 900, 500);
         JsonNode c = json(dir.resolve("nan.ckpt.json"));
         assertEquals(3, c.path("step").asInt());
         Trainer back = trainer(dir.resolve("back"), "");

@@ -253,12 +253,8 @@ class TrainerTest {
         for (int i = 0; i < 5; i++) {
             TrainLog.Row r = rows.get(i);
             assertEquals(i + 1, r.step());
-            assertEquals(r.step() + "," + r.loss() + "," + r.prereg() + "," + r.l1() + "," + r.lambda() + "," + r.links() + "," + r.lr() + ","
-                    + String.format(java.util.Locale.ROOT, "%.3f", r.seconds()), csv.get(i + 1), "row " + (i + 1) + " as logged");
+            assertEquals(LogRows.csv(r), csv.get(i + 1), "row " + (i + 1) + " as logged");
         }
-        byte[] png = Files.readAllBytes(dir.resolve("run.png"));
-        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, java.util.Arrays.copyOf(png, 8), "PNG signature");
-        java.awt.image.BufferedImage plot = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
-        assertEquals(List.of(900, 500), List.of(plot.getWidth(), plot.getHeight()), "the plot's size");
+        dmm.FileAssertions.assertPng(dir.resolve("run.png"), 900, 500);
     }
 }
