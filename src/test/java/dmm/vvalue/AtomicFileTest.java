@@ -139,6 +139,6 @@ class AtomicFileTest {
         Path blocker = dir.resolve("plain");
         Files.writeString(blocker, "");
         IOException e = assertThrows(IOException.class, () -> AtomicFile.write(blocker.resolve("f.json"), "1"));
-        assertEquals("a file is in the way of a directory: " + blocker, e.getMessage());
+        assertEquals("not a directory: " + blocker, e.getMessage(), "a file stands where a folder must be made");
     }
 }
