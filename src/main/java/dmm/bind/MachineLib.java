@@ -4,9 +4,7 @@ import dmm.machine.Network;
 import dmm.machine.Runner;
 import dmm.lang.EvalError;
 import dmm.lang.Interpreter;
-import dmm.lang.Keyword;
 import dmm.lang.Printer;
-import dmm.lang.Symbol;
 import dmm.lang.Values;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,10 +43,7 @@ public final class MachineLib {
     // ------------------------------------------------------------------ built-ins
 
     static String nameArg(Object v) {
-        if (v instanceof Symbol s) return s.name();
-        if (v instanceof Keyword k) return k.name();
-        if (v instanceof String s) return s;
-        throw new EvalError("expected a neuron name (a quoted symbol like 'output, or a string), got " + Printer.describe(v));
+        return Values.name(v, "expected a neuron name (a quoted symbol like 'output, or a string)");
     }
 
     static List<String> names(Object v) {

@@ -4,11 +4,9 @@ import dmm.train.*;
 import dmm.lang.EvalError;
 import dmm.lang.Fn;
 import dmm.lang.Interpreter;
-import dmm.lang.Keyword;
 import dmm.lang.Lib;
 import dmm.lang.Options;
 import dmm.lang.Printer;
-import dmm.lang.Symbol;
 import dmm.lang.Values;
 import dmm.machine.Network;
 import dmm.vvalue.VValue;
@@ -83,10 +81,7 @@ public final class TrainLib extends Lib {
     }
 
     private static String name(Object x) {
-        if (x instanceof Keyword k) return k.name();
-        if (x instanceof Symbol s) return s.name();
-        if (x instanceof String s) return s;
-        throw new EvalError("expected a neuron name, got " + Printer.describe(x));
+        return Values.name(x, "expected a neuron name");
     }
 
     private void builtins() {

@@ -38,10 +38,6 @@ public final class Analyzer {
         return specialDocs.get(name);
     }
 
-    public Interpreter interpreter() {
-        return interp;
-    }
-
     // ------------------------------------------------------------------ scopes
 
     /** The lexical scope of one function (or top-level form) being analyzed. */
@@ -195,7 +191,7 @@ public final class Analyzer {
         Map<String, Form> seen = new HashMap<>();
         for (int i = 0; i + 1 < items.size(); i += 2) {
             Form k = items.get(i);
-            String key = k instanceof KeywordForm kw ? kw.name() : k instanceof StringForm sf ? sf.value() : null;
+            String key = literalKey(k);
             if (key == null) continue;
             Form first = seen.putIfAbsent(key, k);
             if (first != null) {
@@ -204,6 +200,11 @@ public final class Analyzer {
                         + at.column() + ")", k.span());
             }
         }
+    }
+
+    /** The key a map literal's key form names when written as a keyword or a string; else null (computed). */
+    static String literalKey(Form k) {
+        return k instanceof KeywordForm kw ? kw.name() : k instanceof StringForm sf ? sf.value() : null;
     }
 
     /** The error for a map under {@code :number}: a node's own number is a number. */
@@ -218,11 +219,9 @@ public final class Analyzer {
         if (items.size() % 2 != 0) return null;
         checkLiteralKeys(m);
         for (int i = 0; i < items.size(); i += 2) {
-            String key;
-            Form k = items.get(i), v = items.get(i + 1);
-            if (k instanceof KeywordForm kw) key = kw.name();
-            else if (k instanceof StringForm s) key = s.value();
-            else return null;
+            Form v = items.get(i + 1);
+            String key = literalKey(items.get(i));
+            if (key == null) return null;
             VValue val;
             if (v instanceof NumberForm n) val = VValue.of(n.value());
             else if (v instanceof MapForm mm) {
@@ -300,7 +299,6 @@ public final class Analyzer {
         Closure.Template t = new Closure.Template();
         t.interp = interp;
         t.name = name;
-        t.span = span;
         t.paramText = params.span().text();
         if (neuron && params instanceof SymbolForm whole) {
             t.neuronWhole = true;
@@ -355,10 +353,9 @@ public final class Analyzer {
         if (f instanceof MapForm m) {
             List<Form> items = m.items();
             for (int i = 0; i < items.size(); i += 2) {
-                Form k = items.get(i);
-                if (k instanceof KeywordForm kw) out.add(kw.name());
-                else if (k instanceof StringForm sf) out.add(sf.value());
-                else return false;
+                String key = literalKey(items.get(i));
+                if (key == null) return false;
+                out.add(key);
             }
             return true;
         }

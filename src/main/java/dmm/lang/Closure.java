@@ -18,7 +18,6 @@ public final class Closure implements Fn {
         boolean rest;
         int frameSize;
         Node body;
-        Span span;
         String paramText;
         /** For neuron functions: the input field bound to each parameter slot, or null. */
         String[] neuronFields;
@@ -92,11 +91,6 @@ public final class Closure implements Fn {
     /** The parameter list as written, e.g. {@code [x & more]}. */
     public String params() {
         return template.paramText;
-    }
-
-    /** Where the function was defined. */
-    public Span span() {
-        return template.span;
     }
 
     @Override

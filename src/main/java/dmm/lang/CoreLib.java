@@ -304,7 +304,7 @@ final class CoreLib extends Lib {
             for (Object x : a) if (x != null) sb.append(Printer.display(x));
             return sb.toString();
         });
-        fn("pr-str", "[& xs]", "The readable text of the arguments, separated by spaces.", 0, -1, a -> joinReadable(a));
+        fn("pr-str", "[& xs]", "The readable text of the arguments, separated by spaces.", 0, -1, a -> join(a, Printer::print));
         fn("format", "[fmt & args]", "Java-style formatting: (format \"%.3f\" x); numbers format as doubles.", 1, -1, a -> {
             if (!(a[0] instanceof String f)) throw new EvalError("format expects a format string first");
             Object[] args = new Object[a.length - 1];
@@ -347,43 +347,35 @@ final class CoreLib extends Lib {
         fn("symbol", "[name]", "The symbol with this name.", 1, 1, a -> new Symbol(Values.toKey(a[0], null)));
     }
 
-    private static String joinReadable(Object[] a) {
+    /** The arguments' texts ({@link Printer#print} readable, {@link Printer#display} for people), separated by spaces. */
+    private static String join(Object[] a, java.util.function.Function<Object, String> text) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < a.length; i++) {
             if (i > 0) sb.append(' ');
-            sb.append(Printer.print(a[i]));
-        }
-        return sb.toString();
-    }
-
-    private static String joinDisplay(Object[] a) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < a.length; i++) {
-            if (i > 0) sb.append(' ');
-            sb.append(Printer.display(a[i]));
+            sb.append(text.apply(a[i]));
         }
         return sb.toString();
     }
 
     private void printing() {
         fn("print", "[& xs]", "Prints the display text of the arguments, separated by spaces.", 0, -1, a -> {
-            interp.out().print(joinDisplay(a));
+            interp.out().print(join(a, Printer::display));
             interp.out().flush();
             return null;
         });
         fn("println", "[& xs]", "Prints the display text of the arguments and a newline.", 0, -1, a -> {
-            interp.out().println(joinDisplay(a));
+            interp.out().println(join(a, Printer::display));
             return null;
         });
         fn("prn", "[& xs]", "Prints the readable text of the arguments and a newline.", 0, -1, a -> {
-            interp.out().println(joinReadable(a));
+            interp.out().println(join(a, Printer::print));
             return null;
         });
     }
 
     private void misc() {
         fn("error", "[& message-parts]", "Raises an error with the given message.", 0, -1, a -> {
-            throw new EvalError(joinDisplay(a));
+            throw new EvalError(join(a, Printer::display));
         });
         fn("read-json", "[path]", "Reads a V-value from a JSON file (nested objects with number leaves).", 1, 1, a -> {
             return Values.readJsonFile(Values.toKey(a[0], null));

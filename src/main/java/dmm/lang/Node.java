@@ -28,11 +28,6 @@ public abstract class Node {
     /** Evaluates this node in frame {@code f}. */
     public abstract Object eval(Frame f);
 
-    /** The source span of the form this node came from. */
-    public Span span() {
-        return span;
-    }
-
     static boolean truthy(Object v) {
         return v != null && v != Boolean.FALSE;
     }
@@ -324,7 +319,11 @@ public abstract class Node {
                 throw new EvalError("stack overflow (recursion too deep) in `" + g.name()
                         + "`; use loop/recur to iterate", span);
             } catch (RuntimeException e) {
-                throw Values.wrap(e, span, g.name());
+                // a translated error may already have its place (a neuron's own error): add this call
+                EvalError err = Values.wrap(e, null, g.name());
+                if (err.span() == null) err.at(span);
+                else err.addCall(g.name(), span);
+                throw err;
             }
         }
     }

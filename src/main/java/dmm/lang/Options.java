@@ -58,11 +58,6 @@ public final class Options {
     }
 
     public String string(String key, String dflt) {
-        if (!has(key)) return dflt;
-        Object v = values.get(key);
-        if (v instanceof String s) return s;
-        if (v instanceof Keyword k) return k.name();
-        if (v instanceof Symbol s) return s.name();
-        throw new EvalError(fnName + " :" + key + " expects a string, got " + Printer.describe(v));
+        return has(key) ? Values.name(values.get(key), fnName + " :" + key + " expects a string") : dflt;
     }
 }

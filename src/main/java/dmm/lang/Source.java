@@ -33,13 +33,6 @@ public final class Source {
         return path;
     }
 
-    /** The text of 1-based line {@code n} without its line terminator ("" when out of range). */
-    public String line(int n) {
-        int[] starts = lineStarts();
-        if (n < 1 || n > starts.length) return "";
-        return text.substring(lineStart(n), lineEnd(n));
-    }
-
     /** Offset of the first character of 1-based line {@code n} (clamped to the text). */
     int lineStart(int n) {
         int[] starts = lineStarts();

@@ -28,11 +28,6 @@ public final class Span {
         return start;
     }
 
-    /** Offset after the last character. */
-    public int stop() {
-        return stop;
-    }
-
     /** 1-based line of the first character. */
     public int line() {
         return source.lineOf(start);
@@ -41,16 +36,6 @@ public final class Span {
     /** 1-based column (in characters as people count them) of the first character. */
     public int column() {
         return source.columnOf(start);
-    }
-
-    /** 1-based line of the last character. */
-    public int endLine() {
-        return source.lineOf(Math.max(start, stop - 1));
-    }
-
-    /** 1-based column of the last character. */
-    public int endColumn() {
-        return source.columnOf(Math.max(start, stop - 1));
     }
 
     /** {@code file:line:col}. */

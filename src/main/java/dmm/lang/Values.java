@@ -49,12 +49,25 @@ public final class Values {
         return (int) l;
     }
 
-    /** A V-value key from a keyword, string or symbol. */
-    public static String toKey(Object v, Span span) {
+    /**
+     * The name a keyword, symbol or string stands for ({@code :out}, {@code 'out} and {@code "out"}
+     * all give {@code out}); anything else is the error {@code "<expected>, got <what v is>"}.
+     */
+    public static String name(Object v, String expected) {
+        return name(v, expected, null);
+    }
+
+    /** {@link #name(Object, String)}, with the error placed at {@code span}. */
+    public static String name(Object v, String expected, Span span) {
         if (v instanceof Keyword k) return k.name();
         if (v instanceof String s) return s;
         if (v instanceof Symbol s) return s.name();
-        throw new EvalError("a key must be a keyword or a string, got " + Printer.describe(v), span);
+        throw new EvalError(expected + ", got " + Printer.describe(v), span);
+    }
+
+    /** A V-value key from a keyword, string or symbol. */
+    public static String toKey(Object v, Span span) {
+        return name(v, "a key must be a keyword or a string", span);
     }
 
     /** A key path from one key or a sequence of keys. */

@@ -165,7 +165,7 @@ public final class AtomicFile {
         if (e instanceof AccessDeniedException) what = "permission denied";
         else if (e instanceof NoSuchFileException) what = "no such file or directory";
         else if (e instanceof NotDirectoryException) what = "not a directory";
-        else if (e instanceof java.nio.file.FileAlreadyExistsException) what = "not a directory";   // creating a parent directory where a file is
+        else if (e instanceof java.nio.file.FileAlreadyExistsException) what = "not a directory"; // a file where a parent folder must go, as TextFiles.why says
         else what = e.getReason() != null ? e.getReason() : "file system error";
         return new IOException(file == null ? what : what + ": " + file, e);
     }

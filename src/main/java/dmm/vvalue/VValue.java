@@ -295,14 +295,6 @@ public sealed class VValue permits VValue.Wide {
         return small.scalar == 0 ? r : r.withScalar(big.scalar + w * small.scalar);
     }
 
-    /** Σ coefficients[i] · values[i]. */
-    public static VValue linearCombination(double[] coefficients, VValue[] values) {
-        if (coefficients.length != values.length) throw new IllegalArgumentException("length mismatch");
-        VBuilder b = new VBuilder();
-        for (int i = 0; i < values.length; i++) b.addScaled(coefficients[i], values[i]);
-        return b.build();
-    }
-
     /**
      * The generalized linear combination (DMM-SEMANTICS §1): for every leaf of {@code row} at
      * path p with weight w, add w times the subtree of {@code y} at p. A row leaf at the root

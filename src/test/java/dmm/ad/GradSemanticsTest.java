@@ -42,14 +42,15 @@ class GradSemanticsTest {
     @Test
     void nonScalarResultIsAClearError() {
         AdException e = assertThrows(AdException.class, () -> Grad.grad(a -> a[0], VValue.ofPairs("a", 1)));
-        assertTrue(e.getMessage().contains("returns a number"), e.getMessage());
+        assertEquals("grad needs a function that returns a number; it returned {:a 1}", e.getMessage());
     }
 
     @Test
     void nestedGradIsAClearErrorNotAWrongNumber() {
         AdException e = assertThrows(AdException.class,
                 () -> Grad.grad(a -> Grad.grad(b -> Ops.multiply(a[0], b[0]), VValue.of(2)), VValue.of(3)));
-        assertTrue(e.getMessage().contains("nested grad is not supported"));
+        assertEquals("nested grad is not supported: a gradient is already being computed on this thread (the function passed to grad calls grad again)",
+                e.getMessage());
         // and the thread is usable afterwards
         assertEquals(VValue.of(6), Grad.grad(a -> Ops.multiply(a[0], a[0]), VValue.of(3)));
     }

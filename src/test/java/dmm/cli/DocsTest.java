@@ -89,7 +89,7 @@ class DocsTest {
             assertTrue(d.usage().startsWith("(" + name + " ") || d.usage().equals("(" + name + ")"), name + ": " + d.usage());
             assertTrue(d.text().length() >= 40, name + " has a docstring of a sentence at least: " + d.text());
             String text = interp.docText(name);
-            assertTrue(text.startsWith(name + " — special form\n  " + d.usage() + "\n  "), text);
+            assertEquals(name + " — special form\n  " + d.usage() + "\n  " + d.text().replace("\n", "\n  "), text);
         }
     }
 
@@ -99,6 +99,7 @@ class DocsTest {
         Interpreter interp = Toolkit.newInterpreter(new PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), false);
         interp.eval("test", "(doc defnet)");
         String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(interp.docText("defnet") + "\n", printed, "(doc defnet) prints its entry");
         assertTrue(printed.startsWith("defnet — special form\n  (defnet name \"doc\"? sections...)\n  Builds a network and binds it"), printed);
         for (String section : List.of("(neurons name type, ...)", "(links to.field <- w? from.field ...)", "(hard to.field <- w? from.field ...)",
                 "(accumulators [in <- out]? name ...)", "(self neuron field?)", "(init name value, ...)"))

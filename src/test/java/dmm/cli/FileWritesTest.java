@@ -77,7 +77,16 @@ class FileWritesTest {
         eval("(require std) (def n (network n (neurons a accum) (links a.delta <- 0.5 a.single)))");
         eval("(graph n " + q(l) + ")");
         assertTrue(Files.isSymbolicLink(l));
-        assertTrue(Files.readString(dot).startsWith("digraph \"n\""));
+        assertEquals(eval("(to-dot n)"), Files.readString(dot), "the target holds the network's DOT text");
+        assertEquals("""
+            digraph "n" {
+              rankdir=LR;
+              node [shape=box, fontname="Helvetica"];
+              edge [fontname="Helvetica", fontsize=10];
+              "a" [label="a\\n(accum)"];
+              "a" -> "a" [label="single → delta (0.5)"];
+            }
+            """, Files.readString(dot));
     }
 
     @Test
@@ -96,7 +105,10 @@ class FileWritesTest {
             """.formatted(q(dir.resolve("run")), q(lckpt)));
         assertTrue(Files.isSymbolicLink(lcsv) && Files.isSymbolicLink(lpng) && Files.isSymbolicLink(lckpt));
         assertEquals(4, Files.readAllLines(csv).size(), "header and three steps");
-        assertTrue(Files.size(png) > 1000);
-        assertTrue(Files.readString(ckpt).contains("\"format\" : \"dmm-checkpoint/2\""));
+        dmm.FileAssertions.assertPng(png, 900, 500);
+        com.fasterxml.jackson.databind.JsonNode c = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(ckpt));
+        assertEquals("dmm-checkpoint/2", c.path("format").asText());
+        assertEquals("feedforward", c.path("network").asText());
+        assertEquals(3, c.path("step").asInt());
     }
 }

@@ -77,7 +77,12 @@ class KillAndResumeTest {
         assertEquals("rounds", atKill.path("sparsification").path("phase").asText(), "killed mid-sparsification");
 
         String resumed = run(killed, "--resume", ckpt.toString());
-        assertTrue(resumed.contains("sparsify: resuming at step"), resumed);
+        // the run goes on from the checkpoint's step, links and position in the schedule
+        JsonNode at = atKill.path("sparsification");
+        String resumeLine = String.format(java.util.Locale.ROOT, "sparsify: resuming at step %d, %d soft links (rounds, round %d (%d accepted), "
+                + "threshold %.4g, %d protected)", atKill.path("step").asLong(), dmm.vvalue.VValueJson.read(atKill.path("soft").toString()).leafCount(),
+                at.path("rounds").asInt(), at.path("accepted").asInt(), at.path("threshold").asDouble(), at.path("protected").size());
+        assertEquals(List.of(resumeLine), resumed.lines().filter(l -> l.startsWith("sparsify: resuming")).toList(), resumed);
         assertFalse(resumed.contains("dense phase:"), "the dense phase is not run again");
         assertEquals(finalLine(uninterrupted), finalLine(resumed));
         assertEquals(Files.readString(whole.resolve("synthesis-matrix.json")), Files.readString(killed.resolve("synthesis-matrix.json")),

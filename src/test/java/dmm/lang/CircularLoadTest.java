@@ -19,11 +19,12 @@ class CircularLoadTest {
         long t0 = System.nanoTime();
         String r = assertThrows(DmmException.class, () -> interp.loadFile(dir.resolve("a.dmm"))).report();
         String a = dir.resolve("a.dmm").toString(), b = dir.resolve("b.dmm").toString();
-        assertTrue(r.startsWith(b + ":2:1: circular load: " + a + " → " + b + " → " + a), r);
-        assertTrue(r.contains("\n    (load \"a.dmm\")\n    ^"), r);
+        assertEquals(b + ":2:1: circular load: " + a + " → " + b + " → " + a + " (a file cannot load itself, directly or through others)\n"
+                + "    (load \"a.dmm\")\n    ^", r);
         String s = assertThrows(DmmException.class, () -> interp.loadFile(dir.resolve("self.dmm"))).report();
         String self = dir.resolve("self.dmm").toString();
-        assertTrue(s.startsWith(self + ":1:1: circular load: " + self + " → " + self), s);
+        assertEquals(self + ":1:1: circular load: " + self + " → " + self + " (a file cannot load itself, directly or through others)\n"
+                + "    (load \"self.dmm\")\n    ^", s);
         assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "immediate");
         // after the error the interpreter loads files again
         Files.writeString(dir.resolve("ok.dmm"), "(+ x y 39)");

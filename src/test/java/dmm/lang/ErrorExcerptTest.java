@@ -18,7 +18,10 @@ class ErrorExcerptTest {
         String[] lines = e.report().split("\n");
         assertEquals("long.dmm:1:" + col + ": unexpected `#` (only `#_` and `#| ... |#` are allowed)", lines[0]);
         assertEquals(3, lines.length);
-        assertTrue(lines[1].startsWith("    ...") && lines[1].endsWith("..."), lines[1]);
+        // the window: half the excerpt width on each side of the column, marked as cut on both ends
+        int half = Span.EXCERPT_WIDTH / 2;
+        assertEquals("    ..." + sb.substring(col - 1 - half, col - 1 + half) + "...", lines[1]);
+        assertEquals(" ".repeat(4 + 3 + half) + "^", lines[2]);
         assertTrue(lines[1].length() <= 4 + 3 + Span.EXCERPT_WIDTH + 3, "a window, not the whole line: " + lines[1].length());
         int caret = lines[2].indexOf('^');
         assertEquals('#', lines[1].charAt(caret), lines[1] + "\n" + lines[2]);

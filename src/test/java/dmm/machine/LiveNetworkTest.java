@@ -87,8 +87,13 @@ class LiveNetworkTest {
         for (int i = 0; i < 200 && !r.isPaused(); i++) Thread.sleep(10);
         assertTrue(r.isPaused(), "the runner pauses on the error");
         long kept = r.current().cycle();
-        assertTrue(r.lastError().contains("division by zero"), r.lastError());
-        assertTrue(notes.stream().anyMatch(n -> n.contains("[live] paused at cycle " + (kept + 1))), notes.toString());
+        String error = "t:1:23: division by zero\n"
+                + "    (defneuron tagger [x] (/ x 0))\n"
+                + "                          ^\n"
+                + "  in neuron `a` (type tagger) at cycle " + (kept + 1) + " of network `live`";
+        assertEquals(error, r.lastError());
+        assertEquals(List.of("[live] paused at cycle " + (kept + 1) + " (the network keeps cycle " + kept + "):\n" + error
+                + "\n  fix the definition and (resume! live), or (restore! 'tagger) to bring back its previous definition"), notes);
         Thread.sleep(50);
         assertEquals(kept, r.current().cycle(), "no cycle runs while paused");
         assertEquals("{:v 1}", dmm.lang.Printer.print(r.current().outputOf("a")), "state of the last good cycle");

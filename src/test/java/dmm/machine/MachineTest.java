@@ -106,8 +106,10 @@ class MachineTest {
             (def net2 (add-to-matrix net {:max-norm {:newborn {:dict {:const {:src {:v 1}}}}}}))
             """);
         assertEquals("3", str("(num (get-in (outputs (run net2 2)) [:max-norm :newborn :norm]))"));
-        assertTrue(error("(step (add-to-matrix net {:no-such-type {:n {:x {:const {:src {:v 1}}}}}}))")
-                .contains("no neuron type `no-such-type` is defined"));
+        assertEquals("""
+            t.dmm:1:1: the matrix names neuron `n` of type `no-such-type`, but no neuron type `no-such-type` is defined (defneuron no-such-type ...)
+                (step (add-to-matrix net {:no-such-type {:n {:x {:const {:src {:v 1}}}}}}))
+                ^""", error("(step (add-to-matrix net {:no-such-type {:n {:x {:const {:src {:v 1}}}}}}))"));
     }
 
     @Test
@@ -133,7 +135,11 @@ class MachineTest {
     @Test
     void withMatrixRejectsRowsWhoseTypesContradictTheDeclarations() {
         eval("(require lite) (def a (feedforward \"ab\" {:layers 1 :copies 1})) (def b (feedforward \"ab\" {:layers 1 :copies 1 :published 1}))");
-        assertTrue(error("(with-matrix b (matrix a))").contains("declares it as `sum-dicts-published`"));
+        assertEquals("""
+            t.dmm:1:1: the matrix names neuron `accum-1-1` with type `sum-dicts`, but network `feedforward` declares it as \
+            `sum-dicts-published` (to move a matrix between networks whose types differ, use (with-named-matrix net (named-matrix m)))
+                (with-matrix b (matrix a))
+                ^""", error("(with-matrix b (matrix a))"));
         assertEquals("true", str("(= (named-matrix a) (named-matrix (with-named-matrix b (named-matrix a))))"));
     }
 
@@ -144,12 +150,16 @@ class MachineTest {
         eval("(save-matrix ff \"" + p4 + "\") (save-matrix ff \"" + p6 + "\" :rank 6)");
         assertEquals("true", str("(= (matrix ff) (matrix (load-matrix blank \"" + p4 + "\")))"));
         assertEquals("true", str("(= (matrix ff) (matrix (load-matrix blank \"" + p6 + "\")))"));
-        assertTrue(java.nio.file.Files.readString(dir.resolve("m4.json")).startsWith("{\n  \"accum-1-1\""), "rank 4 is keyed by neuron names");
+        assertEquals(eval("(named-matrix ff)"), dmm.vvalue.VValueJson.readFile(dir.resolve("m4.json")), "rank 4 is keyed by neuron names");
+        assertEquals(eval("(matrix ff)"), dmm.vvalue.VValueJson.readFile(dir.resolve("m6.json")), "rank 6 is keyed by types, then neuron names");
         java.nio.file.Files.writeString(dir.resolve("bad.json"), "{\"ghost\": {\"x\": {\"input\": {\"char\": 1}}}, \"output\": {\"dict-1\": {\"phantom\": {\"y\": 2}}}}");
-        String r = error("(load-matrix blank \"" + dir.resolve("bad.json").toString().replace("\\", "/") + "\")");
-        assertTrue(r.contains("names neurons that network `feedforward` does not declare: ghost, phantom"), r);
+        String bad = dir.resolve("bad.json").toString().replace("\\", "/");
+        assertEquals("t.dmm:1:1: " + bad + " names neurons that network `feedforward` does not declare: ghost, phantom\n"
+                + "    (load-matrix blank \"" + bad + "\")\n    ^", error("(load-matrix blank \"" + bad + "\")"));
         java.nio.file.Files.writeString(dir.resolve("shallow.json"), "{\"output\": {\"dict-1\": 1}}");
-        assertTrue(error("(load-matrix blank \"" + dir.resolve("shallow.json").toString().replace("\\", "/") + "\")").contains("not a matrix"));
+        String shallow = dir.resolve("shallow.json").toString().replace("\\", "/");
+        assertEquals("t.dmm:1:1: " + shallow + ": not a matrix: leaves at depth 2 (a rank-4 matrix has them at depth 4, a rank-6 one at depth 6)\n"
+                + "    (load-matrix blank \"" + shallow + "\")\n    ^", error("(load-matrix blank \"" + shallow + "\")"));
     }
 
     @Test
@@ -157,7 +167,7 @@ class MachineTest {
         eval("(require lite) (def d (duplicate-detector \"ab\"))");
         String dotFile = dir.resolve("d.dot").toString().replace("\\", "/");
         eval("(graph d \"" + dotFile + "\")");
-        assertTrue(java.nio.file.Files.readString(dir.resolve("d.dot")).startsWith("digraph"));
+        assertEquals(eval("(to-dot d)"), java.nio.file.Files.readString(dir.resolve("d.dot")), "the file holds the network's DOT text");
         String svg = dir.resolve("d.svg").toString().replace("\\", "/");
         boolean haveDot;
         try {
@@ -167,9 +177,13 @@ class MachineTest {
         }
         if (haveDot) {
             eval("(graph d \"" + svg + "\")");
-            assertTrue(java.nio.file.Files.readString(dir.resolve("d.svg")).contains("<svg"));
+            String rendered = java.nio.file.Files.readString(dir.resolve("d.svg"));
+            assertTrue(rendered.contains("<svg") && rendered.contains("<title>duplicates</title>"), rendered);
+            assertEquals(9, rendered.split("class=\"node\"", -1).length - 1, "one node per neuron: " + rendered);
+            assertEquals(11, rendered.split("class=\"edge\"", -1).length - 1, "one edge per link: " + rendered);
         } else {
-            assertTrue(error("(graph d \"" + svg + "\")").contains("Graphviz `dot` is not installed"));
+            assertEquals("t.dmm:1:1: Graphviz `dot` is not installed: write a .dot file instead, or install graphviz\n"
+                    + "    (graph d \"" + svg + "\")\n    ^", error("(graph d \"" + svg + "\")"));
         }
     }
 
@@ -178,31 +192,78 @@ class MachineTest {
         eval("(require std) (defnet n (neurons a identity, b identity) (links a.x <- 0.5 b.y))");
         assertEquals("[\"a.x <- 0.75 b.y\"]", str("(links (link n a.x <- 0.25 b.y))"));
         assertEquals("[]", str("(links (unlink n a.x <- b.y))"));
-        assertTrue(error("(unlink n a.x <- b.z)").contains("there is no link a.x <- b.z to remove"));
+        assertEquals("""
+            t.dmm:1:11: there is no link a.x <- b.z to remove
+                (unlink n a.x <- b.z)
+                          ^""", error("(unlink n a.x <- b.z)"));
     }
 
     @Test
     void errorsNameTheNeuronTheCycleAndThePlace() {
         eval("(require std)");
-        assertTrue(error("(defnet bad (neurons a identity) (links a.x <- ghost.y))").contains("network `bad` has no neuron `ghost`"));
-        assertTrue(error("(defnet bad (neurons a idnetity))").contains("unknown neuron type `idnetity`"));
-        assertTrue(error("(defnet bad (neurons a identity) (links a.x <- 0.5))").contains("expected the link source"));
+        assertEquals("""
+            t.dmm:1:48: network `bad` has no neuron `ghost` (neurons: a)
+                (defnet bad (neurons a identity) (links a.x <- ghost.y))
+                                                               ^""", error("(defnet bad (neurons a identity) (links a.x <- ghost.y))"));
+        assertEquals("""
+            t.dmm:1:24: unknown neuron type `idnetity` for neuron `a` (define it with defneuron, or (require std))
+                (defnet bad (neurons a idnetity))
+                                       ^""", error("(defnet bad (neurons a idnetity))"));
+        assertEquals("""
+            t.dmm:1:48: expected the link source `neuron.field` after the weight
+                (defnet bad (neurons a identity) (links a.x <- 0.5))
+                                                               ^""", error("(defnet bad (neurons a identity) (links a.x <- 0.5))"));
         eval("(defneuron broken [x] \"not a map\") (defnet b (neurons n broken))");
-        String r = error("(run b 3)");
-        assertTrue(r.contains("the neuron type `broken` returned the string \"not a map\"; a neuron must return a V-value")
-                && r.contains("in neuron `n` (type broken) at cycle 1 of network `b`"), r);
+        assertEquals("""
+            t.dmm:1:1: the neuron type `broken` returned the string "not a map"; a neuron must return a V-value \
+            (a map from output fields to values)
+                (run b 3)
+                ^
+              in neuron `n` (type broken) at cycle 1 of network `b`""", error("(run b 3)"));
         eval("(defneuron thrower [x] (/ x 0)) (defnet c (neurons n thrower))");
-        r = error("(run c 3)");
-        assertTrue(r.contains("division by zero") && r.contains("in neuron `n` (type thrower) at cycle 1 of network `c`"), r);
-        assertTrue(error("(output b 'nope)").contains("has no neuron `nope`"));
+        assertEquals("""
+            t.dmm:1:24: division by zero
+                (defneuron thrower [x] (/ x 0)) (defnet c (neurons n thrower))
+                                       ^
+              in neuron `n` (type thrower) at cycle 1 of network `c`
+              in run called at t.dmm:1:1""", error("(run c 3)"));
+        assertEquals("""
+            t.dmm:1:1: network `b` has no neuron `nope` (neurons: n)
+                (output b 'nope)
+                ^""", error("(output b 'nope)"));
     }
 
     @Test
     void dotRenderingListsNeuronsAndLinks() {
         eval("(require lite)");
         String dot = (String) eval("(to-dot (duplicate-detector \"ab\"))");
-        assertTrue(dot.startsWith("digraph \"duplicates\" {"));
-        assertTrue(dot.contains("\"accum\" -> \"norm\" [label=\"dict → dict\"]"), dot);
-        assertTrue(dot.contains("style=dashed"));
+        // one node per neuron (name and type), one edge per soft link, hard links dashed
+        assertEquals("""
+            digraph "duplicates" {
+              rankdir=LR;
+              node [shape=box, fontname="Helvetica"];
+              edge [fontname="Helvetica", fontsize=10];
+              "timer" [label="timer\\n(timer)"];
+              "input" [label="input\\n(text-driver)"];
+              "accum" [label="accum\\n(sum-dicts)"];
+              "norm" [label="norm\\n(max-norm)"];
+              "const_1" [label="const_1\\n(const-1)"];
+              "compare" [label="compare\\n(compare)"];
+              "eos" [label="eos\\n(const-end)"];
+              "dot" [label="dot\\n(dot)"];
+              "output" [label="output\\n(output)"];
+              "norm" -> "compare" [label="norm → dict-1"];
+              "const_1" -> "compare" [label="const_1 → dict-2"];
+              "accum" -> "dot" [label="dict → dict-1"];
+              "eos" -> "dot" [label="char → dict-2"];
+              "accum" -> "norm" [label="dict → dict"];
+              "compare" -> "output" [label="true → dict-1"];
+              "dot" -> "output" [label="dot → dict-2"];
+              "input" -> "accum" [label="char → dict-2"];
+              "accum" -> "accum" [label="dict → dict-1", style=dashed];
+              "timer" -> "input" [label="timer → timer", style=dashed];
+              "timer" -> "timer" [label="timer → timer", style=dashed];
+            }
+            """, dot);
     }
 }

@@ -139,6 +139,6 @@ class AtomicFileTest {
         Path blocker = dir.resolve("plain");
         Files.writeString(blocker, "");
         IOException e = assertThrows(IOException.class, () -> AtomicFile.write(blocker.resolve("f.json"), "1"));
-        assertFalse(e.getMessage().contains("Exception"), e.getMessage());
+        assertEquals("not a directory: " + blocker, e.getMessage(), "a file stands where a folder must be made");
     }
 }

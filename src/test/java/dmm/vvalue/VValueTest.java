@@ -40,8 +40,7 @@ class VValueTest {
             assertSame(VValue.ZERO, zero);
             assertCanonical(a.add(b));
             assertCanonical(a.subtract(b));
-            assertApprox(VValue.linearCombination(new double[] {2, -3, l}, new VValue[] {a, b, c}),
-                    a.scale(2).add(b.scale(-3)).add(c.scale(l)));
+            assertApprox(VValue.combine(2, a, -3, b).add(c.scale(l)), a.scale(2).add(b.scale(-3)).add(c.scale(l)));
             assertEquals(a.negate().negate(), a);
             assertEquals(0.0, a.add(a.negate()).maxAbs());
         }
