@@ -43,12 +43,18 @@ public final class Main {
      */
     static final long STACK_BYTES = 64L << 20;
 
+    /** A bug in dmm, not in the program it runs: say so, and how to see more. */
+    private static String internalError(Throwable e, boolean debug) {
+        return "dmm: internal error (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"
+                + (debug ? "" : "; run with --debug for the Java stack trace, and please report it");
+    }
+
     public static void main(String[] args) throws InterruptedException {
         int[] code = {RUNTIME}; // a thread that dies without setting it is a failure, never exit 0
         Thread t = new Thread(null, () -> code[0] = run(args, System.out, System.err), "dmm-main", STACK_BYTES);
         boolean debug = Arrays.asList(args).contains("--debug");
         t.setUncaughtExceptionHandler((th, e) -> {
-            System.err.println("dmm: internal error: " + e);
+            System.err.println(internalError(e, debug));
             if (debug) e.printStackTrace();
         });
         t.start();
@@ -94,7 +100,7 @@ public final class Main {
                 }
             }
         } catch (RuntimeException e) {
-            err.println("dmm: internal error: " + e);
+            err.println(internalError(e, debug));
             if (debug) e.printStackTrace(err);
             return RUNTIME;
         } catch (OutOfMemoryError e) {
@@ -132,7 +138,4 @@ public final class Main {
         return o.status().code();
     }
 
-    static PrintStream utf8(PrintStream p) {
-        return new PrintStream(p, true, StandardCharsets.UTF_8);
-    }
 }

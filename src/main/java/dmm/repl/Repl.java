@@ -61,11 +61,6 @@ public final class Repl {
         interp.define("*e", null, "The report of the last error in the REPL.");
     }
 
-    /** True after {@code :quit}. */
-    public boolean quitRequested() {
-        return quit;
-    }
-
     /**
      * Evaluates one complete input (forms or a :command) through {@link Interpreter#run}, which
      * reports any error; prints the value; returns the status.

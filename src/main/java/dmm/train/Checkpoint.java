@@ -71,8 +71,13 @@ final class Checkpoint {
             root = new ObjectMapper().readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
             throw new TrainingError("checkpoint not found: " + file);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var at = e.getLocation();
+            throw new TrainingError("checkpoint " + file + " is corrupt: not valid JSON"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                    + " (a checkpoint cut short, or not a checkpoint)");
         } catch (IOException e) {
-            throw new TrainingError("checkpoint " + file + " is corrupt (not valid JSON): " + firstLine(e.getMessage()));
+            throw new TrainingError("cannot read the checkpoint " + file + ": " + dmm.vvalue.TextFiles.why(e, file));
         }
         try {
             if (root == null || !(FORMAT.equals(text(root, "format")) || FORMAT_1.equals(text(root, "format"))))
@@ -146,12 +151,6 @@ final class Checkpoint {
             p.protectedLinks.add(java.util.List.copyOf(keys));
         }
         return p;
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "";
-        int i = s.indexOf('\n');
-        return i < 0 ? s : s.substring(0, i);
     }
 
     private static String text(JsonNode n, String field) {

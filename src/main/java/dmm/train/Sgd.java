@@ -40,11 +40,6 @@ public final class Sgd extends TreeOptimizer {
         return "sgd";
     }
 
-    /** The momentum buffer, keyed like the parameters. */
-    public VValue velocity() {
-        return velocity;
-    }
-
     @Override
     public Map<String, Object> state() {
         Map<String, Object> s = new LinkedHashMap<>();

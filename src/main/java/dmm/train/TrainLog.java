@@ -184,13 +184,4 @@ public final class TrainLog {
         chart.setBackgroundPaint(Color.WHITE);
         dmm.vvalue.AtomicFile.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, 900, 500));
     }
-
-    void close() {
-        try {
-            if (writer != null) writer.close();
-        } catch (IOException ignored) {
-            // closing a log we already flushed
-        }
-        writer = null;
-    }
 }
