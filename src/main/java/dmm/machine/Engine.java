@@ -6,12 +6,9 @@ import dmm.cancel.CancelToken;
 import dmm.cancel.Cancelled;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * The two-stroke cycle (DMM-SEMANTICS §2). The down movement computes every input from the
@@ -72,7 +69,7 @@ public final class Engine {
             return net.withState(new Layer(plan.neurons, outs, plan.neuronIndex), new Layer(plan.neurons, ins, plan.neuronIndex), net.cycle + 1);
         }
         // a self-referential network reads a new matrix every cycle: the general down movement
-        List<String[]> active = activeNeurons(net, Ops.primal(w));
+        List<String[]> active = net.activeNeurons(Ops.primal(w));
         Object x = down(w, net.hard, net.outputs.tree());
         Layer inputs = Layer.fromTree(x, active);
         Object[] outs = up(net, active, inputs.values, ctx.types(), failedType);
@@ -139,27 +136,6 @@ public final class Engine {
     }
 
     // ------------------------------------------------------------------ up movement
-
-    /** The active neurons: declared ones, then those with rows in either matrix, as [type, name]. */
-    static List<String[]> activeNeurons(Network net, VValue w) {
-        Map<String, String[]> out = new LinkedHashMap<>();
-        for (NeuronDecl d : net.neurons.values()) out.put(d.type() + "\u0000" + d.name(), new String[] {d.type(), d.name()});
-        TreeSet<String> extra = new TreeSet<>();
-        for (VValue m : new VValue[] {w, net.hard}) {
-            for (int a = 0; a < m.childCount(); a++) {
-                VValue byName = m.childAt(a);
-                for (int b = 0; b < byName.childCount(); b++) {
-                    String key = m.keyAt(a) + "\u0000" + byName.keyAt(b);
-                    if (!out.containsKey(key)) extra.add(key);
-                }
-            }
-        }
-        for (String k : extra) {
-            int i = k.indexOf('\u0000');
-            out.put(k, new String[] {k.substring(0, i), k.substring(i + 1)});
-        }
-        return new ArrayList<>(out.values());
-    }
 
     private static Object[] up(Network net, List<String[]> active, Object[] ins, NeuronTypes types, String[] failedType) {
         // resolve every function once, before any neuron runs: a redefinition made while this

@@ -5,8 +5,10 @@ import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * A network: its declared neurons, its soft (trainable) and hard (fixed) matrices, and its
@@ -183,11 +185,32 @@ public final class Network {
         return new Network(name, neurons, soft, hard, selfName, selfField, outputs, inputs, cycle);
     }
 
+    /** The active neurons: declared ones, then those with rows in either matrix, as [type, name]. */
+    List<String[]> activeNeurons(VValue w) {
+        Map<String, String[]> out = new LinkedHashMap<>();
+        for (NeuronDecl d : neurons.values()) out.put(d.type() + "\u0000" + d.name(), new String[] {d.type(), d.name()});
+        TreeSet<String> extra = new TreeSet<>();
+        for (VValue m : new VValue[] {w, hard}) {
+            for (int a = 0; a < m.childCount(); a++) {
+                VValue byName = m.childAt(a);
+                for (int b = 0; b < byName.childCount(); b++) {
+                    String key = m.keyAt(a) + "\u0000" + byName.keyAt(b);
+                    if (!out.containsKey(key)) extra.add(key);
+                }
+            }
+        }
+        for (String k : extra) {
+            int i = k.indexOf('\u0000');
+            out.put(k, new String[] {k.substring(0, i), k.substring(i + 1)});
+        }
+        return new ArrayList<>(out.values());
+    }
+
     /** The compiled down movement for soft matrix {@code w}, reused across the states of one run. */
     Plan planFor(Object w) {
         Plan p = plan;
-        if (p == null || !p.fits(this, w)) {
-            p = Plan.compile(this, w);
+        if (p == null || !p.fits(w, hard, neurons)) {
+            p = Plan.compile(neurons, hard, w, activeNeurons(Ops.primal(w)));
             plan = p;
         }
         return p;

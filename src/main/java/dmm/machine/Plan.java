@@ -27,7 +27,7 @@ final class Plan {
     final Object soft;
     final VValue hard;
     final Map<String, NeuronDecl> declared;
-    /** Active neurons as [type, name], in the order of {@link Engine#activeNeurons}. */
+    /** Active neurons as [type, name], in the order of {@link Network#activeNeurons}. */
     final List<String[]> neurons;
     /** Output slots: the neuron index and the field path read from its output. */
     final int[] slotNeuron;
@@ -63,15 +63,16 @@ final class Plan {
         this.neuronIndex = Layer.indexOf(neurons);
     }
 
-    boolean fits(Network net, Object w) {
-        return soft == w && hard == net.hard && declared == net.neurons;
+    /** True when this plan was compiled for these matrices and declarations (the same objects). */
+    boolean fits(Object w, VValue hard, Map<String, NeuronDecl> declared) {
+        return soft == w && this.hard == hard && this.declared == declared;
     }
 
     private record Contribution(int slot, double w, int soft) {}
 
-    static Plan compile(Network net, Object w) {
+    /** Compiles the down movement of soft matrix {@code w} and {@code hard} over the active neurons (as [type, name]). */
+    static Plan compile(Map<String, NeuronDecl> declared, VValue hard, Object w, List<String[]> neurons) {
         VValue wv = Ops.primal(w);
-        List<String[]> neurons = Engine.activeNeurons(net, wv);
         Map<String, Integer> neuronIndex = new HashMap<>();
         for (int i = 0; i < neurons.size(); i++) neuronIndex.put(Layer.key(neurons.get(i)[0], neurons.get(i)[1]), i);
         Map<String, Integer> slots = new HashMap<>();
@@ -82,7 +83,7 @@ final class Plan {
         List<List<String>> softPaths = new ArrayList<>();
         for (int m = 0; m < 2; m++) {
             boolean isSoft = m == 0;
-            VValue matrix = isSoft ? wv : net.hard;
+            VValue matrix = isSoft ? wv : hard;
             matrix.forEachLeaf((p, x) -> {
                 if (p.size() < 5)
                     throw new MachineError("malformed matrix entry at " + (p.isEmpty() ? "the root" : String.join(".", p))
@@ -134,7 +135,7 @@ final class Plan {
                 throw new MachineError("a link cannot target the input field `number` (it is the reserved scalar key) of neuron `" + neurons.get(i)[1] + "`");
         }
         int[] sn = slotNeuron.stream().mapToInt(Integer::intValue).toArray();
-        Plan plan = new Plan(w, net.hard, net.neurons, neurons, sn, slotPath, fields, src, weight, softIndex, softPaths);
+        Plan plan = new Plan(w, hard, declared, neurons, sn, slotPath, fields, src, weight, softIndex, softPaths);
         Tape tape = Ops.recordingTape(w);
         if (tape != null) {
             plan.softCotangent = new double[softPaths.size()];
