@@ -12,6 +12,8 @@ public final class Toolkit {
         Interpreter interp = new Interpreter();
         interp.setOut(out);
         interp.setDebug(debug);
-        return dmm.bind.Bindings.install(interp);
+        dmm.bind.Bindings.install(interp);
+        dmm.study.StudyLib.install(interp);
+        return interp;
     }
 }

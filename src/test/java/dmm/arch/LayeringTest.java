@@ -33,7 +33,8 @@ class LayeringTest {
             Map.entry("api", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind")),
             Map.entry("repl", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind")),
             Map.entry("bench", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind")),
-            Map.entry("cli", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind", "api", "repl", "bench")));
+            Map.entry("study", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind")),
+            Map.entry("cli", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind", "api", "repl", "bench", "study")));
 
     private static final Pattern REFERENCE = Pattern.compile("\\bdmm\\.([a-z]+)\\.");
 

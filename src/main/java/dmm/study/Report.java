@@ -1,0 +1,123 @@
+package dmm.study;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.data.statistics.DefaultBoxAndWhiskerCategoryDataset;
+
+/**
+ * What a study found: per setting, the runs that finished and failed and, per metric, the
+ * median, quartiles, minimum and maximum over the seeds; optionally how many runs reached a
+ * threshold. Plots: one box per setting for a metric, PNG.
+ */
+public final class Report {
+    /** Summary statistics of one metric over one setting's successful runs. */
+    public record Stats(int n, double min, double q1, double median, double q3, double max) {
+        static Stats of(List<Double> xs) {
+            double[] v = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return new Stats(v.length, v[0], quantile(v, 0.25), quantile(v, 0.5), quantile(v, 0.75), v[v.length - 1]);
+        }
+
+        /** Linear interpolation between order statistics (the usual "type 7" quantile). */
+        static double quantile(double[] sorted, double q) {
+            double pos = q * (sorted.length - 1);
+            int lo = (int) Math.floor(pos), hi = (int) Math.ceil(pos);
+            return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+        }
+    }
+
+    /** One setting's runs. */
+    public record Group(String setting, int ok, int failed, Map<String, List<Double>> metrics) {}
+
+    private final List<Group> groups;
+
+    private Report(List<Group> groups) {
+        this.groups = groups;
+    }
+
+    /** The report of a results file (the last row of each run counts: a rerun replaces a failure). */
+    public static Report of(ResultFile file) throws IOException {
+        Map<String, Result> lastByRun = new LinkedHashMap<>();
+        for (Result r : file.read()) lastByRun.put(r.study() + "\u0000" + r.run(), r);
+        Map<String, int[]> counts = new LinkedHashMap<>();
+        Map<String, Map<String, List<Double>>> metrics = new LinkedHashMap<>();
+        for (Result r : lastByRun.values()) {
+            String setting = Study.label(r.settings());
+            counts.computeIfAbsent(setting, k -> new int[2])[r.ok() ? 0 : 1]++;
+            Map<String, List<Double>> m = metrics.computeIfAbsent(setting, k -> new LinkedHashMap<>());
+            if (r.ok()) r.metrics().forEach((k, v) -> m.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+        }
+        List<Group> groups = new ArrayList<>();
+        counts.forEach((s, c) -> groups.add(new Group(s, c[0], c[1], metrics.get(s))));
+        return new Report(groups);
+    }
+
+    public List<Group> groups() {
+        return groups;
+    }
+
+    /** Every metric name, in first-seen order. */
+    public Set<String> metricNames() {
+        Set<String> names = new LinkedHashSet<>();
+        for (Group g : groups) names.addAll(g.metrics().keySet());
+        return names;
+    }
+
+    /**
+     * The summary table: per setting and metric, n, median, [q1, q3], min–max; with a threshold
+     * on a metric, how many successful runs are at or below it.
+     */
+    public String table(String thresholdMetric, double threshold) {
+        StringBuilder sb = new StringBuilder();
+        for (Group g : groups) {
+            sb.append(g.setting()).append(String.format(Locale.ROOT, ": %d ok, %d failed", g.ok(), g.failed()));
+            if (thresholdMetric != null && g.metrics().containsKey(thresholdMetric)) {
+                long hits = g.metrics().get(thresholdMetric).stream().filter(x -> x <= threshold).count();
+                sb.append(String.format(Locale.ROOT, ", %d with %s <= %s", hits, thresholdMetric, Study.format(threshold)));
+            }
+            sb.append('\n');
+            for (Map.Entry<String, List<Double>> e : g.metrics().entrySet()) {
+                Stats s = Stats.of(e.getValue());
+                sb.append(String.format(Locale.ROOT, "  %-14s median %-10s [%s, %s]  min %s  max %s  (n %d)%n", e.getKey(), num(s.median()),
+                        num(s.q1()), num(s.q3()), num(s.min()), num(s.max()), s.n()));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Four significant digits, without trailing zeros. */
+    static String num(double x) {
+        String s = String.format(Locale.ROOT, "%.4g", x);
+        if (s.contains("e") || !s.contains(".")) return s;
+        s = s.replaceAll("0+$", "");
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** A box plot of one metric, one box per setting (PNG, written atomically); log scale when asked. */
+    public void plot(String metric, Path png, boolean log) throws IOException {
+        DefaultBoxAndWhiskerCategoryDataset data = new DefaultBoxAndWhiskerCategoryDataset();
+        for (Group g : groups) {
+            List<Double> xs = g.metrics().get(metric);
+            if (xs == null || xs.isEmpty()) continue;
+            List<Double> values = log ? xs.stream().map(x -> Math.log10(Math.max(x, 1e-300))).toList() : xs;
+            data.add(values, metric, g.setting());
+        }
+        System.setProperty("java.awt.headless", "true");
+        JFreeChart chart = ChartFactory.createBoxAndWhiskerChart(metric + " by setting", "setting", log ? "log10 " + metric : metric, data, false);
+        dmm.vvalue.AtomicFile.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, Math.max(600, 160 * groups.size()), 450));
+    }
+
+    @Override
+    public String toString() {
+        return table(null, 0);
+    }
+}

@@ -1,0 +1,92 @@
+package dmm.study;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A study: a program run once for every combination of the grid's settings and every seed.
+ * A run sees its settings as command-line arguments ({@code --name value}; {@code true} as a
+ * bare {@code --name}, {@code false} left out), then {@code --seed S} and {@code --out DIR} (its
+ * own folder), so any program that reads options — like {@code examples/synthesis.dmm} — can be
+ * studied; it reports its result row with {@code (study-result! {:metric value ...})}.
+ *
+ * @param grid setting name → the values it takes (numbers, strings, booleans), in order
+ */
+public record Study(String name, Path program, Map<String, List<Object>> grid, List<Long> seeds, List<String> extraArgs) {
+    public Study {
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("a study needs a name");
+        grid = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(grid));
+        seeds = List.copyOf(seeds);
+        extraArgs = List.copyOf(extraArgs);
+        if (seeds.isEmpty()) throw new IllegalArgumentException("a study needs at least one seed");
+        for (Map.Entry<String, List<Object>> e : grid.entrySet())
+            if (e.getValue().isEmpty()) throw new IllegalArgumentException("the setting `" + e.getKey() + "` has no values");
+    }
+
+    /** One run: its settings (in grid order), its seed, and an id naming both. */
+    public record Run(String id, Map<String, Object> settings, long seed) {
+        /** The program's command-line arguments for this run. */
+        public List<String> args(Path out, List<String> extra) {
+            List<String> a = new ArrayList<>();
+            for (Map.Entry<String, Object> e : settings.entrySet()) {
+                Object v = e.getValue();
+                if (v instanceof Boolean b) {
+                    if (b) a.add("--" + e.getKey());
+                } else {
+                    a.add("--" + e.getKey());
+                    a.add(format(v));
+                }
+            }
+            a.addAll(List.of("--seed", Long.toString(seed), "--out", out.toString()));
+            a.addAll(extra);
+            return a;
+        }
+
+        /** The settings as one label, e.g. {@code lr=0.001 full-gradient=true}. */
+        public String settingsLabel() {
+            return label(settings);
+        }
+    }
+
+    /** Every run, settings varying slowest-first in grid order, then seeds. */
+    public List<Run> runs() {
+        List<Map<String, Object>> combos = new ArrayList<>();
+        combos.add(new LinkedHashMap<>());
+        for (Map.Entry<String, List<Object>> e : grid.entrySet()) {
+            List<Map<String, Object>> next = new ArrayList<>();
+            for (Map<String, Object> c : combos)
+                for (Object v : e.getValue()) {
+                    Map<String, Object> m = new LinkedHashMap<>(c);
+                    m.put(e.getKey(), v);
+                    next.add(m);
+                }
+            combos = next;
+        }
+        List<Run> out = new ArrayList<>();
+        for (Map<String, Object> c : combos)
+            for (long s : seeds) {
+                String id = (c.isEmpty() ? "" : label(c).replace(' ', ',') + ",") + "seed=" + s;
+                out.add(new Run(id, java.util.Collections.unmodifiableMap(c), s));
+            }
+        return out;
+    }
+
+    static String label(Map<String, Object> settings) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Object> e : settings.entrySet()) {
+            if (sb.length() > 0) sb.append(' ');
+            sb.append(e.getKey()).append('=').append(format(e.getValue()));
+        }
+        return sb.length() == 0 ? "(no settings)" : sb.toString();
+    }
+
+    static String format(Object v) {
+        if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString(d.longValue());
+        if (v instanceof Double d) return String.format(Locale.ROOT, "%s", d);
+        return String.valueOf(v);
+    }
+}

@@ -1,0 +1,105 @@
+package dmm.study;
+
+import dmm.lang.EvalError;
+import dmm.lang.Interpreter;
+import dmm.lang.Keyword;
+import dmm.lang.Lib;
+import dmm.lang.Options;
+import dmm.lang.Printer;
+import dmm.lang.Values;
+import dmm.vvalue.VValue;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The language surface of studies: {@code study}, {@code run-study}, {@code study-result!}, {@code study-report}. */
+public final class StudyLib extends Lib {
+    private StudyLib(Interpreter interp) {
+        super(interp);
+    }
+
+    public static void install(Interpreter interp) {
+        new StudyLib(interp).builtins();
+    }
+
+    private void builtins() {
+        fn("study-result!", "[metrics]", "Reports this run's result row to the study running it: a map of numbers, e.g. (study-result! {:links 14 :prereg 0.08}). Outside a study it only returns the map.", 1, 1, a -> {
+            VValue m = Values.vvalue(a[0], "study-result!");
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            for (int i = 0; i < m.childCount(); i++) {
+                VValue x = m.childAt(i);
+                if (x.childCount() != 0) throw new EvalError("study-result! takes a map of numbers; `" + m.keyAt(i) + "` is a map");
+                metrics.put(m.keyAt(i), x.scalarPart());
+            }
+            interp.extension(RunOne.Holder.class, RunOne.Holder::new).metrics = metrics;
+            return a[0];
+        });
+        fn("study", "[name & options]", "A study: :program \"file.dmm\" run once per combination of :grid [:setting [values...] ...] and per seed of :seeds (e.g. (range 5)); :args [extra command-line arguments]. Each run gets --setting value for each setting (true as a bare --setting, false left out), then --seed S and --out DIR, in an interpreter of its own, and reports its row with study-result!.", 1, -1, a -> {
+            String name = Values.name(a[0], "a study's name (a keyword, symbol or string)");
+            Options o = Options.parse("study", a, 1, List.of("program", "grid", "seeds", "args"));
+            if (!o.has("program")) throw new EvalError("study needs :program \"file.dmm\"");
+            Map<String, List<Object>> grid = new LinkedHashMap<>();
+            if (o.has("grid")) {
+                List<?> g = Values.toSeq(o.get("grid"), "study :grid");
+                if (g.size() % 2 != 0) throw new EvalError("study :grid takes pairs: [:setting [values...] ...]");
+                for (int i = 0; i < g.size(); i += 2) {
+                    List<Object> values = new ArrayList<>();
+                    for (Object v : Values.toSeq(g.get(i + 1), "study :grid values")) values.add(setting(v));
+                    grid.put(Values.name(g.get(i), "a setting name"), values);
+                }
+            }
+            List<Long> seeds = new ArrayList<>();
+            if (o.has("seeds")) for (Object s : Values.toSeq(o.get("seeds"), "study :seeds")) seeds.add(Values.toLong(s, "study :seeds"));
+            else seeds.add(1L);
+            List<String> extra = new ArrayList<>();
+            if (o.has("args")) for (Object x : Values.toSeq(o.get("args"), "study :args")) extra.add(Printer.display(x));
+            try {
+                return new Study(name, Path.of(o.string("program", null)), grid, seeds, extra);
+            } catch (IllegalArgumentException e) {
+                throw new EvalError("study: " + e.getMessage());
+            }
+        });
+        fn("run-study", "[study & options]", "Runs a study's pending runs (those without a successful row in the results file), :workers at a time (default: the number of cores), each in an interpreter of its own; rows go to :out DIR/results.jsonl (default runs/NAME) as runs finish, each run's output to DIR/RUN/. Ctrl-C stops it; running it again does the rest. Returns the results file's path.", 1, -1, a -> {
+            if (!(a[0] instanceof Study s)) throw new EvalError("run-study expects a study (made by (study ...)), got " + Printer.describe(a[0]));
+            Options o = Options.parse("run-study", a, 1, List.of("workers", "out"));
+            Path root = Path.of(o.string("out", "runs/" + s.name()));
+            ResultFile file = new ResultFile(root.resolve("results.jsonl"));
+            int workers = (int) o.integer("workers", Runtime.getRuntime().availableProcessors());
+            try {
+                new LocalRunner(s, file, root, workers, interp.out(), interp.cancelToken()).run();
+            } catch (IOException e) {
+                throw new EvalError("run-study: cannot use " + file.path() + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new EvalError("run-study: " + e.getMessage());
+            }
+            return file.path().toString();
+        });
+        fn("study-report", "[results-file & options]", "Prints per-setting summaries of a study's results (runs ok and failed; per metric the median, quartiles, min and max over seeds) and returns them as a string. Options: :metric m and :threshold x count the runs with m <= x; :plot \"file.png\" draws a box per setting for :metric (:log true for a log scale).", 1, -1, a -> {
+            Options o = Options.parse("study-report", a, 1, List.of("metric", "threshold", "plot", "log"));
+            ResultFile file = new ResultFile(Path.of(Values.toKey(a[0], null)));
+            try {
+                Report r = Report.of(file);
+                String metric = o.has("metric") ? o.string("metric", null) : null;
+                String table = r.table(o.has("threshold") ? metric : null, o.number("threshold", 0));
+                interp.out().print(table);
+                if (o.has("plot")) {
+                    if (metric == null) throw new EvalError("study-report :plot needs :metric");
+                    r.plot(metric, Path.of(o.string("plot", null)), o.flag("log", false));
+                }
+                return table;
+            } catch (IOException e) {
+                throw new EvalError("study-report: cannot read " + file.path() + ": " + e.getMessage());
+            }
+        });
+    }
+
+    private static Object setting(Object v) {
+        if (v instanceof Boolean || v instanceof String) return v;
+        if (v instanceof Keyword k) return k.name();
+        if (Values.isVValue(v)) return Values.toDouble(v, "a setting value");
+        throw new EvalError("a setting value is a number, a string or a boolean, got " + Printer.describe(v));
+    }
+}

@@ -1,0 +1,114 @@
+package dmm.study;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dmm.cli.Toolkit;
+import dmm.lang.Interpreter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Studies: the grid, isolated runs, results appended as runs finish, resumption, the report. */
+class StudyTest {
+    private static final Path TOY = Path.of("src/test/resources/study/toy.dmm");
+
+    private static Study toy(String name, List<Object> scales, List<String> extra) {
+        return new Study(name, TOY, Map.of("scale", scales), List.of(1L, 2L), extra);
+    }
+
+    private static List<Result> run(Study s, Path dir, int workers) throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        return new LocalRunner(s, new ResultFile(dir.resolve("results.jsonl")), dir, workers,
+                new PrintStream(log, true, StandardCharsets.UTF_8), null).run();
+    }
+
+    /** A row without its wall time. */
+    private static List<Object> content(Result r) {
+        return List.of(r.study(), r.run(), r.settings(), r.seed(), r.ok(), r.metrics(), String.valueOf(r.error()));
+    }
+
+    @Test
+    void theGridTimesTheSeedsGivesTheRunsWithTheirArguments() {
+        Study s = new Study("g", TOY, new java.util.LinkedHashMap<>(Map.of("lr", List.of(0.001, 0.0003))), List.of(1L, 2L), List.of("--quick"));
+        List<Study.Run> runs = s.runs();
+        assertEquals(List.of("lr=0.001,seed=1", "lr=0.001,seed=2", "lr=3.0E-4,seed=1", "lr=3.0E-4,seed=2"), runs.stream().map(Study.Run::id).toList());
+        assertEquals(List.of("--lr", "0.001", "--seed", "2", "--out", "o", "--quick"), runs.get(1).args(Path.of("o"), s.extraArgs()));
+        Study b = new Study("b", TOY, Map.of("full-gradient", List.of(true, false)), List.of(7L), List.of());
+        assertEquals(List.of("--full-gradient", "--seed", "7", "--out", "o"), b.runs().get(0).args(Path.of("o"), List.of()));
+        assertEquals(List.of("--seed", "7", "--out", "o"), b.runs().get(1).args(Path.of("o"), List.of()));
+    }
+
+    @Test
+    void oneAndTwoWorkersGiveTheSameRowsAndEveryRunIsIsolated(@TempDir Path dir) throws Exception {
+        Study s = toy("toy", List.of(1.0, 10.0), List.of());
+        List<Result> one = run(s, dir.resolve("one"), 1), two = run(s, dir.resolve("two"), 2);
+        assertEquals(4, one.size());
+        assertEquals(one.stream().map(StudyTest::content).toList(), two.stream().map(StudyTest::content).toList());
+        // a run's random numbers depend on its seed only, not on what ran before it in the process
+        assertEquals(one.get(0).metrics().get("value") * 10, one.get(2).metrics().get("value"), 1e-12);
+        assertEquals(4.0, one.get(3).metrics().get("seed-twice"));
+        assertEquals("running with scale 10 and seed 2\n",
+                Files.readString(dir.resolve("one").resolve(RunOne.safe("scale=10,seed=2")).resolve("output.txt")));
+        assertEquals(4, new ResultFile(dir.resolve("two/results.jsonl")).read().size());
+    }
+
+    @Test
+    void aFailedRunIsRecordedWithItsErrorAndTheOthersGoOn(@TempDir Path dir) throws Exception {
+        Study s = new Study("f", TOY, Map.of("fail", List.of(false, true)), List.of(1L), List.of());
+        List<Result> rows = run(s, dir, 2);
+        assertTrue(rows.get(0).ok());
+        assertFalse(rows.get(1).ok());
+        assertTrue(rows.get(1).error().contains("asked to fail"), rows.get(1).error());
+        assertEquals(List.of(), rows.get(1).metrics().keySet().stream().toList());
+    }
+
+    @Test
+    void aStudyKilledMidwayResumesWithoutRerunningFinishedRuns(@TempDir Path dir) throws Exception {
+        Path study = dir.resolve("study.dmm");
+        Files.writeString(study, """
+            (run-study (study "slow" :program "%s" :grid [:scale [1 2 3]] :seeds [1 2] :args ["--wait" "0.4"]) :workers 1 :out "%s")
+            """.formatted(TOY.toAbsolutePath().toString().replace("\\", "/"), dir.resolve("out").toString().replace("\\", "/")));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "dmm.cli.Main", "run", study.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
+        ResultFile file = new ResultFile(dir.resolve("out/results.jsonl"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && p.isAlive() && file.read().size() < 2) Thread.sleep(20);
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+        List<Result> before = file.read();
+        assertTrue(before.size() >= 2 && before.size() < 6, "killed midway: " + before.size() + " rows\n" + Files.readString(dir.resolve("killed.log")));
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Interpreter interp = Toolkit.newInterpreter(new PrintStream(out, true, StandardCharsets.UTF_8), false);
+        interp.loadFile(study);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.startsWith("study slow: 6 runs (" + before.size() + " done before), 1 worker;"), printed);
+        List<Result> after = file.read();
+        assertEquals(6, after.size(), "each run recorded once");
+        assertEquals(before.stream().map(StudyTest::content).toList(), after.subList(0, before.size()).stream().map(StudyTest::content).toList());
+        assertEquals(6, after.stream().map(Result::run).distinct().count());
+    }
+
+    @Test
+    void theReportSummarizesEachSettingAndDrawsTheBoxes(@TempDir Path dir) throws Exception {
+        Study s = toy("toy", List.of(1.0, 10.0), List.of());
+        run(s, dir, 2);
+        Report r = Report.of(new ResultFile(dir.resolve("results.jsonl")));
+        assertEquals(List.of("scale=1", "scale=10"), r.groups().stream().map(Report.Group::setting).toList());
+        String table = r.table("seed-twice", 2);
+        assertTrue(table.startsWith("scale=1: 2 ok, 0 failed, 1 with seed-twice <= 2\n"), table);
+        assertTrue(table.contains("  seed-twice     median 3          [2.5, 3.5]  min 2  max 4  (n 2)"), table);
+        assertEquals(new Report.Stats(4, 1, 1.75, 2.5, 3.25, 4), Report.Stats.of(List.of(4.0, 1.0, 3.0, 2.0)));
+        r.plot("value", dir.resolve("value.png"), false);
+        dmm.FileAssertions.assertPng(dir.resolve("value.png"), 600, 450);
+    }
+}
