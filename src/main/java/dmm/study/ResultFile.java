@@ -61,7 +61,7 @@ public final class ResultFile {
         return v.asText();
     }
 
-    /** Appends one row (thread-safe within this process; one write, forced to disk). */
+    /** Appends one row (under a file lock, so threads and processes may append alike; one write, forced to disk). */
     public synchronized void append(Result r) throws IOException {
         ObjectNode n = JSON.createObjectNode();
         n.put("study", r.study());
@@ -82,8 +82,9 @@ public final class ResultFile {
         byte[] line = (JSON.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8);
         if (file.getParent() != null) Files.createDirectories(file.getParent());
         try (FileChannel ch = FileChannel.open(dmm.vvalue.AtomicFile.resolve(file), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            ch.position(ch.size());   // append (one process writes: the runner's rows come through this method)
+                StandardOpenOption.WRITE); java.nio.channels.FileLock lock = ch.lock()) {
+            // the lock serializes appends across processes too (Spark executors append their own rows)
+            ch.position(ch.size());
             if (ch.size() > 0) {   // a line cut short by a kill must not swallow this one
                 ByteBuffer last = ByteBuffer.allocate(1);
                 ch.read(last, ch.size() - 1);

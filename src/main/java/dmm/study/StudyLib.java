@@ -62,14 +62,24 @@ public final class StudyLib extends Lib {
                 throw new EvalError("study: " + e.getMessage());
             }
         });
-        fn("run-study", "[study & options]", "Runs a study's pending runs (those without a successful row in the results file), :workers at a time (default: the number of cores), each in an interpreter of its own; rows go to :out DIR/results.jsonl (default runs/NAME) as runs finish, each run's output to DIR/RUN/. Ctrl-C stops it; running it again does the rest. Returns the results file's path.", 1, -1, a -> {
+        fn("run-study", "[study & options]", "Runs a study's pending runs (those without a successful row in the results file), :workers at a time (default: the number of cores), each in an interpreter of its own; rows go to :out DIR/results.jsonl (default runs/NAME) as runs finish, each run's output to DIR/RUN/. Ctrl-C stops it; running it again does the rest. :backend \"spark\" runs each run as a Spark task instead (:master, default local[workers]; same rows). Returns the results file's path.", 1, -1, a -> {
             if (!(a[0] instanceof Study s)) throw new EvalError("run-study expects a study (made by (study ...)), got " + Printer.describe(a[0]));
-            Options o = Options.parse("run-study", a, 1, List.of("workers", "out"));
+            Options o = Options.parse("run-study", a, 1, List.of("workers", "out", "backend", "master"));
             Path root = Path.of(o.string("out", "runs/" + s.name()));
             ResultFile file = new ResultFile(root.resolve("results.jsonl"));
             int workers = (int) o.integer("workers", Runtime.getRuntime().availableProcessors());
+            String backend = o.string("backend", "local");
             try {
-                new LocalRunner(s, file, root, workers, interp.out(), interp.cancelToken()).run();
+                switch (backend) {
+                    case "local" -> new LocalRunner(s, file, root, workers, interp.out(), interp.cancelToken()).run();
+                    case "spark" -> {
+                        if (!SparkRunner.available())
+                            throw new EvalError("run-study :backend spark needs Apache Spark on the classpath: run the dmm jar with spark-submit "
+                                    + "(a cluster, or --master local[*]), or use the local backend");
+                        new SparkRunner(s, file, root, o.string("master", "local[" + workers + "]"), interp.out()).run();
+                    }
+                    default -> throw new EvalError("run-study :backend is \"local\" or \"spark\", got " + Printer.print(o.get("backend")));
+                }
             } catch (IOException e) {
                 throw new EvalError("run-study: cannot use " + file.path() + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {

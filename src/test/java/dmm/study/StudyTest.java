@@ -61,6 +61,21 @@ class StudyTest {
     }
 
     @Test
+    void sparkLocalGivesTheSameRowsAsTheLocalBackend(@TempDir Path dir) throws Exception {
+        assertTrue(SparkRunner.available(), "Spark is on the test classpath");
+        Study s = toy("toy", List.of(1.0, 10.0), List.of());
+        List<Result> local = run(s, dir.resolve("local"), 2);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        List<Result> spark = new SparkRunner(s, new ResultFile(dir.resolve("spark/results.jsonl")), dir.resolve("spark"), "local[2]",
+                new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        assertEquals(local.stream().map(StudyTest::content).toList(),
+                spark.stream().sorted(java.util.Comparator.comparing(r -> s.runs().stream().map(Study.Run::id).toList().indexOf(r.run())))
+                        .map(StudyTest::content).toList(), log.toString(StandardCharsets.UTF_8));
+        assertEquals(4, new ResultFile(dir.resolve("spark/results.jsonl")).read().size());
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("Spark started in "), log.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aFailedRunIsRecordedWithItsErrorAndTheOthersGoOn(@TempDir Path dir) throws Exception {
         Study s = new Study("f", TOY, Map.of("fail", List.of(false, true)), List.of(1L), List.of());
         List<Result> rows = run(s, dir, 2);
