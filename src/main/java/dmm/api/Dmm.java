@@ -73,7 +73,12 @@ public final class Dmm {
      * {@link DmmException#report()} names the place with a caret.
      */
     public Object eval(String source) {
-        return interp.eval(new Source("<java>", source, null));
+        return eval("<java>", source);
+    }
+
+    /** {@link #eval(String)} with the name error reports give the source. */
+    public Object eval(String name, String source) {
+        return interp.eval(new Source(name, source, null));
     }
 
     /** Evaluates a file (relative {@code load}s inside it resolve against its folder). */
@@ -156,6 +161,11 @@ public final class Dmm {
             }
 
             @Override
+            public String describe(RuntimeException error) {
+                return Bindings.describe(error);
+            }
+
+            @Override
             public dmm.machine.NeuronTypes types() {
                 return LanguageNeurons.context(interp).types();
             }
@@ -183,8 +193,11 @@ public final class Dmm {
             List<Object> kv = new ArrayList<>();
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (!(e.getKey() instanceof String k)) throw new IllegalArgumentException("V-value keys are strings, got " + e.getKey());
+                VValue v = vvalue(e.getValue());
+                if (k.equals("number") && v.childCount() != 0)
+                    throw new IllegalArgumentException("a node's own number (the key \"number\") must be a number, not a map");
                 kv.add(k);
-                kv.add(vvalue(e.getValue()));
+                kv.add(v);
             }
             return VValue.ofPairs(kv.toArray());
         }
@@ -196,6 +209,7 @@ public final class Dmm {
         if (value instanceof VValue v) {
             if (v.childCount() == 0) return v.scalarPart();
             Map<String, Object> m = new LinkedHashMap<>();
+            if (v.scalarPart() != 0) m.put("number", v.scalarPart());
             for (int i = 0; i < v.childCount(); i++) m.put(v.keyAt(i), toJava(v.childAt(i)));
             return m;
         }

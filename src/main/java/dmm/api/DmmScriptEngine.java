@@ -10,15 +10,19 @@ import java.util.Map;
 import javax.script.AbstractScriptEngine;
 import javax.script.Bindings;
 import javax.script.ScriptContext;
+import javax.script.ScriptEngine;
 import javax.script.ScriptEngineFactory;
 import javax.script.ScriptException;
 import javax.script.SimpleBindings;
 
 /**
  * dmm as a JSR-223 script engine: {@code new ScriptEngineManager().getEngineByName("dmm")}.
- * The engine-scope bindings are the interpreter's top-level names: before each evaluation every
- * binding is defined as a var (Java maps and numbers become V-values), and afterwards every
- * binding is updated from its var, so a script can read and set them. {@code print} output goes
+ * The bindings are the interpreter's top-level names: before each evaluation every global-scope
+ * and engine-scope binding is defined as a var (Java maps and numbers become V-values), and
+ * afterwards every engine-scope binding, and every name the script defined, is updated from its
+ * var (as the language's values: V-values, networks...). One engine is one interpreter: names
+ * stay defined across evaluations and contexts. {@code ScriptEngine.FILENAME} names the source
+ * in error reports. {@code print} output goes
  * to the context's writer. A dmm error becomes a {@link ScriptException} with the line and
  * column of its place and the full report (with the caret) as its message.
  */
@@ -38,11 +42,15 @@ public final class DmmScriptEngine extends AbstractScriptEngine {
     @Override
     public Object eval(String script, ScriptContext context) throws ScriptException {
         Bindings vars = context.getBindings(ScriptContext.ENGINE_SCOPE);
+        Bindings global = context.getBindings(ScriptContext.GLOBAL_SCOPE);
+        if (global != null) for (Map.Entry<String, Object> e : global.entrySet()) if (vars == null || !vars.containsKey(e.getKey())) dmm.set(e.getKey(), e.getValue());
         if (vars != null) for (Map.Entry<String, Object> e : vars.entrySet()) dmm.set(e.getKey(), e.getValue());
+        java.util.Set<String> before = new java.util.HashSet<>(dmm.interpreter().boundVars().keySet());
+        Object file = context.getAttribute(ScriptEngine.FILENAME);
         PrintStream out = new PrintStream(new WriterStream(context.getWriter()), true, StandardCharsets.UTF_8);
         dmm.output(out);
         try {
-            return dmm.eval(script);
+            return dmm.eval(file == null ? "<script>" : file.toString(), script);
         } catch (DmmException e) {
             var span = e.span();
             ScriptException se = span == null ? new ScriptException(e.report())
@@ -51,7 +59,11 @@ public final class DmmScriptEngine extends AbstractScriptEngine {
             throw se;
         } finally {
             out.flush();
-            if (vars != null) for (String k : vars.keySet()) vars.put(k, dmm.get(k));
+            if (vars != null) {
+                // the bindings' names, and the names this script defined, carry their values back
+                for (String k : vars.keySet()) vars.put(k, dmm.get(k));
+                for (String k : dmm.interpreter().boundVars().keySet()) if (!before.contains(k)) vars.put(k, dmm.get(k));
+            }
         }
     }
 

@@ -15,9 +15,10 @@ import java.util.List;
  * the types' declarations, as in the language.
  *
  * <pre>{@code
- * Network net = dmm.network("counter")
- *     .neuron("acc", "accum").neuron("one", "const-1")
- *     .link("acc.delta", 0.5, "one.const_1")
+ * Network net = Dmm.create().require("std").network("counter")
+ *     .neuron("one", (NeuronFunction) in -> VValue.ofPairs("x", 1))
+ *     .neuron("acc", "accum")
+ *     .link("acc.delta", 0.5, "one.x")
  *     .accumulator("acc", "accum", "single")
  *     .build();
  * }</pre>
@@ -34,6 +35,7 @@ public final class NetworkBuilder {
 
     /** A neuron of a named type ({@code defneuron}, a standard library type, or {@link Dmm#defineNeuron}). */
     public NetworkBuilder neuron(String name, String type) {
+        requireNew(name);
         var v = dmm.interpreter().findNeuronType(type);
         if (v == null) throw new IllegalArgumentException("unknown neuron type `" + type + "` (define it, or require the library that has it)");
         net = net.withNeuron(new NeuronDecl(name, type, Bindings.neuronSource(v, type)));
@@ -42,8 +44,13 @@ public final class NetworkBuilder {
 
     /** A neuron with a Java function of its own (its type key is the neuron's name). */
     public NetworkBuilder neuron(String name, NeuronFunction f) {
+        requireNew(name);
         net = net.withNeuron(NeuronDecl.fixed(name, name, f));
         return this;
+    }
+
+    private void requireNew(String name) {
+        if (net.neurons().containsKey(name)) throw new IllegalArgumentException("neuron `" + name + "` is declared twice");
     }
 
     /** A soft (trainable) link {@code to <- weight from}, endpoints as {@code "neuron.field"}. */

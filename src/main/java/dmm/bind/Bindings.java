@@ -25,6 +25,16 @@ public final class Bindings {
         if (doc != null) interp.neuronVarFor(name).setDoc(doc);
     }
 
+    /**
+     * The report of an error from the engine or the language, as the user should read it: a
+     * language error with its place, an engine error with its context lines ("in neuron ...").
+     */
+    public static String describe(RuntimeException error) {
+        dmm.lang.DmmException e = error instanceof dmm.lang.DmmException d ? d : EngineErrors.translate(error);
+        if (e != null) return e.report();
+        return error.getMessage() == null ? error.toString() : error.getMessage();
+    }
+
     /** The source of a neuron declared with the type held by {@code var} (re-read every cycle). */
     public static java.util.function.Supplier<NeuronFunction> neuronSource(dmm.lang.Var var, String type) {
         return LanguageNeurons.fromVar(var, type);

@@ -1,7 +1,6 @@
 package dmm.bind;
 
 import dmm.cancel.CancelToken;
-import dmm.lang.DmmException;
 import dmm.lang.Interpreter;
 import dmm.lang.Printer;
 import dmm.lang.Var;
@@ -28,9 +27,7 @@ final class LiveHost implements Runner.Host {
 
     @Override
     public String describe(RuntimeException error) {
-        DmmException e = error instanceof DmmException d ? d : EngineErrors.translate(error);
-        if (e != null) return e.report();
-        return error.getMessage() == null ? error.toString() : error.getMessage();
+        return Bindings.describe(error);
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Checkpoints as JSON: format tag, network name, both matrices (rank 6), the optimizer's
- * settings and state, the step, λ, the seed, the run's seconds so far and, during {@code
+ * settings and state, the step, λ, the run's seconds so far and, during {@code
  * sparsify!}, the sparsification's position (round, threshold, λ reference, protected links...). Written atomically
  * (temp file, then rename), so a crash or Ctrl-C never leaves a half-written checkpoint.
  */
@@ -68,42 +68,44 @@ final class Checkpoint {
     static void load(Trainer t, Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readString(file));
+            root = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
             throw new TrainingError("checkpoint not found: " + file);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             var at = e.getLocation();
-            throw new TrainingError("checkpoint " + file + " is corrupt: not valid JSON"
+            boolean duplicate = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field");
+            throw new TrainingError("checkpoint " + file + " is corrupt: " + (duplicate ? "a key given twice" : "not valid JSON")
                     + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
-                    + " (a checkpoint cut short, or not a checkpoint)");
+                    + (duplicate ? "" : " (a checkpoint cut short, or not a checkpoint)"));
         } catch (IOException e) {
             throw new TrainingError("cannot read the checkpoint " + file + ": " + dmm.vvalue.TextFiles.why(e, file));
         }
-        try {
-            if (root == null || !(FORMAT.equals(text(root, "format")) || FORMAT_1.equals(text(root, "format"))))
-                throw new TrainingError("checkpoint " + file + " is not a dmm checkpoint (expected \"format\": \"" + FORMAT + "\")");
-            long step = root.path("step").asLong(-1);
-            if (step < 0) throw bad(file, "step");
-            double lambda = number(root, "lambda", file);
-            Sparsifier.Position sparsification = root.has("sparsification") ? readSparsification(root.get("sparsification"), file) : null;
-            double seconds = root.path("seconds").asDouble(0);
-            VValue soft = vvalue(root, "soft", file), hard = vvalue(root, "hard", file);
-            JsonNode o = root.path("optimizer");
-            if (!t.optimizer.kind().equals(o.path("kind").asText()))
-                throw new TrainingError("checkpoint " + file + " holds a " + o.path("kind").asText() + " optimizer, this run uses " + t.optimizer.kind());
-            Map<String, Object> opt = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> e : o.properties()) {
-                JsonNode v = e.getValue();
-                if (v.isTextual()) opt.put(e.getKey(), v.asText());
-                else if (v.isNumber() && !(e.getKey().equals("m") || e.getKey().equals("v") || e.getKey().equals("velocity"))) opt.put(e.getKey(), v.asDouble());
-                else opt.put(e.getKey(), VValueJson.read(v.toString()));
-            }
-            Network n = t.net;
-            CheckpointCheck.validate(file, text(root, "network"), n, soft, hard, t.optimizer.state(), opt);
-            t.restoreState(n.withHardMatrix(hard).withSoftMatrix(soft), step, lambda, opt, sparsification, seconds);
-        } catch (VValueJson.JsonFormatException e) {
-            throw new TrainingError("checkpoint " + file + " is corrupt: " + e.getMessage());
+        if (root == null || !(FORMAT.equals(text(root, "format")) || FORMAT_1.equals(text(root, "format"))))
+            throw new TrainingError("checkpoint " + file + " is not a dmm checkpoint (expected \"format\": \"" + FORMAT + "\")");
+        long step = root.path("step").asLong(-1);
+        if (step < 0) throw bad(file, "step");
+        double lambda = number(root, "lambda", file);
+        Sparsifier.Position sparsification = root.has("sparsification") ? readSparsification(root.get("sparsification"), file) : null;
+        double seconds = root.path("seconds").asDouble(0);
+        VValue soft = vvalue(root, "soft", file), hard = vvalue(root, "hard", file);
+        JsonNode o = root.path("optimizer");
+        if (!o.path("kind").isTextual()) throw bad(file, "optimizer.kind");
+        if (!t.optimizer.kind().equals(o.path("kind").asText()))
+            throw new TrainingError("checkpoint " + file + " holds a " + o.path("kind").asText() + " optimizer, this run uses " + t.optimizer.kind());
+        Map<String, Object> opt = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : o.properties()) {
+            JsonNode v = e.getValue();
+            if (v.isTextual()) opt.put(e.getKey(), v.asText());
+            else if (v.isNumber() && !(e.getKey().equals("m") || e.getKey().equals("v") || e.getKey().equals("velocity"))) {
+                double x = v.asDouble();
+                if (!Double.isFinite(x) || (e.getKey().equals("t") && (x < 0 || x != Math.rint(x)))) throw bad(file, "optimizer." + e.getKey());
+                opt.put(e.getKey(), x);
+            } else opt.put(e.getKey(), toVValue(v, "optimizer." + e.getKey(), file));
         }
+        Network n = t.net;
+        CheckpointCheck.validate(file, text(root, "network"), n, soft, hard, t.optimizer.state(), opt);
+        t.restoreState(n.withHardMatrix(hard).withSoftMatrix(soft), step, lambda, opt, sparsification, seconds);
     }
 
     private static void writeSparsification(Sparsifier.Position p, JsonGenerator g) throws IOException {
@@ -167,7 +169,29 @@ final class Checkpoint {
     private static VValue vvalue(JsonNode root, String field, Path file) {
         JsonNode v = root.get(field);
         if (v == null) throw bad(file, field);
-        return VValueJson.read(v.toString());
+        return toVValue(v, field, file);
+    }
+
+    /** A V-value from its JSON tree, strictly: finite numbers and objects of them only, errors naming the path. */
+    private static VValue toVValue(JsonNode n, String path, Path file) {
+        if (n.isNumber()) {
+            double x = n.asDouble();
+            if (!Double.isFinite(x)) throw new TrainingError("checkpoint " + file + " is corrupt: number out of range at " + path);
+            return VValue.of(x);
+        }
+        if (!n.isObject())
+            throw new TrainingError("checkpoint " + file + " is corrupt: expected a number or an object at " + path + ", found " + n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+        dmm.vvalue.VBuilder b = new dmm.vvalue.VBuilder();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+            String p = path + "." + e.getKey();
+            if (e.getKey().equals("number")) {
+                if (!e.getValue().isNumber()) throw new TrainingError("checkpoint " + file + " is corrupt: the own number at " + p + " must be a number");
+                b.addScalar(toVValue(e.getValue(), p, file).scalarPart());
+            } else {
+                b.addScaled(e.getKey(), 1, toVValue(e.getValue(), p, file));
+            }
+        }
+        return b.build();
     }
 
     private static TrainingError bad(Path file, String field) {

@@ -71,6 +71,24 @@ public final class Sparsifier {
         /** Links whose single cut was rejected, as matrix paths; never cut again. */
         public final java.util.Set<List<String>> protectedLinks = new java.util.LinkedHashSet<>();
 
+        /** A copy (the position at a round boundary, kept while the next round changes this one). */
+        Position copy() {
+            Position p = new Position();
+            p.phase = phase;
+            p.startLinks = startLinks;
+            p.startLoss = startLoss;
+            p.maxLoss = maxLoss;
+            p.reference = reference;
+            p.rounds = rounds;
+            p.accepted = accepted;
+            p.rejections = rejections;
+            p.idle = idle;
+            p.threshold = threshold;
+            p.acceptedThreshold = acceptedThreshold;
+            p.protectedLinks.addAll(protectedLinks);
+            return p;
+        }
+
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%s, round %d (%d accepted), threshold %.4g, %d protected", phase, rounds, accepted, threshold,
@@ -166,6 +184,7 @@ public final class Sparsifier {
         if (pos != null && pos.phase.equals("done")) {
             out.printf(Locale.ROOT, "sparsify: the checkpointed sparsification is complete (%d -> %d soft links); nothing to do%n",
                     pos.startLinks, t.network().softLinkCount());
+            t.sparsification = null;   // a later sparsify! starts a new one
             return new Result(pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted, t.evaluate());
         }
         if (pos == null) {
@@ -185,14 +204,19 @@ public final class Sparsifier {
             out.printf(Locale.ROOT, "sparsify: resuming at step %d, %d soft links (%s)%n", t.step(), t.network().softLinkCount(), pos);
         }
         Trainer.Snapshot good = snapshot();
+        Position boundary = pos.copy();
         try {
             while (pos.phase.equals("rounds") && pos.rounds < s.maxRounds() && t.network().softLinkCount() > s.targetLinks()
                     && pos.rejections < s.maxRejections() && pos.idle < s.maxRejections()) {
                 good = round(pos, good);
                 checkpoint();
+                boundary = pos.copy();
             }
         } catch (Cancelled | TrainingError e) {
+            // back to the last round boundary, weights and position alike, so a resume redoes the round whole
             restore(good);
+            pos = boundary;
+            t.sparsification = pos;
             out.println("sparsify " + (e instanceof Cancelled ? "interrupted" : "stopped") + ": restored the last accepted state ("
                     + t.network().softLinkCount() + " links)" + (t.base != null ? "; checkpoint written to " + t.checkpointPath() : ""));
             checkpoint();

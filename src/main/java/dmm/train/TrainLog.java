@@ -114,7 +114,7 @@ public final class TrainLog {
                     String line = lines.get(i);
                     if (line.isBlank() || line.equals(HEADER)) continue;
                     Row r = parse(line);
-                    if (r == null) break;   // a row cut short by a kill: the history ends before it
+                    if (r == null) continue;   // a row cut short by a kill (later rows may follow it)
                     while (!history.isEmpty() && history.get(history.size() - 1).step >= r.step) history.remove(history.size() - 1);
                     history.add(r);
                 }

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A training run: the network being trained, its loss (a language function of the network
+ * A training run: the network being trained, its {@link Loss} (a function of the network
  * returning a number), the optimizer, the regularizer, the step count and the log. One step
  * is one gradient of {@code loss(net with W) + penalty(W)} with respect to the soft matrix W,
  * then one optimizer update. A step either completes or leaves everything as it was: on
@@ -203,7 +203,7 @@ public final class Trainer {
     /**
      * Runs {@code steps} steps with a progress display, writing a checkpoint every {@link
      * Options#checkpointEvery} steps or {@link Options#checkpointSeconds} seconds (when the trainer
-     * has a log). Cancellation (Ctrl-C, {@link Interpreter#requestCancel()}) stops at the next step
+     * has a log). Cancellation (Ctrl-C, a request on the {@link Host#cancel} token) stops at the next step
      * boundary with a consistent network; NaN/Inf stops with the last good weights. Either way the
      * log, the plot and a checkpoint of the consistent state are written. Returns the steps done.
      */
@@ -231,11 +231,23 @@ public final class Trainer {
         } catch (Cancelled | TrainingError e) {
             p.finish();
             if (periodic) {
-                if (base != null) saveCheckpoint(checkpointPath());
-                host.out().println((e instanceof Cancelled ? "interrupted" : "stopped") + " at step " + step
-                        + (base != null ? "; checkpoint of that state written to " + checkpointPath() : "") + "; the network is consistent");
+                String saved = "";
+                if (base != null) {
+                    try {
+                        saveCheckpoint(checkpointPath());
+                        saved = "; checkpoint of that state written to " + checkpointPath();
+                    } catch (RuntimeException failed) {   // the stop's own cause (a full disk, say) may stop this too
+                        e.addSuppressed(failed);
+                        saved = "; no checkpoint (" + failed.getMessage() + ")";
+                    }
+                }
+                host.out().println((e instanceof Cancelled ? "interrupted" : "stopped") + " at step " + step + saved + "; the network is consistent");
             }
-            log.flushAndPlot();
+            try {
+                log.flushAndPlot();
+            } catch (RuntimeException failed) {
+                e.addSuppressed(failed);
+            }
             throw e;
         } finally {
             p.finish();

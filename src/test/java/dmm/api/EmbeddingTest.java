@@ -42,6 +42,10 @@ class EmbeddingTest {
         assertEquals(Map.of("a", 1.0, "b", Map.of("c", 2.5)), Dmm.toJava(v));
         assertEquals(3.0, Dmm.toJava(VValue.of(3)));
         assertThrows(IllegalArgumentException.class, () -> Dmm.vvalue("text"));
+        assertEquals(Map.of("number", 1.0, "a", 2.0), Dmm.toJava(VValue.ofPairs("number", 1, "a", 2)), "a node's own number is kept");
+        assertEquals(VValue.ofPairs("number", 1, "a", 2), Dmm.vvalue(Map.of("number", 1, "a", 2)));
+        assertEquals("a node's own number (the key \"number\") must be a number, not a map",
+                assertThrows(IllegalArgumentException.class, () -> Dmm.vvalue(Map.of("number", Map.of("a", 1)))).getMessage());
     }
 
     @Test
@@ -77,6 +81,8 @@ class EmbeddingTest {
                 .accumulator("acc", "accum", "single")
                 .build();
         assertEquals(VValue.ofPairs("single", 0.2 * 3), Engine.run(net, 4).outputOf("acc"), "three cycles of 0.2 into the accumulator");
+        assertEquals("neuron `acc` is declared twice",
+                assertThrows(IllegalArgumentException.class, () -> dmm.network("m").neuron("acc", "accum").neuron("acc", "accum")).getMessage());
         List<Long> steps = new ArrayList<>();
         Trainer t = new Trainer(new Trainer.Host(new PrintStream(new ByteArrayOutputStream()), false, null), net,
                 n -> Ops.square(Ops.subtract(Ops.get(dmm.run(n, 4).outputOf("acc"), "single"), VValue.of(3))),
@@ -111,6 +117,15 @@ class EmbeddingTest {
         assertTrue(r.awaitCycle(50, 10_000));
         r.stop();
         assertTrue(r.isFinished());
+        // an error in a live network started from Java is reported with the neuron and cycle
+        dmm.eval("(defneuron boom [x] (/ x 0))");
+        Network bad = (Network) dmm.eval("(network b (neurons src (const {:x 1}), n boom) (links n.x <- 1 src.x))");
+        List<String> reports = new CopyOnWriteArrayList<>();
+        Runner rb = dmm.start(bad, 0, reports::add);
+        assertFalse(rb.awaitCycle(100, 10_000), "paused by the error at cycle 1 (0 / 0 is an error too)");
+        rb.stop();
+        String report = String.join("\n", reports);
+        assertTrue(report.contains("division by zero") && report.contains("in neuron `n` (type boom) at cycle 1 of network `b`"), report);
         assertTrue(r.current().cycle() >= 50);
         assertEquals(VValue.ofPairs("single", r.current().cycle() - 1), r.current().outputOf("acc"));
     }
@@ -126,6 +141,11 @@ class EmbeddingTest {
         engine.getContext().setWriter(out);
         assertEquals(VValue.ofPairs("a", 3), engine.eval("(println \"hello\") (def y (+ y 5)) (+ x {:a 1})"));
         assertEquals(VValue.of(5), engine.get("y"), "the script's def is seen by Java");
+        engine.eval("(def zz 7)");
+        assertEquals(VValue.of(7), engine.get("zz"), "a name the script defines comes back too");
+        engine.put(ScriptEngine.FILENAME, "model.dmm");
+        ScriptException named = assertThrows(ScriptException.class, () -> engine.eval("(nope)"));
+        assertEquals("model.dmm", named.getFileName());
         assertEquals("hello\n", out.toString());
         ScriptException e = assertThrows(ScriptException.class, () -> engine.eval("(+ 1\n  (undefined-thing 2))"));
         assertEquals(2, e.getLineNumber());

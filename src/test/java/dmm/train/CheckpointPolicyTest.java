@@ -120,4 +120,42 @@ class CheckpointPolicyTest {
         List<String> lines = Files.readAllLines(dir.resolve("run.csv"));
         assertEquals(1 + 6 + 3, lines.size(), "every step taken is in the file");
     }
+
+    @Test
+    void aRowCutShortByAKillInTheMiddleOfTheLogDoesNotHideTheRowsAfterIt(@TempDir Path dir) throws Exception {
+        Path base = dir.resolve("run");
+        Trainer a = trainer(base, ":checkpoint-every 2 :checkpoint-seconds 0");
+        a.train(4, "train");
+        a.log().flush();
+        Files.writeString(dir.resolve("run.csv"), "5,0.1", java.nio.file.StandardOpenOption.APPEND);   // killed while writing step 5
+        Trainer b = trainer(base, ":checkpoint-every 2 :checkpoint-seconds 0");
+        b.loadCheckpoint(dir.resolve("run.ckpt.json"));
+        b.train(2, "train");   // closes the cut row, writes 5 and 6, checkpoint at 6
+        b.log().flush();
+        Trainer c = trainer(base, "");
+        c.loadCheckpoint(dir.resolve("run.ckpt.json"));
+        assertEquals(6, c.step());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), c.log().rows().stream().map(TrainLog.Row::step).toList());
+    }
+
+    @Test
+    void checkpointsAreReadStrictly(@TempDir Path dir) throws Exception {
+        Trainer a = trainer(dir.resolve("a"), "");
+        a.train(2, "train");
+        Path ckpt = dir.resolve("a.ckpt.json");
+        a.saveCheckpoint(ckpt);
+        String good = Files.readString(ckpt);
+        Files.writeString(ckpt, good.replaceFirst("\"step\" : 2,", "\"step\" : 2, \"step\" : 1,"));
+        TrainingError dup = assertThrows(TrainingError.class, () -> trainer(dir.resolve("b"), "").loadCheckpoint(ckpt));
+        assertTrue(dup.getMessage().startsWith("checkpoint " + ckpt + " is corrupt: a key given twice at line "), dup.getMessage());
+        Files.writeString(ckpt, good.replaceFirst("\"soft\" : \\{", "\"soft\" : { \"zz\" : 1e999,"));
+        assertEquals("checkpoint " + ckpt + " is corrupt: number out of range at soft.zz",
+                assertThrows(TrainingError.class, () -> trainer(dir.resolve("c"), "").loadCheckpoint(ckpt)).getMessage());
+        Files.writeString(ckpt, good.replaceFirst("\"kind\" : \"adam\",", ""));
+        assertEquals("checkpoint " + ckpt + " is corrupt: missing or invalid \"optimizer.kind\"",
+                assertThrows(TrainingError.class, () -> trainer(dir.resolve("d"), "").loadCheckpoint(ckpt)).getMessage());
+        Files.writeString(ckpt, good.replaceFirst("\"t\" : 2\\.0", "\"t\" : -5.0"));
+        assertEquals("checkpoint " + ckpt + " is corrupt: missing or invalid \"optimizer.t\"",
+                assertThrows(TrainingError.class, () -> trainer(dir.resolve("e"), "").loadCheckpoint(ckpt)).getMessage());
+    }
 }

@@ -1,0 +1,77 @@
+package dmm.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dmm.bind.MachineLib;
+import dmm.bind.TrainLib;
+import dmm.cancel.Cancelled;
+import dmm.lang.Interpreter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A sparsification stopped in the middle of a round — after rounds were rejected, thresholds
+ * halved and links protected — and resumed from its checkpoint ends exactly like the one that
+ * was never stopped.
+ */
+class SparsifyResumeTest {
+    private final Interpreter interp = new Interpreter();
+
+    SparsifyResumeTest() {
+        interp.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        MachineLib.install(interp);
+        TrainLib.install(interp);
+        interp.eval("setup", """
+            (require lite)
+            (require train)
+            (def small (feedforward "abcab" {:layers 2 :copies 1 :init 0.1 :seed 2}))
+            (def small-loss (imitation-loss (duplicate-detector "abcab") 30 [:output]))
+            """);
+    }
+
+    private Trainer trainer(Path base) {
+        Trainer t = (Trainer) interp.eval("t.dmm", "(trainer small :loss small-loss :l1 0.001 :quiet true :log \""
+                + base.toString().replace("\\", "/") + "\")");
+        t.train(20, "train");
+        return t;
+    }
+
+    /** Strict acceptance (no worse than the last accepted round), so some rounds are rejected. */
+    private static final Sparsifier.Schedule STRICT = Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS,
+            Map.of("threshold", 0.03, "recover-steps", 6, "judge-steps", 5, "tolerance", 0, "slack", 1.0, "max-rounds", 12,
+                    "max-rejections", 4, "polish-steps", 8));
+
+    @Test
+    void stoppedAfterARejectionAndResumedItEndsLikeTheUninterruptedRun(@TempDir Path dir) {
+        Trainer whole = trainer(dir.resolve("whole"));
+        new Sparsifier(whole, STRICT).run();
+
+        Trainer stopped = trainer(dir.resolve("stopped"));
+        int[] rejectedBeforeStop = {0};
+        stopped.onStep(row -> {
+            Sparsifier.Position p = stopped.sparsification();
+            if (p != null && p.rounds >= 3 && (p.rejections > 0 || !p.protectedLinks.isEmpty()) && rejectedBeforeStop[0] == 0) {
+                rejectedBeforeStop[0] = 1;
+                interp.requestCancel();   // as Ctrl-C: at the next step boundary, mid-round
+            }
+        });
+        assertThrows(Cancelled.class, () -> new Sparsifier(stopped, STRICT).run());
+        assertEquals(1, rejectedBeforeStop[0], "the schedule rejected a round before the stop");
+
+        Trainer resumed = (Trainer) interp.eval("t.dmm", "(trainer small :loss small-loss :l1 0.001 :quiet true :log \""
+                + dir.resolve("resumed").toString().replace("\\", "/") + "\")");
+        resumed.loadCheckpoint(dir.resolve("stopped.ckpt.json"));
+        Sparsifier.Position at = resumed.sparsification();
+        assertEquals("rounds", at.phase);
+        assertTrue(at.rejections > 0 || !at.protectedLinks.isEmpty(), "resumed after a rejection: " + at);
+        new Sparsifier(resumed, STRICT).run();
+        assertEquals(whole.step(), resumed.step());
+        assertEquals(whole.weights(), resumed.weights(), "the same network to the last digit");
+        assertEquals(whole.lambda(), resumed.lambda());
+    }
+}
