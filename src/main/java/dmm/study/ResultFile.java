@@ -62,7 +62,17 @@ public final class ResultFile {
     }
 
     /** Appends one row (under a file lock, so threads and processes may append alike; one write, forced to disk). */
-    public synchronized void append(Result r) throws IOException {
+    public void append(Result r) throws IOException {
+        // threads of this JVM take turns by path (a JVM holds one file lock per file); processes by the file lock
+        Object turn = TURNS.computeIfAbsent(file.toAbsolutePath().normalize(), k -> new Object());
+        synchronized (turn) {
+            appendLocked(r);
+        }
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Object> TURNS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void appendLocked(Result r) throws IOException {
         ObjectNode n = JSON.createObjectNode();
         n.put("study", r.study());
         n.put("run", r.run());
