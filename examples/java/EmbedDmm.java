@@ -1,7 +1,7 @@
 // EmbedDmm.java — dmm embedded in a Java program: a neuron type defined in Java (differentiable,
 // through dmm.ad.Ops), a network loaded from a .dmm file that uses it, a loss written in Java,
 // training with a progress callback, and the trained network read back through the language.
-// The test suite compiles and runs it (EmbeddingExampleTest); run it by hand with
+// The test suite compiles and runs it (EmbeddingTest.theJavaExampleCompilesRunsAndTrains); run it by hand with
 //   javac -cp target/dmm.jar -d target/example examples/java/EmbedDmm.java
 //   java -cp target/dmm.jar:target/example EmbedDmm
 

@@ -164,7 +164,7 @@ public final class TrainLib extends Lib {
             return VValue.ofPairs("phase", VValue.ofPairs(p.phase, 1), "round", (double) p.rounds, "accepted", (double) p.accepted,
                     "threshold", p.threshold, "protected", (double) p.protectedLinks.size());
         });
-        fn("save-checkpoint", "[trainer path]", "Saves matrices, optimizer state, step, λ, seed and the sparsification's position as JSON, atomically.", 2, 2, a -> {
+        fn("save-checkpoint", "[trainer path]", "Saves matrices, optimizer state, step, λ, the seconds so far and the sparsification's position as JSON, atomically.", 2, 2, a -> {
             trainer(a[0], "save-checkpoint").saveCheckpoint(Path.of(Values.toKey(a[1], null)));
             return a[1];
         });

@@ -89,7 +89,7 @@ class RunawayNeuronTest {
         long t0 = System.nanoTime();
         Network returned = (Network) eval("(stop! runaway)");
         double seconds = (System.nanoTime() - t0) / 1e9;
-        assertTrue(seconds < 4, "stop! took " + seconds + " s");
+        assertTrue(seconds < 1, "stop! took " + seconds + " s (the issue: within a second; the grace is 250 ms)");
         assertSame(kept, returned, "stop! returns the network as of its last good cycle");
         assertSame(kept, r.current());
         assertEquals(Printer.print(kept.outputOf("acc")), Printer.print(returned.outputOf("acc")));
@@ -106,7 +106,7 @@ class RunawayNeuronTest {
         long t0 = System.nanoTime();
         eval("(pause! runaway)");
         double seconds = (System.nanoTime() - t0) / 1e9;
-        assertTrue(seconds < 4, "pause! took " + seconds + " s");
+        assertTrue(seconds < 1, "pause! took " + seconds + " s (the issue: within a second; the grace is 250 ms)");
         assertTrue(r.isPaused());
         assertSame(kept, r.current(), "paused at the last good cycle");
         assertEquals(List.of("[runaway] paused during cycle " + (kept.cycle() + 1) + ", which was discarded; the network keeps cycle "
