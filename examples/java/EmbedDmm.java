@@ -35,7 +35,7 @@ public class EmbedDmm {
 
         Trainer trainer = new Trainer(new Trainer.Host(System.out, false, null), net, loss,
                 new Adam(0.05, 0.9, 0.999, 1e-8), new Regularizer(0, 0, Set.of()), null,
-                new Trainer.Options(true, 0, 0, 0));
+                new Trainer.Options(true, 0, 0, 0, 0));
         trainer.onStep(row -> {
             if (row.step() % 100 == 0) System.out.printf(Locale.ROOT, "step %d  loss %.3g%n", row.step(), row.prereg());
         });

@@ -121,7 +121,7 @@ public final class Sparsifier {
         Trainer.Options options = t.options;
         try {
             t.setLambda(0);
-            t.options = new Trainer.Options(true, options.progressEvery(), options.checkpointEvery(), options.checkpointSeconds());
+            t.options = new Trainer.Options(true, options.progressEvery(), options.checkpointEvery(), options.checkpointSeconds(), options.clip());
             t.train(s.judgeSteps(), "judge", false);
             List<TrainLog.Row> rows = t.log.rows();
             int tail = (int) Math.max(1, s.judgeSteps() / 5);

@@ -36,12 +36,13 @@ public final class Trainer {
             @Doc("print no progress line") boolean quiet,
             @Doc("a progress line every this many steps (0: about ten per train!)") long progressEvery,
             @Doc("with a log, train! writes a checkpoint every this many steps (0: never)") long checkpointEvery,
-            @Doc("with a log, train! writes a checkpoint at least this often, in seconds (0: never)") double checkpointSeconds) {
-        public static final Options DEFAULTS = new Options(false, 0, 500, 60);
+            @Doc("with a log, train! writes a checkpoint at least this often, in seconds (0: never)") double checkpointSeconds,
+            @Doc("global gradient-norm clipping: each step's gradient (loss and penalty) is scaled down to this L2 norm when longer (0: off)") double clip) {
+        public static final Options DEFAULTS = new Options(false, 0, 500, 60, 0);
 
         public Options {
-            if (progressEvery < 0 || checkpointEvery < 0 || checkpointSeconds < 0)
-                throw new IllegalArgumentException("progress-every, checkpoint-every and checkpoint-seconds must be at least 0 (0: never)");
+            if (progressEvery < 0 || checkpointEvery < 0 || checkpointSeconds < 0 || clip < 0)
+                throw new IllegalArgumentException("progress-every, checkpoint-every, checkpoint-seconds and clip must be at least 0 (0: never/off)");
         }
     }
 
@@ -188,6 +189,11 @@ public final class Trainer {
         double l1Norm = regularizer.l1Norm(w);
         double penalty = regularizer.penalty(w, l1Norm);
         VValue total = g.add(regularizer.gradient(w));
+        if (options.clip() > 0) {
+            // global gradient-norm clipping: the whole gradient scaled down to norm `clip` when it is longer
+            double norm = Math.sqrt(VValue.dot(total, total));
+            if (norm > options.clip()) total = total.scale(options.clip() / norm);
+        }
         VValue updated = optimizer.step(w, total);
         if (!Double.isFinite(updated.maxAbs()))
             throw new TrainingError("training stopped at step " + next + ": the update produced non-finite weights; the network keeps the weights of step " + step);

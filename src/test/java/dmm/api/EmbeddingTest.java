@@ -86,7 +86,7 @@ class EmbeddingTest {
         List<Long> steps = new ArrayList<>();
         Trainer t = new Trainer(new Trainer.Host(new PrintStream(new ByteArrayOutputStream()), false, null), net,
                 n -> Ops.square(Ops.subtract(Ops.get(dmm.run(n, 4).outputOf("acc"), "single"), VValue.of(3))),
-                new Adam(0.05, 0.9, 0.999, 1e-8), new Regularizer(0, 0, Set.of()), null, new Trainer.Options(true, 0, 0, 0));
+                new Adam(0.05, 0.9, 0.999, 1e-8), new Regularizer(0, 0, Set.of()), null, new Trainer.Options(true, 0, 0, 0, 0));
         t.onStep(r -> steps.add(r.step()));
         t.train(300, "train");
         assertEquals(300, steps.size());

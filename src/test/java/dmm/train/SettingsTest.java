@@ -45,4 +45,26 @@ class SettingsTest {
         DmmException e = assertThrows(DmmException.class, () -> interp.eval("t", "(sparsify! nil :threshold 0)"));
         assertEquals("t:1:1: sparsify! expects a trainer (made by (trainer net :loss f ...)), got nil", e.getMessage());
     }
+
+    @Test
+    void clippingScalesTheWholeGradientDownToTheGivenNorm() {
+        Interpreter interp = new Interpreter();
+        interp.setOut(new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
+        MachineLib.install(interp);
+        TrainLib.install(interp);
+        interp.eval("s", """
+            (require lite) (require train)
+            (def small (feedforward "abcab" {:layers 2 :copies 1 :init 0.1 :seed 2}))
+            (def small-loss (imitation-loss (duplicate-detector "abcab") 30 [:output]))""");
+        Trainer free = (Trainer) interp.eval("t", "(trainer small :loss small-loss :optimizer (sgd :lr 1 :momentum 0) :quiet true)");
+        Trainer clipped = (Trainer) interp.eval("t", "(trainer small :loss small-loss :optimizer (sgd :lr 1 :momentum 0) :quiet true :clip 0.5)");
+        dmm.vvalue.VValue w0 = free.weights();
+        free.trainStep();
+        clipped.trainStep();
+        dmm.vvalue.VValue freeStep = free.weights().add(w0.scale(-1)), clippedStep = clipped.weights().add(w0.scale(-1));
+        double freeNorm = Math.sqrt(dmm.vvalue.VValue.dot(freeStep, freeStep));
+        assertTrue(freeNorm > 0.5, "the raw step is longer than the clip: " + freeNorm);
+        assertEquals(0.5, Math.sqrt(dmm.vvalue.VValue.dot(clippedStep, clippedStep)), 1e-9, "lr 1: the step is the clipped gradient");
+        assertEquals(0, dmm.vvalue.VValue.dot(freeStep, clippedStep) / (freeNorm * 0.5) - 1, 1e-9, "same direction");
+    }
 }
