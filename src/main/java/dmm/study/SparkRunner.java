@@ -48,11 +48,11 @@ public final class SparkRunner {
     }
 
     /** What a task needs, in serializable form (paths as strings, settings as plain values). */
-    record Task(String study, String program, List<String> extra, String run, LinkedHashMap<String, Object> settings, long seed, String outRoot)
-            implements Serializable {
+    record Task(String study, String program, List<String> extra, String run, LinkedHashMap<String, Object> settings, long seed,
+                ArrayList<String> caseArgs, String outRoot) implements Serializable {
         Result execute() {
             Study s = new Study(study, Path.of(program), Map.of(), List.of(seed), extra);
-            return RunOne.execute(s, new Study.Run(run, settings, seed), Path.of(outRoot), i -> {});
+            return RunOne.execute(s, new Study.Run(run, settings, seed, caseArgs), Path.of(outRoot), i -> {});
         }
     }
 
@@ -71,7 +71,8 @@ public final class SparkRunner {
         Map<String, Study.Run> byId = new LinkedHashMap<>();
         for (Study.Run r : todo) {
             tasks.add(new Task(study.name(), study.program().toAbsolutePath().toString(), study.extraArgs(), r.id(),
-                    new LinkedHashMap<>(r.settings()), r.seed(), outRoot.toAbsolutePath().toString()));
+                    new LinkedHashMap<>(r.settings()), r.seed(), r.caseArgs() == null ? null : new ArrayList<>(r.caseArgs()),
+                    outRoot.toAbsolutePath().toString()));
             byId.put(r.id(), r);
         }
         SparkConf conf = new SparkConf().setAppName("dmm study " + study.name()).setIfMissing("spark.master", master)

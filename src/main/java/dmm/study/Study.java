@@ -16,8 +16,16 @@ import java.util.Map;
  *
  * @param grid setting name → the values it takes (numbers, strings, booleans), in order
  */
-public record Study(String name, Path program, Map<String, List<Object>> grid, List<Long> seeds, List<String> extraArgs) {
+public record Study(String name, Path program, Map<String, List<Object>> grid, List<Long> seeds, List<String> extraArgs,
+                    Map<String, List<String>> cases) {
+    /** A study over a grid of settings. */
+    public Study(String name, Path program, Map<String, List<Object>> grid, List<Long> seeds, List<String> extraArgs) {
+        this(name, program, grid, seeds, extraArgs, Map.of());
+    }
+
     public Study {
+        cases = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(cases));
+        if (!cases.isEmpty() && !grid.isEmpty()) throw new IllegalArgumentException("a study has a grid or named cases, not both");
         if (name == null || name.isBlank()) throw new IllegalArgumentException("a study needs a name");
         grid = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(grid));
         seeds = List.copyOf(seeds);
@@ -27,12 +35,20 @@ public record Study(String name, Path program, Map<String, List<Object>> grid, L
             if (e.getValue().isEmpty()) throw new IllegalArgumentException("the setting `" + e.getKey() + "` has no values");
     }
 
-    /** One run: its settings (in grid order), its seed, and an id naming both. */
-    public record Run(String id, Map<String, Object> settings, long seed) {
+    /**
+     * One run: its settings (in grid order; for named cases {@code {case NAME}}), its seed, an id
+     * naming both, and for a named case the arguments it stands for.
+     */
+    public record Run(String id, Map<String, Object> settings, long seed, List<String> caseArgs) {
+        public Run(String id, Map<String, Object> settings, long seed) {
+            this(id, settings, seed, null);
+        }
+
         /** The program's command-line arguments for this run. */
         public List<String> args(Path out, List<String> extra) {
             List<String> a = new ArrayList<>();
-            for (Map.Entry<String, Object> e : settings.entrySet()) {
+            if (caseArgs != null) a.addAll(caseArgs);
+            else for (Map.Entry<String, Object> e : settings.entrySet()) {
                 Object v = e.getValue();
                 if (v instanceof Boolean b) {
                     if (b) a.add("--" + e.getKey());
@@ -52,8 +68,15 @@ public record Study(String name, Path program, Map<String, List<Object>> grid, L
         }
     }
 
-    /** Every run, settings varying slowest-first in grid order, then seeds. */
+    /** Every run, settings varying slowest-first in grid order (or the cases in order), then seeds. */
     public List<Run> runs() {
+        if (!cases.isEmpty()) {
+            List<Run> out = new ArrayList<>();
+            for (Map.Entry<String, List<String>> c : cases.entrySet())
+                for (long s : seeds)
+                    out.add(new Run("case=" + c.getKey() + ",seed=" + s, Map.of("case", c.getKey()), s, List.copyOf(c.getValue())));
+            return out;
+        }
         List<Map<String, Object>> combos = new ArrayList<>();
         combos.add(new LinkedHashMap<>());
         for (Map.Entry<String, List<Object>> e : grid.entrySet()) {

@@ -37,9 +37,9 @@ public final class StudyLib extends Lib {
             interp.extension(RunOne.Holder.class, RunOne.Holder::new).metrics = metrics;
             return a[0];
         });
-        fn("study", "[name & options]", "A study: :program \"file.dmm\" run once per combination of :grid [:setting [values...] ...] and per seed of :seeds (e.g. (range 5)); :args [extra command-line arguments]. Each run gets --setting value for each setting (true as a bare --setting, false left out), then --seed S and --out DIR, in an interpreter of its own, and reports its row with study-result!.", 1, -1, a -> {
+        fn("study", "[name & options]", "A study: :program \"file.dmm\" run once per combination of :grid [:setting [values...] ...] (or per case of :cases [[name arg ...] ...], each standing for its arguments) and per seed of :seeds (e.g. (range 5)); :args [extra command-line arguments]. Each run gets --setting value for each setting (true as a bare --setting, false left out), then --seed S and --out DIR, in an interpreter of its own, and reports its row with study-result!.", 1, -1, a -> {
             String name = Values.name(a[0], "a study's name (a keyword, symbol or string)");
-            Options o = Options.parse("study", a, 1, List.of("program", "grid", "seeds", "args"));
+            Options o = Options.parse("study", a, 1, List.of("program", "grid", "cases", "seeds", "args"));
             if (!o.has("program")) throw new EvalError("study needs :program \"file.dmm\"");
             Map<String, List<Object>> grid = new LinkedHashMap<>();
             if (o.has("grid")) {
@@ -51,13 +51,23 @@ public final class StudyLib extends Lib {
                     grid.put(Values.name(g.get(i), "a setting name"), values);
                 }
             }
+            Map<String, List<String>> cases = new LinkedHashMap<>();
+            if (o.has("cases")) {
+                for (Object c : Values.toSeq(o.get("cases"), "study :cases")) {
+                    List<?> parts = Values.toSeq(c, "a study case ([name arg ...])");
+                    if (parts.isEmpty()) throw new EvalError("a study case is [name arg ...], got an empty vector");
+                    List<String> args = new ArrayList<>();
+                    for (Object x : parts.subList(1, parts.size())) args.add(Printer.display(x));
+                    cases.put(Values.name(parts.get(0), "a case name"), args);
+                }
+            }
             List<Long> seeds = new ArrayList<>();
             if (o.has("seeds")) for (Object s : Values.toSeq(o.get("seeds"), "study :seeds")) seeds.add(Values.toLong(s, "study :seeds"));
             else seeds.add(1L);
             List<String> extra = new ArrayList<>();
             if (o.has("args")) for (Object x : Values.toSeq(o.get("args"), "study :args")) extra.add(Printer.display(x));
             try {
-                return new Study(name, Path.of(o.string("program", null)), grid, seeds, extra);
+                return new Study(name, Path.of(o.string("program", null)), grid, seeds, extra, cases);
             } catch (IllegalArgumentException e) {
                 throw new EvalError("study: " + e.getMessage());
             }

@@ -47,6 +47,19 @@ class StudyTest {
     }
 
     @Test
+    void namedCasesStandForTheirArguments() {
+        Map<String, List<String>> cases = new java.util.LinkedHashMap<>();
+        cases.put("plain", List.of());
+        cases.put("clip", List.of("--clip", "1"));
+        Study s = new Study("c", TOY, Map.of(), List.of(1L, 2L), List.of("--dense-only"), cases);
+        assertEquals(List.of("case=plain,seed=1", "case=plain,seed=2", "case=clip,seed=1", "case=clip,seed=2"),
+                s.runs().stream().map(Study.Run::id).toList());
+        assertEquals(List.of("--clip", "1", "--seed", "1", "--out", "o", "--dense-only"), s.runs().get(2).args(Path.of("o"), s.extraArgs()));
+        assertEquals("case=clip", s.runs().get(2).settingsLabel());
+        assertThrows(IllegalArgumentException.class, () -> new Study("x", TOY, Map.of("a", List.of(1.0)), List.of(1L), List.of(), cases));
+    }
+
+    @Test
     void oneAndTwoWorkersGiveTheSameRowsAndEveryRunIsIsolated(@TempDir Path dir) throws Exception {
         Study s = toy("toy", List.of(1.0, 10.0), List.of());
         List<Result> one = run(s, dir.resolve("one"), 1), two = run(s, dir.resolve("two"), 2);
