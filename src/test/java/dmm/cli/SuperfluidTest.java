@@ -110,6 +110,38 @@ class SuperfluidTest {
         assertEquals("2906", eval("(link-count (superfluid-network \"test string.\" {:seed 5}))"));
     }
 
+    @Test
+    void couplingPenaltyAndItsGradient() {
+        interp.eval("test", """
+            (def W {"fluid" {"a" {"function" {"anonymous fn" {"sel-accum_add_args" {"out" 0.3} "sel-dot_product" {"out" 5}}}
+                                  "accum" {"fluid" {"a" {"result" -0.2}}}}
+                             "b" {"accum" {"fluid" {"b" {"result" 0.25}}}}}})""");
+        assertEquals(0.75, num("(coupling-penalty W [\"a\" \"b\"])"), 1e-15); // |0.3 + 0.2| + |0 − 0.25|
+        assertEquals("{:fluid {:a {:accum {:fluid {:a {:result -1}}} :function {\"anonymous fn\" {:sel-accum_add_args {:out 1}}}} "
+                + ":b {:accum {:fluid {:b {:result 1}}}}}}", eval("(grad (fn [W] (coupling-penalty W [\"a\" \"b\"])) W)"));
+        // on the source's initial network: fluid-0-0 has f_a 0.007923229 and w_rec −0.15471169
+        assertEquals(0.007923229f + 0.15471169f, (float) num("(coupling-penalty (matrix net) [\"fluid-0-0\"])"), 1e-7);
+        assertEquals(num("((superfluid-loss tgt 2) net)") + 0.5 * num("(coupling-penalty (matrix net) (fluid-names 5 4))"),
+                num("((coupled-loss (superfluid-loss tgt 2) 0.5 5 4) net)"), 1e-12);
+    }
+
+    @Test
+    void quickSparsificationPrunesLinksAndFunctionEntries(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        List<String> lines = run("run", "examples/superfluid.dmm", "--window", "20", "--steps", "2", "--sparsify", "--quick-sparsify",
+                "--dense-steps", "20", "--out", dir.toString()).lines().toList();
+        assertTrue(lines.contains("sparsify: coupling λ_acc 0.5, L1 0.001, 20 dense steps, then sparsify!"), lines.toString());
+        String fin = lines.stream().filter(l -> l.startsWith("final: ")).findFirst().orElseThrow();
+        assertTrue(fin.matches("final: \\d+ soft links, imitation loss \\S+, coupling \\S+, 50 steps"), fin);
+        int links = Integer.parseInt(fin.split(" ")[1]);
+        assertTrue(links < 2906, fin);
+        int at = lines.indexOf("surviving fluid neurons (read by another neuron): name, F, data links in, links out");
+        List<String> neurons = lines.subList(at + 1, lines.indexOf("  ; hard") - links);
+        assertFalse(neurons.isEmpty());
+        // F entries were pruned too: some surviving neuron has fewer than four
+        assertTrue(neurons.stream().anyMatch(l -> l.split("[a-z_]+_[a-z_]+ ", -1).length - 1 < 4), neurons.toString());
+        assertTrue(java.nio.file.Files.exists(dir.resolve("superfluid-sparse-matrix.json")));
+    }
+
     private static String run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
