@@ -163,6 +163,18 @@ class SuperfluidTest {
     }
 
     @Test
+    void storedSparseResultScoresItsRecordedLoss() {
+        // docs/results/superfluid-sparse-matrix.json: ./dmm run examples/superfluid.dmm --sparsify (see its log)
+        List<String> lines = run("run", "examples/superfluid.dmm", "--matrix", "docs/results/superfluid-sparse-matrix.json", "--steps", "0")
+                .lines().toList();
+        assertEquals("superfluid: published (exclusive) wiring | init docs/results/superfluid-sparse-matrix.json | window 140 | lr 0.01 "
+                + "| 40 trainable scalars", lines.get(0));
+        assertEquals("after 0 steps: loss 4.264343 | 0.00 s per step", lines.get(1));
+        assertEquals("  fluid-1-0 {:accum_add_args -0.936171549357168} 7 8", lines.get(3));
+        assertEquals(9, lines.size(), lines.toString());
+    }
+
+    @Test
     void exampleTakesInclusiveAndSeed() {
         String first = run("run", "examples/superfluid.dmm", "--window", "2", "--steps", "1", "--inclusive", "--seed", "4").lines().findFirst().orElseThrow();
         assertEquals("superfluid: inclusive wiring | init seed 4 | window 2 | lr 0.01 | 4606 trainable scalars", first);
