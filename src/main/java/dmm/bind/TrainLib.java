@@ -179,6 +179,14 @@ public final class TrainLib extends Lib {
                         "links", (double) r.links(), "lr", r.lr(), "seconds", r.seconds()));
             return java.util.Collections.unmodifiableList(out);
         });
+        fn("jax-normals", "[seed n scale]", "The initial draw of the 2024 JAX superfluid experiment, bit-exact: for the n keys of JAX's split(PRNGKey(seed), n), scale · normal(key) in float32 (threefry2x32, float32 erfinv; SUPERFLUID.md §5). A vector of n numbers.", 3, 3, a -> {
+            long seed = Values.toLong(a[0], "jax-normals");
+            int n = Values.toInt(a[1], "jax-normals");
+            if (n < 0) throw new EvalError("jax-normals needs a count of at least 0, got " + n);
+            List<Object> out = new ArrayList<>(n);
+            for (double d : JaxRandom.splitNormals(seed, n, (float) Values.toDouble(a[2], "jax-normals"))) out.add(VValue.of(d));
+            return java.util.Collections.unmodifiableList(out);
+        });
         fn("train-step", "[trainer]", "The number of steps taken.", 1, 1, a -> VValue.of(trainer(a[0], "train-step").step()));
     }
 }

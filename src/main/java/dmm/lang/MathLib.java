@@ -125,8 +125,8 @@ final class MathLib extends Lib {
             return Ops.get(v(a[0], "get"), Values.toKey(a[1], null));
         });
         fn("get-or", "[v key default]", "The subtree at key when it is non-zero, else default (handy for option maps).", 3, 3, a -> {
-            VValue sub = Values.vvalue(a[0], "get-or").get(Values.toKey(a[1], null));
-            return sub.isZero() ? a[2] : sub;
+            Object sub = Ops.get(v(a[0], "get-or"), Values.toKey(a[1], null)); // tracked: the gradient flows
+            return Values.vvalue(sub, "get-or").isZero() ? a[2] : sub;
         });
         fn("get-in", "[v path]", "The subtree at a path of keys, e.g. (get-in m [:accum :dict]).", 2, 2,
                 a -> Ops.getIn(v(a[0], "get-in"), Values.toPath(a[1], "get-in")));

@@ -21,8 +21,11 @@ import org.junit.jupiter.api.TestFactory;
  * in {@link #TESTED_ELSEWHERE} with the test that covers them.
  */
 class ExamplesTest {
-    /** synthesis: SynthesisExampleTest runs a shortened configuration; live-session: ReplSessionTest. */
-    static final Set<String> TESTED_ELSEWHERE = Set.of("synthesis.dmm", "live-session.dmm");
+    /**
+     * synthesis: SynthesisExampleTest runs a shortened configuration; live-session: ReplSessionTest;
+     * superfluid: SuperfluidTest runs it at a short window.
+     */
+    static final Set<String> TESTED_ELSEWHERE = Set.of("synthesis.dmm", "live-session.dmm", "superfluid.dmm");
 
     static List<Path> examples() throws IOException {
         try (Stream<Path> s = Files.list(Path.of("examples"))) {

@@ -37,6 +37,15 @@ class LanguageGradTest {
     }
 
     @Test
+    void getOrPassesTheGradientOfAPresentKey() {
+        // get-or used to read the primal value and silently drop the gradient (0 here)
+        assertEquals("{:a 3}", eval("(grad (fn [f] (* 3 (get-or f :a 7))) {:a 2 :b 3})"));
+        assertEquals("{:a {:x 2}}", eval("(grad (fn [f] (sum (* 2 (get-or f \"a\" 0)))) {:a {:x 5} :b 3})"));
+        assertEquals("0", eval("(grad (fn [f] (num (get-or f :c 7))) {:a 2})"), "the default carries no gradient");
+        assertEquals("7", eval("(get-or {:a 2} :c 7)"));
+    }
+
+    @Test
     void branchesLoopsRecursionAndHigherOrderFunctions() {
         assertEquals("6", eval("(grad (fn [x] (if (> x 0) (* x x) (- x))) 3)"));
         assertEquals("-1", eval("(grad (fn [x] (cond (> x 0) (* x x) :else (- x))) -3)"));
