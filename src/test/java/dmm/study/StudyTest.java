@@ -137,6 +137,6 @@ class StudyTest {
         assertTrue(table.contains("  seed-twice     median 3          [2.5, 3.5]  min 2  max 4  (n 2)"), table);
         assertEquals(new Report.Stats(4, 1, 1.75, 2.5, 3.25, 4), Report.Stats.of(List.of(4.0, 1.0, 3.0, 2.0)));
         r.plot("value", dir.resolve("value.png"), false);
-        dmm.FileAssertions.assertPng(dir.resolve("value.png"), 600, 450);
+        dmm.FileAssertions.assertPng(dir.resolve("value.png"), 600, 450);   // 200 px a setting, at least 600
     }
 }
