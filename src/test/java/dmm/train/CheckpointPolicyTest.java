@@ -1,15 +1,11 @@
 package dmm.train;
 
-import dmm.bind.TrainLib;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dmm.lang.Interpreter;
-import dmm.bind.MachineLib;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,19 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Periodic checkpoints, the state written when training stops on NaN, and the log after a resume. */
 class CheckpointPolicyTest {
-    private final Interpreter interp = new Interpreter();
-
-    CheckpointPolicyTest() {
-        interp.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        MachineLib.install(interp);
-        TrainLib.install(interp);
-        interp.eval("setup", """
-            (require lite)
-            (require train)
-            (def small (feedforward "abcab" {:layers 2 :copies 1 :init 0.1 :seed 2}))
-            (def small-loss (imitation-loss (duplicate-detector "abcab") 30 [:output]))
-            """);
-    }
+    private final Interpreter interp = SmallNetwork.interpreter(new ByteArrayOutputStream());
 
     private Trainer trainer(Path base, String options) {
         return (Trainer) interp.eval("t.dmm", "(trainer small :loss small-loss :l1 0.001 :quiet true :log \""

@@ -2,13 +2,9 @@ package dmm.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dmm.bind.MachineLib;
-import dmm.bind.TrainLib;
 import dmm.cancel.Cancelled;
 import dmm.lang.Interpreter;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,19 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * was never stopped.
  */
 class SparsifyResumeTest {
-    private final Interpreter interp = new Interpreter();
-
-    SparsifyResumeTest() {
-        interp.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        MachineLib.install(interp);
-        TrainLib.install(interp);
-        interp.eval("setup", """
-            (require lite)
-            (require train)
-            (def small (feedforward "abcab" {:layers 2 :copies 1 :init 0.1 :seed 2}))
-            (def small-loss (imitation-loss (duplicate-detector "abcab") 30 [:output]))
-            """);
-    }
+    private final Interpreter interp = SmallNetwork.interpreter(new ByteArrayOutputStream());
 
     private Trainer trainer(Path base) {
         Trainer t = (Trainer) interp.eval("t.dmm", "(trainer small :loss small-loss :l1 0.001 :quiet true :log \""

@@ -1,15 +1,12 @@
 package dmm.train;
 
-import dmm.bind.TrainLib;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.cancel.Cancelled;
 import dmm.lang.Interpreter;
 import dmm.lang.Values;
-import dmm.bind.MachineLib;
 import dmm.vvalue.VValue;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,20 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
-    private final Interpreter interp = new Interpreter();
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
-
-    TrainerTest() {
-        interp.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        MachineLib.install(interp);
-        TrainLib.install(interp);
-        interp.eval("setup", """
-            (require lite)
-            (require train)
-            (def small (feedforward "abcab" {:layers 2 :copies 1 :init 0.1 :seed 2}))
-            (def small-loss (imitation-loss (duplicate-detector "abcab") 30 [:output]))
-            """);
-    }
+    private final Interpreter interp = SmallNetwork.interpreter(printed);
 
     private Object eval(String text) {
         return interp.eval("t.dmm", text);
