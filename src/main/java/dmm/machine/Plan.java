@@ -258,6 +258,7 @@ final class Plan {
         boolean[] wanted = new boolean[slots];
         for (int s = 0; s < slots; s++) wanted[s] = Ops.isTracked(outs[slotNeuron[s]]);
         double[] dSoft = softCotangent;
+        int[] nzIdx = new int[keys.size()];
         for (int i = 0; i < ins.length; i++) {
             if (!ins[i].hasCotangent()) continue;
             VValue g = ins[i].cotangent();
@@ -271,13 +272,24 @@ final class Plan {
                 if (yd != null && gr.isFlat()) {
                     keys.register(gr);
                     double[] gd = keys.dense(gr, keys.size());
+                    // the non-zero coordinates of the cotangent, in ascending order: the sums below
+                    // skip only exact zeros, so they equal the dense sums bit for bit
+                    int nz = 0;
+                    if (nzIdx.length < gd.length) nzIdx = new int[gd.length];
+                    int[] idx = nzIdx;
+                    for (int q = 0; q < gd.length; q++) if (gd[q] != 0) idx[nz++] = q;
+                    if (nz == 0) continue;
+                    int last = idx[nz - 1];
                     for (int j = 0; j < s.length; j++) {
                         int sj = s[j];
                         if (wanted[sj]) {
                             double[] d = dyd[sj];
                             if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : java.util.Arrays.copyOf(d, gd.length);
                             double wj = w[j];
-                            for (int q = 0; q < gd.length; q++) d[q] += wj * gd[q];
+                            for (int t = 0; t < nz; t++) {
+                                int q = idx[t];
+                                d[q] += wj * gd[q];
+                            }
                         }
                         if (wantSoft && k[j] >= 0) {
                             double[] y = yd[sj];
@@ -285,9 +297,9 @@ final class Plan {
                                 dSoft[k[j]] += gd[0] * ysc[sj];
                                 continue;
                             }
-                            int m = Math.min(y.length, gd.length);
                             double dot = 0;
-                            for (int q = 0; q < m; q++) dot += gd[q] * y[q];
+                            if (last < y.length) for (int t = 0; t < nz; t++) dot += gd[idx[t]] * y[idx[t]];
+                            else for (int t = 0; t < nz && idx[t] < y.length; t++) dot += gd[idx[t]] * y[idx[t]];
                             dSoft[k[j]] += dot;
                         }
                     }
