@@ -415,6 +415,17 @@ public final class Interpreter {
         return loadFile(p);
     }
 
+    private final List<java.util.function.Consumer<String>> builtinLibraryListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Calls {@code listener} with a library's name each time the built-in copy of a library
+     * (inside the jar, not one found on the library path) has just loaded; the bindings use it
+     * to know which definitions are the library's own.
+     */
+    public void onBuiltinLibraryLoaded(java.util.function.Consumer<String> listener) {
+        builtinLibraryListeners.add(listener);
+    }
+
     /**
      * {@code (require name)}: loads {@code name.dmm} from the library path, or the copy of
      * {@code lib-dmm/} inside the jar, once per interpreter. Returns true when it loaded now.
@@ -446,6 +457,7 @@ public final class Interpreter {
                 loadedLibraries.remove(lib);
                 throw e;
             }
+            for (java.util.function.Consumer<String> l : builtinLibraryListeners) l.accept(lib);
             return Boolean.TRUE;
         } catch (IOException e) {
             throw new EvalError("cannot read library `" + lib + "`: " + TextFiles.why(e, null));
