@@ -46,6 +46,17 @@ final class KeySpace {
         return d;
     }
 
+    /** Registers the keys of a flat value and returns its dense coordinates in an array of {@link #size()} (one lock, one lookup per key). */
+    synchronized double[] denseOf(VValue v) {
+        int n = v.childCount();
+        int[] at = new int[n];
+        for (int i = 0; i < n; i++) at[i] = id(v.keyAt(i));
+        double[] d = new double[size];
+        d[0] = v.scalarPart();
+        for (int i = 0; i < n; i++) d[at[i]] = v.childAt(i).scalarPart();
+        return d;
+    }
+
     /** The flat value of dense coordinates. */
     synchronized VValue value(double[] d) {
         if (!sortedValid) sort();

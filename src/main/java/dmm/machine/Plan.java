@@ -270,8 +270,7 @@ final class Plan {
                 double[] w = weight[i][f];
                 int[] k = softIndex[i][f];
                 if (yd != null && gr.isFlat()) {
-                    keys.register(gr);
-                    double[] gd = keys.dense(gr, keys.size());
+                    double[] gd = keys.denseOf(gr);
                     // the non-zero coordinates of the cotangent, in ascending order: the sums below
                     // skip only exact zeros, so they equal the dense sums bit for bit
                     int nz = 0;
