@@ -32,6 +32,8 @@ final class Plan {
     /** Output slots: the neuron index and the field path read from its output. */
     final int[] slotNeuron;
     final List<List<String>> slotPath;
+    /** The field of a slot whose path is one key (most), else null. */
+    final String[] slotField;
     /** Per neuron: its input fields (sorted), and per field the contributing slots and weights. */
     final String[][] fields;
     final int[][][] src;
@@ -61,6 +63,8 @@ final class Plan {
         this.softIndex = softIndex;
         this.softPaths = softPaths;
         this.neuronIndex = Layer.indexOf(neurons);
+        this.slotField = new String[slotPath.size()];
+        for (int s = 0; s < slotField.length; s++) if (slotPath.get(s).size() == 1) slotField[s] = slotPath.get(s).get(0);
     }
 
     /** True when this plan was compiled for these matrices and declarations (the same objects). */
@@ -168,8 +172,8 @@ final class Plan {
         VValue[] ys = new VValue[slots];
         for (int s = 0; s < slots; s++) {
             VValue y = Ops.primal(outs[slotNeuron[s]]);
-            List<String> p = slotPath.get(s);
-            ys[s] = p.size() == 1 ? y.get(p.get(0)) : y.getIn(p);
+            String single = slotField[s];
+            ys[s] = single != null ? y.get(single) : y.getIn(slotPath.get(s));
         }
         // flat values (the DMM Lite case) are added as short dense arrays
         boolean flat = true;
@@ -184,13 +188,8 @@ final class Plan {
         if (flat) {
             // numbers (most outputs) stay numbers; only vectors get dense coordinates
             ysc = new double[slots];
-            for (VValue y : ys) if (!y.isScalar()) keys.register(y);
-            int k = keys.size();
             yd = new double[slots][];
-            for (int s = 0; s < slots; s++) {
-                if (ys[s].isScalar()) ysc[s] = ys[s].scalarPart();
-                else yd[s] = keys.dense(ys[s], k);
-            }
+            keys.denseAll(ys, yd, ysc);
         }
         int n = neurons.size();
         VValue[] ins = new VValue[n];
