@@ -139,10 +139,47 @@ final class Plan {
                 throw new MachineError("a link cannot target the input field `number` (it is the reserved scalar key) of neuron `" + neurons.get(i)[1] + "`");
         }
         int[] sn = slotNeuron.stream().mapToInt(Integer::intValue).toArray();
-        Plan plan = new Plan(w, hard, declared, neurons, sn, slotPath, fields, src, weight, softIndex, softPaths);
+        return withSoftCotangent(new Plan(w, hard, declared, neurons, sn, slotPath, fields, src, weight, softIndex, softPaths));
+    }
+
+    /**
+     * The plan of soft matrix {@code w} when its leaves have exactly the paths of {@code template}'s
+     * (a training step changes the weights, not the links), the hard matrix and declarations being
+     * the template's: the template's rows with {@code w}'s weights, without compiling again (the
+     * same arrays {@link #compile} would build). Null when the paths differ.
+     */
+    static Plan reuse(Plan template, Object w) {
+        List<List<String>> paths = template.softPaths;
+        int n = paths.size();
+        double[] values = new double[n];
+        int[] count = {0};
+        boolean[] same = {true};
+        Ops.primal(w).forEachLeaf((p, x) -> {
+            int k = count[0]++;
+            if (!same[0]) return;
+            if (k >= n || !paths.get(k).equals(p)) same[0] = false;
+            else values[k] = x;
+        });
+        if (!same[0] || count[0] != n) return null;
+        double[][][] weight = new double[template.weight.length][][];
+        for (int i = 0; i < weight.length; i++) {
+            weight[i] = new double[template.weight[i].length][];
+            for (int f = 0; f < weight[i].length; f++) {
+                double[] wf = weight[i][f] = template.weight[i][f].clone();
+                int[] k = template.softIndex[i][f];
+                for (int j = 0; j < wf.length; j++) if (k[j] >= 0) wf[j] = values[k[j]];
+            }
+        }
+        return withSoftCotangent(new Plan(w, template.hard, template.declared, template.neurons, template.slotNeuron, template.slotPath,
+                template.fields, template.src, weight, template.softIndex, paths));
+    }
+
+    /** Under grad: the soft-weight cotangents of this run and the entry that hands them to the matrix. */
+    private static Plan withSoftCotangent(Plan plan) {
+        Object w = plan.soft;
         Tape tape = Ops.recordingTape(w);
         if (tape != null) {
-            plan.softCotangent = new double[softPaths.size()];
+            plan.softCotangent = new double[plan.softPaths.size()];
             // recorded before any cycle of this run, so it runs after all of them in the backward pass
             tape.record(() -> {
                 VBuilder b = null;
