@@ -23,8 +23,8 @@ import java.util.function.UnaryOperator;
  * <p>A fast path is attached to the library's own definition (the function object the built-in
  * library put in the type's var when it loaded), never to the name: a redefinition of the type
  * is another function, so {@link LanguageNeurons#fromVar} adapts it through the general path at
- * the next cycle. A library loaded from the user's library path (a copy that may differ) gets no
- * fast paths.
+ * the next cycle. A library file on the library path gets fast paths only when its text is exactly
+ * the built-in copy's (as the checkout's own {@code lib-dmm/} is); any other copy gets none.
  */
 final class StandardNeurons {
     private StandardNeurons() {}

@@ -418,12 +418,20 @@ public final class Interpreter {
     private final List<java.util.function.Consumer<String>> builtinLibraryListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
-     * Calls {@code listener} with a library's name each time the built-in copy of a library
-     * (inside the jar, not one found on the library path) has just loaded; the bindings use it
-     * to know which definitions are the library's own.
+     * Calls {@code listener} with a library's name each time the built-in copy of a library has
+     * just loaded (the copy inside the jar, or a file on the library path with exactly its text);
+     * the bindings use it to know which definitions are the library's own.
      */
     public void onBuiltinLibraryLoaded(java.util.function.Consumer<String> listener) {
         builtinLibraryListeners.add(listener);
+    }
+
+    private static boolean sameAsBuiltin(Path p, String file) {
+        try (InputStream in = Interpreter.class.getResourceAsStream("/lib-dmm/" + file)) {
+            return in != null && java.util.Arrays.equals(in.readAllBytes(), Files.readAllBytes(p));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -443,6 +451,8 @@ public final class Interpreter {
                     loadedLibraries.remove(lib);
                     throw e;
                 }
+                // a file with exactly the text of the built-in copy (the checkout's own lib-dmm) is the built-in library
+                if (sameAsBuiltin(p, file)) for (java.util.function.Consumer<String> l : builtinLibraryListeners) l.accept(lib);
                 return Boolean.TRUE;
             }
         }

@@ -138,4 +138,17 @@ class StandardNeuronsTest {
         i.eval("t", "(require std)");
         assertFalse(StandardNeurons.hasFastPath((Fn) i.findNeuronType("dot").get()));
     }
+
+    @Test
+    void anExactCopyOfTheBuiltinLibraryOnTheLibraryPathIsTheBuiltinLibrary(@TempDir Path dir) throws Exception {
+        try (var in = StandardNeuronsTest.class.getResourceAsStream("/lib-dmm/std.dmm")) {
+            Files.write(dir.resolve("std.dmm"), in.readAllBytes());
+        }
+        Interpreter i = new Interpreter();
+        i.setOut(new PrintStream(new ByteArrayOutputStream()));
+        Bindings.install(i);
+        i.libraryPath().add(0, dir);
+        i.eval("t", "(require std)");
+        assertTrue(StandardNeurons.hasFastPath((Fn) i.findNeuronType("dot").get()));
+    }
 }
