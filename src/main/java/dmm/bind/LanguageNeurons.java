@@ -26,7 +26,7 @@ public final class LanguageNeurons {
         if (f instanceof Bindings.JavaNeuron j) return j.function;
         List<String> inputs = f instanceof Closure c && c.isNeuron() ? c.neuronFields() : null;
         List<String> outputs = f instanceof Closure c ? c.neuronOutputs() : null;
-        return new NeuronFunction() {
+        return StandardNeurons.fastPath(f, new NeuronFunction() {
             @Override
             public Object apply(Object in) {
                 Object out = f.invoke(new Object[] {in});
@@ -50,7 +50,7 @@ public final class LanguageNeurons {
             public String toString() {
                 return f.toString();
             }
-        };
+        });
     }
 
     /** A source that reads the var at every cycle and adapts a new definition once. */

@@ -415,6 +415,25 @@ public final class Interpreter {
         return loadFile(p);
     }
 
+    private final List<java.util.function.Consumer<String>> builtinLibraryListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Calls {@code listener} with a library's name each time the built-in copy of a library has
+     * just loaded (the copy inside the jar, or a file on the library path with exactly its text);
+     * the bindings use it to know which definitions are the library's own.
+     */
+    public void onBuiltinLibraryLoaded(java.util.function.Consumer<String> listener) {
+        builtinLibraryListeners.add(listener);
+    }
+
+    private static boolean sameAsBuiltin(Path p, String file) {
+        try (InputStream in = Interpreter.class.getResourceAsStream("/lib-dmm/" + file)) {
+            return in != null && java.util.Arrays.equals(in.readAllBytes(), Files.readAllBytes(p));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /**
      * {@code (require name)}: loads {@code name.dmm} from the library path, or the copy of
      * {@code lib-dmm/} inside the jar, once per interpreter. Returns true when it loaded now.
@@ -432,6 +451,8 @@ public final class Interpreter {
                     loadedLibraries.remove(lib);
                     throw e;
                 }
+                // a file with exactly the text of the built-in copy (the checkout's own lib-dmm) is the built-in library
+                if (sameAsBuiltin(p, file)) for (java.util.function.Consumer<String> l : builtinLibraryListeners) l.accept(lib);
                 return Boolean.TRUE;
             }
         }
@@ -446,6 +467,7 @@ public final class Interpreter {
                 loadedLibraries.remove(lib);
                 throw e;
             }
+            for (java.util.function.Consumer<String> l : builtinLibraryListeners) l.accept(lib);
             return Boolean.TRUE;
         } catch (IOException e) {
             throw new EvalError("cannot read library `" + lib + "`: " + TextFiles.why(e, null));

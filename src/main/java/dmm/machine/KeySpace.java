@@ -33,17 +33,41 @@ final class KeySpace {
         return size++;
     }
 
-    /** Registers the keys of a flat value (so arrays allocated afterwards can hold it). */
-    synchronized void register(VValue v) {
-        for (int i = 0; i < v.childCount(); i++) id(v.keyAt(i));
+    /** Registers the keys of a flat value and returns its dense coordinates in an array of {@link #size()} (one lock, one lookup per key). */
+    synchronized double[] denseOf(VValue v) {
+        int n = v.childCount();
+        int[] at = new int[n];
+        for (int i = 0; i < n; i++) at[i] = id(v.keyAt(i));
+        double[] d = new double[size];
+        d[0] = v.scalarPart();
+        for (int i = 0; i < n; i++) d[at[i]] = v.childAt(i).scalarPart();
+        return d;
     }
 
-    /** The dense coordinates of a flat value in an array of at least {@link #size()} (keys must be registered). */
-    synchronized double[] dense(VValue v, int length) {
-        double[] d = new double[length];
-        d[0] = v.scalarPart();
-        for (int i = 0; i < v.childCount(); i++) d[ids.get(v.keyAt(i))] = v.childAt(i).scalarPart();
-        return d;
+    /**
+     * The dense coordinates of flat values, all of one length (every key registered first): a
+     * number goes to {@code scalars[s]} and leaves {@code dense[s]} null, a vector to {@code dense[s]}.
+     */
+    synchronized void denseAll(VValue[] ys, double[][] dense, double[] scalars) {
+        int[][] at = new int[ys.length][];
+        for (int s = 0; s < ys.length; s++) {
+            VValue y = ys[s];
+            if (y.isScalar()) continue;
+            int n = y.childCount();
+            int[] a = at[s] = new int[n];
+            for (int i = 0; i < n; i++) a[i] = id(y.keyAt(i));
+        }
+        for (int s = 0; s < ys.length; s++) {
+            VValue y = ys[s];
+            int[] a = at[s];
+            if (a == null) {
+                scalars[s] = y.scalarPart();
+                continue;
+            }
+            double[] d = dense[s] = new double[size];
+            d[0] = y.scalarPart();
+            for (int i = 0; i < a.length; i++) d[a[i]] = y.childAt(i).scalarPart();
+        }
     }
 
     /** The flat value of dense coordinates. */

@@ -35,6 +35,8 @@ public final class Network {
     final long cycle;
     /** The compiled down movement for the current matrices (a cache shared by the states of one run). */
     volatile Plan plan;
+    /** The plan of the network this one was made from (another matrix, perhaps the same links), until this one has its own. */
+    volatile Plan template;
 
     Network(String name, NeuronTable neurons, Object soft, VValue hard, String selfName, String selfField,
             Layer outputs, Layer inputs, long cycle) {
@@ -182,7 +184,9 @@ public final class Network {
     // ------------------------------------------------------------------ building
 
     Network with(NeuronTable neurons, Object soft, VValue hard) {
-        return new Network(name, neurons, soft, hard, selfName, selfField, outputs, inputs, cycle);
+        Network n = new Network(name, neurons, soft, hard, selfName, selfField, outputs, inputs, cycle);
+        n.template = plan != null ? plan : template;
+        return n;
     }
 
     /** The active neurons: declared ones, then those with rows in either matrix, as [type, name]. */
@@ -210,8 +214,12 @@ public final class Network {
     Plan planFor(Object w) {
         Plan p = plan;
         if (p == null || !p.fits(w, hard, neurons)) {
-            p = Plan.compile(neurons, hard, w, activeNeurons(Ops.primal(w)));
+            // a matrix with the links of an earlier plan (a training step) reuses its rows
+            Plan t = p != null ? p : template;
+            Plan r = t != null && t.hard == hard && t.declared == neurons ? Plan.reuse(t, w) : null;
+            p = r != null ? r : Plan.compile(neurons, hard, w, activeNeurons(Ops.primal(w)));
             plan = p;
+            template = null;
         }
         return p;
     }
@@ -231,7 +239,7 @@ public final class Network {
             Object old = outputs.get(d.type(), selfName);
             return withState(outputs.with(d.type(), selfName, Ops.assocIn(old, List.of(selfField), w)), inputs, cycle);
         }
-        return new Network(name, neurons, w, hard, selfName, selfField, outputs, inputs, cycle);
+        return with(neurons, w, hard);
     }
 
     /**

@@ -32,6 +32,8 @@ final class Plan {
     /** Output slots: the neuron index and the field path read from its output. */
     final int[] slotNeuron;
     final List<List<String>> slotPath;
+    /** The field of a slot whose path is one key (most), else null. */
+    final String[] slotField;
     /** Per neuron: its input fields (sorted), and per field the contributing slots and weights. */
     final String[][] fields;
     final int[][][] src;
@@ -61,6 +63,8 @@ final class Plan {
         this.softIndex = softIndex;
         this.softPaths = softPaths;
         this.neuronIndex = Layer.indexOf(neurons);
+        this.slotField = new String[slotPath.size()];
+        for (int s = 0; s < slotField.length; s++) if (slotPath.get(s).size() == 1) slotField[s] = slotPath.get(s).get(0);
     }
 
     /** True when this plan was compiled for these matrices and declarations (the same objects). */
@@ -135,10 +139,47 @@ final class Plan {
                 throw new MachineError("a link cannot target the input field `number` (it is the reserved scalar key) of neuron `" + neurons.get(i)[1] + "`");
         }
         int[] sn = slotNeuron.stream().mapToInt(Integer::intValue).toArray();
-        Plan plan = new Plan(w, hard, declared, neurons, sn, slotPath, fields, src, weight, softIndex, softPaths);
+        return withSoftCotangent(new Plan(w, hard, declared, neurons, sn, slotPath, fields, src, weight, softIndex, softPaths));
+    }
+
+    /**
+     * The plan of soft matrix {@code w} when its leaves have exactly the paths of {@code template}'s
+     * (a training step changes the weights, not the links), the hard matrix and declarations being
+     * the template's: the template's rows with {@code w}'s weights, without compiling again (the
+     * same arrays {@link #compile} would build). Null when the paths differ.
+     */
+    static Plan reuse(Plan template, Object w) {
+        List<List<String>> paths = template.softPaths;
+        int n = paths.size();
+        double[] values = new double[n];
+        int[] count = {0};
+        boolean[] same = {true};
+        Ops.primal(w).forEachLeaf((p, x) -> {
+            int k = count[0]++;
+            if (!same[0]) return;
+            if (k >= n || !paths.get(k).equals(p)) same[0] = false;
+            else values[k] = x;
+        });
+        if (!same[0] || count[0] != n) return null;
+        double[][][] weight = new double[template.weight.length][][];
+        for (int i = 0; i < weight.length; i++) {
+            weight[i] = new double[template.weight[i].length][];
+            for (int f = 0; f < weight[i].length; f++) {
+                double[] wf = weight[i][f] = template.weight[i][f].clone();
+                int[] k = template.softIndex[i][f];
+                for (int j = 0; j < wf.length; j++) if (k[j] >= 0) wf[j] = values[k[j]];
+            }
+        }
+        return withSoftCotangent(new Plan(w, template.hard, template.declared, template.neurons, template.slotNeuron, template.slotPath,
+                template.fields, template.src, weight, template.softIndex, paths));
+    }
+
+    /** Under grad: the soft-weight cotangents of this run and the entry that hands them to the matrix. */
+    private static Plan withSoftCotangent(Plan plan) {
+        Object w = plan.soft;
         Tape tape = Ops.recordingTape(w);
         if (tape != null) {
-            plan.softCotangent = new double[softPaths.size()];
+            plan.softCotangent = new double[plan.softPaths.size()];
             // recorded before any cycle of this run, so it runs after all of them in the backward pass
             tape.record(() -> {
                 VBuilder b = null;
@@ -168,8 +209,8 @@ final class Plan {
         VValue[] ys = new VValue[slots];
         for (int s = 0; s < slots; s++) {
             VValue y = Ops.primal(outs[slotNeuron[s]]);
-            List<String> p = slotPath.get(s);
-            ys[s] = p.size() == 1 ? y.get(p.get(0)) : y.getIn(p);
+            String single = slotField[s];
+            ys[s] = single != null ? y.get(single) : y.getIn(slotPath.get(s));
         }
         // flat values (the DMM Lite case) are added as short dense arrays
         boolean flat = true;
@@ -184,13 +225,8 @@ final class Plan {
         if (flat) {
             // numbers (most outputs) stay numbers; only vectors get dense coordinates
             ysc = new double[slots];
-            for (VValue y : ys) if (!y.isScalar()) keys.register(y);
-            int k = keys.size();
             yd = new double[slots][];
-            for (int s = 0; s < slots; s++) {
-                if (ys[s].isScalar()) ysc[s] = ys[s].scalarPart();
-                else yd[s] = keys.dense(ys[s], k);
-            }
+            keys.denseAll(ys, yd, ysc);
         }
         int n = neurons.size();
         VValue[] ins = new VValue[n];
@@ -258,6 +294,7 @@ final class Plan {
         boolean[] wanted = new boolean[slots];
         for (int s = 0; s < slots; s++) wanted[s] = Ops.isTracked(outs[slotNeuron[s]]);
         double[] dSoft = softCotangent;
+        int[] nzIdx = new int[keys.size()];
         for (int i = 0; i < ins.length; i++) {
             if (!ins[i].hasCotangent()) continue;
             VValue g = ins[i].cotangent();
@@ -269,15 +306,25 @@ final class Plan {
                 double[] w = weight[i][f];
                 int[] k = softIndex[i][f];
                 if (yd != null && gr.isFlat()) {
-                    keys.register(gr);
-                    double[] gd = keys.dense(gr, keys.size());
+                    double[] gd = keys.denseOf(gr);
+                    // the non-zero coordinates of the cotangent, in ascending order: the sums below
+                    // skip only exact zeros, so they equal the dense sums bit for bit
+                    int nz = 0;
+                    if (nzIdx.length < gd.length) nzIdx = new int[gd.length];
+                    int[] idx = nzIdx;
+                    for (int q = 0; q < gd.length; q++) if (gd[q] != 0) idx[nz++] = q;
+                    if (nz == 0) continue;
+                    int last = idx[nz - 1];
                     for (int j = 0; j < s.length; j++) {
                         int sj = s[j];
                         if (wanted[sj]) {
                             double[] d = dyd[sj];
                             if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : java.util.Arrays.copyOf(d, gd.length);
                             double wj = w[j];
-                            for (int q = 0; q < gd.length; q++) d[q] += wj * gd[q];
+                            for (int t = 0; t < nz; t++) {
+                                int q = idx[t];
+                                d[q] += wj * gd[q];
+                            }
                         }
                         if (wantSoft && k[j] >= 0) {
                             double[] y = yd[sj];
@@ -285,9 +332,9 @@ final class Plan {
                                 dSoft[k[j]] += gd[0] * ysc[sj];
                                 continue;
                             }
-                            int m = Math.min(y.length, gd.length);
                             double dot = 0;
-                            for (int q = 0; q < m; q++) dot += gd[q] * y[q];
+                            if (last < y.length) for (int t = 0; t < nz; t++) dot += gd[idx[t]] * y[idx[t]];
+                            else for (int t = 0; t < nz && idx[t] < y.length; t++) dot += gd[idx[t]] * y[idx[t]];
                             dSoft[k[j]] += dot;
                         }
                     }

@@ -14,7 +14,11 @@ final class LeafTable {
     final List<List<String>> paths = new ArrayList<>();
     final double[] values;
 
+    /** The parameter tree the table was made from. */
+    private final VValue source;
+
     LeafTable(VValue params) {
+        source = params;
         List<Double> vals = new ArrayList<>();
         params.forEachLeaf((p, x) -> {
             paths.add(List.copyOf(p));
@@ -31,12 +35,33 @@ final class LeafTable {
     /** The leaves of {@code t} at this table's paths (0 where t has none). */
     double[] read(VValue t) {
         double[] out = new double[paths.size()];
+        if (readAligned(t, out)) return out;
         for (int i = 0; i < out.length; i++) out[i] = t.getIn(paths.get(i)).scalarPart();
         return out;
     }
 
+    /** When {@code t}'s leaves have exactly this table's paths (the usual case), reads them in one walk; false otherwise. */
+    private boolean readAligned(VValue t, double[] out) {
+        int[] k = {0};
+        boolean[] same = {true};
+        t.forEachLeaf((p, x) -> {
+            int i = k[0]++;
+            if (!same[0]) return;
+            if (i >= out.length || !paths.get(i).equals(p)) same[0] = false;
+            else out[i] = x;
+        });
+        return same[0] && k[0] == out.length;
+    }
+
     /** The tree with {@code xs[i]} at path i (zeros dropped). */
     VValue build(double[] xs) {
+        boolean finite = true;
+        for (double x : xs) finite &= !Double.isNaN(x);
+        if (finite) {
+            // the parameters' tree with new leaves: mapLeaves visits the leaves in the order of forEachLeaf
+            int[] i = {0};
+            return source.mapLeaves(x -> xs[i[0]++]);
+        }
         VBuilder b = new VBuilder();
         for (int i = 0; i < xs.length; i++) if (xs[i] != 0) b.addAt(paths.get(i), xs[i]);
         return b.build();

@@ -1,0 +1,189 @@
+package dmm.bind;
+
+import dmm.ad.Ops;
+import dmm.ad.Tape;
+import dmm.lang.Fn;
+import dmm.lang.Interpreter;
+import dmm.lang.Var;
+import dmm.machine.NeuronFunction;
+import dmm.vvalue.VValue;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.function.UnaryOperator;
+
+/**
+ * Native fast paths for the standard neuron types of the built-in {@code std} and {@code lite}
+ * libraries. Each one calls the same differentiable primitives, in the same order, as the
+ * library's {@code defneuron} body does when interpreted, so values and gradients are the same
+ * bit for bit; only the interpreter's work per call (frames, argument checks, node dispatch) is
+ * saved.
+ *
+ * <p>A fast path is attached to the library's own definition (the function object the built-in
+ * library put in the type's var when it loaded), never to the name: a redefinition of the type
+ * is another function, so {@link LanguageNeurons#fromVar} adapts it through the general path at
+ * the next cycle. A library file on the library path gets fast paths only when its text is exactly
+ * the built-in copy's (as the checkout's own {@code lib-dmm/} is); any other copy gets none.
+ */
+final class StandardNeurons {
+    private StandardNeurons() {}
+
+    /** The library definitions with a fast path (weak keys: definitions of discarded interpreters go away). */
+    private static final Map<Object, UnaryOperator<Object>> NATIVE = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private static final String[] DICTS = {"dict-1", "dict-2"};
+    /** The output fields of compare, sorted. */
+    private static final String[] OUT_COMPARE_SORTED = {"false", "true"};
+
+    /** The fast paths of one built-in library, by neuron type name (each the body of the library's defneuron). */
+    static Map<String, UnaryOperator<Object>> of(String library) {
+        switch (library) {
+            case "std":
+                return Map.of("sum-dicts", in -> sumDicts(in, true), "max-norm", StandardNeurons::maxNorm,
+                        "dot", StandardNeurons::dot, "compare", StandardNeurons::compare, "timer", StandardNeurons::timer,
+                        // inputs → {}
+                        "output", in -> VValue.ZERO);
+            case "lite":
+                return Map.of(
+                        // {:const_1 1}
+                        "const-1", in -> CONST_1,
+                        // {:char {"." 1}}
+                        "const-end", in -> CONST_END,
+                        "sum-dicts-published", in -> sumDicts(in, false));
+            default:
+                return Map.of();
+        }
+    }
+
+    private static final VValue CONST_1 = VValue.of("const_1", VValue.ONE);
+    private static final VValue CONST_END = VValue.of("char", VValue.of(".", 1));
+
+    // Each fast path is one tape entry: the forward rule on the primal values, and a pullback
+    // that sends the output's cotangent to the input map. The comments give the library's
+    // definition and how the chain of its primitives' pullbacks reduces to the one written here
+    // (each intermediate value has one consumer, so no cotangent is ever a sum of two terms
+    // except in compare, where at most one of the two terms is non-zero).
+
+    /** The outputs {@code out}; under grad, one entry whose pullback gives the input map's cotangent. */
+    private static Object fused(Object in, VValue out, UnaryOperator<VValue> pullback) {
+        Tape t = Ops.recordingTape(in);
+        if (t == null) return out;
+        return t.record(out, g -> {
+            VValue d = pullback.apply(g);
+            if (!d.isZero()) Ops.accumulate(t, in, 1, d);
+        });
+    }
+
+    private static VValue pair(VValue d1, VValue d2) {
+        return VValue.ofSorted(DICTS, new VValue[] {d1, d2}, 2);
+    }
+
+    /**
+     * sum-dicts: {@code {:dict (+ dict-1 dict-2)}}; pullback {@code {dict-1 g, dict-2 g}} with
+     * {@code g} the cotangent at dict. sum-dicts-published: {@code {:dict (+ (stop-gradient
+     * dict-1) dict-2)}}; pullback {@code {dict-2 g}}.
+     */
+    private static Object sumDicts(Object in, boolean throughMemory) {
+        VValue v = Ops.primal(in);
+        VValue out = VValue.of("dict", v.get("dict-1").add(v.get("dict-2")));
+        return fused(in, out, g -> {
+            VValue gd = g.get("dict");
+            return throughMemory ? pair(gd, gd) : VValue.of("dict-2", gd);
+        });
+    }
+
+    /** {@code {:norm (max-norm dict)}}; pullback: the gradient split equally among the tied largest leaves (Ops.maxNorm). */
+    private static Object maxNorm(Object in) {
+        VValue d = Ops.primal(in).get("dict");
+        double m = d.maxAbs();
+        return fused(in, VValue.of("norm", VValue.of(m)), g -> {
+            if (m == 0) return VValue.ZERO;
+            int[] ties = {0};
+            d.forEachLeaf((p, x) -> {
+                if (Math.abs(x) == m) ties[0]++;
+            });
+            double k = g.get("norm").scalarPart() / ties[0];
+            return VValue.of("dict", d.mapLeaves(x -> Math.abs(x) == m ? Math.signum(x) * k : 0));
+        });
+    }
+
+    /** {@code {:dot (clamp (dot dict-1 dict-2) -4 4)}}; pullback {@code k = g} inside [-4, 4] (else 0), {@code {dict-1 k·dict-2, dict-2 k·dict-1}}. */
+    private static Object dot(Object in) {
+        VValue v = Ops.primal(in), a = v.get("dict-1"), b = v.get("dict-2");
+        double x = VValue.dot(a, b);
+        VValue out = VValue.of("dot", VValue.of(Math.max(-4, Math.min(4, x))));
+        return fused(in, out, g -> {
+            double k = g.get("dot").scalarPart();
+            if (k == 0 || !(x >= -4 && x <= 4)) return VValue.ZERO;
+            return pair(b.scale(k), a.scale(k));
+        });
+    }
+
+    /**
+     * {@code (let [d (- (num dict-1) (num dict-2))] {:true (relu d) :false (relu (- d))})};
+     * pullback {@code e = g_true} when d > 0, {@code -g_false} when d < 0 (0 at d = 0):
+     * {@code {dict-1 e, dict-2 -e}}.
+     */
+    private static Object compare(Object in) {
+        VValue v = Ops.primal(in);
+        VValue dv = VValue.of(v.get("dict-1").scalarPart()).subtract(VValue.of(v.get("dict-2").scalarPart()));
+        double d = dv.scalarPart(), nd = dv.negate().scalarPart();
+        VValue out = VValue.ofSorted(OUT_COMPARE_SORTED, new VValue[] {VValue.of(nd > 0 ? nd : 0), VValue.of(d > 0 ? d : 0)}, 2);
+        return fused(in, out, g -> {
+            double e = d > 0 ? g.get("true").scalarPart() : nd > 0 ? -g.get("false").scalarPart() : 0;
+            if (e == 0) return VValue.ZERO;
+            return pair(VValue.of(e), VValue.of(-e));
+        });
+    }
+
+    /** {@code {:timer (+ (num timer) 1)}}; pullback {@code {timer g}} (its :number part). */
+    private static Object timer(Object in) {
+        double t = Ops.primal(in).get("timer").scalarPart();
+        return fused(in, VValue.of("timer", VValue.of(t).add(VValue.ONE)), g -> VValue.of("timer", VValue.of(g.get("timer").scalarPart())));
+    }
+
+    /** Attaches the fast paths of a built-in library that has just loaded to the definitions its vars now hold. */
+    static void libraryLoaded(Interpreter interp, String library) {
+        for (Map.Entry<String, UnaryOperator<Object>> e : of(library).entrySet()) {
+            Var v = interp.findNeuronType(e.getKey());
+            if (v != null && v.get() instanceof Fn f) NATIVE.put(f, e.getValue());
+        }
+    }
+
+    /**
+     * The fast path of {@code f} when it is a built-in library's own definition, with the fields
+     * of {@code general} (the general adapter of the same function); otherwise {@code general}.
+     */
+    static NeuronFunction fastPath(Fn f, NeuronFunction general) {
+        UnaryOperator<Object> body = NATIVE.get(f);
+        if (body == null) return general;
+        List<String> in = general.inputFields(), out = general.outputFields();
+        return new NeuronFunction() {
+            @Override
+            public Object apply(Object inputs) {
+                return body.apply(inputs);
+            }
+
+            @Override
+            public List<String> inputFields() {
+                return in;
+            }
+
+            @Override
+            public List<String> outputFields() {
+                return out;
+            }
+
+            @Override
+            public String toString() {
+                return general.toString();
+            }
+        };
+    }
+
+    /** True when {@code f} is a built-in library's definition with a fast path (for tests). */
+    static boolean hasFastPath(Fn f) {
+        return NATIVE.containsKey(f);
+    }
+}

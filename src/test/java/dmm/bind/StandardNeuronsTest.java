@@ -1,0 +1,154 @@
+package dmm.bind;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dmm.ad.Grad;
+import dmm.ad.Ops;
+import dmm.lang.Fn;
+import dmm.lang.Interpreter;
+import dmm.machine.Engine;
+import dmm.machine.Network;
+import dmm.machine.NeuronFunction;
+import dmm.vvalue.VBuilder;
+import dmm.vvalue.VValue;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The native fast paths of the standard neurons against their language definitions (values and
+ * gradients, exactly, on random inputs), and hot redefinition switching away from them.
+ */
+class StandardNeuronsTest {
+    private static final List<String> TYPES = List.of("sum-dicts", "max-norm", "dot", "compare", "timer", "output",
+            "const-1", "const-end", "sum-dicts-published");
+
+    private final Interpreter interp = newInterpreter();
+
+    private static Interpreter newInterpreter() {
+        Interpreter i = new Interpreter();
+        i.setOut(new PrintStream(new ByteArrayOutputStream()));
+        Bindings.install(i);
+        i.eval("setup", "(require lite)");
+        return i;
+    }
+
+    private Fn definition(String type) {
+        return (Fn) interp.findNeuronType(type).get();
+    }
+
+    /** A random flat value over a few keys; small integers make ties, zeros and clamp crossings common. */
+    private static VValue randomFlat(Random r) {
+        VBuilder b = new VBuilder();
+        if (r.nextInt(3) > 0) b.addScalar(value(r));
+        for (String k : new String[] {"a", "b", "c", "."})
+            if (r.nextInt(2) == 0) b.child(k).addScalar(value(r));
+        return b.build();
+    }
+
+    private static double value(Random r) {
+        return r.nextInt(4) == 0 ? r.nextInt(7) - 3 : r.nextGaussian() * 3;
+    }
+
+    private static VValue randomInputs(Random r) {
+        VBuilder b = new VBuilder();
+        for (String f : new String[] {"dict", "dict-1", "dict-2", "timer"}) b.child(f).add(randomFlat(r));
+        return b.build();
+    }
+
+    /** A random weighting of the output fields (with character keys too), so the cotangents reaching the neuron are general. */
+    private static VValue randomWeights(Random r) {
+        VBuilder b = new VBuilder();
+        for (String f : new String[] {"dict", "norm", "dot", "true", "false", "timer", "const_1", "char"}) b.child(f).add(randomFlat(r));
+        return b.build();
+    }
+
+    @Test
+    void everyStandardTypeHasAFastPathOnItsLibraryDefinition() {
+        for (String type : TYPES) assertTrue(StandardNeurons.hasFastPath(definition(type)), type);
+    }
+
+    @Test
+    void fastPathsEqualTheLanguageDefinitionsInValuesAndGradients() {
+        Random r = new Random(16);
+        for (String type : TYPES) {
+            Fn f = definition(type);
+            NeuronFunction fast = LanguageNeurons.of(f);
+            NeuronFunction general = in -> f.invoke(new Object[] {in});
+            assertNotSame(general, fast);
+            for (int trial = 0; trial < 300; trial++) {
+                VValue in = randomInputs(r), w = randomWeights(r);
+                String what = type + " on " + in + " weighted by " + w;
+                assertEquals(Ops.primal(general.apply(in)), fast.apply(in), what);
+                Grad.Result gGeneral = Grad.valueAndGrad(a -> Ops.dot(general.apply(a[0]), w), in);
+                Grad.Result gFast = Grad.valueAndGrad(a -> Ops.dot(fast.apply(a[0]), w), in);
+                assertEquals(gGeneral.value(), gFast.value(), what);
+                assertEquals(gGeneral.gradients(), gFast.gradients(), what);
+            }
+        }
+    }
+
+    @Test
+    void theFastPathsAgreeWithFiniteDifferences() {
+        Random r = new Random(7);
+        for (String type : List.of("sum-dicts", "max-norm", "dot", "compare", "timer")) { // sum-dicts-published stops the gradient on purpose
+            NeuronFunction fast = LanguageNeurons.of(definition(type));
+            for (int trial = 0; trial < 20; trial++) {
+                VBuilder b = new VBuilder();   // distinct non-integer leaves: away from kinks and ties
+                for (String f : new String[] {"dict", "dict-1", "dict-2", "timer"}) {
+                    b.child(f).addScalar(0.1 + r.nextDouble());
+                    for (String k : new String[] {"a", "b"}) b.child(f).child(k).addScalar(0.1 + r.nextDouble() * (k.equals("a") ? 1 : -1));
+                }
+                VValue w = randomWeights(r);
+                Grad.Check c = Grad.check(a -> Ops.dot(fast.apply(a[0]), w), b.build(), 100, 1e-6, trial);
+                assertTrue(c.maxRelativeError() < 1e-5, type + ": " + c);
+            }
+        }
+    }
+
+    @Test
+    void redefiningAStandardTypeInARunningNetworkTakesOverAtTheNextCycle() {
+        Network n = (Network) interp.eval("t", "(run (duplicate-detector \"aab.\") 35)");
+        assertTrue(StandardNeurons.hasFastPath(definition("dot")));
+        Engine.Context ctx = LanguageNeurons.context(interp);
+        Network next = Engine.step(n, ctx);
+        // the library's dot: accum · {"." 1}, here 1 (the "." fed at timer 30 has reached the accumulator)
+        assertEquals(VValue.of("dot", 1), Ops.primal(next.outputOf("dot")));
+        interp.eval("t", "(defneuron dot [dict-1 dict-2] {:dot 7})");
+        assertFalse(StandardNeurons.hasFastPath(definition("dot")));
+        next = Engine.step(next, ctx);
+        assertEquals(VValue.of("dot", 7), Ops.primal(next.outputOf("dot")));
+        // and the other standard neurons keep running: the accumulator still sums its input
+        VValue accum = Ops.primal(next.outputOf("accum")).get("dict");
+        assertEquals(VValue.ofPairs("a", 2.0, "b", 1.0, ".", 1.0), accum);
+    }
+
+    @Test
+    void aLibraryFromTheLibraryPathGetsNoFastPaths(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("std.dmm"), "(defneuron dot [dict-1 dict-2] {:dot (dot dict-1 dict-2)})\n");
+        Interpreter i = new Interpreter();
+        i.setOut(new PrintStream(new ByteArrayOutputStream()));
+        Bindings.install(i);
+        i.libraryPath().add(dir);
+        i.eval("t", "(require std)");
+        assertFalse(StandardNeurons.hasFastPath((Fn) i.findNeuronType("dot").get()));
+    }
+
+    @Test
+    void anExactCopyOfTheBuiltinLibraryOnTheLibraryPathIsTheBuiltinLibrary(@TempDir Path dir) throws Exception {
+        try (var in = StandardNeuronsTest.class.getResourceAsStream("/lib-dmm/std.dmm")) {
+            Files.write(dir.resolve("std.dmm"), in.readAllBytes());
+        }
+        Interpreter i = new Interpreter();
+        i.setOut(new PrintStream(new ByteArrayOutputStream()));
+        Bindings.install(i);
+        i.libraryPath().add(0, dir);
+        i.eval("t", "(require std)");
+        assertTrue(StandardNeurons.hasFastPath((Fn) i.findNeuronType("dot").get()));
+    }
+}

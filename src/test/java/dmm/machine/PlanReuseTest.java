@@ -1,0 +1,65 @@
+package dmm.machine;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dmm.ad.Ops;
+import dmm.bind.MachineLib;
+import dmm.lang.Interpreter;
+import dmm.vvalue.VValue;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** A matrix with the links of an earlier plan (a training step) reuses its rows: the same plan as compiling anew. */
+class PlanReuseTest {
+    private final Interpreter interp = new Interpreter();
+
+    PlanReuseTest() {
+        interp.setOut(new PrintStream(new ByteArrayOutputStream()));
+        MachineLib.install(interp);
+        interp.eval("setup", "(require lite)");
+    }
+
+    private Network net(String text) {
+        return (Network) interp.eval("t", text);
+    }
+
+    private static Plan compile(Network n, Object w) {
+        return Plan.compile(n.neurons, n.hard, w, n.activeNeurons(Ops.primal(w)));
+    }
+
+    @Test
+    void newWeightsOnTheSameLinksGiveTheCompiledPlan() {
+        Network n = net("(feedforward \"ab.\" {:layers 2 :copies 1 :seed 3})");
+        Plan first = n.planFor(n.softMatrix());
+        VValue w2 = Ops.primal(n.softMatrix()).mapLeaves(x -> x * 1.5 - 0.001);
+        Plan reused = Plan.reuse(first, w2);
+        assertNotNull(reused);
+        Plan fresh = compile(n, w2);
+        assertTrue(Arrays.deepEquals(fresh.weight, reused.weight));
+        assertTrue(Arrays.deepEquals(fresh.src, reused.src));
+        assertTrue(Arrays.deepEquals(fresh.softIndex, reused.softIndex));
+        assertTrue(Arrays.deepEquals(fresh.fields, reused.fields));
+        assertArrayEquals(fresh.slotNeuron, reused.slotNeuron);
+        assertEquals(fresh.slotPath, reused.slotPath);
+        assertEquals(fresh.softPaths, reused.softPaths);
+        // and a network made with the new weights runs exactly like one compiled from nothing
+        Network viaTemplate = n.withSoftMatrix(w2);
+        assertSame(first, viaTemplate.template);
+        Network ran = Engine.run(viaTemplate, 40);
+        Network scratch = Engine.run(net("(feedforward \"ab.\" {:layers 2 :copies 1 :seed 3})").withSoftMatrix(w2).reset(), 40);
+        assertEquals(Ops.primal(scratch.inputOf("output")), Ops.primal(ran.inputOf("output")));
+        assertNotEquals(VValue.ZERO, Ops.primal(ran.inputOf("output")));
+    }
+
+    @Test
+    void otherLinksCompileAnew() {
+        Network n = net("(feedforward \"ab.\" {:layers 2 :copies 1 :seed 3})");
+        Plan first = n.planFor(n.softMatrix());
+        Network more = net("(add-link (feedforward \"ab.\" {:layers 2 :copies 1 :seed 3}) \"output\" \"dict-1\" \"timer\" \"timer\" 0.5)");
+        assertNull(Plan.reuse(first, more.softMatrix()));
+        VValue fewer = Ops.primal(n.softMatrix()).mapLeaves(x -> Math.abs(x) < 0.005 ? 0 : x);
+        assertNull(Plan.reuse(first, fewer));
+    }
+}
