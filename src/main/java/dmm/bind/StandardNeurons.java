@@ -23,14 +23,31 @@ import java.util.function.UnaryOperator;
  * <p>A fast path is attached to the library's own definition (the function object the built-in
  * library put in the type's var when it loaded), never to the name: a redefinition of the type
  * is another function, so {@link LanguageNeurons#fromVar} adapts it through the general path at
- * the next cycle. A library file on the library path gets fast paths only when its text is exactly
+ * the next cycle; and a fast path runs only while the global functions the definition calls
+ * (clamp, dot, +, ...) are still the ones the library loaded with. A library file on the library path gets fast paths only when its text is exactly
  * the built-in copy's (as the checkout's own {@code lib-dmm/} is); any other copy gets none.
  */
 final class StandardNeurons {
     private StandardNeurons() {}
 
+    /** A fast path and the helper functions its library definition calls, as they were when the library loaded. */
+    private record Native(UnaryOperator<Object> body, Var[] helpers, Object[] loaded) {
+        /** True while every helper the definition calls is still the one the library loaded with. */
+        boolean intact() {
+            for (int i = 0; i < helpers.length; i++) if (helpers[i].get() != loaded[i]) return false;
+            return true;
+        }
+    }
+
+    /**
+     * The global functions the library bodies call. They are late-bound in the language, so a
+     * user's {@code (defn clamp ...)} changes what the library's {@code dot} computes: a fast path
+     * runs only while none of them has been redefined.
+     */
+    private static final String[] HELPERS = {"+", "-", "max-norm", "clamp", "dot", "num", "relu", "stop-gradient"};
+
     /** The library definitions with a fast path (weak keys: definitions of discarded interpreters go away). */
-    private static final Map<Object, UnaryOperator<Object>> NATIVE = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<Object, Native> NATIVE = Collections.synchronizedMap(new WeakHashMap<>());
 
     private static final String[] DICTS = {"dict-1", "dict-2"};
     /** The output fields of compare, sorted. */
@@ -145,9 +162,15 @@ final class StandardNeurons {
 
     /** Attaches the fast paths of a built-in library that has just loaded to the definitions its vars now hold. */
     static void libraryLoaded(Interpreter interp, String library) {
+        Var[] helpers = new Var[HELPERS.length];
+        Object[] loaded = new Object[HELPERS.length];
+        for (int i = 0; i < HELPERS.length; i++) {
+            helpers[i] = interp.varFor(HELPERS[i]);
+            loaded[i] = helpers[i].get();
+        }
         for (Map.Entry<String, UnaryOperator<Object>> e : of(library).entrySet()) {
             Var v = interp.findNeuronType(e.getKey());
-            if (v != null && v.get() instanceof Fn f) NATIVE.put(f, e.getValue());
+            if (v != null && v.get() instanceof Fn f) NATIVE.put(f, new Native(e.getValue(), helpers, loaded));
         }
     }
 
@@ -156,13 +179,14 @@ final class StandardNeurons {
      * of {@code general} (the general adapter of the same function); otherwise {@code general}.
      */
     static NeuronFunction fastPath(Fn f, NeuronFunction general) {
-        UnaryOperator<Object> body = NATIVE.get(f);
-        if (body == null) return general;
+        Native n = NATIVE.get(f);
+        if (n == null) return general;
         List<String> in = general.inputFields(), out = general.outputFields();
         return new NeuronFunction() {
             @Override
             public Object apply(Object inputs) {
-                return body.apply(inputs);
+                // a redefined helper (say clamp) changes the definition's meaning: run it as written
+                return n.intact() ? n.body().apply(inputs) : general.apply(inputs);
             }
 
             @Override

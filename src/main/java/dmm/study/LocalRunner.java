@@ -90,17 +90,20 @@ public final class LocalRunner {
         List<Result> out = new ArrayList<>();
         try {
             for (Future<Result> f : futures) out.add(await(f));
-        } catch (Cancelled c) {
+        } catch (IOException | RuntimeException e) {
+            // stop the runs under way, whatever ended the study (Ctrl-C, a results file that cannot be written)
             for (Interpreter i : running) i.requestCancel();
             pool.shutdownNow();
+            boolean stopped = false;
             try {
-                pool.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
+                stopped = pool.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
             }
-            log.printf(Locale.ROOT, "study %s interrupted: %d of %d runs finished and recorded; run it again to do the rest%n",
-                    study.name(), finished.get(), todo.size());
-            throw c;
+            log.printf(Locale.ROOT, "study %s %s: %d of %d runs finished and recorded; run it again to do the rest%s%n", study.name(),
+                    e instanceof Cancelled ? "interrupted" : "stopped (" + e.getMessage() + ")", finished.get(), todo.size(),
+                    stopped ? "" : " (a run still inside a long built-in may yet record its row)");
+            throw e;
         }
         log.printf(Locale.ROOT, "study %s: %d runs in %.1f s, %d failed%n", study.name(), out.size(), (System.nanoTime() - t0) / 1e9, failures.get());
         return out;

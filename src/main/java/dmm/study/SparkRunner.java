@@ -87,6 +87,7 @@ public final class SparkRunner {
             sc.sc().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
                 @Override
                 public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+                    if (!end.taskInfo().successful()) return;   // a failed attempt is retried, not a finished run
                     log.printf(Locale.ROOT, "[%d/%d] a run finished (its row is in the results file)%n", done.incrementAndGet(), todo.size());
                 }
             });

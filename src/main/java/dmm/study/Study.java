@@ -31,8 +31,12 @@ public record Study(String name, Path program, Map<String, List<Object>> grid, L
         seeds = List.copyOf(seeds);
         extraArgs = List.copyOf(extraArgs);
         if (seeds.isEmpty()) throw new IllegalArgumentException("a study needs at least one seed");
-        for (Map.Entry<String, List<Object>> e : grid.entrySet())
+        for (Map.Entry<String, List<Object>> e : grid.entrySet()) {
             if (e.getValue().isEmpty()) throw new IllegalArgumentException("the setting `" + e.getKey() + "` has no values");
+            checkName(e.getKey(), "setting name");
+            for (Object v : e.getValue()) checkName(format(v), "value of `" + e.getKey() + "`");
+        }
+        for (String c : cases.keySet()) checkName(c, "case name");
     }
 
     /**
@@ -96,6 +100,12 @@ public record Study(String name, Path program, Map<String, List<Object>> grid, L
                 out.add(new Run(id, java.util.Collections.unmodifiableMap(c), s));
             }
         return out;
+    }
+
+    /** Run ids and their folders are built from names and values: keep them unambiguous. */
+    private static void checkName(String s, String what) {
+        if (s.isEmpty() || !s.matches("[A-Za-z0-9._+-]+"))
+            throw new IllegalArgumentException("a study's " + what + " may use letters, digits and . _ + - only, got \"" + s + "\"");
     }
 
     static String label(Map<String, Object> settings) {

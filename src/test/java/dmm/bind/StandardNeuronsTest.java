@@ -112,6 +112,19 @@ class StandardNeuronsTest {
     }
 
     @Test
+    void redefiningAFunctionTheLibraryDefinitionCallsChangesWhatItComputes() {
+        Network n = (Network) interp.eval("t", "(run (duplicate-detector \"aab.\") 35)");
+        Engine.Context ctx = LanguageNeurons.context(interp);
+        assertEquals(VValue.of("dot", 1), Ops.primal(Engine.step(n, ctx).outputOf("dot")));
+        // the library's dot is (clamp (dot dict-1 dict-2) -4 4): clamp is late-bound, as in the language
+        interp.eval("t", "(defn clamp [x lo hi] 42)");
+        assertTrue(StandardNeurons.hasFastPath(definition("dot")), "the definition itself is unchanged");
+        assertEquals(VValue.of("dot", 42), Ops.primal(Engine.step(n, ctx).outputOf("dot")));
+        assertEquals(VValue.of("dot", 42), Ops.primal(((Network) interp.eval("t", "(step (run (duplicate-detector \"aab.\") 35))")).outputOf("dot")),
+                "the language's own step agrees");
+    }
+
+    @Test
     void redefiningAStandardTypeInARunningNetworkTakesOverAtTheNextCycle() {
         Network n = (Network) interp.eval("t", "(run (duplicate-detector \"aab.\") 35)");
         assertTrue(StandardNeurons.hasFastPath(definition("dot")));

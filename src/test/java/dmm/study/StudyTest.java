@@ -57,6 +57,8 @@ class StudyTest {
         assertEquals(List.of("--clip", "1", "--seed", "1", "--out", "o", "--dense-only"), s.runs().get(2).args(Path.of("o"), s.extraArgs()));
         assertEquals("case=clip", s.runs().get(2).settingsLabel());
         assertThrows(IllegalArgumentException.class, () -> new Study("x", TOY, Map.of("a", List.of(1.0)), List.of(1L), List.of(), cases));
+        assertEquals("a study's value of `mode` may use letters, digits and . _ + - only, got \"a,b\"",
+                assertThrows(IllegalArgumentException.class, () -> new Study("x", TOY, Map.of("mode", List.of("a,b")), List.of(1L), List.of())).getMessage());
     }
 
     @Test
