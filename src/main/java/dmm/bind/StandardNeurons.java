@@ -8,7 +8,6 @@ import dmm.lang.Var;
 import dmm.machine.NeuronFunction;
 import dmm.vvalue.VValue;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.function.UnaryOperator;
@@ -181,29 +180,9 @@ final class StandardNeurons {
     static NeuronFunction fastPath(Fn f, NeuronFunction general) {
         Native n = NATIVE.get(f);
         if (n == null) return general;
-        List<String> in = general.inputFields(), out = general.outputFields();
-        return new NeuronFunction() {
-            @Override
-            public Object apply(Object inputs) {
-                // a redefined helper (say clamp) changes the definition's meaning: run it as written
-                return n.intact() ? n.body().apply(inputs) : general.apply(inputs);
-            }
-
-            @Override
-            public List<String> inputFields() {
-                return in;
-            }
-
-            @Override
-            public List<String> outputFields() {
-                return out;
-            }
-
-            @Override
-            public String toString() {
-                return general.toString();
-            }
-        };
+        // a redefined helper (say clamp) changes the definition's meaning: then run it as written
+        return NeuronFunction.of(inputs -> n.intact() ? n.body().apply(inputs) : general.apply(inputs),
+                general.inputFields(), general.outputFields());
     }
 
     /** True when {@code f} is a built-in library's definition with a fast path (for tests). */

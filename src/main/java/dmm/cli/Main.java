@@ -6,7 +6,6 @@ import dmm.lang.Outcome;
 import dmm.lang.Printer;
 import dmm.lang.Source;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

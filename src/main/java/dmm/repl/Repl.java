@@ -1,7 +1,5 @@
 package dmm.repl;
 
-import dmm.cancel.Cancelled;
-import dmm.lang.DmmException;
 import dmm.lang.Interpreter;
 import dmm.lang.Outcome;
 import dmm.lang.Printer;

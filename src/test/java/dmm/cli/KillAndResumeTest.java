@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,12 +20,10 @@ class KillAndResumeTest {
     private static final String[] RUN = {"run", "examples/synthesis.dmm", "--quick", "--quick-rounds", "12", "--dense-steps", "30"};
 
     private static String run(Path out, String... extra) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of(RUN),
-                java.util.stream.Stream.concat(java.util.stream.Stream.of("--out", out.toString()), java.util.stream.Stream.of(extra))).toArray(String[]::new);
-        int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
-        assertEquals(0, code, () -> e.toString(StandardCharsets.UTF_8) + o.toString(StandardCharsets.UTF_8));
-        return o.toString(StandardCharsets.UTF_8);
+        List<String> args = new java.util.ArrayList<>(List.of(RUN));
+        args.addAll(List.of("--out", out.toString()));
+        args.addAll(List.of(extra));
+        return CliRuns.ok(args.toArray(String[]::new));
     }
 
     private static JsonNode readCheckpoint(Path file) {
