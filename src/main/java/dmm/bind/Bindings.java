@@ -12,6 +12,7 @@ public final class Bindings {
     public static Interpreter install(Interpreter interp) {
         MachineLib.install(interp);
         TrainLib.install(interp);
+        DataLib.install(interp);
         return interp;
     }
 

@@ -44,13 +44,8 @@ public final class TrainLib extends Lib {
     }
 
     private Trainer makeTrainer(Network net, Options o) {
-        if (!o.has("loss")) throw new EvalError("a trainer needs :loss, a function of the network returning a number");
-        Fn fn = Values.toFn(o.get("loss"), "trainer :loss");
-        Loss loss = n -> {
-            Object v = interp.call(fn, n);
-            if (!Values.isVValue(v)) throw new EvalError("the loss function must return a number, got " + Printer.describe(v));
-            return v;
-        };
+        if (!o.has("loss")) throw new EvalError("a trainer needs :loss, a function of the network returning a number (or a batch-loss, or a curriculum)");
+        Loss loss = loss(interp, o.get("loss"), "trainer :loss");
         Optimizer opt = o.has("optimizer") ? optimizer(o.get("optimizer"), "trainer :optimizer") : new Adam(0.001, 0.9, 0.999, 1e-8);
         Set<String> excluded = new HashSet<>();
         if (o.has("exclude")) for (Object x : Values.toSeq(o.get("exclude"), "trainer :exclude")) excluded.add(name(x));
@@ -60,12 +55,23 @@ public final class TrainLib extends Lib {
                 settings("trainer", o, Trainer.Options.class, Trainer.Options.DEFAULTS));
     }
 
+    /** A loss from a language value: a batch loss or curriculum as it is, a function of the network wrapped. */
+    static Loss loss(Interpreter interp, Object v, String what) {
+        if (v instanceof Loss l) return l;
+        Fn fn = Values.toFn(v, what);
+        return n -> {
+            Object r = interp.call(fn, n);
+            if (!Values.isVValue(r)) throw new EvalError("the loss function must return a number, got " + Printer.describe(r));
+            return r;
+        };
+    }
+
     /** A settings record from trailing keyword options (names, types and defaults from the record). */
     private static <R extends Record> R settings(String fnName, Object[] a, Class<R> type, R defaults) {
         return settings(fnName, Options.parse(fnName, a, 1, Settings.options(type)), type, defaults);
     }
 
-    private static <R extends Record> R settings(String fnName, Options o, Class<R> type, R defaults) {
+    static <R extends Record> R settings(String fnName, Options o, Class<R> type, R defaults) {
         java.util.Map<String, Object> given = new java.util.LinkedHashMap<>();
         for (Settings.Setting s : Settings.of(type, defaults)) {
             if (!o.has(s.option())) continue;
@@ -109,7 +115,7 @@ public final class TrainLib extends Lib {
             });
             return b.build();
         });
-        fn("trainer", "[net & options]", "A training run of net's soft matrix. Options: :loss f (required: a function of the network returning a number), :optimizer (adam by default), :l1 λ, :l2 μ, :exclude [neurons whose input rows are not regularized], :log \"runs/name\" (writes name.csv, name.png, name.ckpt.json); "
+        fn("trainer", "[net & options]", "A training run of net's soft matrix. Options: :loss (required: a function of the network returning a number, a batch-loss over a data set, or a curriculum), :optimizer (adam by default), :l1 λ, :l2 μ, :exclude [neurons whose input rows are not regularized], :log \"runs/name\" (writes name.csv, name.png, name.ckpt.json); "
                 + Settings.describe(Trainer.Options.class, Trainer.Options.DEFAULTS) + ".", 1, -1, a -> {
             Network net = dmm.bind.MachineLib.asNetwork(a[0], "trainer");
             return makeTrainer(net, Options.parse("trainer", a, 1, TRAINER_OPTIONS));
@@ -151,11 +157,15 @@ public final class TrainLib extends Lib {
             if (!t.options().quiet()) interp.out().println("pruned " + n + " of " + before + " soft links (|w| < " + Printer.print(a[1]) + "); " + (before - n) + " left");
             return VValue.of(n);
         });
-        fn("sparsify!", "[trainer & options]", "Automated sparsification. Each round trains :recover-steps at λ, cuts the soft links with |w| below the threshold, and judges the cut by training a copy with λ = 0; an accepted round raises λ and the threshold, a rejected one restores the last accepted state and retries with half the threshold (a single link whose cut is rejected is protected from then on). With :log, a checkpoint is written at every round boundary; after (load-checkpoint tr file) of a checkpoint written during sparsify!, sparsify! continues that sparsification exactly where it stood (same final result as without the interruption). Returns the trainer. Options: "
+        fn("sparsify!", "[trainer & options]", "Automated sparsification. Each round trains :recover-steps at λ, cuts the soft links with |w| below the threshold, and judges the cut by training a copy with λ = 0 (with :validation loss — a batch-loss over held-out strings, say — the copy's validation loss judges it, and the polish keeps the state with the best validation loss); an accepted round raises λ and the threshold, a rejected one restores the last accepted state and retries with half the threshold (a single link whose cut is rejected is protected from then on). With :log, a checkpoint is written at every round boundary; after (load-checkpoint tr file) of a checkpoint written during sparsify!, sparsify! continues that sparsification exactly where it stood (same final result as without the interruption). Returns the trainer. Options: "
                 + Settings.describe(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS) + ".", 1, -1, a -> {
             Trainer t = trainer(a[0], "sparsify!");
-            Sparsifier.Schedule s = settings("sparsify!", a, Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS);
-            new Sparsifier(t, s).run();
+            List<String> allowed = new ArrayList<>(Settings.options(Sparsifier.Schedule.class));
+            allowed.add("validation");
+            Options o = Options.parse("sparsify!", a, 1, allowed);
+            Sparsifier.Schedule s = settings("sparsify!", o, Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS);
+            Loss validation = o.has("validation") ? loss(interp, o.get("validation"), "sparsify! :validation") : null;
+            new Sparsifier(t, s, validation).run();
             return t;
         });
         fn("sparsification", "[trainer]", "Where the trainer's sparsification stands, as a V-value {:phase {\"rounds\" 1} :round r :accepted a :threshold t :protected n}, or nil when none is in progress.", 1, 1, a -> {

@@ -52,6 +52,11 @@ public final class CancelToken {
         else BOUND.set(token);
     }
 
+    /** The token bound to the current thread, or null (threads that work for this one bind it too). */
+    public static CancelToken bound() {
+        return BOUND.get();
+    }
+
     /** The token bound to the current thread, or {@code fallback} when none is. */
     private static CancelToken current(CancelToken fallback) {
         CancelToken t = BOUND.get();

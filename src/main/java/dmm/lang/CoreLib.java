@@ -37,6 +37,26 @@ final class CoreLib extends Lib {
         return Node.truthy(o);
     }
 
+    private static final java.util.regex.Pattern FORMAT_SPEC =
+            java.util.regex.Pattern.compile("%(\\d+\\$|<)?[-#+ 0,(]*\\d*(\\.\\d+)?[tT]?([a-zA-Z%])");
+
+    /** Numbers arrive as doubles: those given to an integer conversion (%d, %x, %o) become longs when integral. */
+    static void integersFor(String f, Object[] args) {
+        java.util.regex.Matcher m = FORMAT_SPEC.matcher(f);
+        int next = 0, last = -1;
+        while (m.find()) {
+            char conv = m.group(3).charAt(0);
+            if (conv == '%' || conv == 'n') continue;
+            int i;
+            if ("<".equals(m.group(1))) i = last;
+            else if (m.group(1) != null) i = Integer.parseInt(m.group(1).substring(0, m.group(1).length() - 1)) - 1;
+            else i = next++;
+            last = i;
+            if (i >= 0 && i < args.length && "dxXo".indexOf(conv) >= 0 && args[i] instanceof Double d && d == Math.rint(d))
+                args[i] = d.longValue();
+        }
+    }
+
     private void predicates() {
         fn("=", "[a b & more]", "True when all arguments are equal (V-values compare by value).", 1, -1, a -> {
             for (int i = 1; i < a.length; i++) if (!Values.equal(a[0], a[i])) return false;
@@ -315,17 +335,11 @@ final class CoreLib extends Lib {
                     args[i - 1] = d;
                 } else args[i - 1] = x instanceof String ? x : Printer.display(x);
             }
+            integersFor(f, args);
             try {
                 return String.format(java.util.Locale.ROOT, f, args);
             } catch (java.util.IllegalFormatException e) {
-                // integers given to %d arrive as doubles: retry with longs where integral
-                for (int i = 0; i < args.length; i++)
-                    if (args[i] instanceof Double d && d == Math.rint(d)) args[i] = d.longValue();
-                try {
-                    return String.format(java.util.Locale.ROOT, f, args);
-                } catch (java.util.IllegalFormatException e2) {
-                    throw new EvalError("format: " + e2.getMessage());
-                }
+                throw new EvalError("format: " + e.getMessage());
             }
         });
         fn("subs", "[s start end?]", "The substring from start (inclusive) to end (exclusive).", 2, 3, a -> {

@@ -39,6 +39,18 @@ final class Checkpoint {
             g.writeNumberField("lambda", t.lambda());
             g.writeNumberField("seconds", t.seconds());
             if (t.sparsification != null) writeSparsification(t.sparsification, g);
+            String data = dataSet(t.loss);
+            if (data != null) {
+                // the data set is named, not stored: its sampling position is a function of the step
+                g.writeObjectFieldStart("data");
+                g.writeStringField("fingerprint", data);
+                if (t.loss.at(t.step) instanceof BatchLoss b) {
+                    long[] at = b.position(t.step);
+                    g.writeNumberField("epoch", at[0]);
+                    g.writeNumberField("position", at[1]);
+                }
+                g.writeEndObject();
+            }
             g.writeFieldName("soft");
             VValueJson.write(dmm.ad.Ops.primal(t.net.softMatrix()), g);
             g.writeFieldName("hard");
@@ -103,9 +115,32 @@ final class Checkpoint {
                 opt.put(e.getKey(), x);
             } else opt.put(e.getKey(), toVValue(v, "optimizer." + e.getKey(), file));
         }
+        String data = dataSet(t.loss);
+        if (root.has("data") && data != null && !data.equals(root.path("data").path("fingerprint").asText()))
+            throw new TrainingError("checkpoint " + file + " was written while training on another data set (" + root.path("data").path("fingerprint").asText()
+                    + "); this trainer's loss is over " + data);
         Network n = t.net;
         CheckpointCheck.validate(file, text(root, "network"), n, soft, hard, t.optimizer.state(), opt);
         t.restoreState(n.withHardMatrix(hard).withSoftMatrix(soft), step, lambda, opt, sparsification, seconds);
+    }
+
+    /**
+     * What a checkpoint records of the loss's data sets (one fingerprint per batch loss, per
+     * curriculum stage), or null for a loss without any.
+     */
+    static String dataSet(Loss loss) {
+        if (loss instanceof BatchLoss b) return b.fingerprint();
+        if (loss instanceof Curriculum c) {
+            java.util.List<String> parts = new java.util.ArrayList<>();
+            boolean any = false;
+            for (Curriculum.Stage s : c.stages()) {
+                String d = dataSet(s.loss());
+                any |= d != null;
+                parts.add("from " + s.from() + ": " + (d == null ? "one run" : d));
+            }
+            return any ? String.join("; ", parts) : null;
+        }
+        return null;
     }
 
     private static void writeSparsification(Sparsifier.Position p, JsonGenerator g) throws IOException {

@@ -99,11 +99,33 @@ public final class Sparsifier {
     private final Trainer t;
     private final Schedule s;
     private final PrintStream out;
+    /** The loss that judges each cut (held-out data), or null: the training loss judges. */
+    private final Loss validation;
 
     public Sparsifier(Trainer t, Schedule s) {
+        this(t, s, null);
+    }
+
+    /**
+     * A sparsification judged on {@code validation} (e.g. a {@link BatchLoss} over strings the
+     * trainer never sees): a round's loss is then the validation loss of the judge's network,
+     * and the polish keeps the state with the lowest validation loss.
+     */
+    public Sparsifier(Trainer t, Schedule s, Loss validation) {
         this.t = t;
         this.s = s;
         this.out = t.host.out();
+        this.validation = validation;
+    }
+
+    /** The validation loss of the trainer's current network. */
+    private double validate() {
+        return dmm.ad.Ops.primal(Loss.requireNumber(validation.of(t.network()))).scalarPart();
+    }
+
+    /** What the round lines call their loss. */
+    private String lossName() {
+        return validation != null ? "validation" : "prereg";
     }
 
     private Trainer.Snapshot snapshot() {
@@ -114,15 +136,19 @@ public final class Sparsifier {
         t.restore(snap);
     }
 
-    /** Trains {@code steps} with λ = 0 from the current state, returns the best prereg over the last fifth, and puts everything back. */
+    /**
+     * Trains {@code steps} with λ = 0 from the current state, returns the best prereg over the
+     * last fifth (with a validation loss: the validation loss at the end), and puts everything back.
+     */
     private double judge() {
-        if (s.judgeSteps() <= 0) return t.evaluate();
+        if (s.judgeSteps() <= 0) return validation != null ? validate() : t.evaluate();
         Trainer.Snapshot before = snapshot();
         Trainer.Options options = t.options;
         try {
             t.setLambda(0);
             t.options = new Trainer.Options(true, options.progressEvery(), options.checkpointEvery(), options.checkpointSeconds(), options.clip());
             t.train(s.judgeSteps(), "judge", false);
+            if (validation != null) return validate();
             List<TrainLog.Row> rows = t.log.rows();
             int tail = (int) Math.max(1, s.judgeSteps() / 5);
             double best = t.evaluate();
@@ -145,14 +171,18 @@ public final class Sparsifier {
         Trainer.Snapshot best = before;
         double bestLoss = Double.POSITIVE_INFINITY;
         Progress p = new Progress(out, false, s.polishSteps(), t.options.progressEvery(), t.options.quiet());
+        // with a validation loss, the candidates are every tenth state, judged on held-out data
+        long every = validation != null ? Math.max(1, s.polishSteps() / 10) : 1;
         try {
             for (long i = 0; i < s.polishSteps(); i++) {
                 dmm.cancel.CancelToken.check(t.host.cancel());
+                double candidate = validation != null && i % every == 0 ? validate() : Double.POSITIVE_INFINITY;
                 TrainLog.Row r = t.trainStep();
                 p.update(r, "polish");
                 // r.prereg() is the loss of the weights before this step's update
-                if (r.prereg() < bestLoss) {
-                    bestLoss = r.prereg();
+                if (validation == null) candidate = r.prereg();
+                if (candidate < bestLoss) {
+                    bestLoss = candidate;
                     best = before;
                 }
                 before = snapshot();
@@ -163,15 +193,15 @@ public final class Sparsifier {
         } finally {
             p.finish();
         }
-        double last = t.evaluate();
+        double last = validation != null ? validate() : t.evaluate();
         if (last < bestLoss) {
             bestLoss = last;
             best = snapshot();
         }
         restore(best);
         t.log.flushAndPlot();
-        out.printf(Locale.ROOT, "polish: %d steps with λ = 0 (was %.4g); best prereg %.5g at step %d, kept%n",
-                s.polishSteps(), lambda, bestLoss, t.step());
+        out.printf(Locale.ROOT, "polish: %d steps with λ = 0 (was %.4g); best %s %.5g at step %d, kept%n",
+                s.polishSteps(), lambda, lossName(), bestLoss, t.step());
     }
 
     /**
@@ -196,9 +226,9 @@ public final class Sparsifier {
             pos.reference = pos.startLoss;
             pos.threshold = pos.acceptedThreshold = s.threshold();
             t.sparsification = pos;
-            out.printf(Locale.ROOT, "sparsify: %d soft links, prereg %.5g (after a %d-step λ=0 check); cutting |w| < %.3g each round, "
-                    + "accepting prereg up to %.2fx the last accepted (cap %.4g, floor %.4g)%n",
-                    pos.startLinks, pos.startLoss, s.judgeSteps(), s.threshold(), s.slack(), pos.maxLoss, s.tolerance());
+            out.printf(Locale.ROOT, "sparsify: %d soft links, %s %.5g (after a %d-step λ=0 check); cutting |w| < %.3g each round, "
+                    + "accepting up to %.2fx the last accepted (cap %.4g, floor %.4g)%n",
+                    pos.startLinks, lossName(), pos.startLoss, s.judgeSteps(), s.threshold(), s.slack(), pos.maxLoss, s.tolerance());
             checkpoint();
         } else {
             out.printf(Locale.ROOT, "sparsify: resuming at step %d, %d soft links (%s)%n", t.step(), t.network().softLinkCount(), pos);
@@ -232,8 +262,9 @@ public final class Sparsifier {
         checkpoint();
         t.sparsification = null;   // a later sparsify! in this session starts a new one
         double end = t.evaluate();
-        out.printf(Locale.ROOT, "sparsify: %d -> %d soft links in %d rounds (%d accepted), prereg %.5g%n",
-                pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted, end);
+        out.printf(Locale.ROOT, "sparsify: %d -> %d soft links in %d rounds (%d accepted), prereg %.5g%s%n",
+                pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted, end,
+                validation != null ? String.format(Locale.ROOT, ", validation %.5g", validate()) : "");
         return new Result(pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted, end);
     }
 
@@ -260,15 +291,15 @@ public final class Sparsifier {
             pos.reference = Math.max(loss, 1e-12);
             double lambda = t.lambda();
             t.setLambda(Math.min(s.lambdaMax(), lambda * s.lambdaGrowth()));
-            out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (|w| < %.3g) -> %d links, prereg %.5g  accepted%n",
-                    pos.rounds, lambda, before - after, pos.threshold, after, loss);
+            out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (|w| < %.3g) -> %d links, %s %.5g  accepted%n",
+                    pos.rounds, lambda, before - after, pos.threshold, after, lossName(), loss);
             pos.threshold = Math.min(s.thresholdMax(), pos.threshold * s.thresholdGrowth());
             pos.acceptedThreshold = pos.threshold;
             return snapshot();
         }
         pos.rejections++;
-        out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (|w| < %.3g) -> %d links, prereg %.5g > %.5g  rejected; back to %d links%n",
-                pos.rounds, t.lambda(), before - after, pos.threshold, after, loss, accept, good.net().softLinkCount());
+        out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (|w| < %.3g) -> %d links, %s %.5g > %.5g  rejected; back to %d links%n",
+                pos.rounds, t.lambda(), before - after, pos.threshold, after, lossName(), loss, accept, good.net().softLinkCount());
         if (cut == 1) {
             // one small link the task needs: keep it from now on, and go on cutting as before
             dmm.vvalue.VValue gone = beforeCut.filterLeaves((p, x) -> t.weights().getIn(p).scalarPart() == 0);

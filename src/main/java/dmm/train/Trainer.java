@@ -147,29 +147,35 @@ public final class Trainer {
 
     /** The loss before regularization of any network (e.g. the trained one on another string). */
     public double evaluate(Network n) {
-        return number(loss.of(n)).scalarPart();
+        return Ops.primal(Loss.requireNumber(loss.at(step).of(n))).scalarPart();
     }
 
-    /** The value and gradient of the prereg loss at {@code w}. */
+    /** The loss being trained (a curriculum, a batch loss over a data set, or one run). */
+    public Loss loss() {
+        return loss;
+    }
+
+    /** The value and gradient of the prereg loss at {@code w}: the loss that applies at this step, its batch for the next step. */
     Grad.Result lossAndGradient(VValue w) {
-        return Grad.valueAndGrad(args -> {
-            Object v = loss.of(net.withSoftMatrix(args[0]));
-            number(v);
-            return v;
-        }, w);
+        return loss.at(step).valueAndGradient(net, w, step + 1);
     }
 
-    private static VValue number(Object v) {
-        VValue p = v instanceof VValue || Ops.isTracked(v) ? Ops.primal(v) : null;
-        if (p == null || p.childCount() != 0)
-            throw new TrainingError("the loss must be a number, got " + (p == null ? (v == null ? "nothing" : "a " + v.getClass().getSimpleName()) : "a map"));
-        return p;
+    /** The curriculum stage last announced (-1: none yet). */
+    private int announcedStage = -1;
+
+    /** Says which curriculum stage the next step trains in, when it is not the one last said. */
+    private void announceStage() {
+        if (!(loss instanceof Curriculum c) || options.quiet()) return;
+        int stage = c.stageAt(step);
+        if (stage != announcedStage) host.out().println(c.describeStage(stage));
+        announcedStage = stage;
     }
 
     /** One training step. Throws {@link TrainingError} (state kept) on NaN/Inf. */
     public TrainLog.Row trainStep() {
         VValue w = weights();
         long next = step + 1;
+        announceStage();
         Grad.Result r;
         try {
             r = lossAndGradient(w);

@@ -19,6 +19,7 @@ final class SmallNetwork {
         interp.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         MachineLib.install(interp);
         TrainLib.install(interp);
+        dmm.bind.DataLib.install(interp);
         interp.eval("setup", """
             (require lite)
             (require train)

@@ -1,0 +1,270 @@
+package dmm.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dmm.ad.Grad;
+import dmm.lang.DmmException;
+import dmm.lang.Interpreter;
+import dmm.machine.Network;
+import dmm.vvalue.VValue;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Training on data sets: a batch loss is exactly the sum (or mean) of its strings' losses, its
+ * parallel gradient is bit-for-bit the sequential one, batches follow the seeded epochs (and
+ * resume with a checkpoint), a curriculum switches at its steps, and sparsify! judges cuts on
+ * the validation loss it is given.
+ */
+class DataSetTrainingTest {
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    private final Interpreter interp = SmallNetwork.interpreter(printed);
+
+    private static final String STRINGS = "[\"abca.\" \"xyzzy.\" \"aab.\" \"q.\" \"hello.\" \"abcdefg.\"]";
+
+    DataSetTrainingTest() {
+        interp.eval("setup", """
+            (def opts {:layers 2 :copies 1 :init 0.1 :seed 2})
+            (defn small-case [s] (string-loss s opts (string-window s)))
+            (def strs %s)
+            """.formatted(STRINGS));
+    }
+
+    private Object eval(String src) {
+        return interp.eval("test.dmm", src);
+    }
+
+    private BatchLoss batchLoss(String options) {
+        return (BatchLoss) eval("(batch-loss strs small-case " + options + ")");
+    }
+
+    private void define(String name, Object value) {
+        interp.define(name, value, null);
+    }
+
+    private Network small() {
+        return (Network) eval("small");
+    }
+
+    /** The imitation loss of one string, computed without any batch machinery. */
+    private double singleLoss(String s, VValue w) {
+        define("w-under-test", w);
+        return ((VValue) eval("((imitation-loss (duplicate-detector \"" + s + "\") " + (10 * s.length() + 20)
+                + " [:output]) (with-matrix (feedforward \"" + s + "\" opts) w-under-test))")).scalarPart();
+    }
+
+    @Test
+    void theBatchLossIsTheSumOfTheSingleStringLosses() {
+        BatchLoss sum = batchLoss(":batch 4 :mean false :seed 5");
+        BatchLoss mean = batchLoss(":batch 4 :mean true :seed 5");
+        VValue w = (VValue) eval("(matrix small)");
+        List<String> labels = sum.labels();
+        for (long step = 1; step <= 3; step++) {
+            int[] batch = sum.batchAt(step);
+            double expected = 0;
+            for (int i : batch) expected += singleLoss(labels.get(i), w);
+            Grad.Result r = sum.valueAndGradient(small(), w, step);
+            assertEquals(expected, r.value().scalarPart(), 1e-9 * Math.abs(expected), "step " + step);
+            Grad.Result m = mean.valueAndGradient(small(), w, step);
+            assertEquals(r.value().scalarPart() / 4, m.value().scalarPart(), 1e-12 * Math.abs(expected));
+            assertEquals(r.gradients().get(0).scale(0.25), m.gradients().get(0));
+        }
+        // outside training the loss covers every item
+        double all = 0;
+        for (String s : labels) all += singleLoss(s, w);
+        assertEquals(all, ((VValue) sum.of(small())).scalarPart(), 1e-9 * all);
+        assertEquals(all / labels.size(), ((VValue) mean.of(small())).scalarPart(), 1e-9 * all);
+        double[] each = sum.itemLosses(small());
+        for (int i = 0; i < labels.size(); i++) assertEquals(singleLoss(labels.get(i), w), each[i], 1e-9 * each[i], labels.get(i));
+    }
+
+    @Test
+    void theGradientIsTheSumOfTheSingleStringGradients() {
+        BatchLoss sum = batchLoss(":batch 3 :mean false :seed 9 :threads 1");
+        VValue w = (VValue) eval("(matrix small)");
+        Network net = small();
+        int[] batch = sum.batchAt(2);
+        VValue expected = VValue.ZERO;
+        for (int i : batch) {
+            String s = sum.labels().get(i);
+            // the single-string loss, built from scratch, differentiated through the trained network's matrix
+            dmm.lang.Fn f = (dmm.lang.Fn) eval("(fn [t] ((imitation-loss (duplicate-detector \"" + s + "\") " + (10 * s.length() + 20)
+                    + " [:output]) (with-matrix (feedforward \"" + s + "\" opts) (matrix t))))");
+            Loss single = n -> interp.call(f, n);
+            expected = expected.add(single.valueAndGradient(net, w, 1).gradients().get(0));
+        }
+        VValue g = sum.valueAndGradient(net, w, 2).gradients().get(0);
+        assertTrue(g.maxAbs() > 0);
+        assertEquals(0, expected.subtract(g).maxAbs(), 1e-9 * expected.maxAbs());
+    }
+
+    @Test
+    void parallelAndSequentialGradientsAreIdentical() {
+        BatchLoss one = batchLoss(":batch 5 :seed 3 :threads 1");
+        BatchLoss four = batchLoss(":batch 5 :seed 3 :threads 4");
+        VValue w = (VValue) eval("(matrix small)");
+        for (long step = 1; step <= 4; step++) {
+            Grad.Result a = one.valueAndGradient(small(), w, step), b = four.valueAndGradient(small(), w, step);
+            assertEquals(a.value(), b.value(), "step " + step);
+            assertEquals(a.gradients().get(0), b.gradients().get(0), "step " + step + ": the same gradient to the last bit");
+        }
+        // and whole training runs agree to the last bit
+        define("one", one);
+        define("four", four);
+        Trainer t1 = (Trainer) eval("(train! (trainer small :loss one :l1 0.001 :quiet true) 6)");
+        Trainer t4 = (Trainer) eval("(train! (trainer small :loss four :l1 0.001 :quiet true) 6)");
+        assertEquals(t1.weights(), t4.weights());
+        assertEquals(t1.log().rows().stream().map(TrainLog.Row::prereg).toList(), t4.log().rows().stream().map(TrainLog.Row::prereg).toList());
+    }
+
+    @Test
+    void batchesWalkThroughSeededEpochsSeeingEveryItemOncePerEpoch() {
+        BatchLoss b = batchLoss(":batch 4 :seed 7");
+        List<Integer> seen = new ArrayList<>();
+        for (long step = 1; step <= 6; step++) for (int i : b.batchAt(step)) seen.add(i);   // 24 samples: 4 epochs of 6
+        for (int e = 0; e < 4; e++)
+            assertEquals(List.of(0, 1, 2, 3, 4, 5), seen.subList(6 * e, 6 * e + 6).stream().sorted().toList(), "epoch " + e);
+        assertNotEquals(seen.subList(0, 6), seen.subList(6, 12), "each epoch is shuffled anew");
+        assertArrayEquals(b.batchAt(5), batchLoss(":batch 4 :seed 7").batchAt(5), "a function of the seed and the step");
+        assertFalse(java.util.Arrays.equals(b.batchAt(1), batchLoss(":batch 4 :seed 8").batchAt(1)) && java.util.Arrays.equals(b.batchAt(2), batchLoss(":batch 4 :seed 8").batchAt(2)));
+        assertArrayEquals(new long[] {2, 0}, b.position(3), "after 3 steps of 4: 12 samples, the start of epoch 2");
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5}, batchLoss(":batch 0").batchAt(9), "batch 0: every item, in order");
+        assertEquals(List.of(VValue.of(0), VValue.of(1), VValue.of(2), VValue.of(3), VValue.of(4), VValue.of(5)),
+                eval("(batch-at (batch-loss strs small-case :batch 10) 3)"), "a batch larger than the data set is the data set");
+    }
+
+    @Test
+    void checkpointsResumeTheDataSetPosition(@TempDir Path dir) throws Exception {
+        define("data", batchLoss(":batch 4 :seed 11"));
+        String log = dir.resolve("run").toString().replace("\\", "/");
+        Trainer whole = (Trainer) eval("(trainer small :loss data :l1 0.001 :quiet true)");
+        whole.train(10, "train");
+
+        Trainer first = (Trainer) eval("(trainer small :loss data :l1 0.001 :quiet true :log \"" + log + "\")");
+        first.train(5, "train");
+        first.saveCheckpoint(dir.resolve("at5.json"));
+        String json = Files.readString(dir.resolve("at5.json"));
+        assertTrue(json.contains("\"epoch\" : 3") && json.contains("\"position\" : 2"), "5 steps of 4 of 6 items: epoch 3, position 2\n" + json);
+
+        Trainer resumed = (Trainer) eval("(trainer small :loss data :l1 0.001 :quiet true)");
+        resumed.loadCheckpoint(dir.resolve("at5.json"));
+        resumed.train(5, "train");
+        assertEquals(whole.weights(), resumed.weights(), "the resumed run took the same batches");
+
+        define("other", batchLoss(":batch 4 :seed 12"));
+        Trainer wrong = (Trainer) eval("(trainer small :loss other :l1 0.001 :quiet true)");
+        TrainingError e = assertThrows(TrainingError.class, () -> wrong.loadCheckpoint(dir.resolve("at5.json")));
+        assertTrue(e.getMessage().contains("was written while training on another data set (6 items, batch 4, seed 11"), e.getMessage());
+    }
+
+    @Test
+    void aCurriculumSwitchesStagesAtItsSteps() {
+        Map<String, Integer> calls = new HashMap<>();
+        List<String> order = new ArrayList<>();
+        VValue zero = VValue.ZERO;
+        java.util.function.Function<String, Loss> counting = name -> new Loss() {
+            @Override
+            public Object of(Network net) {
+                return ((VValue) eval("(evaluate (trainer small :loss small-loss :quiet true))")).scale(0);
+            }
+
+            @Override
+            public Grad.Result valueAndGradient(Network net, VValue w, long step) {
+                calls.merge(name, 1, Integer::sum);
+                order.add(name + "@" + step);
+                return new Grad.Result(VValue.of(1), List.of(zero));
+            }
+
+            @Override
+            public String describe() {
+                return name;
+            }
+        };
+        define("la", counting.apply("a"));
+        define("lb", counting.apply("b"));
+        define("lc", counting.apply("c"));
+        Trainer t = (Trainer) eval("(trainer small :loss (curriculum [0 la] [3 lb] [7 lc]) :progress-every 100)");
+        t.train(10, "train");
+        assertEquals(List.of("a@1", "a@2", "a@3", "b@4", "b@5", "b@6", "b@7", "c@8", "c@9", "c@10"), order);
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("curriculum stage 1 of 3 (from step 0): a\n") && out.contains("curriculum stage 2 of 3 (from step 3): b\n")
+                && out.contains("curriculum stage 3 of 3 (from step 7): c\n"), out);
+        Curriculum c = (Curriculum) eval("(curriculum [0 la] [3 lb] [7 lc])");
+        assertEquals(List.of(0, 0, 0, 1, 1, 1, 1, 2, 2), java.util.stream.LongStream.range(0, 9).mapToObj(c::stageAt).toList());
+    }
+
+    @Test
+    void sparsifyJudgesEachCutOnTheValidationLoss() {
+        // a validation loss no cut can satisfy: every round is rejected, though the training loss would accept them
+        Loss impossible = n -> VValue.of(1e9);
+        Trainer judgedOnTraining = (Trainer) eval("(train! (trainer small :loss small-loss :l1 0.001 :quiet true) 10)");
+        Sparsifier.Schedule s = Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS,
+                Map.of("threshold", 0.05, "recover-steps", 3, "judge-steps", 3, "tolerance", 1000, "max-rounds", 2, "polish-steps", 0));
+        Sparsifier.Result ok = new Sparsifier(judgedOnTraining, s).run();
+        assertEquals(2, ok.accepted());
+        Trainer judgedOnValidation = (Trainer) eval("(train! (trainer small :loss small-loss :l1 0.001 :quiet true) 10)");
+        Sparsifier.Schedule strict = Settings.with(Sparsifier.Schedule.class, s, Map.of("tolerance", 0.0, "max-loss", 1.0));
+        Sparsifier.Result rejected = new Sparsifier(judgedOnValidation, strict, impossible).run();
+        assertEquals(0, rejected.accepted());
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("links, validation 1.0000e+09 > 1.0000  rejected"), printed.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void randomStringsAndSplits() {
+        @SuppressWarnings("unchecked")
+        List<String> s = (List<String>) eval("(random-strings 50 :seed 4 :alphabet \"xyz\" :min-length 3 :max-length 7)");
+        assertEquals(50, s.size());
+        for (String x : s) {
+            assertTrue(x.length() >= 3 && x.length() <= 7 && x.endsWith(".") && x.substring(0, x.length() - 1).matches("[xyz]*"), x);
+        }
+        assertEquals(s, eval("(random-strings 50 :seed 4 :alphabet \"xyz\" :min-length 3 :max-length 7)"), "seeded");
+        assertEquals(s.subList(0, 20), eval("(random-strings 20 :seed 4 :alphabet \"xyz\" :min-length 3 :max-length 7)"), "a prefix of the larger set");
+        assertNotEquals(s, eval("(random-strings 50 :seed 5 :alphabet \"xyz\" :min-length 3 :max-length 7)"));
+        assertEquals(VValue.of(3), eval("(count (first (random-strings 1 :min-length 3 :max-length 3)))"));
+
+        @SuppressWarnings("unchecked")
+        List<List<String>> parts = (List<List<String>>) eval("(split-data (random-strings 50 :seed 4) 0.2)");
+        assertEquals(40, parts.get(0).size());
+        assertEquals(10, parts.get(1).size());
+        assertEquals(eval("(random-strings 50 :seed 4)"), concat(parts.get(0), parts.get(1)), "unshuffled: the last items validate");
+        @SuppressWarnings("unchecked")
+        List<List<String>> shuffled = (List<List<String>>) eval("(split-data (random-strings 50 :seed 4) 7 :seed 1)");
+        assertEquals(7, shuffled.get(1).size());
+        List<String> all = concat(parts.get(0), parts.get(1));
+        assertNotEquals(all, concat(shuffled.get(0), shuffled.get(1)), "shuffled");
+        assertEquals(all.stream().sorted().toList(), concat(shuffled.get(0), shuffled.get(1)).stream().sorted().toList(), "a shuffled split holds every item once");
+        assertEquals(VValue.of(140), eval("(string-window \"test string.\")"));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    @Test
+    void badDataSetInputIsNamed() {
+        assertEquals("split-data: the validation part must be a fraction in [0, 1) or a count up to 6, got 7", error("(split-data strs 7)"));
+        assertEquals("batch-loss needs at least one item", error("(batch-loss [] small-case)"));
+        assertEquals("batch-loss: batch must be at least 0 (0: every item every step)", error("(batch-loss strs small-case :batch -1)"));
+        assertEquals("random-strings needs 1 <= :min-length <= :max-length <= 100000, got 5 and 4", error("(random-strings 3 :min-length 5 :max-length 4)"));
+        assertEquals("a curriculum's first stage starts at step 0, got 5", error("(curriculum [5 small-loss])"));
+        assertEquals("a curriculum's stages start at increasing steps, got 5 then 5", error("(curriculum [0 small-loss] [5 small-loss] [5 small-loss])"));
+        assertEquals("curriculum: each stage is [from-step loss], got [0]", error("(curriculum [0])"));
+        assertTrue(error("(train! (trainer small :loss (batch-loss strs (fn [s] (fn [net] {:a 1})))) 1)").contains("the loss must be a number, got a map"),
+                "an item's loss that is not a number");
+    }
+
+    private String error(String src) {
+        DmmException e = assertThrows(DmmException.class, () -> eval(src));
+        return e.bareMessage();
+    }
+}
