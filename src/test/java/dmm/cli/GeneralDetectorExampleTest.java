@@ -1,0 +1,76 @@
+package dmm.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * examples/general-detector.dmm in its quick configuration (12 training strings, 6 judging, a
+ * few steps): the data set, the curriculum's switch, the sparsification judged on held-out
+ * strings, the saved rank-4 matrix and the validation table — and the same figures whether the
+ * batches run on one thread or two.
+ */
+class GeneralDetectorExampleTest {
+    /** The lines that carry figures, timings removed. */
+    private static List<String> figures(String out) {
+        return out.lines()
+                .filter(l -> !l.matches("  \\S+\\.\\S+ <- .*"))
+                .map(l -> l.replaceAll("  [0-9.]+ steps/s  ETA \\S+$", "").replaceAll("; set up in [0-9.]+ s$", "")
+                        .replaceAll(" in [0-9.]+ s \\(dense [0-9.]+ s, sparsification [0-9.]+ s\\)", "")
+                        .replaceAll("\\| threads .*", ""))
+                .toList();
+    }
+
+    @Test
+    void quickRunTrainsOnADataSetSparsifiesOnHeldOutStringsAndReports(@TempDir Path dir) throws Exception {
+        List<String> lines = figures(CliRuns.ok("run", "examples/general-detector.dmm", "--quick", "--out", dir.toString()));
+        assertEquals(List.of(
+                "data: 12 training strings (7 of length <= 8 for the first stage), 6 judging the cuts; alphabet \"abcdefghijklm .\"",
+                "general detector: published gradient | seed 1 | batch 4 | dense steps 12 ",
+                "curriculum stage 1 of 2 (from step 0): mean of 7 items, 4 per step",
+                "train step 4  loss 197.19  prereg 197.18  L1 8.974  λ 0.00100  links 1486",
+                "curriculum stage 2 of 2 (from step 4): mean of 12 items, 4 per step",
+                "train step 8  loss 274.74  prereg 274.72  L1 14.06  λ 0.00100  links 1486",
+                "train step 12  loss 70.607  prereg 70.595  L1 11.92  λ 0.00100  links 1486",
+                "dense phase: 12 steps, training loss 87.994, judge loss 168.97",
+                "sparsify: 1486 soft links, validation 184.99 (after a 2-step λ=0 check); cutting |w| < 0.00500 each round, "
+                        + "accepting up to 4.00x the last accepted (cap 555.0, floor 1000)",
+                "shrink step 16  loss 121.75  prereg 121.64  L1 10.99  λ 0.0100  links 1486",
+                "round 1: λ 0.01000, cut 824 (|w| < 0.00500) -> 662 links, validation 149.45  accepted",
+                "polish step 20  loss 66.829  prereg 66.829  L1 10.16  λ 0.00  links 662",
+                "polish: 4 steps with λ = 0 (was 0.01500); best validation 126.53 at step 20, kept",
+                "sparsify: 1486 -> 662 soft links in 1 rounds (1 accepted), prereg 74.829, validation 126.53",
+                "",
+                "final: 662 soft links, 20 steps",
+                "  ; hard",
+                "matrix (rank 4): " + dir.resolve("general-detector-matrix.json"),
+                "graph (DOT): " + dir.resolve("general-detector.dot"),
+                "log: " + dir.resolve("general-detector.csv") + "  plot: " + dir.resolve("general-detector.png"),
+                "validation (strings never trained on; pass = prereg <= 0.01 over 10·L + 20 cycles):"), lines.subList(0, 21));
+        List<String> table = lines.subList(21, lines.size());
+        assertEquals(3, table.size(), table.toString());
+        assertTrue(table.get(0).matches("  training alphabet \"abcdefghijklm .\" +\\d+/8 +pass \\(\\d+\\.\\d %\\)   worst \\S+ on \"[a-m .]+\\.\""), table.get(0));
+        assertTrue(table.get(1).matches("  a-z, space and \\. +\\d+/8 +pass .* on \"[a-z .]+\\.\""), table.get(1));
+        assertTrue(table.get(2).matches("  unseen characters \\(digits, A-Z, !\\?,;:-'\\) +\\d+/8 +pass .* on \"[0-9A-Z!?,;:'-]+\\.\""), table.get(2));
+        // the final matrix in the published rank-4 layout, one leaf per soft link, readable by load-matrix
+        assertEquals(662, dmm.vvalue.VValueJson.readFile(dir.resolve("general-detector-matrix.json")).leafCount());
+        List<String> check = figures(CliRuns.ok("run", "examples/general-detector.dmm", "--quick", "--matrix",
+                dir.resolve("general-detector-matrix.json").toString()));
+        assertEquals("checking " + dir.resolve("general-detector-matrix.json") + " : 662 soft links", check.get(1));
+        assertEquals(table, check.subList(check.size() - 3, check.size()), "the saved matrix checks like the trained one");
+        dmm.FileAssertions.assertPng(dir.resolve("general-detector.png"), 900, 500);
+        assertTrue(Files.readString(dir.resolve("general-detector.ckpt.json")).contains("\"fingerprint\" : \"from 0: 7 items, batch 4, seed 1, mean, labels 430af8ecfd6661bc; from 4: 12 items, batch 4, seed 1, mean"));
+    }
+
+    @Test
+    void oneThreadOrTwoGiveTheSameRun(@TempDir Path dir) {
+        List<String> one = figures(CliRuns.ok("run", "examples/general-detector.dmm", "--quick", "--threads", "1", "--out", dir.resolve("one").toString()));
+        List<String> two = figures(CliRuns.ok("run", "examples/general-detector.dmm", "--quick", "--threads", "2", "--out", dir.resolve("two").toString()));
+        assertEquals(one.stream().map(l -> l.replace(dir.resolve("one").toString(), "DIR")).toList(),
+                two.stream().map(l -> l.replace(dir.resolve("two").toString(), "DIR")).toList());
+    }
+}
