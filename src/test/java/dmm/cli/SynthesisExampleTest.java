@@ -32,7 +32,7 @@ class SynthesisExampleTest {
         assertEquals(List.of(
                 "dense phase: prereg 88.066 after 40 steps",
                 "sparsify: 1486 soft links, prereg 82.625 (after a 5-step λ=0 check); cutting |w| < 0.00500 each round, "
-                        + "accepting prereg up to 4.00x the last accepted (cap 247.9, floor 1000)",
+                        + "accepting up to 4.00x the last accepted (cap 247.9, floor 1000)",
                 "round 1: λ 0.01000, cut 757 (|w| < 0.00500) -> 729 links, prereg 72.868  accepted",
                 "polish: 10 steps with λ = 0 (was 0.01500); best prereg 63.885 at step 60, kept",
                 "sparsify: 1486 -> 729 soft links in 1 rounds (1 accepted), prereg 63.885"),
