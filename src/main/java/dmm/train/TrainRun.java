@@ -100,6 +100,7 @@ public final class TrainRun {
 
             @Override
             public void message(String line) {
+                latest = trainer.network();   // a change applied (perhaps while paused): viewers see it at once
                 say(line);
             }
         };
