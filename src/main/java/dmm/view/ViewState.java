@@ -29,8 +29,8 @@ import java.util.Map;
 final class ViewState {
     /** A printed V-value in a hover box is cut to this many characters. */
     static final int MAX_VALUE_CHARS = 400;
-    /** At most this many history points per run and update (the first update of a long run sends its latest ones). */
-    static final int MAX_POINTS = 5000;
+    /** At most this many history points per run and update: a run keeps at most this many (thinned out beyond), so a new client gets its whole curve. */
+    static final int MAX_POINTS = 20_000;
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private final Interpreter interp;

@@ -259,7 +259,7 @@
     const view = { id: data.id, card, status, info, points: 0, lastSeq: 0 };
     view.toggle = el("button", { class: "toggle" }, ctl, "pause");
     view.toggle.onclick = () => act({ action: view.statusWord === "paused" ? "resume" : "pause", run: data.id });
-    const stop = el("button", { class: "stop" }, ctl, "stop");
+    const stop = view.stop = el("button", { class: "stop" }, ctl, "stop");
     stop.onclick = () => { if (confirm("stop run " + data.id + "? (it keeps its last completed step)")) act({ action: "stop", run: data.id }); };
     for (const [what, label] of [["set-lr", "learning rate"], ["set-l1", "λ"]]) {
       el("span", {}, ctl, " " + label);
@@ -290,7 +290,7 @@
     view.status.textContent = data.status + (data.status === "running" || data.status === "paused" ? " · " + data.phase : "");
     view.status.className = "status " + data.status;
     view.toggle.textContent = data.status === "paused" ? "resume" : "pause";
-    view.toggle.disabled = !(data.status === "running" || data.status === "paused");
+    view.toggle.disabled = view.stop.disabled = !(data.status === "running" || data.status === "paused");
     view.info.innerHTML = "";
     const fig = (label, value, cls) => { const s = el("div", { class: "figure-" + cls }, view.info); el("span", {}, s, label + " "); el("b", {}, s, value); };
     fig("step", data.step === undefined ? "–" : String(data.step) + (data.target ? " of " + (data.startStep + data.target) : ""), "step");
@@ -348,5 +348,9 @@
   const source = new EventSource("/api/events?token=" + encodeURIComponent(token));
   source.addEventListener("state", ev => apply(JSON.parse(ev.data)));
   source.onopen = () => { conn.textContent = "live"; conn.className = "on"; };
-  source.onerror = () => { conn.textContent = "disconnected (is the session still running? is the token right?)"; conn.className = "off"; };
+  source.onerror = () => {
+    // the browser reconnects by itself while the session runs; closed for good: a wrong token or the session ended
+    conn.textContent = source.readyState === EventSource.CLOSED ? "disconnected (is the session still running? is the token right?)" : "reconnecting…";
+    conn.className = "off";
+  };
 })();
