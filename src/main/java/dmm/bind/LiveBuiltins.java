@@ -47,12 +47,14 @@ final class LiveBuiltins extends Lib {
             }
             return runners(interp).start(new LiveHost(interp), net, o.number("rate", 10), w, o.integer("pause-at", -1));
         });
-        fn("stop!", "[runner]", "Stops a running network (by runner, network or name) at its next cycle boundary and returns its last state once its thread has ended; a cycle still running after a moment (a runaway neuron) is cancelled and discarded.", 1, 1, a -> {
+        fn("stop!", "[runner]", "Stops a running network (by runner, network or name) at its next cycle boundary and returns its last state once its thread has ended; a cycle still running after a moment (a runaway neuron) is cancelled and discarded. Given a trainer training in the background, stops it at its next step boundary (a step in progress is discarded; with :log a checkpoint is written) and returns the trainer.", 1, 1, a -> {
+            if (TrainRuns.isTraining(a[0])) return TrainRuns.stop(a[0]);
             Runner r = runner(a[0], "stop!");
             r.stop();
             return r.current();
         });
-        fn("pause!", "[runner]", "Pauses a running network at the next cycle boundary and returns once it has paused; a cycle still running after a moment (a runaway neuron) is cancelled and discarded, so the network keeps its last completed cycle.", 1, 1, a -> {
+        fn("pause!", "[runner]", "Pauses a running network at the next cycle boundary and returns once it has paused; a cycle still running after a moment (a runaway neuron) is cancelled and discarded, so the network keeps its last completed cycle. Given a trainer training in the background, pauses it at its next step boundary (changes sent meanwhile are applied while it waits).", 1, 1, a -> {
+            if (TrainRuns.isTraining(a[0])) return TrainRuns.pause(a[0]);
             Runner r = runner(a[0], "pause!");
             r.pause();
             return r;
@@ -62,7 +64,8 @@ final class LiveBuiltins extends Lib {
             r.pauseAt(Values.toLong(a[1], "pause-at!"));
             return r;
         });
-        fn("resume!", "[runner]", "Resumes a paused network (after an error: from the last good cycle).", 1, 1, a -> {
+        fn("resume!", "[runner]", "Resumes a paused network (after an error: from the last good cycle), or a paused training run.", 1, 1, a -> {
+            if (TrainRuns.isTraining(a[0])) return TrainRuns.resume(a[0]);
             Runner r = runner(a[0], "resume!");
             r.resume();
             return r;

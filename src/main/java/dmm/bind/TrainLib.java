@@ -24,6 +24,7 @@ public final class TrainLib extends Lib {
 
     public static void install(Interpreter interp) {
         new TrainLib(interp).builtins();
+        TrainRuns.install(interp);   // training in the background
     }
 
     static final List<String> TRAINER_OPTIONS;
@@ -50,7 +51,8 @@ public final class TrainLib extends Lib {
         Set<String> excluded = new HashSet<>();
         if (o.has("exclude")) for (Object x : Values.toSeq(o.get("exclude"), "trainer :exclude")) excluded.add(name(x));
         Path base = o.has("log") && o.get("log") != null ? Path.of(o.string("log", null)) : null;
-        return new Trainer(new Trainer.Host(interp.out(), interp.terminal(), interp.cancelToken()), net, loss, opt,
+        // lines of a run in the background go above the prompt (TrainRun.routed); the REPL's own to interp.out()
+        return new Trainer(new Trainer.Host(TrainRun.routed(interp::out), interp.terminal(), interp.cancelToken()), net, loss, opt,
                 new Regularizer(o.number("l1", 0), o.number("l2", 0), excluded), base,
                 settings("trainer", o, Trainer.Options.class, Trainer.Options.DEFAULTS));
     }
@@ -99,9 +101,12 @@ public final class TrainLib extends Lib {
             Options o = Options.parse("sgd", a, 0, List.of("lr", "momentum"));
             return new Sgd(o.number("lr", 0.01), o.number("momentum", 0.9));
         });
-        fn("set-lr!", "[opt-or-trainer lr]", "Changes the learning rate (takes effect at the next step).", 2, 2, a -> {
-            Optimizer o = a[0] instanceof Trainer t ? t.optimizer() : optimizer(a[0], "set-lr!");
-            o.setLearningRate(Values.toDouble(a[1], "set-lr!"));
+        fn("set-lr!", "[opt-or-trainer lr]", "Changes the learning rate (takes effect at the next step; queued for the next step boundary when the trainer runs in the background).", 2, 2, a -> {
+            if (a[0] instanceof Trainer t) {
+                TrainRuns.change(t, TrainControl.learningRate(Values.toDouble(a[1], "set-lr!")));
+                return a[0];
+            }
+            optimizer(a[0], "set-lr!").setLearningRate(Values.toDouble(a[1], "set-lr!"));
             return a[0];
         });
         fn("optimizer-step!", "[opt params grads]", "One optimizer step: the updated parameters (the optimizer's state advances).", 3, 3,
@@ -120,24 +125,32 @@ public final class TrainLib extends Lib {
             Network net = dmm.bind.MachineLib.asNetwork(a[0], "trainer");
             return makeTrainer(net, Options.parse("trainer", a, 1, TRAINER_OPTIONS));
         });
-        fn("train!", "[trainer steps] or [net & options]", "Trains for a number of steps, with a progress display; Ctrl-C stops at the next step boundary. Given a network and trainer options plus :steps n, makes the trainer first. Returns the trainer.", 2, -1, a -> {
+        fn("train!", "[trainer steps & options] or [net & options]", "Trains for a number of steps, with a progress display; Ctrl-C stops at the next step boundary. Given a network and trainer options plus :steps n, makes the trainer first. Returns the trainer. With :background true it trains on a thread of its own and returns the run at once: progress lines appear above the prompt, pause!/resume!/stop! steer it, set-lr!/set-l1!/cut-link!/restore-link! are applied at its next step boundary, (await-training tr) waits for it.", 2, -1, a -> {
             Trainer t;
             long steps;
+            boolean background;
             if (a[0] instanceof Network net) {
                 List<String> allowed = new ArrayList<>(TRAINER_OPTIONS);
                 allowed.add("steps");
+                allowed.add("background");
                 Options o = Options.parse("train!", a, 1, allowed);
                 t = makeTrainer(net, o);
                 steps = o.integer("steps", 100);
+                background = o.flag("background", false);
             } else {
                 t = trainer(a[0], "train!");
-                if (a.length != 2) throw new EvalError("usage: (train! trainer steps)");
+                if (a.length < 2) throw new EvalError("usage: (train! trainer steps) or (train! trainer steps :background true)");
                 steps = Values.toLong(a[1], "train!");
+                background = Options.parse("train!", a, 2, List.of("background")).flag("background", false);
             }
+            TrainRuns.checkIdle(t, "train!");
+            long n = steps;
+            if (background) return TrainRuns.start(interp, t, "train", n, tr -> tr.train(n, "train"));
             t.train(steps, "train");
             return t;
         });
         fn("train-step!", "[trainer]", "One training step; returns [loss prereg-loss].", 1, 1, a -> {
+            TrainRuns.checkIdle(trainer(a[0], "train-step!"), "train-step!");
             TrainLog.Row r = trainer(a[0], "train-step!").trainStep();
             return List.of(VValue.of(r.loss()), VValue.of(r.prereg()));
         });
@@ -146,25 +159,29 @@ public final class TrainLib extends Lib {
             Trainer t = trainer(a[0], "evaluate");
             return VValue.of(a.length > 1 ? t.evaluate(dmm.bind.MachineLib.asNetwork(a[1], "evaluate")) : t.evaluate());
         });
-        fn("set-l1!", "[trainer λ]", "Changes the L1 coefficient.", 2, 2, a -> {
-            trainer(a[0], "set-l1!").setLambda(Values.toDouble(a[1], "set-l1!"));
+        fn("set-l1!", "[trainer λ]", "Changes the L1 coefficient (queued for the next step boundary when the trainer runs in the background; during sparsify! the schedule grows λ from the value given).", 2, 2, a -> {
+            TrainRuns.change(trainer(a[0], "set-l1!"), TrainControl.lambda(Values.toDouble(a[1], "set-l1!")));
             return a[0];
         });
         fn("prune!", "[trainer threshold]", "Removes the soft links with |w| below threshold and the optimizer state of exactly those entries; returns how many were removed.", 2, 2, a -> {
             Trainer t = trainer(a[0], "prune!");
+            TrainRuns.checkIdle(t, "prune!");
             int before = t.network().softLinkCount();
             int n = t.prune(Values.toDouble(a[1], "prune!"));
             if (!t.options().quiet()) interp.out().println("pruned " + n + " of " + before + " soft links (|w| < " + Printer.print(a[1]) + "); " + (before - n) + " left");
             return VValue.of(n);
         });
-        fn("sparsify!", "[trainer & options]", "Automated sparsification. Each round trains :recover-steps at λ, cuts the soft links with |w| below the threshold, and judges the cut by training a copy with λ = 0 (with :validation loss — a batch-loss over held-out strings, say — the copy's validation loss judges it, and the polish keeps the state with the best validation loss); an accepted round raises λ and the threshold, a rejected one restores the last accepted state and retries with half the threshold (a single link whose cut is rejected is protected from then on). With :log, a checkpoint is written at every round boundary; after (load-checkpoint tr file) of a checkpoint written during sparsify!, sparsify! continues that sparsification exactly where it stood (same final result as without the interruption). Returns the trainer. Options: "
+        fn("sparsify!", "[trainer & options]", "Automated sparsification. Each round trains :recover-steps at λ, cuts the soft links with |w| below the threshold, and judges the cut by training a copy with λ = 0 (with :validation loss — a batch-loss over held-out strings, say — the copy's validation loss judges it, and the polish keeps the state with the best validation loss); an accepted round raises λ and the threshold, a rejected one restores the last accepted state and retries with half the threshold (a single link whose cut is rejected is protected from then on). With :log, a checkpoint is written at every round boundary; after (load-checkpoint tr file) of a checkpoint written during sparsify!, sparsify! continues that sparsification exactly where it stood (same final result as without the interruption). Returns the trainer. With :background true it runs on a thread of its own like (train! tr n :background true), and set-schedule! changes its parameters from the next round. Options: "
                 + Settings.describe(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS) + ".", 1, -1, a -> {
             Trainer t = trainer(a[0], "sparsify!");
             List<String> allowed = new ArrayList<>(Settings.options(Sparsifier.Schedule.class));
             allowed.add("validation");
+            allowed.add("background");
             Options o = Options.parse("sparsify!", a, 1, allowed);
             Sparsifier.Schedule s = settings("sparsify!", o, Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS);
             Loss validation = o.has("validation") ? loss(interp, o.get("validation"), "sparsify! :validation") : null;
+            TrainRuns.checkIdle(t, "sparsify!");
+            if (o.flag("background", false)) return TrainRuns.start(interp, t, "sparsify", 0, tr -> new Sparsifier(tr, s, validation).run());
             new Sparsifier(t, s, validation).run();
             return t;
         });
@@ -175,10 +192,21 @@ public final class TrainLib extends Lib {
                     "threshold", p.threshold, "protected", (double) p.protectedLinks.size());
         });
         fn("save-checkpoint", "[trainer path]", "Saves matrices, optimizer state, step, λ, the seconds so far and the sparsification's position as JSON, atomically.", 2, 2, a -> {
-            trainer(a[0], "save-checkpoint").saveCheckpoint(Path.of(Values.toKey(a[1], null)));
+            Trainer t = trainer(a[0], "save-checkpoint");
+            Path file = Path.of(Values.toKey(a[1], null));
+            TrainRuns.change(t, new TrainControl.Change() {   // in the background: written by the training thread between two steps
+                public String describe() {
+                    return "checkpoint written to " + file;
+                }
+
+                public void apply(Trainer tr) {
+                    tr.saveCheckpoint(file);
+                }
+            });
             return a[1];
         });
         fn("load-checkpoint", "[trainer path]", "Restores a checkpoint into the trainer; training then continues exactly as it would have.", 2, 2, a -> {
+            TrainRuns.checkIdle(trainer(a[0], "load-checkpoint"), "load-checkpoint");
             trainer(a[0], "load-checkpoint").loadCheckpoint(Path.of(Values.toKey(a[1], null)));
             return a[0];
         });

@@ -17,7 +17,51 @@ final class Launch {
     private Launch() {}
 
     static int repl(boolean debug, List<String> args) {
-        Interpreter interp = Toolkit.newInterpreter(System.out, debug);
+        return repl(Toolkit.newInterpreter(System.out, debug));
+    }
+
+    /**
+     * {@code dmm serve [--port N] [--host H] [FILE.dmm ...]}: the browser view of a session (its URL
+     * printed), the files evaluated in it, then its REPL; leaving the REPL ends the session.
+     */
+    static int serve(boolean debug, List<String> args, PrintStream out, PrintStream err) {
+        String host = "127.0.0.1";
+        int port = 0;
+        List<String> files = new java.util.ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if ((a.equals("--port") || a.equals("--host")) && i + 1 < args.size()) {
+                String v = args.get(++i);
+                if (a.equals("--host")) host = v;
+                else {
+                    try {
+                        port = Integer.parseInt(v);
+                    } catch (NumberFormatException e) {
+                        err.println("dmm serve: --port needs a number, got `" + v + "`");
+                        return Main.USAGE;
+                    }
+                }
+            } else if (a.startsWith("--")) {
+                err.println("dmm serve: unknown option `" + a + "` (usage: dmm serve [--port N] [--host H] [FILE.dmm ...])");
+                return Main.USAGE;
+            } else files.add(a);
+        }
+        Interpreter interp = Toolkit.newInterpreter(out, debug);
+        try {
+            dmm.view.ViewServer s = dmm.view.ViewLib.serve(interp, host, port);
+            out.println("view: " + s.url());
+        } catch (IOException e) {
+            err.println("dmm serve: cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            return Main.RUNTIME;
+        }
+        for (String f : files) {
+            int status = interp.runFile(Path.of(f), err, null).status().code();
+            if (status != Main.OK) return status;
+        }
+        return repl(interp);
+    }
+
+    private static int repl(Interpreter interp) {
         try {
             if (System.console() == null) {
                 // stdin is a pipe or a file: no prompt, no colours, exit with the last status

@@ -25,6 +25,10 @@ public final class Main {
               run FILE.dmm [args...]   evaluate a file (args are in *command-line-args*)
               eval 'EXPR...'           evaluate expressions, print the value of the last
               repl                     the interactive REPL (the default with no command)
+              serve [--port N] [--host H] [FILE.dmm ...]
+                                       the browser view of a session (prints its URL with
+                                       the session's token; 127.0.0.1 by default), the files
+                                       evaluated in it, then its REPL
               bench [--quick] [--json FILE] [--plot FILE] [--micro]
                                        the benchmark suite (--micro adds JMH micro-benchmarks)
               --version                print the version
@@ -89,6 +93,9 @@ public final class Main {
                 }
                 case "repl" -> {
                     return Launch.repl(debug, rest);
+                }
+                case "serve" -> {
+                    return Launch.serve(debug, rest, out, err);
                 }
                 case "bench" -> {
                     return Launch.bench(rest, out, err);

@@ -14,6 +14,7 @@ public final class Toolkit {
         interp.setDebug(debug);
         dmm.bind.Bindings.install(interp);
         dmm.study.StudyLib.install(interp);
+        dmm.view.ViewLib.install(interp);
         return interp;
     }
 }

@@ -35,8 +35,8 @@ public final class Repl {
         COMMANDS.put(":source", ":source NAME — the source of a definition as last defined");
         COMMANDS.put(":load", ":load FILE — evaluate a file");
         COMMANDS.put(":reload", "evaluate the last loaded file again (redefinitions take effect in running networks at their next cycle)");
-        COMMANDS.put(":running", "the networks running in the background");
-        COMMANDS.put(":quit", "leave (Ctrl-D too); running networks are stopped");
+        COMMANDS.put(":running", "the networks running and the training runs in the background");
+        COMMANDS.put(":quit", "leave (Ctrl-D too); running networks and training runs are stopped");
     }
 
     /** Statuses of an input (those of {@link Outcome.Status}): ok, syntax error, runtime error. */
@@ -136,6 +136,7 @@ public final class Repl {
             }
             case ":running" -> {
                 for (Object r : MachineLib.runners(interp).all()) out.println(r);
+                for (Object r : dmm.bind.TrainRuns.runs(interp).all()) out.println(r);
                 return OK;
             }
             case ":quit", ":q", ":exit" -> {
@@ -183,6 +184,7 @@ public final class Repl {
         }
         if (pending.length() > 0 && !pending.toString().isBlank()) status = repl.handle(pending.toString());
         MachineLib.runners(interp).stopAll();
+        dmm.bind.TrainRuns.runs(interp).stopAll();
         return status;
     }
 
@@ -225,6 +227,7 @@ public final class Repl {
             }
         }
         MachineLib.runners(interp).stopAll();
+        dmm.bind.TrainRuns.runs(interp).stopAll();
         try {
             reader.getHistory().save();
         } catch (IOException e) {

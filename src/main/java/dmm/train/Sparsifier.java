@@ -97,7 +97,8 @@ public final class Sparsifier {
     }
 
     private final Trainer t;
-    private final Schedule s;
+    /** The schedule; parameters changed while running ({@link TrainControl#schedule}) take effect at the next round. */
+    private Schedule s;
     private final PrintStream out;
     /** The loss that judges each cut (held-out data), or null: the training loss judges. */
     private final Loss validation;
@@ -176,6 +177,7 @@ public final class Sparsifier {
         try {
             for (long i = 0; i < s.polishSteps(); i++) {
                 dmm.cancel.CancelToken.check(t.host.cancel());
+                t.control.boundary(t, "polish");
                 double candidate = validation != null && i % every == 0 ? validate() : Double.POSITIVE_INFINITY;
                 TrainLog.Row r = t.trainStep();
                 p.update(r, "polish");
@@ -210,6 +212,7 @@ public final class Sparsifier {
      * written at every round boundary and before the polish.
      */
     public Result run() {
+        s = t.control.schedule(s);
         Position pos = t.sparsification;
         if (pos != null && pos.phase.equals("done")) {
             out.printf(Locale.ROOT, "sparsify: the checkpointed sparsification is complete (%d -> %d soft links); nothing to do%n",
@@ -239,6 +242,7 @@ public final class Sparsifier {
             while (pos.phase.equals("rounds") && pos.rounds < s.maxRounds() && t.network().softLinkCount() > s.targetLinks()
                     && pos.rejections < s.maxRejections() && pos.idle < s.maxRejections()) {
                 good = round(pos, good);
+                s = t.control.schedule(s);
                 checkpoint();
                 boundary = pos.copy();
             }

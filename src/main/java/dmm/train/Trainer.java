@@ -62,6 +62,8 @@ public final class Trainer {
     Options options;
     /** Called after every step with its log row (a Java program's progress callback), or null. */
     private java.util.function.Consumer<TrainLog.Row> onStep;
+    /** Changes and pauses asked for by other threads, applied at step boundaries (a run in the background). */
+    final TrainControl control = new TrainControl();
 
     /**
      * A training run of {@code net}'s soft matrix. {@code base} names the log, plot and checkpoint
@@ -89,7 +91,9 @@ public final class Trainer {
 
     /** The state to come back to (the sparsifier's last accepted round, the polish's best step). */
     public Snapshot snapshot() {
-        return new Snapshot(net, optimizer.state(), step, lambda());
+        Snapshot s = new Snapshot(net, optimizer.state(), step, lambda());
+        control.snapshotTaken(s);
+        return s;
     }
 
     /** Back to a snapshot of this trainer; the log forgets the steps after it. */
@@ -99,12 +103,18 @@ public final class Trainer {
         step = snap.step();
         setLambda(snap.lambda());
         log.truncateAfter(snap.step());
+        control.restored(this, snap);
     }
 
     /** Calls {@code listener} after every completed step (training, judging and polishing alike) with its log row. */
     public Trainer onStep(java.util.function.Consumer<TrainLog.Row> listener) {
         this.onStep = listener;
         return this;
+    }
+
+    /** The queue of changes (learning rate, λ, links, schedule) and the pause applied at this trainer's step boundaries. */
+    public TrainControl control() {
+        return control;
     }
 
     public Options options() {
@@ -209,6 +219,7 @@ public final class Trainer {
                 optimizer.learningRate(), seconds());
         log.add(row);
         if (onStep != null) onStep.accept(row);
+        control.stepped(this, row);
         return row;
     }
 
@@ -231,6 +242,7 @@ public final class Trainer {
         try {
             for (; done < steps; done++) {
                 CancelToken.check(host.cancel());
+                control.boundary(this, phase);
                 p.update(trainStep(), phase);
                 if (periodic && base != null
                         && ((options.checkpointEvery() > 0 && step - lastStep >= options.checkpointEvery())

@@ -34,7 +34,8 @@ class LayeringTest {
             Map.entry("repl", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind")),
             Map.entry("bench", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind")),
             Map.entry("study", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind")),
-            Map.entry("cli", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind", "api", "repl", "bench", "study")));
+            Map.entry("view", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind")),
+            Map.entry("cli", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind", "api", "repl", "bench", "study", "view")));
 
     private static final Pattern REFERENCE = Pattern.compile("\\bdmm\\.([a-z]+)\\.");
 

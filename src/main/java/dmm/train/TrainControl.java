@@ -1,0 +1,336 @@
+package dmm.train;
+
+import dmm.cancel.CancelToken;
+import dmm.vvalue.VValue;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The steering wheel of one trainer: changes asked for by another thread (the REPL, the browser
+ * view) while the trainer runs in the background — a new learning rate, a new λ, new schedule
+ * parameters, a link cut or restored — and pause. Changes are queued and applied by the training
+ * thread itself at a step boundary, so a step never sees half a change and the trainer's state
+ * (weights, optimizer state, checkpoints) stays consistent, as live networks apply edits at
+ * cycle boundaries.
+ *
+ * <p>A change applied by the user stands: when the sparsifier later returns to a state saved
+ * before the change (a rejected round goes back to the last accepted state; the judge's copy is
+ * put back), the change is applied again on top of that state. λ is the schedule's during the
+ * judge and the polish (both train with λ = 0), so a new λ waits for the next shrinking phase;
+ * the schedule then grows λ from the value given.
+ */
+public final class TrainControl {
+    /** One change to a trainer, applied on its thread at a step boundary. */
+    public interface Change {
+        /** What the change does, for messages ("learning rate 0.0005"). */
+        String describe();
+
+        /** Applies it to the trainer (on the training thread, between steps). */
+        void apply(Trainer t);
+
+        /** True when the change must wait while the trainer is in this phase (λ during the judge and polish). */
+        default boolean waitsIn(String phase) {
+            return false;
+        }
+    }
+
+    /** What a control tells its observers: a completed step (with its phase) or a message. */
+    public interface Listener {
+        void step(TrainLog.Row row, String phase);
+
+        default void message(String line) {}
+    }
+
+    private final ConcurrentLinkedQueue<Change> queue = new ConcurrentLinkedQueue<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+    private volatile boolean paused;
+    private volatile boolean parked;
+    private volatile String phase = "train";
+    /** Schedule parameters given while running (option name → value), applied at the next round. */
+    private final Map<String, Object> schedulePatch = new LinkedHashMap<>();
+    /** The weights of links cut by hand (matrix path → weight), the default weight of their restore. */
+    private final Map<List<String>, Double> cutWeights = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Ordering of snapshots and applied changes: a restore to a snapshot older than a change re-applies it. */
+    private long clock;
+    private final Map<Trainer.Snapshot, Long> snapshotTimes = new WeakHashMap<>();
+    private final List<Applied> applied = new ArrayList<>();
+
+    private record Applied(Change change, long time) {}
+
+    // ------------------------------------------------------------------ changes
+
+    /** The learning rate from the next step on. */
+    public static Change learningRate(double lr) {
+        if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("the learning rate must be a positive number, got " + lr);
+        return new Change() {
+            public String describe() {
+                return String.format(Locale.ROOT, "learning rate %.4g", lr);
+            }
+
+            public void apply(Trainer t) {
+                t.optimizer().setLearningRate(lr);
+            }
+        };
+    }
+
+    /** λ (the L1 coefficient) from the next step of a shrinking phase on. */
+    public static Change lambda(double l1) {
+        if (!(l1 >= 0) || !Double.isFinite(l1)) throw new IllegalArgumentException("λ must be a number at least 0, got " + l1);
+        return new Change() {
+            public String describe() {
+                return String.format(Locale.ROOT, "λ %.4g", l1);
+            }
+
+            public void apply(Trainer t) {
+                t.setLambda(l1);
+            }
+
+            public boolean waitsIn(String phase) {
+                return phase.equals("judge") || phase.equals("polish");
+            }
+        };
+    }
+
+    /** Cuts the soft link at a matrix path (rank 6), with exactly its optimizer state. */
+    public Change cut(List<String> path) {
+        List<String> p = List.copyOf(path);
+        return new Change() {
+            public String describe() {
+                return "cut " + linkName(p);
+            }
+
+            public void apply(Trainer t) {
+                VValue w = t.weights();
+                double x = w.getIn(p).scalarPart();
+                if (x == 0) throw new IllegalArgumentException("there is no soft link " + linkName(p));
+                cutWeights.put(p, x);
+                VValue kept = w.dissocIn(p);
+                t.net = t.net.withSoftMatrix(kept);
+                t.optimizer().restrictTo(kept);
+            }
+        };
+    }
+
+    /** Adds the soft link at a matrix path back, with weight {@code w} (NaN: the weight it had when cut by hand); its optimizer state starts at zero. */
+    public Change restore(List<String> path, double w) {
+        List<String> p = List.copyOf(path);
+        return new Change() {
+            public String describe() {
+                return "restore " + linkName(p);
+            }
+
+            public void apply(Trainer t) {
+                double x = Double.isNaN(w) ? cutWeights.getOrDefault(p, Double.NaN) : w;
+                if (Double.isNaN(x)) throw new IllegalArgumentException("give a weight to restore " + linkName(p) + " (it was not cut by hand)");
+                if (x == 0 || !Double.isFinite(x)) throw new IllegalArgumentException("a restored link needs a finite non-zero weight, got " + x);
+                VValue cur = t.weights();
+                double old = cur.getIn(p).scalarPart();
+                t.net.checkTypes(VValue.ZERO.assocIn(p, VValue.of(x)));
+                t.net = t.net.withSoftMatrix(cur.assocIn(p, VValue.of(x)));
+                if (old == 0) cutWeights.remove(p);
+            }
+        };
+    }
+
+    /** New values for the sparsification schedule's parameters (option names as in {@link Sparsifier.Schedule}), from its next round. */
+    public Change schedule(Map<String, Object> settings) {
+        Map<String, Object> given = new LinkedHashMap<>(settings);
+        List<String> known = Settings.options(Sparsifier.Schedule.class);
+        for (String k : given.keySet())
+            if (!known.contains(k)) throw new IllegalArgumentException("the schedule has no parameter `" + k + "`; it has " + String.join(", ", known));
+        Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS, given);   // checks the values
+        return new Change() {
+            public String describe() {
+                return "schedule " + given;
+            }
+
+            public void apply(Trainer t) {
+                synchronized (schedulePatch) {
+                    schedulePatch.putAll(given);
+                }
+            }
+        };
+    }
+
+    /** {@code to.field <- from.output} for a rank-6 matrix path. */
+    public static String linkName(List<String> p) {
+        return p.size() == 6 ? p.get(1) + "." + p.get(2) + " <- " + p.get(4) + "." + p.get(5) : String.valueOf(p);
+    }
+
+    /** The links cut by hand and not restored since (matrix path → weight when cut). */
+    public Map<List<String>, Double> cutLinks() {
+        return Map.copyOf(cutWeights);
+    }
+
+    // ------------------------------------------------------------------ asking
+
+    /** Queues a change; the training thread applies it at its next step boundary (at once when nothing trains: {@link #applyNow}). */
+    public void submit(Change c) {
+        queue.add(c);
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    /** The trainer waits at its next step boundary until {@link #resume}. */
+    public void pause() {
+        paused = true;
+    }
+
+    public void resume() {
+        synchronized (lock) {
+            paused = false;
+            lock.notifyAll();
+        }
+    }
+
+    public boolean isPaused() {
+        return paused;
+    }
+
+    /** True while the training thread waits at a step boundary because of {@link #pause}. */
+    public boolean isParked() {
+        return parked;
+    }
+
+    /** The phase of the step in progress: {@code train}, {@code shrink}, {@code judge}, {@code polish}. */
+    public String phase() {
+        return phase;
+    }
+
+    public void addListener(Listener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(Listener l) {
+        listeners.remove(l);
+    }
+
+    /** Wakes a training thread waiting at a step boundary (to notice a cancellation). */
+    public void wake() {
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    // ------------------------------------------------------------------ the training thread's side
+
+    /**
+     * A step boundary of {@code t} in {@code phase}: applies the queued changes (those that may
+     * apply in this phase), and waits here while paused — applying changes that arrive meanwhile —
+     * until resumed or cancelled (the thread's token or the host's).
+     */
+    void boundary(Trainer t, String phase) {
+        this.phase = phase;
+        applyQueued(t);
+        if (!paused) return;
+        message("paused at step " + t.step());
+        try {
+            synchronized (lock) {
+                parked = true;
+                lock.notifyAll();
+                while (paused) {
+                    CancelToken.check(t.host.cancel());
+                    try {
+                        lock.wait(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new dmm.cancel.Cancelled();
+                    }
+                    if (!queue.isEmpty()) {
+                        lock.notifyAll();
+                        applyQueued(t);
+                    }
+                }
+            }
+        } finally {
+            parked = false;
+        }
+        message("resumed at step " + t.step());
+    }
+
+    /** Applies every queued change now (the caller is the only one using the trainer: between runs). */
+    public void applyNow(Trainer t) {
+        applyQueued(t);
+        for (Change c : queue) {   // λ waiting for a shrinking phase that never came: it applies now
+            queue.remove(c);
+            apply(t, c);
+        }
+    }
+
+    private void applyQueued(Trainer t) {
+        if (queue.isEmpty()) return;
+        List<Change> waiting = new ArrayList<>();
+        Change c;
+        while ((c = queue.poll()) != null) {
+            if (c.waitsIn(phase)) waiting.add(c);
+            else apply(t, c);
+        }
+        queue.addAll(waiting);
+    }
+
+    private void apply(Trainer t, Change c) {
+        try {
+            c.apply(t);
+        } catch (RuntimeException e) {
+            message("not applied: " + c.describe() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return;
+        }
+        synchronized (applied) {
+            applied.add(new Applied(c, ++clock));
+            if (applied.size() > 1000) applied.remove(0);
+        }
+        message("applied at step " + t.step() + ": " + c.describe());
+    }
+
+    void stepped(Trainer t, TrainLog.Row row) {
+        for (Listener l : listeners) l.step(row, phase);
+    }
+
+    void message(String line) {
+        for (Listener l : listeners) l.message(line);
+    }
+
+    /** A snapshot was taken (its time orders it against the changes applied). */
+    void snapshotTaken(Trainer.Snapshot s) {
+        synchronized (applied) {
+            snapshotTimes.put(s, ++clock);
+        }
+    }
+
+    /** The trainer went back to {@code s}: the changes applied after {@code s} was taken are applied again. */
+    void restored(Trainer t, Trainer.Snapshot s) {
+        List<Change> again = new ArrayList<>();
+        synchronized (applied) {
+            long taken = snapshotTimes.getOrDefault(s, -1L);
+            for (Applied a : applied) if (a.time() > taken) again.add(a.change());
+        }
+        for (Change c : again) {
+            try {
+                c.apply(t);
+            } catch (RuntimeException e) {
+                // a cut of a link the restored state lacks, say: nothing to do again
+            }
+        }
+    }
+
+    /** The schedule with the parameters given while running (the sparsifier asks before each round). */
+    Sparsifier.Schedule schedule(Sparsifier.Schedule s) {
+        synchronized (schedulePatch) {
+            if (schedulePatch.isEmpty()) return s;
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (Settings.Setting x : Settings.of(Sparsifier.Schedule.class, s)) values.put(x.option(), x.defaultValue());
+            values.putAll(schedulePatch);
+            schedulePatch.clear();
+            return Settings.with(Sparsifier.Schedule.class, s, values);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dmm.view;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dmm.bind.TrainRuns;
+import dmm.cli.Toolkit;
+import dmm.lang.Interpreter;
+import dmm.train.TrainRun;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The view's server without a browser: what it refuses, what it serves, the actions and their answers. */
+class ViewServerTest {
+    final Interpreter interp = Toolkit.newInterpreter(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false);
+    final HttpClient http = HttpClient.newHttpClient();
+    ViewServer server;
+
+    ViewServerTest() throws Exception {
+        interp.setNotifier(line -> {});
+        server = ViewLib.serve(interp, "127.0.0.1", 0);
+    }
+
+    @AfterEach
+    void end() {
+        server.close();
+        TrainRuns.runs(interp).stopAll();
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> action(String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + "/api/action")).header("Content-Type", "application/json")
+                .header("X-DMM-Token", server.token()).POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void itListensOnLoopbackWithALongRandomToken() {
+        assertTrue(server.url().startsWith("http://127.0.0.1:" + server.port() + "/?token="), server.url());
+        assertTrue(server.token().length() >= 43, "256 bits");
+        ViewServer other = null;
+        try {
+            other = ViewServer.start(interp, "127.0.0.1", 0);
+            assertNotEquals(server.token(), other.token());
+        } catch (java.io.IOException e) {
+            fail(e);
+        } finally {
+            if (other != null) other.close();
+        }
+    }
+
+    @Test
+    void thePageAndTheChartLibraryComeFromTheJarWithoutAToken() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js"));
+        assertFalse(page.body().contains("https://"), "nothing from a CDN");
+        assertEquals(200, get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js").statusCode());
+        assertEquals(200, get("/static/view.js").statusCode());
+        assertEquals("no-referrer", page.headers().firstValue("Referrer-Policy").orElse(""), "the token never leaks in a Referer");
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"));
+        assertEquals(404, get("/static/../ViewServer.class").statusCode());
+        assertEquals(404, get("/webjars/../../dmm/view/ViewServer.class").statusCode());
+        assertEquals(404, get("/dmm/view/ViewServer.class").statusCode());
+    }
+
+    @Test
+    void theApiNeedsTheToken() throws Exception {
+        assertEquals(403, get("/api/state").statusCode());
+        assertEquals(403, get("/api/state?token=" + server.token().substring(1)).statusCode());
+        assertEquals(403, get("/api/events").statusCode());
+        HttpResponse<String> ok = get("/api/state?token=" + server.token());
+        assertEquals(200, ok.statusCode());
+        assertEquals("application/json; charset=utf-8", ok.headers().firstValue("Content-Type").orElse(""));
+        HttpResponse<String> noHeader = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/action?token=" + server.token()))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"pause\",\"run\":1}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, noHeader.statusCode(), "a change needs the token in the header");
+    }
+
+    @Test
+    void anotherHostNameIsRefused() throws Exception {
+        // DNS rebinding: a page of evil.example resolving to 127.0.0.1 sends Host: evil.example
+        assertEquals(403, rawStatus("evil.example:" + server.port()));
+        assertEquals(403, rawStatus("127.0.0.1:" + (server.port() + 1)));
+        assertEquals(200, rawStatus("localhost:" + server.port()));
+        assertEquals(200, rawStatus("127.0.0.1:" + server.port()));
+    }
+
+    int rawStatus(String host) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /api/state?token=" + server.token() + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            String first = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
+            return Integer.parseInt(first.substring(9, 12));
+        }
+    }
+
+    @Test
+    void onlyTheListedActionsWithCheckedArguments() throws Exception {
+        interp.eval("setup", """
+            (require lite) (require train)
+            (def tr (trainer (feedforward "abcab" {:layers 2 :copies 1 :init 0.1 :seed 2})
+                             :loss (imitation-loss (duplicate-detector "abcab") 30 [:output]) :quiet true))
+            (train! tr 1000000 :background true)
+            (pause! tr)
+            """);
+        TrainRun run = TrainRuns.runs(interp).get(1);
+        assertEquals(400, action("{\"action\":\"eval\",\"code\":\"(System/exit 0)\"}").statusCode());
+        assertEquals(400, action("not json").statusCode());
+        assertEquals(400, action("{\"action\":\"set-lr\",\"run\":1,\"value\":\"fast\"}").statusCode());
+        assertEquals(400, action("{\"action\":\"set-lr\",\"run\":1,\"value\":-1}").statusCode());
+        assertEquals(404, action("{\"action\":\"pause\",\"run\":7}").statusCode());
+        assertEquals(400, action("{\"action\":\"set-schedule\",\"run\":1,\"settings\":{\"nope\":1}}").statusCode());
+        assertEquals(200, action("{\"action\":\"set-schedule\",\"run\":1,\"settings\":{\"recover-steps\":20}}").statusCode());
+        HttpResponse<String> lr = action("{\"action\":\"set-l1\",\"run\":1,\"value\":0.003}");
+        assertEquals(200, lr.statusCode(), lr.body());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (run.trainer().lambda() != 0.003 && System.nanoTime() < deadline) Thread.sleep(5);
+        assertEquals(0.003, run.trainer().lambda(), "applied by the paused trainer at its step boundary");
+        assertEquals(200, action("{\"action\":\"stop\",\"run\":1}").statusCode());
+        assertTrue(run.await(10_000));
+        assertEquals(TrainRun.Status.STOPPED, run.status());
+        JsonNode state = new ObjectMapper().readTree(get("/api/state?token=" + server.token()).body());
+        assertEquals("stopped", state.at("/runs/0/status").asText());
+        assertEquals("train:1", state.at("/networks/0/key").asText());
+        int soft = 0;
+        for (JsonNode l : state.at("/networks/0/links")) if (!l.path("hard").asBoolean()) soft++;
+        assertEquals(run.network().softLinkCount(), soft);
+    }
+}
