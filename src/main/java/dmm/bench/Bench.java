@@ -49,6 +49,7 @@ public final class Bench {
         Bench b = new Bench(out, quick, interp);
         b.header();
         b.flagship();
+        if (args.contains("--flagship")) return 0; // the flagship cases only (for quick comparisons while optimizing)
         b.scaling(plot == null ? (quick ? null : "runs/bench-scaling.png") : plot);
         b.memory();
         if (args.contains("--micro")) b.micro();
