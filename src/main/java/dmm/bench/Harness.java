@@ -13,14 +13,25 @@ final class Harness {
 
     private Harness() {}
 
+    /**
+     * With {@code -Ddmm.bench.cpu=true}: the calling thread's CPU time instead of wall time (less
+     * disturbed by other processes on a shared machine, but without GC and JIT threads' work; for
+     * comparing builds while optimizing, not for the published figures).
+     */
+    private static final boolean CPU = Boolean.getBoolean("dmm.bench.cpu");
+
+    private static long now() {
+        return CPU ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
     /** Times {@code body} (milliseconds per call). */
     static Stats measure(String name, int warmup, int runs, Runnable body) {
         for (int i = 0; i < warmup; i++) body.run();
         double[] ms = new double[runs];
         for (int i = 0; i < runs; i++) {
-            long t0 = System.nanoTime();
+            long t0 = now();
             body.run();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
+            ms[i] = (now() - t0) / 1e6;
         }
         Arrays.sort(ms);
         return new Stats(name, percentile(ms, 0.5), percentile(ms, 0.1), percentile(ms, 0.9), runs);

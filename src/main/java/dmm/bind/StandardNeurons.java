@@ -115,13 +115,24 @@ final class StandardNeurons {
         double m = d.maxAbs();
         return fused(in, VValue.of("norm", VValue.of(m)), g -> {
             if (m == 0) return VValue.ZERO;
-            int[] ties = {0};
-            d.forEachLeaf((p, x) -> {
-                if (Math.abs(x) == m) ties[0]++;
-            });
-            double k = g.get("norm").scalarPart() / ties[0];
+            double k = g.get("norm").scalarPart() / ties(d, m);
             return VValue.of("dict", d.mapLeaves(x -> Math.abs(x) == m ? Math.signum(x) * k : 0));
         });
+    }
+
+    /** The number of leaves of {@code d} whose absolute value is {@code m > 0} (on a flat node's array, no tree made). */
+    private static int ties(VValue d, double m) {
+        double[] f = d.flatValues();
+        if (f != null) {
+            int n = 0;
+            for (double x : f) if (Math.abs(x) == m) n++;
+            return n;
+        }
+        int[] n = {0};
+        d.forEachLeaf((p, x) -> {
+            if (Math.abs(x) == m) n[0]++;
+        });
+        return n[0];
     }
 
     /** {@code {:dot (clamp (dot dict-1 dict-2) -4 4)}}; pullback {@code k = g} inside [-4, 4] (else 0), {@code {dict-1 k·dict-2, dict-2 k·dict-1}}. */
