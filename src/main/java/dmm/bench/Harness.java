@@ -37,6 +37,29 @@ final class Harness {
         return new Stats(name, percentile(ms, 0.5), percentile(ms, 0.1), percentile(ms, 0.9), runs);
     }
 
+    /**
+     * Times several bodies interleaved: after their warm-ups, each round runs every body once, in
+     * turn, so a change in the machine's load (other processes on a shared machine) reaches all
+     * of them alike and the ratios of their medians stay meaningful.
+     */
+    static Stats[] measureInterleaved(String[] names, int[] warmups, int runs, Runnable[] bodies) {
+        for (int b = 0; b < bodies.length; b++) for (int i = 0; i < warmups[b]; i++) bodies[b].run();
+        double[][] ms = new double[bodies.length][runs];
+        for (int i = 0; i < runs; i++) {
+            for (int b = 0; b < bodies.length; b++) {
+                long t0 = now();
+                bodies[b].run();
+                ms[b][i] = (now() - t0) / 1e6;
+            }
+        }
+        Stats[] out = new Stats[bodies.length];
+        for (int b = 0; b < bodies.length; b++) {
+            Arrays.sort(ms[b]);
+            out[b] = new Stats(names[b], percentile(ms[b], 0.5), percentile(ms[b], 0.1), percentile(ms[b], 0.9), runs);
+        }
+        return out;
+    }
+
     static double percentile(double[] sorted, double q) {
         if (sorted.length == 1) return sorted[0];
         double pos = q * (sorted.length - 1);

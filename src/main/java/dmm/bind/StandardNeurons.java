@@ -83,12 +83,22 @@ final class StandardNeurons {
 
     /** The outputs {@code out}; under grad, one entry whose pullback gives the input map's cotangent. */
     private static Object fused(Object in, VValue out, UnaryOperator<VValue> pullback) {
+        return fused(in, out, false, pullback);
+    }
+
+    /**
+     * {@link #fused(Object, VValue, UnaryOperator)}; {@code numbersOnly}: the pullback reads only
+     * the :number part of each output field's cotangent (the down movement's pullback may then
+     * send only that part; see {@code Tape.recordNumbers}).
+     */
+    private static Object fused(Object in, VValue out, boolean numbersOnly, UnaryOperator<VValue> pullback) {
         Tape t = Ops.recordingTape(in);
         if (t == null) return out;
-        return t.record(out, g -> {
+        java.util.function.Consumer<VValue> back = g -> {
             VValue d = pullback.apply(g);
             if (!d.isZero()) Ops.accumulate(t, in, 1, d);
-        });
+        };
+        return numbersOnly ? t.recordNumbers(out, back) : t.record(out, back);
     }
 
     private static VValue pair(VValue d1, VValue d2) {
@@ -113,7 +123,7 @@ final class StandardNeurons {
     private static Object maxNorm(Object in) {
         VValue d = Ops.primal(in).get("dict");
         double m = d.maxAbs();
-        return fused(in, VValue.of("norm", VValue.of(m)), g -> {
+        return fused(in, VValue.of("norm", VValue.of(m)), true, g -> {
             if (m == 0) return VValue.ZERO;
             double k = g.get("norm").scalarPart() / ties(d, m);
             return VValue.of("dict", d.mapLeaves(x -> Math.abs(x) == m ? Math.signum(x) * k : 0));
@@ -140,7 +150,7 @@ final class StandardNeurons {
         VValue v = Ops.primal(in), a = v.get("dict-1"), b = v.get("dict-2");
         double x = VValue.dot(a, b);
         VValue out = VValue.of("dot", VValue.of(Math.max(-4, Math.min(4, x))));
-        return fused(in, out, g -> {
+        return fused(in, out, true, g -> {
             double k = g.get("dot").scalarPart();
             if (k == 0 || !(x >= -4 && x <= 4)) return VValue.ZERO;
             return pair(b.scale(k), a.scale(k));
@@ -157,7 +167,7 @@ final class StandardNeurons {
         VValue dv = VValue.of(v.get("dict-1").scalarPart()).subtract(VValue.of(v.get("dict-2").scalarPart()));
         double d = dv.scalarPart(), nd = dv.negate().scalarPart();
         VValue out = VValue.ofSorted(OUT_COMPARE_SORTED, new VValue[] {VValue.of(nd > 0 ? nd : 0), VValue.of(d > 0 ? d : 0)}, 2);
-        return fused(in, out, g -> {
+        return fused(in, out, true, g -> {
             double e = d > 0 ? g.get("true").scalarPart() : nd > 0 ? -g.get("false").scalarPart() : 0;
             if (e == 0) return VValue.ZERO;
             return pair(VValue.of(e), VValue.of(-e));
@@ -167,7 +177,7 @@ final class StandardNeurons {
     /** {@code {:timer (+ (num timer) 1)}}; pullback {@code {timer g}} (its :number part). */
     private static Object timer(Object in) {
         double t = Ops.primal(in).get("timer").scalarPart();
-        return fused(in, VValue.of("timer", VValue.of(t).add(VValue.ONE)), g -> VValue.of("timer", VValue.of(g.get("timer").scalarPart())));
+        return fused(in, VValue.of("timer", VValue.of(t).add(VValue.ONE)), true, g -> VValue.of("timer", VValue.of(g.get("timer").scalarPart())));
     }
 
     /** Attaches the fast paths of a built-in library that has just loaded to the definitions its vars now hold. */

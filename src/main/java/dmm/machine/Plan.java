@@ -339,7 +339,16 @@ final class Plan {
         VBuilder[] dys = new VBuilder[slots];
         double[][] dyd = new double[slots][];
         boolean[] wanted = new boolean[slots];
-        for (int s = 0; s < slots; s++) wanted[s] = Ops.isTracked(outs[slotNeuron[s]]);
+        // a source whose maker reads only the :number part of its fields' cotangents (a standard
+        // neuron with numbers for outputs) gets only that part: the rest would be summed for nothing
+        boolean[] numbers = new boolean[slots];
+        double[] dy0 = new double[slots];
+        boolean[] has0 = new boolean[slots];
+        for (int s = 0; s < slots; s++) {
+            Object o = outs[slotNeuron[s]];
+            wanted[s] = Ops.isTracked(o);
+            numbers[s] = wanted[s] && o instanceof Tracked t && t.readsNumbersOnly();
+        }
         double[] dSoft = softCotangent;
         // each input field's cotangent, and its dense coordinates when flat
         VValue[] gs = new VValue[rowCount];
@@ -383,7 +392,10 @@ final class Plan {
                         for (int j = 0; j < s.length; j++) {
                             if ((k[j] >= 0) != softPass) continue;
                             int sj = s[j];
-                            if (wanted[sj]) {
+                            if (numbers[sj]) {
+                                dy0[sj] += w[j] * gd[0];
+                                has0[sj] = true;
+                            } else if (wanted[sj]) {
                                 double[] d = dyd[sj];
                                 if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : Arrays.copyOf(d, gd.length);
                                 double wj = w[j];
@@ -421,8 +433,8 @@ final class Plan {
             }
         }
         for (int s = 0; s < slots; s++) {
-            if (dys[s] == null && dyd[s] == null) continue;
-            VValue d = dyd[s] == null ? VValue.ZERO : keys.value(dyd[s]);
+            if (dys[s] == null && dyd[s] == null && !has0[s]) continue;
+            VValue d = dyd[s] != null ? keys.value(dyd[s]) : has0[s] ? VValue.of(dy0[s]) : VValue.ZERO;
             if (dys[s] != null) d = d.add(dys[s].build());
             Ops.accumulateAt(tape, outs[slotNeuron[s]], slotPath.get(s), 1, d);
         }
