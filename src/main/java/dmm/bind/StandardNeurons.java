@@ -200,7 +200,7 @@ final class StandardNeurons {
      */
     static NeuronFunction fastPath(Fn f, NeuronFunction general) {
         Native n = NATIVE.get(f);
-        if (n == null) return general;
+        if (n == null || dmm.machine.Engine.GENERAL) return general;
         // a redefined helper (say clamp) changes the definition's meaning: then run it as written
         return NeuronFunction.of(inputs -> n.intact() ? n.body().apply(inputs) : general.apply(inputs),
                 general.inputFields(), general.outputFields());

@@ -25,7 +25,7 @@ public final class Main {
               run FILE.dmm [args...]   evaluate a file (args are in *command-line-args*)
               eval 'EXPR...'           evaluate expressions, print the value of the last
               repl                     the interactive REPL (the default with no command)
-              bench [--quick] [--json FILE] [--plot FILE] [--micro]
+              bench [--quick] [--json FILE] [--plot FILE] [--micro] [--synthesis] [--flagship]
                                        the benchmark suite (--micro adds JMH micro-benchmarks)
               --version                print the version
               --help                   this text

@@ -215,14 +215,14 @@ final class Plan {
             plan.softCotangent = new double[plan.softPaths.size()];
             // recorded before any cycle of this run, so it runs after all of them in the backward pass
             tape.record(() -> {
-                VBuilder b = null;
                 double[] d = plan.softCotangent;
-                for (int i = 0; i < d.length; i++) {
-                    if (d[i] == 0) continue;
-                    if (b == null) b = new VBuilder();
-                    b.addAt(plan.softPaths.get(i), d[i]);
-                }
-                if (b != null) Ops.accumulate(tape, w, 1, b.build());
+                boolean any = false;
+                for (double x : d) any |= x != 0;
+                if (!any) return;
+                // the soft leaves are softPaths in forEachLeaf order, which mapLeaves follows: the
+                // matrix's own tree with the cotangents for leaves (zeros dropped)
+                int[] i = {0};
+                Ops.accumulate(tape, w, 1, Ops.primal(w).mapLeaves(x -> d[i[0]++]));
             });
         }
         return plan;
@@ -383,12 +383,15 @@ final class Plan {
                     double[] gd = gds[r];
                     if (gd != null) {
                         // the non-zero coordinates of the cotangent: the scalar, then the keys in key
-                        // order, as VValue.dot visits them (skipping only exact zeros)
+                        // order, as VValue.dot visits them (skipping only exact zeros), for the dot
+                        // products; the sums into the sources' cotangents go coordinate by
+                        // coordinate, in which order they are visited does not matter
                         if (idx.length < gd.length) idx = new int[gd.length];
                         int nz = 0;
                         if (gd[0] != 0) idx[nz++] = 0;
                         for (int q : keys.table().sortedIds()) if (q < gd.length && gd[q] != 0) idx[nz++] = q;
                         if (nz == 0) continue;
+                        boolean sparse = nz * 2 < gd.length; // (max-norm's cotangent has one coordinate)
                         for (int j = 0; j < s.length; j++) {
                             if ((k[j] >= 0) != softPass) continue;
                             int sj = s[j];
@@ -399,9 +402,13 @@ final class Plan {
                                 double[] d = dyd[sj];
                                 if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : Arrays.copyOf(d, gd.length);
                                 double wj = w[j];
-                                for (int t = 0; t < nz; t++) {
-                                    int q = idx[t];
-                                    d[q] += wj * gd[q];
+                                if (sparse) {
+                                    for (int t = 0; t < nz; t++) {
+                                        int q = idx[t];
+                                        d[q] += wj * gd[q];
+                                    }
+                                } else {
+                                    for (int q = 0; q < gd.length; q++) d[q] += wj * gd[q];
                                 }
                             }
                             if (wantSoft && k[j] >= 0) {
