@@ -102,7 +102,7 @@ final class StandardNeurons {
     }
 
     private static VValue pair(VValue d1, VValue d2) {
-        return VValue.ofSorted(DICTS, new VValue[] {d1, d2}, 2);
+        return VValue.ofSortedKeeping(DICTS, new VValue[] {d1, d2});
     }
 
     /**
@@ -166,7 +166,7 @@ final class StandardNeurons {
         VValue v = Ops.primal(in);
         VValue dv = VValue.of(v.get("dict-1").scalarPart()).subtract(VValue.of(v.get("dict-2").scalarPart()));
         double d = dv.scalarPart(), nd = dv.negate().scalarPart();
-        VValue out = VValue.ofSorted(OUT_COMPARE_SORTED, new VValue[] {VValue.of(nd > 0 ? nd : 0), VValue.of(d > 0 ? d : 0)}, 2);
+        VValue out = VValue.ofSortedKeeping(OUT_COMPARE_SORTED, new VValue[] {VValue.of(nd > 0 ? nd : 0), VValue.of(d > 0 ? d : 0)});
         return fused(in, out, true, g -> {
             double e = d > 0 ? g.get("true").scalarPart() : nd > 0 ? -g.get("false").scalarPart() : 0;
             if (e == 0) return VValue.ZERO;

@@ -272,7 +272,7 @@ final class Plan {
             }
             VValue[] vals = new VValue[fs.length];
             for (int f = 0; f < fs.length; f++) vals[f] = flat ? denseRow(src[i][f], weight[i][f], yd, ysc, table) : row(src[i][f], weight[i][f], ys);
-            ins[i] = VValue.ofSorted(fs, vals, fs.length);
+            ins[i] = VValue.ofSortedKeeping(fs, vals);
         }
         Tape tape = Ops.recordingTape(outs);
         if (tape == null && softCotangent != null) tape = Ops.recordingTape(soft);
@@ -363,7 +363,7 @@ final class Plan {
                 if (gr.isZero()) continue;
                 int r = rowBase[i] + f;
                 gs[r] = gr;
-                if (yd != null && gr.isFlat()) gds[r] = keys.denseOf(gr);
+                if (yd != null && gr.isFlat()) gds[r] = gr.isScalar() ? new double[] {gr.scalarPart()} : keys.denseOf(gr);
                 any = true;
             }
         }

@@ -120,6 +120,18 @@ public sealed class VValue permits VValue.Wide, VValue.Flat {
         return make(0, ks, vs, m);
     }
 
+    /**
+     * {@link #ofSorted} that may keep {@code keys} itself (never changed by a value) when no
+     * value is zero, and always keeps {@code values}: for callers that make a new values array
+     * per call over a fixed key array (a neuron's input fields each cycle). The caller must not
+     * change either array afterwards.
+     */
+    public static VValue ofSortedKeeping(String[] keys, VValue[] values) {
+        int n = keys.length;
+        for (int i = 0; i < n; i++) if (values[i].isZero()) return ofSorted(keys, values, n);
+        return n == 0 ? ZERO : new VValue(0, keys, values);
+    }
+
     /** True when every child is a bare number (a "flat" sparse vector, the DMM Lite wire shape). */
     public boolean isFlat() {
         if (this instanceof Flat) return true;
