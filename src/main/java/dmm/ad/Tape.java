@@ -60,7 +60,19 @@ public final class Tape {
      * {@code pullback} receives the output's cotangent (only when it is non-zero).
      */
     public Tracked record(VValue out, Consumer<VValue> pullback) {
-        Tracked y = new Tracked(out, this);
+        return record(new Tracked(out, this), pullback);
+    }
+
+    /**
+     * {@link #record(VValue, Consumer)} for a primitive whose pullback reads only the
+     * {@code :number} part of each top-level field of the output's cotangent (a neuron whose
+     * outputs are numbers to it): see {@link Tracked#readsNumbersOnly()}.
+     */
+    public Tracked recordNumbers(VValue out, Consumer<VValue> pullback) {
+        return record(new Tracked(out, this, true), pullback);
+    }
+
+    private Tracked record(Tracked y, Consumer<VValue> pullback) {
         entries.add(() -> {
             if (!y.hasCotangent()) return;
             VValue g = y.cotangentValue();

@@ -15,10 +15,26 @@ public final class Tracked {
     private VValue single;
     private double singleWeight;
     VBuilder cotangent;
+    /** The entry that made this value reads only the :number part of each field of its cotangent. */
+    final boolean numbersOnly;
 
     Tracked(VValue value, Tape tape) {
+        this(value, tape, false);
+    }
+
+    Tracked(VValue value, Tape tape, boolean numbersOnly) {
         this.value = value;
         this.tape = tape;
+        this.numbersOnly = numbersOnly;
+    }
+
+    /**
+     * True when the primitive that made this value reads only the {@code :number} part of each
+     * top-level field of its cotangent ({@link Tape#recordNumbers}): a pullback sending this value
+     * a cotangent may leave out everything else of a field, which nothing would read.
+     */
+    public boolean readsNumbersOnly() {
+        return numbersOnly;
     }
 
     /** The primal value. */

@@ -83,16 +83,26 @@ final class StandardNeurons {
 
     /** The outputs {@code out}; under grad, one entry whose pullback gives the input map's cotangent. */
     private static Object fused(Object in, VValue out, UnaryOperator<VValue> pullback) {
+        return fused(in, out, false, pullback);
+    }
+
+    /**
+     * {@link #fused(Object, VValue, UnaryOperator)}; {@code numbersOnly}: the pullback reads only
+     * the :number part of each output field's cotangent (the down movement's pullback may then
+     * send only that part; see {@code Tape.recordNumbers}).
+     */
+    private static Object fused(Object in, VValue out, boolean numbersOnly, UnaryOperator<VValue> pullback) {
         Tape t = Ops.recordingTape(in);
         if (t == null) return out;
-        return t.record(out, g -> {
+        java.util.function.Consumer<VValue> back = g -> {
             VValue d = pullback.apply(g);
             if (!d.isZero()) Ops.accumulate(t, in, 1, d);
-        });
+        };
+        return numbersOnly ? t.recordNumbers(out, back) : t.record(out, back);
     }
 
     private static VValue pair(VValue d1, VValue d2) {
-        return VValue.ofSorted(DICTS, new VValue[] {d1, d2}, 2);
+        return VValue.ofSortedKeeping(DICTS, new VValue[] {d1, d2});
     }
 
     /**
@@ -113,15 +123,26 @@ final class StandardNeurons {
     private static Object maxNorm(Object in) {
         VValue d = Ops.primal(in).get("dict");
         double m = d.maxAbs();
-        return fused(in, VValue.of("norm", VValue.of(m)), g -> {
+        return fused(in, VValue.of("norm", VValue.of(m)), true, g -> {
             if (m == 0) return VValue.ZERO;
-            int[] ties = {0};
-            d.forEachLeaf((p, x) -> {
-                if (Math.abs(x) == m) ties[0]++;
-            });
-            double k = g.get("norm").scalarPart() / ties[0];
+            double k = g.get("norm").scalarPart() / ties(d, m);
             return VValue.of("dict", d.mapLeaves(x -> Math.abs(x) == m ? Math.signum(x) * k : 0));
         });
+    }
+
+    /** The number of leaves of {@code d} whose absolute value is {@code m > 0} (on a flat node's array, no tree made). */
+    private static int ties(VValue d, double m) {
+        double[] f = d.flatValues();
+        if (f != null) {
+            int n = 0;
+            for (double x : f) if (Math.abs(x) == m) n++;
+            return n;
+        }
+        int[] n = {0};
+        d.forEachLeaf((p, x) -> {
+            if (Math.abs(x) == m) n[0]++;
+        });
+        return n[0];
     }
 
     /** {@code {:dot (clamp (dot dict-1 dict-2) -4 4)}}; pullback {@code k = g} inside [-4, 4] (else 0), {@code {dict-1 k·dict-2, dict-2 k·dict-1}}. */
@@ -129,7 +150,7 @@ final class StandardNeurons {
         VValue v = Ops.primal(in), a = v.get("dict-1"), b = v.get("dict-2");
         double x = VValue.dot(a, b);
         VValue out = VValue.of("dot", VValue.of(Math.max(-4, Math.min(4, x))));
-        return fused(in, out, g -> {
+        return fused(in, out, true, g -> {
             double k = g.get("dot").scalarPart();
             if (k == 0 || !(x >= -4 && x <= 4)) return VValue.ZERO;
             return pair(b.scale(k), a.scale(k));
@@ -145,8 +166,8 @@ final class StandardNeurons {
         VValue v = Ops.primal(in);
         VValue dv = VValue.of(v.get("dict-1").scalarPart()).subtract(VValue.of(v.get("dict-2").scalarPart()));
         double d = dv.scalarPart(), nd = dv.negate().scalarPart();
-        VValue out = VValue.ofSorted(OUT_COMPARE_SORTED, new VValue[] {VValue.of(nd > 0 ? nd : 0), VValue.of(d > 0 ? d : 0)}, 2);
-        return fused(in, out, g -> {
+        VValue out = VValue.ofSortedKeeping(OUT_COMPARE_SORTED, new VValue[] {VValue.of(nd > 0 ? nd : 0), VValue.of(d > 0 ? d : 0)});
+        return fused(in, out, true, g -> {
             double e = d > 0 ? g.get("true").scalarPart() : nd > 0 ? -g.get("false").scalarPart() : 0;
             if (e == 0) return VValue.ZERO;
             return pair(VValue.of(e), VValue.of(-e));
@@ -156,7 +177,7 @@ final class StandardNeurons {
     /** {@code {:timer (+ (num timer) 1)}}; pullback {@code {timer g}} (its :number part). */
     private static Object timer(Object in) {
         double t = Ops.primal(in).get("timer").scalarPart();
-        return fused(in, VValue.of("timer", VValue.of(t).add(VValue.ONE)), g -> VValue.of("timer", VValue.of(g.get("timer").scalarPart())));
+        return fused(in, VValue.of("timer", VValue.of(t).add(VValue.ONE)), true, g -> VValue.of("timer", VValue.of(g.get("timer").scalarPart())));
     }
 
     /** Attaches the fast paths of a built-in library that has just loaded to the definitions its vars now hold. */
@@ -179,7 +200,7 @@ final class StandardNeurons {
      */
     static NeuronFunction fastPath(Fn f, NeuronFunction general) {
         Native n = NATIVE.get(f);
-        if (n == null) return general;
+        if (n == null || dmm.machine.Engine.GENERAL) return general;
         // a redefined helper (say clamp) changes the definition's meaning: then run it as written
         return NeuronFunction.of(inputs -> n.intact() ? n.body().apply(inputs) : general.apply(inputs),
                 general.inputFields(), general.outputFields());

@@ -29,7 +29,7 @@ public final class Main {
                                        the browser view of a session (prints its URL with
                                        the session's token; 127.0.0.1 by default), the files
                                        evaluated in it, then its REPL
-              bench [--quick] [--json FILE] [--plot FILE] [--micro]
+              bench [--quick] [--json FILE] [--plot FILE] [--micro] [--synthesis] [--flagship]
                                        the benchmark suite (--micro adds JMH micro-benchmarks)
               --version                print the version
               --help                   this text

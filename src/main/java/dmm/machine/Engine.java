@@ -60,8 +60,24 @@ public final class Engine {
      * (a live network's error message names the type to restore).
      */
     static Network step(Network net, Context ctx, String[] failedType) {
+        return step(net, ctx, failedType, !GENERAL);
+    }
+
+    /**
+     * {@code -Ddmm.general=true}: every network takes the general tree-based down movement (and
+     * the binding runs no native fast paths), to check on a whole run that the fast paths change
+     * no result; slow.
+     */
+    public static final boolean GENERAL = Boolean.getBoolean("dmm.general");
+
+    /** One cycle through the general tree-based down movement whatever the network (the reference the tests compare the compiled one with). */
+    static Network stepGeneral(Network net, Context ctx) {
+        return step(net, ctx, null, false);
+    }
+
+    private static Network step(Network net, Context ctx, String[] failedType, boolean compiled) {
         Object w = net.softMatrix();
-        if (!net.isSelfReferential()) {
+        if (compiled && !net.isSelfReferential()) {
             // the matrix is fixed during a run: use the compiled down movement
             Plan plan = net.planFor(w);
             Object[] ins = plan.down(plan.align(net.outputs));

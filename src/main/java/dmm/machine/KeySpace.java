@@ -1,98 +1,81 @@
 package dmm.machine;
 
+import dmm.vvalue.FlatKeys;
 import dmm.vvalue.VValue;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Dense coordinates for flat V-values (a scalar plus numbers under keys): the keys met on the
- * wires of one run get small integer ids, so the compiled down movement and its pullback add
- * flat vectors as short double arrays instead of merging trees. Coordinate 0 is the scalar.
- * Synchronized: a compiled plan may be shared by a network run on two threads.
+ * Dense coordinates for the flat values on the wires (a scalar plus numbers under keys): the
+ * keys met in the runs of one plan (and of the plans reusing it) get small integer coordinates
+ * in a growing family of immutable {@link FlatKeys} tables, so the compiled down movement and
+ * its pullback add flat vectors as double arrays, and hand them on as flat nodes
+ * ({@link VValue#flat}) without an object per leaf. Coordinate 0 is the scalar.
+ *
+ * <p>Thread-safe: the current table is immutable and read without a lock; only a value with a
+ * key the table lacks takes the lock, to append it. A plan and its key space may be shared by
+ * runs on several threads.
  */
 final class KeySpace {
-    private final Map<String, Integer> ids = new HashMap<>();
-    private String[] names = new String[16];
-    private int size = 1; // 0 is the scalar
-    private int[] sortedIds = new int[0];
-    private String[] sortedNames = new String[0];
-    private boolean sortedValid = true;
+    private volatile FlatKeys table = FlatKeys.newFamily();
 
-    synchronized int size() {
-        return size;
+    /** The current table (every key registered so far). */
+    FlatKeys table() {
+        return table;
     }
 
-    private int id(String key) {
-        Integer i = ids.get(key);
-        if (i != null) return i;
-        if (size == names.length) names = Arrays.copyOf(names, size * 2);
-        names[size] = key;
-        ids.put(key, size);
-        sortedValid = false;
-        return size++;
+    int size() {
+        return table.size();
     }
 
-    /** Registers the keys of a flat value and returns its dense coordinates in an array of {@link #size()} (one lock, one lookup per key). */
-    synchronized double[] denseOf(VValue v) {
+    /** The table with every key of the flat value {@code v}; one that is already of this family needs nothing. */
+    private FlatKeys register(VValue v) {
+        FlatKeys t = table;
+        if (t.sameFamily(v.flatKeys())) return t;
         int n = v.childCount();
-        int[] at = new int[n];
-        for (int i = 0; i < n; i++) at[i] = id(v.keyAt(i));
-        double[] d = new double[size];
+        for (int i = 0; i < n; i++) if (t.id(v.keyAt(i)) < 0) return add(v);
+        return t;
+    }
+
+    private synchronized FlatKeys add(VValue v) {
+        FlatKeys t = table;
+        List<String> more = new ArrayList<>();
+        int n = v.childCount();
+        for (int i = 0; i < n; i++) if (t.id(v.keyAt(i)) < 0) more.add(v.keyAt(i));
+        if (!more.isEmpty()) table = t = t.with(more.toArray(String[]::new));
+        return t;
+    }
+
+    /**
+     * The dense coordinates of a flat value (at most {@link #size()} long; missing coordinates
+     * are 0). A flat node of this family gives its own array: read it, never write it.
+     */
+    double[] denseOf(VValue v) {
+        FlatKeys t = register(v);
+        if (t.sameFamily(v.flatKeys())) return v.flatValues();
+        double[] d = new double[t.size()];
         d[0] = v.scalarPart();
-        for (int i = 0; i < n; i++) d[at[i]] = v.childAt(i).scalarPart();
+        int n = v.childCount();
+        for (int i = 0; i < n; i++) d[t.id(v.keyAt(i))] = v.childAt(i).scalarPart();
         return d;
     }
 
     /**
-     * The dense coordinates of flat values, all of one length (every key registered first): a
-     * number goes to {@code scalars[s]} and leaves {@code dense[s]} null, a vector to {@code dense[s]}.
+     * The dense coordinates of flat values: a number goes to {@code scalars[s]} and leaves
+     * {@code dense[s]} null, a vector to {@code dense[s]} (read-only, at most the returned
+     * table's size long). Returns the table that covers them all.
      */
-    synchronized void denseAll(VValue[] ys, double[][] dense, double[] scalars) {
-        int[][] at = new int[ys.length][];
+    FlatKeys denseAll(VValue[] ys, double[][] dense, double[] scalars) {
         for (int s = 0; s < ys.length; s++) {
             VValue y = ys[s];
-            if (y.isScalar()) continue;
-            int n = y.childCount();
-            int[] a = at[s] = new int[n];
-            for (int i = 0; i < n; i++) a[i] = id(y.keyAt(i));
+            if (y.isScalar()) scalars[s] = y.scalarPart();
+            else dense[s] = denseOf(y);
         }
-        for (int s = 0; s < ys.length; s++) {
-            VValue y = ys[s];
-            int[] a = at[s];
-            if (a == null) {
-                scalars[s] = y.scalarPart();
-                continue;
-            }
-            double[] d = dense[s] = new double[size];
-            d[0] = y.scalarPart();
-            for (int i = 0; i < a.length; i++) d[a[i]] = y.childAt(i).scalarPart();
-        }
+        return table;
     }
 
-    /** The flat value of dense coordinates. */
-    synchronized VValue value(double[] d) {
-        if (!sortedValid) sort();
-        int n = sortedIds.length;
-        double[] vals = new double[n];
-        for (int i = 0; i < n; i++) {
-            int id = sortedIds[i];
-            vals[i] = id < d.length ? d[id] : 0;
-        }
-        return VValue.flat(d[0], sortedNames, vals, n);
-    }
-
-    private void sort() {
-        int n = size - 1;
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) order[i] = i + 1;
-        Arrays.sort(order, (a, b) -> names[a].compareTo(names[b]));
-        sortedIds = new int[n];
-        sortedNames = new String[n];
-        for (int i = 0; i < n; i++) {
-            sortedIds[i] = order[i];
-            sortedNames[i] = names[order[i]];
-        }
-        sortedValid = true;
+    /** The flat value of dense coordinates (made over this space's current table; the array is kept). */
+    VValue value(double[] d) {
+        return VValue.flat(table, d);
     }
 }

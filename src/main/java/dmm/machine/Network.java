@@ -35,8 +35,18 @@ public final class Network {
     final long cycle;
     /** The compiled down movement for the current matrices (a cache shared by the states of one run). */
     volatile Plan plan;
-    /** The plan of the network this one was made from (another matrix, perhaps the same links), until this one has its own. */
-    volatile Plan template;
+    /**
+     * The latest plan of this network's lineage: the networks made from one another by a change of
+     * matrix, state or declarations (a training step's networks, a batch's copies on other threads)
+     * share it, so a network given new weights on the same links reuses its rows ({@link Plan#reuse})
+     * even when the network it was made from never ran. Plans are immutable once published.
+     */
+    Lineage lineage = new Lineage();
+
+    /** The holder of a lineage's latest plan (shared by the networks of one lineage, on any thread). */
+    static final class Lineage {
+        volatile Plan last;
+    }
 
     Network(String name, NeuronTable neurons, Object soft, VValue hard, String selfName, String selfField,
             Layer outputs, Layer inputs, long cycle) {
@@ -185,7 +195,7 @@ public final class Network {
 
     Network with(NeuronTable neurons, Object soft, VValue hard) {
         Network n = new Network(name, neurons, soft, hard, selfName, selfField, outputs, inputs, cycle);
-        n.template = plan != null ? plan : template;
+        n.lineage = lineage;
         return n;
     }
 
@@ -215,11 +225,11 @@ public final class Network {
         Plan p = plan;
         if (p == null || !p.fits(w, hard, neurons)) {
             // a matrix with the links of an earlier plan (a training step) reuses its rows
-            Plan t = p != null ? p : template;
+            Plan t = p != null ? p : lineage.last;
             Plan r = t != null && t.hard == hard && t.declared == neurons ? Plan.reuse(t, w) : null;
             p = r != null ? r : Plan.compile(neurons, hard, w, activeNeurons(Ops.primal(w)));
             plan = p;
-            template = null;
+            lineage.last = p;
         }
         return p;
     }
@@ -291,7 +301,9 @@ public final class Network {
 
     /** The network whose hard matrix is {@code h}. */
     public Network withHardMatrix(VValue h) {
-        return new Network(name, neurons, soft, h, selfName, selfField, outputs, inputs, cycle);
+        Network n = new Network(name, neurons, soft, h, selfName, selfField, outputs, inputs, cycle);
+        n.lineage = lineage;
+        return n;
     }
 
     /** Makes the network self-referential: the soft matrix moves into {@code neuron.field}'s output. */
@@ -308,6 +320,7 @@ public final class Network {
     Network withState(Layer outputs, Layer inputs, long cycle) {
         Network n = new Network(name, neurons, soft, hard, selfName, selfField, outputs, inputs, cycle);
         n.plan = plan;
+        n.lineage = lineage;
         return n;
     }
 
@@ -329,6 +342,7 @@ public final class Network {
      */
     public Network reset() {
         Network n = new Network(name, neurons, soft, hard, selfName, selfField, Layer.EMPTY, Layer.EMPTY, 0);
+        n.lineage = lineage;
         return selfName == null ? n : n.withSoftMatrix(Ops.primal(softMatrix()));
     }
 

@@ -3,9 +3,11 @@ package dmm.machine;
 import dmm.ad.Ops;
 import dmm.ad.Tape;
 import dmm.ad.Tracked;
+import dmm.vvalue.FlatKeys;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,14 +45,22 @@ final class Plan {
     final List<List<String>> softPaths;
     /** Cotangents of the soft leaves, accumulated over all cycles of the recording run. */
     double[] softCotangent;
-    /** Dense coordinates for the flat values on the wires. */
-    final KeySpace keys = new KeySpace();
+    /** Dense coordinates for the flat values on the wires (shared with the plans that reuse this one's rows). */
+    final KeySpace keys;
+    /** Per neuron: the index of its first input field among all rows (neuron by neuron, fields in order). */
+    final int[] rowBase;
+    final int rowCount;
+    /** Per row: it has soft contributions; it has hard ones. */
+    final boolean[] hasSoft, hasHard;
+    /** The neurons in the matrix's order (type, then name): the order the general down movement's pullback visits rows in. */
+    final int[] rowOrder;
     /** Positions of the active neurons, shared by the layers of every cycle. */
     final java.util.Map<String, Integer> neuronIndex;
 
     private Plan(Object soft, VValue hard, Map<String, NeuronDecl> declared, List<String[]> neurons, int[] slotNeuron,
                  List<List<String>> slotPath, String[][] fields, int[][][] src, double[][][] weight, int[][][] softIndex,
-                 List<List<String>> softPaths) {
+                 List<List<String>> softPaths, KeySpace keys) {
+        this.keys = keys;
         this.soft = soft;
         this.hard = hard;
         this.declared = declared;
@@ -63,6 +73,29 @@ final class Plan {
         this.softIndex = softIndex;
         this.softPaths = softPaths;
         this.neuronIndex = Layer.indexOf(neurons);
+        int n = neurons.size();
+        rowBase = new int[n];
+        int rows = 0;
+        for (int i = 0; i < n; i++) {
+            rowBase[i] = rows;
+            rows += fields[i].length;
+        }
+        rowCount = rows;
+        hasSoft = new boolean[rows];
+        hasHard = new boolean[rows];
+        for (int i = 0; i < n; i++)
+            for (int f = 0; f < fields[i].length; f++)
+                for (int k : softIndex[i][f]) {
+                    if (k >= 0) hasSoft[rowBase[i] + f] = true;
+                    else hasHard[rowBase[i] + f] = true;
+                }
+        // the matrix's order of rows: by type, then name
+        rowOrder = java.util.stream.IntStream.range(0, n).boxed()
+                .sorted((x, y) -> {
+                    int c = neurons.get(x)[0].compareTo(neurons.get(y)[0]);
+                    return c != 0 ? c : neurons.get(x)[1].compareTo(neurons.get(y)[1]);
+                })
+                .mapToInt(Integer::intValue).toArray();
         this.slotField = new String[slotPath.size()];
         for (int s = 0; s < slotField.length; s++) if (slotPath.get(s).size() == 1) slotField[s] = slotPath.get(s).get(0);
     }
@@ -139,7 +172,7 @@ final class Plan {
                 throw new MachineError("a link cannot target the input field `number` (it is the reserved scalar key) of neuron `" + neurons.get(i)[1] + "`");
         }
         int[] sn = slotNeuron.stream().mapToInt(Integer::intValue).toArray();
-        return withSoftCotangent(new Plan(w, hard, declared, neurons, sn, slotPath, fields, src, weight, softIndex, softPaths));
+        return withSoftCotangent(new Plan(w, hard, declared, neurons, sn, slotPath, fields, src, weight, softIndex, softPaths, new KeySpace()));
     }
 
     /**
@@ -171,7 +204,7 @@ final class Plan {
             }
         }
         return withSoftCotangent(new Plan(w, template.hard, template.declared, template.neurons, template.slotNeuron, template.slotPath,
-                template.fields, template.src, weight, template.softIndex, paths));
+                template.fields, template.src, weight, template.softIndex, paths, template.keys));
     }
 
     /** Under grad: the soft-weight cotangents of this run and the entry that hands them to the matrix. */
@@ -182,14 +215,14 @@ final class Plan {
             plan.softCotangent = new double[plan.softPaths.size()];
             // recorded before any cycle of this run, so it runs after all of them in the backward pass
             tape.record(() -> {
-                VBuilder b = null;
                 double[] d = plan.softCotangent;
-                for (int i = 0; i < d.length; i++) {
-                    if (d[i] == 0) continue;
-                    if (b == null) b = new VBuilder();
-                    b.addAt(plan.softPaths.get(i), d[i]);
-                }
-                if (b != null) Ops.accumulate(tape, w, 1, b.build());
+                boolean any = false;
+                for (double x : d) any |= x != 0;
+                if (!any) return;
+                // the soft leaves are softPaths in forEachLeaf order, which mapLeaves follows: the
+                // matrix's own tree with the cotangents for leaves (zeros dropped)
+                int[] i = {0};
+                Ops.accumulate(tape, w, 1, Ops.primal(w).mapLeaves(x -> d[i[0]++]));
             });
         }
         return plan;
@@ -222,11 +255,12 @@ final class Plan {
         }
         double[][] yd = null;
         double[] ysc = null;
+        FlatKeys table = null;
         if (flat) {
-            // numbers (most outputs) stay numbers; only vectors get dense coordinates
+            // numbers (most outputs) stay numbers; only vectors get dense coordinates (a flat node's own array)
             ysc = new double[slots];
             yd = new double[slots][];
-            keys.denseAll(ys, yd, ysc);
+            table = keys.denseAll(ys, yd, ysc);
         }
         int n = neurons.size();
         VValue[] ins = new VValue[n];
@@ -237,8 +271,8 @@ final class Plan {
                 continue;
             }
             VValue[] vals = new VValue[fs.length];
-            for (int f = 0; f < fs.length; f++) vals[f] = flat ? denseRow(src[i][f], weight[i][f], yd, ysc) : row(src[i][f], weight[i][f], ys);
-            ins[i] = VValue.ofSorted(fs, vals, fs.length);
+            for (int f = 0; f < fs.length; f++) vals[f] = flat ? denseRow(src[i][f], weight[i][f], yd, ysc, table) : row(src[i][f], weight[i][f], ys);
+            ins[i] = VValue.ofSortedKeeping(fs, vals);
         }
         Tape tape = Ops.recordingTape(outs);
         if (tape == null && softCotangent != null) tape = Ops.recordingTape(soft);
@@ -253,48 +287,73 @@ final class Plan {
         return tracked;
     }
 
-    private VValue denseRow(int[] src, double[] w, double[][] yd, double[] ysc) {
+    /**
+     * One input field from flat values: {@code Σ w_j · y_j} in the order of the contributions, the
+     * scalar coordinate summed with the others (numbers included) in that order, as the general
+     * down movement's builder sums it, so the result is the tree's bit for bit.
+     */
+    private static VValue denseRow(int[] src, double[] w, double[][] yd, double[] ysc, FlatKeys table) {
         double[] acc = null;
         double scalar = 0;
         for (int j = 0; j < src.length; j++) {
             int s = src[j];
             double[] y = yd[s];
+            double wj = w[j];
             if (y == null) {
-                scalar += w[j] * ysc[s];
+                scalar += wj * ysc[s];
                 continue;
             }
-            if (acc == null) acc = new double[y.length];
-            double wj = w[j];
-            for (int k = 0; k < y.length; k++) acc[k] += wj * y[k];
+            if (acc == null) acc = new double[table.size()];
+            scalar += wj * y[0];
+            for (int k = 1; k < y.length; k++) acc[k] += wj * y[k];
         }
         if (acc == null) return VValue.of(scalar);
-        acc[0] += scalar;
-        return keys.value(acc);
+        acc[0] = scalar;
+        return VValue.flat(table, acc);
     }
 
+    /** One input field from tree values, summed in the order of the contributions (the general down movement's order). */
     private static VValue row(int[] src, double[] w, VValue[] ys) {
         double scalar = 0;
         VBuilder b = null;
         for (int j = 0; j < src.length; j++) {
             VValue y = ys[src[j]];
-            if (y.isScalar()) scalar += w[j] * y.scalarPart();
+            if (b == null && y.isScalar()) scalar += w[j] * y.scalarPart();
             else {
-                if (b == null) b = new VBuilder();
+                if (b == null) b = new VBuilder().addScalar(scalar);
                 b.addScaled(w[j], y);
             }
         }
         if (b == null) return VValue.of(scalar);
-        return b.addScalar(scalar).build();
+        return b.build();
     }
 
+    /**
+     * The pullback of one cycle's down movement: the transpose rule of lincomb on the compiled
+     * rows. The contributions are visited in the general down movement's order (the soft
+     * matrix's rows in key order, then the hard matrix's), so every cotangent is summed in the
+     * same order as there, and equals it bit for bit.
+     */
     private void backward(Tape tape, Tracked[] ins, Object[] outs, VValue[] ys, double[][] yd, double[] ysc, boolean wantSoft) {
         int slots = ys.length;
         VBuilder[] dys = new VBuilder[slots];
         double[][] dyd = new double[slots][];
         boolean[] wanted = new boolean[slots];
-        for (int s = 0; s < slots; s++) wanted[s] = Ops.isTracked(outs[slotNeuron[s]]);
+        // a source whose maker reads only the :number part of its fields' cotangents (a standard
+        // neuron with numbers for outputs) gets only that part: the rest would be summed for nothing
+        boolean[] numbers = new boolean[slots];
+        double[] dy0 = new double[slots];
+        boolean[] has0 = new boolean[slots];
+        for (int s = 0; s < slots; s++) {
+            Object o = outs[slotNeuron[s]];
+            wanted[s] = Ops.isTracked(o);
+            numbers[s] = wanted[s] && o instanceof Tracked t && t.readsNumbersOnly();
+        }
         double[] dSoft = softCotangent;
-        int[] nzIdx = new int[keys.size()];
+        // each input field's cotangent, and its dense coordinates when flat
+        VValue[] gs = new VValue[rowCount];
+        double[][] gds = new double[rowCount][];
+        boolean any = false;
         for (int i = 0; i < ins.length; i++) {
             if (!ins[i].hasCotangent()) continue;
             VValue g = ins[i].cotangent();
@@ -302,57 +361,87 @@ final class Plan {
             for (int f = 0; f < fs.length; f++) {
                 VValue gr = g.get(fs[f]);
                 if (gr.isZero()) continue;
-                int[] s = src[i][f];
-                double[] w = weight[i][f];
-                int[] k = softIndex[i][f];
-                if (yd != null && gr.isFlat()) {
-                    double[] gd = keys.denseOf(gr);
-                    // the non-zero coordinates of the cotangent, in ascending order: the sums below
-                    // skip only exact zeros, so they equal the dense sums bit for bit
-                    int nz = 0;
-                    if (nzIdx.length < gd.length) nzIdx = new int[gd.length];
-                    int[] idx = nzIdx;
-                    for (int q = 0; q < gd.length; q++) if (gd[q] != 0) idx[nz++] = q;
-                    if (nz == 0) continue;
-                    int last = idx[nz - 1];
+                int r = rowBase[i] + f;
+                gs[r] = gr;
+                if (yd != null && gr.isFlat()) gds[r] = gr.isScalar() ? new double[] {gr.scalarPart()} : keys.denseOf(gr);
+                any = true;
+            }
+        }
+        if (!any) return;
+        int[] idx = new int[keys.size()];
+        for (int pass = 0; pass < 2; pass++) {
+            boolean softPass = pass == 0;
+            for (int i : rowOrder) {
+                String[] fs = fields[i];
+                for (int f = 0; f < fs.length; f++) {
+                    int r = rowBase[i] + f;
+                    VValue gr = gs[r];
+                    if (gr == null || (softPass ? !hasSoft[r] : !hasHard[r])) continue;
+                    int[] s = src[i][f];
+                    double[] w = weight[i][f];
+                    int[] k = softIndex[i][f];
+                    double[] gd = gds[r];
+                    if (gd != null) {
+                        // the non-zero coordinates of the cotangent: the scalar, then the keys in key
+                        // order, as VValue.dot visits them (skipping only exact zeros), for the dot
+                        // products; the sums into the sources' cotangents go coordinate by
+                        // coordinate, in which order they are visited does not matter
+                        if (idx.length < gd.length) idx = new int[gd.length];
+                        int nz = 0;
+                        if (gd[0] != 0) idx[nz++] = 0;
+                        for (int q : keys.table().sortedIds()) if (q < gd.length && gd[q] != 0) idx[nz++] = q;
+                        if (nz == 0) continue;
+                        boolean sparse = nz * 2 < gd.length; // (max-norm's cotangent has one coordinate)
+                        for (int j = 0; j < s.length; j++) {
+                            if ((k[j] >= 0) != softPass) continue;
+                            int sj = s[j];
+                            if (numbers[sj]) {
+                                dy0[sj] += w[j] * gd[0];
+                                has0[sj] = true;
+                            } else if (wanted[sj]) {
+                                double[] d = dyd[sj];
+                                if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : Arrays.copyOf(d, gd.length);
+                                double wj = w[j];
+                                if (sparse) {
+                                    for (int t = 0; t < nz; t++) {
+                                        int q = idx[t];
+                                        d[q] += wj * gd[q];
+                                    }
+                                } else {
+                                    for (int q = 0; q < gd.length; q++) d[q] += wj * gd[q];
+                                }
+                            }
+                            if (wantSoft && k[j] >= 0) {
+                                double[] y = yd[sj];
+                                if (y == null) {
+                                    dSoft[k[j]] += gd[0] * ysc[sj];
+                                    continue;
+                                }
+                                double dot = 0;
+                                for (int t = 0; t < nz; t++) {
+                                    int q = idx[t];
+                                    if (q < y.length) dot += gd[q] * y[q];
+                                }
+                                dSoft[k[j]] += dot;
+                            }
+                        }
+                        continue;
+                    }
                     for (int j = 0; j < s.length; j++) {
-                        int sj = s[j];
-                        if (wanted[sj]) {
-                            double[] d = dyd[sj];
-                            if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : java.util.Arrays.copyOf(d, gd.length);
-                            double wj = w[j];
-                            for (int t = 0; t < nz; t++) {
-                                int q = idx[t];
-                                d[q] += wj * gd[q];
-                            }
+                        if ((k[j] >= 0) != softPass) continue;
+                        if (wanted[s[j]]) {
+                            VBuilder d = dys[s[j]];
+                            if (d == null) dys[s[j]] = d = new VBuilder();
+                            d.addScaled(w[j], gr);
                         }
-                        if (wantSoft && k[j] >= 0) {
-                            double[] y = yd[sj];
-                            if (y == null) {
-                                dSoft[k[j]] += gd[0] * ysc[sj];
-                                continue;
-                            }
-                            double dot = 0;
-                            if (last < y.length) for (int t = 0; t < nz; t++) dot += gd[idx[t]] * y[idx[t]];
-                            else for (int t = 0; t < nz && idx[t] < y.length; t++) dot += gd[idx[t]] * y[idx[t]];
-                            dSoft[k[j]] += dot;
-                        }
+                        if (wantSoft && k[j] >= 0) dSoft[k[j]] += VValue.dot(gr, ys[s[j]]);
                     }
-                    continue;
-                }
-                for (int j = 0; j < s.length; j++) {
-                    if (wanted[s[j]]) {
-                        VBuilder d = dys[s[j]];
-                        if (d == null) dys[s[j]] = d = new VBuilder();
-                        d.addScaled(w[j], gr);
-                    }
-                    if (wantSoft && k[j] >= 0) dSoft[k[j]] += VValue.dot(gr, ys[s[j]]);
                 }
             }
         }
         for (int s = 0; s < slots; s++) {
-            if (dys[s] == null && dyd[s] == null) continue;
-            VValue d = dyd[s] == null ? VValue.ZERO : keys.value(dyd[s]);
+            if (dys[s] == null && dyd[s] == null && !has0[s]) continue;
+            VValue d = dyd[s] != null ? keys.value(dyd[s]) : has0[s] ? VValue.of(dy0[s]) : VValue.ZERO;
             if (dys[s] != null) d = d.add(dys[s].build());
             Ops.accumulateAt(tape, outs[slotNeuron[s]], slotPath.get(s), 1, d);
         }

@@ -47,6 +47,19 @@ public final class VBuilder {
     public VBuilder addScaled(double w, VValue v) {
         if (w == 0) return this;
         scalar += w * v.scalar;
+        if (v instanceof VValue.Flat f) {
+            // a dense flat value: its non-zero keys in key order, no tree made
+            FlatKeys t = f.table;
+            double[] x = f.v;
+            for (int id : t.sortedIds()) {
+                if (id >= x.length || x[id] == 0) continue;
+                int at = slot(t.name(id));
+                VBuilder b = children[at];
+                if (b == null) leaf[at] += w * x[id];
+                else b.scalar += w * x[id];
+            }
+            return this;
+        }
         String[] vk = v.ks();
         VValue[] vc = v.cs();
         if (size == 0 && vk.length > 0) {

@@ -16,14 +16,18 @@ import java.util.function.DoubleUnaryOperator;
  * mathematical equality. Children are kept in arrays sorted by key, which makes printing
  * deterministic and merging linear in the number of keys. A node with many children that is
  * edited key by key ({@code assoc} in a loop) becomes a {@link Wide} node, which keeps its
- * edits in a small persistent tree, so building a large value one key at a time is linear.
+ * edits in a small persistent tree, so building a large value one key at a time is linear. A
+ * flat value (numbers under keys, the DMM Lite wire shape) may be held as a {@link Flat} node:
+ * one {@code double[]} over a shared {@link FlatKeys} table, no object per leaf; it is the same
+ * value as the tree (equal, same hash, same printing), and the algebra on flat nodes of one key
+ * family works on the arrays, with the tree's summation order, so the numbers are the same.
  *
  * <pre>{@code
  * VValue a = VValue.ofPairs("a", 1, "b", VValue.of("c", 2.5));   // {:a 1 :b {:c 2.5}}
  * VValue s = a.add(a).scale(0.5);                   // == a
  * }</pre>
  */
-public sealed class VValue permits VValue.Wide {
+public sealed class VValue permits VValue.Wide, VValue.Flat {
     /** The reserved key under which a node's scalar is written. */
     public static final String NUMBER = "number";
 
@@ -61,16 +65,21 @@ public sealed class VValue permits VValue.Wide {
         this.children = children;
     }
 
-    /** The sorted keys (made once, on first use, for a wide node). */
+    /** The sorted keys (made once, on first use, for a wide or flat node). */
     final String[] ks() {
         String[] k = keys;
-        return k != null ? k : ((Wide) this).sorted().keys;
+        return k != null ? k : sorted().keys;
     }
 
-    /** The children in key order (made once, on first use, for a wide node). */
+    /** The children in key order (made once, on first use, for a wide or flat node). */
     final VValue[] cs() {
         VValue[] c = children;
-        return c != null ? c : ((Wide) this).sorted().children;
+        return c != null ? c : sorted().children;
+    }
+
+    /** The plain arrays of a wide or flat node (only those nodes have null {@link #keys}). */
+    Sorted sorted() {
+        throw new IllegalStateException("a plain node has its arrays");
     }
 
     // ---------------------------------------------------------------- construction
@@ -111,10 +120,55 @@ public sealed class VValue permits VValue.Wide {
         return make(0, ks, vs, m);
     }
 
+    /**
+     * {@link #ofSorted} that may keep {@code keys} itself (never changed by a value) when no
+     * value is zero, and always keeps {@code values}: for callers that make a new values array
+     * per call over a fixed key array (a neuron's input fields each cycle). The caller must not
+     * change either array afterwards.
+     */
+    public static VValue ofSortedKeeping(String[] keys, VValue[] values) {
+        int n = keys.length;
+        for (int i = 0; i < n; i++) if (values[i].isZero()) return ofSorted(keys, values, n);
+        return n == 0 ? ZERO : new VValue(0, keys, values);
+    }
+
     /** True when every child is a bare number (a "flat" sparse vector, the DMM Lite wire shape). */
     public boolean isFlat() {
+        if (this instanceof Flat) return true;
         for (VValue c : cs()) if (!c.isScalar()) return false;
         return true;
+    }
+
+    /**
+     * The flat V-value with dense coordinates {@code values} over {@code table} (coordinate 0 is
+     * the scalar; coordinates beyond the array read as 0): a {@link Flat} node, with no object
+     * per leaf, unless it has no non-zero key (then a number). The array is kept, not copied: the
+     * caller must not change it afterwards. Rejects NaN.
+     */
+    public static VValue flat(FlatKeys table, double[] values) {
+        if (values.length > table.size()) throw new IllegalArgumentException("more coordinates than keys");
+        int n = 0;
+        for (int i = 0; i < values.length; i++) {
+            double x = values[i];
+            if (x != x) throw new NonFiniteException("NaN cannot be a V-value leaf"); // as VValue.of says for a leaf
+            if (x != 0 && i > 0) n++;
+        }
+        if (n == 0) return of(values.length == 0 ? 0 : values[0]);
+        return new Flat(table, values, n);
+    }
+
+    /** The key table of a flat node ({@link #flat(FlatKeys, double[])}), or null for any other node. */
+    public FlatKeys flatKeys() {
+        return this instanceof Flat f ? f.table : null;
+    }
+
+    /**
+     * The dense coordinates of a flat node over {@link #flatKeys()} (possibly shorter than the
+     * table: missing coordinates are 0), or null for any other node. The array itself, shared by
+     * the value: read it, never write it.
+     */
+    public double[] flatValues() {
+        return this instanceof Flat f ? f.v : null;
     }
 
     /**
@@ -170,7 +224,7 @@ public sealed class VValue permits VValue.Wide {
 
     /** Number of children at the top level. */
     public int childCount() {
-        return keys != null ? keys.length : ((Wide) this).size;
+        return keys != null ? keys.length : lazySize();
     }
 
     /** The i-th key in sorted order. */
@@ -200,7 +254,7 @@ public sealed class VValue permits VValue.Wide {
     /** The child at {@code key} (zero when absent). {@code get("number")} is the scalar part. */
     public VValue get(String key) {
         if (key.equals(NUMBER)) return of(scalar);
-        if (keys == null) return ((Wide) this).lookup(key);
+        if (keys == null) return lazyGet(key);
         int i = indexOf(key);
         return i >= 0 ? children[i] : ZERO;
     }
@@ -222,6 +276,7 @@ public sealed class VValue permits VValue.Wide {
 
     /** Number of non-zero leaves (scalars at any node). */
     public int leafCount() {
+        if (this instanceof Flat f) return f.size + (scalar != 0 ? 1 : 0);
         int n = scalar != 0 ? 1 : 0;
         for (VValue c : cs()) n += c.leafCount();
         return n;
@@ -256,6 +311,10 @@ public sealed class VValue permits VValue.Wide {
     public static VValue combine(double alpha, VValue a, double beta, VValue b) {
         if (b.isZero() || beta == 0) return a.scale(alpha);
         if (a.isZero() || alpha == 0) return b.scale(beta);
+        if (a instanceof Flat || b instanceof Flat) {
+            VValue r = Flat.flatCombine(alpha, a, beta, b);
+            if (r != null) return r;
+        }
         if (alpha == 1 && a.childCount() >= WIDE_MIN && b.childCount() * 16 < a.childCount()) return addInto(a, beta, b);
         if (beta == 1 && b.childCount() >= WIDE_MIN && a.childCount() * 16 < b.childCount()) return addInto(b, alpha, a);
         double s = alpha * a.scalar + beta * b.scalar;
@@ -322,6 +381,7 @@ public sealed class VValue permits VValue.Wide {
 
     /** The dot product: Σ over common leaf paths of the product of the coefficients. */
     public static double dot(VValue a, VValue b) {
+        if (a instanceof Flat fa && b instanceof Flat fb && fa.table.sameFamily(fb.table)) return Flat.flatDot(fa, fb);
         double s = a.scalar * b.scalar;
         VValue small = a.childCount() <= b.childCount() ? a : b;
         VValue large = small == a ? b : a;
@@ -337,6 +397,11 @@ public sealed class VValue permits VValue.Wide {
 
     /** The largest absolute leaf value (0 for zero). */
     public double maxAbs() {
+        if (this instanceof Flat f) {
+            double m = 0;
+            for (double x : f.v) m = Math.max(m, Math.abs(x));
+            return m;
+        }
         double m = Math.abs(scalar);
         for (VValue c : cs()) m = Math.max(m, c.maxAbs());
         return m;
@@ -344,6 +409,7 @@ public sealed class VValue permits VValue.Wide {
 
     /** Σ of all leaves. */
     public double sum() {
+        if (this instanceof Flat f) return f.flatSum();
         double s = scalar;
         for (VValue c : cs()) s += c.sum();
         return s;
@@ -356,6 +422,7 @@ public sealed class VValue permits VValue.Wide {
      */
     public VValue mapLeaves(DoubleUnaryOperator f) {
         if (isZero()) return ZERO;
+        if (this instanceof Flat fl) return fl.map(f);
         double s = scalar == 0 ? 0 : checkFinite(f.applyAsDouble(scalar));
         String[] mk = ks();
         VValue[] mc = cs();
@@ -536,7 +603,7 @@ public sealed class VValue permits VValue.Wide {
     /** This value with its scalar part replaced. */
     public VValue withScalar(double s) {
         if (s == scalar) return this;
-        if (keys == null) return ((Wide) this).withNumber(checkFinite(s));
+        if (keys == null) return lazyWithScalar(checkFinite(s));
         if (keys.length == 0) return of(s);
         return new VValue(checkFinite(s), keys, children);
     }
@@ -547,7 +614,7 @@ public sealed class VValue permits VValue.Wide {
      */
     public VValue withChild(String key, VValue child) {
         if (key.equals(NUMBER)) return withScalar(child.scalarPart());
-        if (keys == null) return ((Wide) this).with(key, child);
+        if (keys == null) return lazyWith(key, child);
         if (keys.length >= WIDE_MIN) return new Wide(scalar, keys, children, null, 0, keys.length).with(key, child);
         return plainEdit(this, key, child);
     }
@@ -664,6 +731,26 @@ public sealed class VValue permits VValue.Wide {
             this.size = size;
         }
 
+        @Override
+        int lazySize() {
+            return size;
+        }
+
+        @Override
+        VValue lazyGet(String key) {
+            return lookup(key);
+        }
+
+        @Override
+        VValue lazyWithScalar(double s) {
+            return withNumber(s);
+        }
+
+        @Override
+        VValue lazyWith(String key, VValue child) {
+            return with(key, child);
+        }
+
         VValue lookup(String key) {
             for (Edit e = edits; e != null; ) {
                 int c = key.compareTo(e.key);
@@ -691,6 +778,7 @@ public sealed class VValue permits VValue.Wide {
             return w;
         }
 
+        @Override
         Sorted sorted() {
             Sorted m = merged;
             if (m == null) {
@@ -716,6 +804,149 @@ public sealed class VValue permits VValue.Wide {
                 merged = m;
             }
             return m;
+        }
+    }
+
+    int lazySize() {
+        throw new IllegalStateException("a plain node has its arrays");
+    }
+
+    VValue lazyGet(String key) {
+        throw new IllegalStateException("a plain node has its arrays");
+    }
+
+    VValue lazyWithScalar(double s) {
+        throw new IllegalStateException("a plain node has its arrays");
+    }
+
+    VValue lazyWith(String key, VValue child) {
+        throw new IllegalStateException("a plain node has its arrays");
+    }
+
+    /**
+     * A flat value held densely: the scalar and the numbers under keys as one array over a
+     * {@link FlatKeys} table (coordinate 0 the scalar). At least one key is non-zero (a value
+     * with none is a number). Read through the common API it is the tree it stands for (the
+     * plain arrays are made once, on first use); the algebra on two flat nodes of one family,
+     * or a flat node and a number, works on the arrays.
+     */
+    static final class Flat extends VValue {
+        final FlatKeys table;
+        final double[] v;
+        final int size;
+        /** The plain arrays once made; racy but safe: a {@link Sorted} is immutable with final fields. */
+        Sorted merged;
+
+        Flat(FlatKeys table, double[] v, int size) {
+            super(v[0], null, null);
+            this.table = table;
+            this.v = v;
+            this.size = size;
+        }
+
+        @Override
+        Sorted sorted() {
+            Sorted m = merged;
+            if (m == null) {
+                String[] k = new String[size];
+                VValue[] c = new VValue[size];
+                int n = 0;
+                for (int id : table.sortedIds()) {
+                    if (id >= v.length || v[id] == 0) continue;
+                    k[n] = table.name(id);
+                    c[n++] = of(v[id]);
+                }
+                m = new Sorted(k, c);
+                merged = m;
+            }
+            return m;
+        }
+
+        @Override
+        int lazySize() {
+            return size;
+        }
+
+        @Override
+        VValue lazyGet(String key) {
+            int id = table.id(key);
+            return id > 0 && id < v.length ? of(v[id]) : ZERO;
+        }
+
+        @Override
+        VValue lazyWithScalar(double s) {
+            double[] r = v.clone();
+            r[0] = s;
+            return new Flat(table, r, size);
+        }
+
+        @Override
+        VValue lazyWith(String key, VValue child) {
+            int id = table.id(key);
+            if (id > 0 && child.isScalar()) {
+                double[] r = Arrays.copyOf(v, Math.max(v.length, id + 1));
+                r[id] = child.scalar;
+                return flat(table, r);
+            }
+            Sorted m = sorted();
+            return new VValue(scalar, m.keys, m.children).withChild(key, child);
+        }
+
+        /** Leaf-wise {@code f} on the non-zero coordinates (in key order, as the tree would visit them). */
+        VValue map(DoubleUnaryOperator f) {
+            double[] r = new double[v.length];
+            if (v[0] != 0) r[0] = checkFinite(f.applyAsDouble(v[0]));
+            for (int id : table.sortedIds()) {
+                if (id >= v.length || v[id] == 0) continue;
+                r[id] = checkFinite(f.applyAsDouble(v[id]));
+            }
+            return flat(table, r);
+        }
+
+        /** Σ of the leaves: the scalar, then the keys in key order (the tree's order). */
+        double flatSum() {
+            double s = v[0];
+            for (int id : table.sortedIds()) if (id < v.length && v[id] != 0) s += v[id];
+            return s;
+        }
+
+        /** The dot product of two flat nodes of one family: the scalars' product, then the common keys in key order. */
+        static double flatDot(Flat a, Flat b) {
+            double s = a.v[0] * b.v[0];
+            double[] x = a.v, y = b.v;
+            int len = Math.min(x.length, y.length);
+            for (int id : FlatKeys.larger(a.table, b.table).sortedIds()) {
+                if (id >= len) continue;
+                double xi = x[id], yi = y[id];
+                if (xi != 0 && yi != 0) s += xi * yi;
+            }
+            return s;
+        }
+
+        /**
+         * {@code α·a + β·b} on the arrays when both are flat nodes of one family or one is a number
+         * (each coordinate as the tree merge computes it); null otherwise (the tree merge does it).
+         */
+        static VValue flatCombine(double alpha, VValue a, double beta, VValue b) {
+            FlatKeys t;
+            if (a instanceof Flat fa) {
+                if (b instanceof Flat fb) {
+                    if (!fa.table.sameFamily(fb.table)) return null;
+                    t = FlatKeys.larger(fa.table, fb.table);
+                } else if (b.isScalar()) t = fa.table;
+                else return null;
+            } else if (a.isScalar()) t = ((Flat) b).table;
+            else return null;
+            double[] x = a instanceof Flat fa ? fa.v : null, y = b instanceof Flat fb ? fb.v : null;
+            int n = Math.max(x == null ? 1 : x.length, y == null ? 1 : y.length);
+            double[] r = new double[n];
+            r[0] = alpha * a.scalar + beta * b.scalar;
+            for (int i = 1; i < n; i++) {
+                double xi = x != null && i < x.length ? x[i] : 0, yi = y != null && i < y.length ? y[i] : 0;
+                // as the merge: a key of one side only is that side scaled; of both, α·x + β·y
+                r[i] = yi == 0 ? (xi == 0 ? 0 : alpha == 1 ? xi : alpha * xi) : xi == 0 ? (beta == 1 ? yi : beta * yi) : alpha * xi + beta * yi;
+            }
+            return flat(t, r);
         }
     }
 

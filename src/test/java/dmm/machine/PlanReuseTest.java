@@ -46,11 +46,27 @@ class PlanReuseTest {
         assertEquals(fresh.softPaths, reused.softPaths);
         // and a network made with the new weights runs exactly like one compiled from nothing
         Network viaTemplate = n.withSoftMatrix(w2);
-        assertSame(first, viaTemplate.template);
+        assertSame(first, viaTemplate.lineage.last);
         Network ran = Engine.run(viaTemplate, 40);
         Network scratch = Engine.run(net("(feedforward \"ab.\" {:layers 2 :copies 1 :seed 3})").withSoftMatrix(w2).reset(), 40);
         assertEquals(Ops.primal(scratch.inputOf("output")), Ops.primal(ran.inputOf("output")));
         assertNotEquals(VValue.ZERO, Ops.primal(ran.inputOf("output")));
+    }
+
+    @Test
+    void siblingsMadeFromANetworkThatNeverRanShareTheirRows() {
+        // a training step: the trainer's network never runs; each step runs a copy with new weights
+        Network n = net("(feedforward \"ab.\" {:layers 2 :copies 1 :seed 3})");
+        VValue w1 = Ops.primal(n.softMatrix()).mapLeaves(x -> x * 1.5);
+        VValue w2 = Ops.primal(n.softMatrix()).mapLeaves(x -> x * 0.5);
+        Network a = n.withSoftMatrix(w1);
+        Plan pa = a.planFor(w1);
+        Network b = n.withSoftMatrix(w2);
+        Plan pb = b.planFor(w2);
+        assertNotSame(pa, pb);
+        assertSame(pa.src, pb.src, "the second sibling reuses the first one's rows");
+        assertEquals(Ops.primal(Engine.run(net("(feedforward \"ab.\" {:layers 2 :copies 1 :seed 3})").withSoftMatrix(w2), 30).inputOf("output")),
+                Ops.primal(Engine.run(b, 30).inputOf("output")));
     }
 
     @Test

@@ -1,0 +1,146 @@
+package dmm.machine;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dmm.ad.Grad;
+import dmm.ad.Ops;
+import dmm.bind.LanguageNeurons;
+import dmm.bind.MachineLib;
+import dmm.lang.Interpreter;
+import dmm.vvalue.VValue;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast path of a network run — the compiled down movement on flat arrays, flat wire values,
+ * the standard neurons' native fast paths with their fused tape entries — against the general
+ * path: the tree-based down movement ({@link Engine#stepGeneral}) and the standard neuron types
+ * as interpreted language definitions. Every cycle's inputs and outputs, the loss and the
+ * gradient must be equal bit for bit, on random networks, weights and strings. And a plan shared
+ * by runs on two threads at once gives each run what it gives alone.
+ */
+class CompiledPathTest {
+    /** The standard neuron types exactly as lib-dmm defines them; evaluated again they are redefinitions, which take the general path. */
+    private static final String STANDARD_AS_WRITTEN = """
+        (defneuron sum-dicts [dict-1 dict-2] {:dict (+ dict-1 dict-2)})
+        (defneuron max-norm [dict] {:norm (max-norm dict)})
+        (defneuron dot [dict-1 dict-2] {:dot (clamp (dot dict-1 dict-2) -4 4)})
+        (defneuron compare [dict-1 dict-2] (let [d (- (num dict-1) (num dict-2))] {:true (relu d) :false (relu (- d))}))
+        (defneuron timer [timer] {:timer (+ (num timer) 1)})
+        (defneuron output inputs {})
+        (defneuron const-1 [] {:const_1 1})
+        (defneuron const-end [] {:char {"." 1}})
+        (defneuron sum-dicts-published [dict-1 dict-2] {:dict (+ (stop-gradient dict-1) dict-2)})
+        """;
+
+    private final Interpreter fast = interpreter(false);
+    private final Interpreter general = interpreter(true);
+
+    private static Interpreter interpreter(boolean redefine) {
+        Interpreter i = new Interpreter();
+        i.setOut(new PrintStream(new ByteArrayOutputStream()));
+        MachineLib.install(i);
+        i.eval("setup", "(require lite)");
+        if (redefine) i.eval("setup", STANDARD_AS_WRITTEN);
+        return i;
+    }
+
+    /** A run's observations: every cycle's inputs and outputs, the loss, its gradient at the soft matrix. */
+    private record Run(List<VValue> states, VValue loss, VValue grad) {}
+
+    /** Loss: Σ over cycles of Σ over the leaves of the output neuron's inputs, squared (character keys included). */
+    private static Run run(Network net, VValue w, Engine.Context ctx, boolean compiled, int cycles) {
+        List<VValue> states = new ArrayList<>();
+        Grad.Result r = Grad.valueAndGrad(a -> {
+            Network n = net.withSoftMatrix(a[0]);
+            Object loss = VValue.ZERO;
+            for (int c = 0; c < cycles; c++) {
+                n = compiled ? Engine.step(n, ctx) : Engine.stepGeneral(n, ctx);
+                states.add(Ops.primal(n.inputs()));
+                states.add(Ops.primal(n.outputs()));
+                loss = Ops.add(loss, Ops.sumLeaves(Ops.square(n.inputOf("output"))));
+            }
+            return loss;
+        }, w);
+        return new Run(states, r.value(), r.gradients().get(0));
+    }
+
+    private static String feedforward(Random rnd) {
+        String alphabet = "abc. xyz";
+        StringBuilder text = new StringBuilder();
+        int len = 3 + rnd.nextInt(10);
+        for (int i = 0; i < len; i++) text.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+        double[] inits = {0.05, 0.3, 1.0, 2.0};
+        return String.format(Locale.ROOT, "(feedforward \"%s\" {:layers %d :copies %d :init %s :seed %d :published %d})", text,
+                1 + rnd.nextInt(3), 1 + rnd.nextInt(2), inits[rnd.nextInt(inits.length)], rnd.nextInt(1000), rnd.nextInt(2));
+    }
+
+    @Test
+    void theCompiledFlatPathEqualsTheGeneralPathBitForBit() {
+        Random rnd = new Random(16);
+        for (int k = 0; k < 12; k++) {
+            String src = feedforward(rnd);
+            int cycles = 30 + rnd.nextInt(40);
+            Network a = (Network) fast.eval("t", src), b = (Network) general.eval("t", src);
+            VValue w = Ops.primal(a.softMatrix());
+            assertEquals(w, Ops.primal(b.softMatrix()));
+            Run viaFast = run(a, w, LanguageNeurons.context(fast), true, cycles);
+            Run viaGeneral = run(b, w, LanguageNeurons.context(general), false, cycles);
+            for (int c = 0; c < viaGeneral.states.size(); c++)
+                assertTrue(viaGeneral.states.get(c).equals(viaFast.states.get(c)), src + ": state " + c + " differs");
+            assertEquals(viaGeneral.loss, viaFast.loss, src);
+            assertTrue(viaGeneral.grad.equals(viaFast.grad), () -> src + ": the gradients differ by up to "
+                    + viaGeneral.grad.subtract(viaFast.grad).maxAbs());
+            assertNotEquals(VValue.ZERO, viaFast.grad, "the case exercises the backward pass");
+        }
+    }
+
+    @Test
+    void theWireValuesOfTheCompiledPathAreFlatNodes() {
+        Network a = (Network) fast.eval("t", "(feedforward \"test string.\" {:layers 2 :copies 1 :seed 1})");
+        Network n = Engine.run(a, 20);
+        VValue accum = Ops.primal(n.outputOf("accum-1-1")).get("dict");
+        assertNotNull(accum.flatKeys(), "an accumulator's dictionary is held densely");
+        assertTrue(accum.childCount() > 1);
+    }
+
+    @Test
+    void oneNetworkRunOnTwoThreadsAtOnceGivesTheSequentialResults() throws Exception {
+        Network net = (Network) fast.eval("t", "(feedforward \"test string.\" {:layers 3 :copies 2 :init 0.5 :seed 7})");
+        VValue w1 = Ops.primal(net.softMatrix()), w2 = w1.mapLeaves(x -> -0.7 * x);
+        Engine.Context ctx = LanguageNeurons.context(fast);
+        Run seq1 = run(net, w1, ctx, true, 60), seq2 = run(net, w2, ctx, true, 60);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CyclicBarrier start = new CyclicBarrier(2);
+            List<Future<List<Run>>> fs = new ArrayList<>();
+            for (VValue w : List.of(w1, w2)) {
+                fs.add(pool.submit(() -> {
+                    start.await();
+                    List<Run> runs = new ArrayList<>();
+                    for (int i = 0; i < 10; i++) runs.add(run(net, w, ctx, true, 60));
+                    return runs;
+                }));
+            }
+            for (int t = 0; t < 2; t++) {
+                Run expected = t == 0 ? seq1 : seq2;
+                for (Run r : fs.get(t).get()) {
+                    assertEquals(expected.states, r.states);
+                    assertEquals(expected.loss, r.loss);
+                    assertEquals(expected.grad, r.grad);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
