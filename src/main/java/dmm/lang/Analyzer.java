@@ -539,7 +539,8 @@ public final class Analyzer {
                 Loads the library name.dmm once per interpreter: from the lib-dmm/ directory of the dmm
                 installation, then the directories listed in DMM_PATH, then the copy built into the jar.
                 Returns true when it loaded the library now, false when it was already loaded. Libraries: std
-                (the standard neurons), lite (the DMM Lite synthesis pieces), train (training helpers).
+                (the standard neurons), lite (the DMM Lite synthesis pieces), train (training helpers),
+                superfluid (the type-free neuron), args (flag? and option for a program's command line).
                   (require std)""", (a, l, s) -> {
             arity(l, 1, 1, "(require name)");
             Form f = l.items().get(1);
