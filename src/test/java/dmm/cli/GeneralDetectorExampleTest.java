@@ -52,7 +52,7 @@ class GeneralDetectorExampleTest {
                 "validation (strings never trained on; pass = prereg <= 0.01 over 10·L + 20 cycles):"), lines.subList(0, 21));
         List<String> table = lines.subList(21, lines.size());
         assertEquals(3, table.size(), table.toString());
-        assertTrue(table.get(0).matches("  training alphabet \"abcdefghijklm .\" +\\d+/8 +pass \\(\\d+\\.\\d %\\)   worst \\S+ on \"[a-m .]+\\.\""), table.get(0));
+        assertTrue(table.get(0).matches("  training alphabet \"abcdefghijklm .\" +\\d+/8 +pass \\(\\d+\\.\\d %\\)   median \\S+   worst \\S+ on \"[a-m .]+\\.\""), table.get(0));
         assertTrue(table.get(1).matches("  a-z, space and \\. +\\d+/8 +pass .* on \"[a-z .]+\\.\""), table.get(1));
         assertTrue(table.get(2).matches("  unseen characters \\(digits, A-Z, !\\?,;:-'\\) +\\d+/8 +pass .* on \"[0-9A-Z!?,;:'-]+\\.\""), table.get(2));
         // the final matrix in the published rank-4 layout, one leaf per soft link, readable by load-matrix
