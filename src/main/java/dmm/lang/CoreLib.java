@@ -325,7 +325,7 @@ final class CoreLib extends Lib {
             return sb.toString();
         });
         fn("pr-str", "[& xs]", "The readable text of the arguments, separated by spaces.", 0, -1, a -> join(a, Printer::print));
-        fn("format", "[fmt & args]", "Java-style formatting: (format \"%.3f\" x); numbers format as doubles.", 1, -1, a -> {
+        fn("format", "[fmt & args]", "Java-style formatting: (format \"%.3f\" x); numbers format as doubles, and as integers where %d, %x or %o takes an integral one: (format \"%d of %.1f\" 3 4) is \"3 of 4.0\".", 1, -1, a -> {
             if (!(a[0] instanceof String f)) throw new EvalError("format expects a format string first");
             Object[] args = new Object[a.length - 1];
             for (int i = 1; i < a.length; i++) {

@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -49,8 +51,11 @@ public final class BatchLoss implements Loss {
         }
     }
 
-    /** Stack of the worker threads: item losses are language functions, as deep as the main evaluator's. */
-    private static final long STACK_BYTES = 64L << 20;
+    /**
+     * Stack of the threads that evaluate language functions for training (batch workers,
+     * background runs): as deep as the main evaluator's.
+     */
+    public static final long STACK_BYTES = 64L << 20;
     private static final AtomicInteger WORKERS = new AtomicInteger();
     private static final ExecutorService POOL = Executors.newCachedThreadPool(new ThreadFactory() {
         @Override
@@ -222,7 +227,7 @@ public final class BatchLoss implements Loss {
         RuntimeException[] failures = new RuntimeException[n];
         Error[] errors = new Error[n];
         AtomicInteger next = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
         CancelToken token = CancelToken.bound();
         Runnable worker = () -> {
             for (int i; !stop.get() && (i = next.getAndIncrement()) < n; ) {
@@ -234,22 +239,30 @@ public final class BatchLoss implements Loss {
                 } catch (Error e) {   // out of memory, stack overflow: reported on the caller's thread
                     errors[i] = e;
                     stop.set(true);
+                } catch (Throwable e) {   // a checked exception thrown sneakily: still this item's failure
+                    failures[i] = new RuntimeException(e);
+                    stop.set(true);
                 }
             }
         };
         int helpers = Math.min(threads(), n) - 1;
         List<Future<?>> running = new ArrayList<>(Math.max(0, helpers));
-        for (int h = 0; h < helpers; h++) {
-            running.add(POOL.submit(() -> {
-                CancelToken.bind(token);
-                try {
-                    worker.run();
-                } finally {
-                    CancelToken.bind(null);
-                }
-            }));
-        }
+        boolean interrupted = false;
         try {
+            for (int h = 0; h < helpers; h++) {
+                try {
+                    running.add(POOL.submit(() -> {
+                        CancelToken.bind(token);
+                        try {
+                            worker.run();
+                        } finally {
+                            CancelToken.bind(null);
+                        }
+                    }));
+                } catch (java.util.concurrent.RejectedExecutionException | OutOfMemoryError e) {
+                    break;   // no thread to be had: go on with the helpers there are
+                }
+            }
             worker.run();
         } finally {
             for (Future<?> f : running) {
@@ -258,12 +271,14 @@ public final class BatchLoss implements Loss {
                         f.get();
                         break;
                     } catch (InterruptedException e) {
-                        stop.set(true);   // keep waiting: the workers write into this call's arrays
-                    } catch (java.util.concurrent.ExecutionException e) {
+                        interrupted = true;   // keep waiting: the workers write into this call's arrays
+                        stop.set(true);
+                    } catch (ExecutionException e) {
                         break;   // the worker catches its task's failures; nothing else can fail
                     }
                 }
             }
+            if (interrupted) Thread.currentThread().interrupt();
         }
         for (int i = 0; i < n; i++) {
             if (errors[i] != null) throw errors[i];

@@ -41,6 +41,11 @@ public interface Loss {
         return "the loss";
     }
 
+    /** The value of {@code loss} on {@code net}, computed without a tape. */
+    static double value(Loss loss, Network net) {
+        return Ops.primal(requireNumber(loss.of(net))).scalarPart();
+    }
+
     /** {@code v} when it is a number (tracked or not); a {@link TrainingError} otherwise. */
     static Object requireNumber(Object v) {
         VValue p = v instanceof VValue || Ops.isTracked(v) ? Ops.primal(v) : null;

@@ -119,14 +119,24 @@ public final class Sparsifier {
         this.validation = validation;
     }
 
-    /** The validation loss of the trainer's current network. */
+    /**
+     * The loss that judges cuts and picks the polish's state, or null when the step log's prereg
+     * does: the validation loss when given; for a mini-batch loss (each step's prereg is another
+     * batch's) the training loss over all its items, so that states are compared on one scale.
+     */
+    private Loss judgedOn() {
+        if (validation != null) return validation;
+        return t.loss().at(t.step()) instanceof BatchLoss b && b.batchSize() < b.size() ? b : null;
+    }
+
+    /** The judging loss of the trainer's current network. */
     private double validate() {
-        return dmm.ad.Ops.primal(Loss.requireNumber(validation.of(t.network()))).scalarPart();
+        return Loss.value(judgedOn(), t.network());
     }
 
     /** What the round lines call their loss. */
     private String lossName() {
-        return validation != null ? "validation" : "prereg";
+        return validation != null ? "validation" : judgedOn() != null ? "prereg (all items)" : "prereg";
     }
 
     private Trainer.Snapshot snapshot() {
@@ -142,14 +152,14 @@ public final class Sparsifier {
      * last fifth (with a validation loss: the validation loss at the end), and puts everything back.
      */
     private double judge() {
-        if (s.judgeSteps() <= 0) return validation != null ? validate() : t.evaluate();
+        if (s.judgeSteps() <= 0) return judgedOn() != null ? validate() : t.evaluate();
         Trainer.Snapshot before = snapshot();
         Trainer.Options options = t.options;
         try {
             t.setLambda(0);
             t.options = new Trainer.Options(true, options.progressEvery(), options.checkpointEvery(), options.checkpointSeconds(), options.clip());
             t.train(s.judgeSteps(), "judge", false);
-            if (validation != null) return validate();
+            if (judgedOn() != null) return validate();
             List<TrainLog.Row> rows = t.log.rows();
             int tail = (int) Math.max(1, s.judgeSteps() / 5);
             double best = t.evaluate();
@@ -173,16 +183,17 @@ public final class Sparsifier {
         double bestLoss = Double.POSITIVE_INFINITY;
         Progress p = new Progress(out, false, s.polishSteps(), t.options.progressEvery(), t.options.quiet());
         // with a validation loss, the candidates are every tenth state, judged on held-out data
-        long every = validation != null ? Math.max(1, s.polishSteps() / 10) : 1;
+        boolean judged = judgedOn() != null;
+        long every = judged ? Math.max(1, s.polishSteps() / 10) : 1;
         try {
             for (long i = 0; i < s.polishSteps(); i++) {
                 dmm.cancel.CancelToken.check(t.host.cancel());
                 t.control.boundary(t, "polish");
-                double candidate = validation != null && i % every == 0 ? validate() : Double.POSITIVE_INFINITY;
+                double candidate = judged && i % every == 0 ? validate() : Double.POSITIVE_INFINITY;
                 TrainLog.Row r = t.trainStep();
                 p.update(r, "polish");
                 // r.prereg() is the loss of the weights before this step's update
-                if (validation == null) candidate = r.prereg();
+                if (!judged) candidate = r.prereg();
                 if (candidate < bestLoss) {
                     bestLoss = candidate;
                     best = before;
@@ -195,7 +206,7 @@ public final class Sparsifier {
         } finally {
             p.finish();
         }
-        double last = validation != null ? validate() : t.evaluate();
+        double last = judged ? validate() : t.evaluate();
         if (last < bestLoss) {
             bestLoss = last;
             best = snapshot();

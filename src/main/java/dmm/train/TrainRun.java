@@ -104,7 +104,7 @@ public final class TrainRun {
                 say(line);
             }
         };
-        this.thread = new Thread(this::body, "dmm-train-" + name);
+        this.thread = new Thread(null, this::body, "dmm-train-" + name, BatchLoss.STACK_BYTES);   // deep item losses run here too
         thread.setDaemon(true);
     }
 

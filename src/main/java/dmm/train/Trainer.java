@@ -157,7 +157,7 @@ public final class Trainer {
 
     /** The loss before regularization of any network (e.g. the trained one on another string). */
     public double evaluate(Network n) {
-        return Ops.primal(Loss.requireNumber(loss.at(step).of(n))).scalarPart();
+        return Loss.value(loss.at(step), n);
     }
 
     /** The loss being trained (a curriculum, a batch loss over a data set, or one run). */

@@ -117,6 +117,8 @@ class EvaluatorTest {
         assertEquals("\"a1b\"", eval("(str \"a\" 1 \"b\" nil)"));
         assertEquals("\"0.500\"", eval("(format \"%.3f\" 0.5)"));
         assertEquals("\"7\"", eval("(format \"%d\" 7)"));
+        // integral numbers become integers only where an integer conversion takes them
+        assertEquals("\"3 of 100.0, ff 00007 3\"", eval("(format \"%d of %.1f, %x %05d %1$s\" 3 100 255 7)"));
     }
 
     @Test

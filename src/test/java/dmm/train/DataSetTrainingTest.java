@@ -218,6 +218,19 @@ class DataSetTrainingTest {
     }
 
     @Test
+    void withoutValidationAMiniBatchLossIsJudgedOnAllItsItems() {
+        // each step's prereg is another batch's: rounds and the polish compare the loss over every item instead
+        define("data", batchLoss(":batch 2 :seed 3"));
+        Trainer t = (Trainer) eval("(train! (trainer small :loss data :l1 0.001 :quiet true) 4)");
+        Sparsifier.Schedule s = Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS,
+                Map.of("threshold", 0.05, "recover-steps", 2, "judge-steps", 2, "tolerance", 1000, "max-rounds", 1, "polish-steps", 2));
+        Sparsifier.Result r = new Sparsifier(t, s).run();
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("links, prereg (all items) ") && out.contains("best prereg (all items) "), out);
+        assertEquals(((VValue) ((BatchLoss) eval("data")).of(t.network())).scalarPart(), r.prereg(), 1e-12 * r.prereg());
+    }
+
+    @Test
     void randomStringsAndSplits() {
         @SuppressWarnings("unchecked")
         List<String> s = (List<String>) eval("(random-strings 50 :seed 4 :alphabet \"xyz\" :min-length 3 :max-length 7)");
