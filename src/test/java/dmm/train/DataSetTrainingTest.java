@@ -173,7 +173,7 @@ class DataSetTrainingTest {
         java.util.function.Function<String, Loss> counting = name -> new Loss() {
             @Override
             public Object of(Network net) {
-                return ((VValue) eval("(evaluate (trainer small :loss small-loss :quiet true))")).scale(0);
+                return VValue.ZERO;   // only the steps' values and gradients are counted here
             }
 
             @Override
