@@ -170,7 +170,13 @@ public final class BatchLoss implements Loss {
         int n = items.size();
         if (Tape.current() != null) {
             Object total = VValue.ZERO;
-            for (Loss l : items) total = Ops.add(total, Loss.requireNumber(l.of(net)));
+            for (int i = 0; i < n; i++) {
+                try {
+                    total = Ops.add(total, Loss.requireNumber(items.get(i).of(net)));
+                } catch (RuntimeException e) {
+                    throw named(e, i);
+                }
+            }
             return options.mean() ? Ops.scale(VValue.of(1.0 / n), total) : total;
         }
         double[] values = itemLosses(net);
@@ -181,7 +187,7 @@ public final class BatchLoss implements Loss {
 
     /** The loss of every item on {@code net}, in item order (run in parallel, no tape). */
     public double[] itemLosses(Network net) {
-        Object[] r = parallel(items.size(), i -> Ops.primal(Loss.requireNumber(items.get(i).of(net))));
+        Object[] r = parallel(items.size(), i -> i, i -> Ops.primal(Loss.requireNumber(items.get(i).of(net))));
         double[] out = new double[r.length];
         for (int i = 0; i < r.length; i++) out[i] = ((VValue) r[i]).scalarPart();
         return out;
@@ -190,7 +196,7 @@ public final class BatchLoss implements Loss {
     @Override
     public Grad.Result valueAndGradient(Network net, VValue w, long step) {
         int[] batch = batchAt(step);
-        Object[] results = parallel(batch.length, j -> items.get(batch[j]).valueAndGradient(net, w, step));
+        Object[] results = parallel(batch.length, j -> batch[j], j -> items.get(batch[j]).valueAndGradient(net, w, step));
         double value = 0;
         VValue grad = VValue.ZERO;
         for (Object o : results) {   // in item order: the same sum whatever the threads did
@@ -218,11 +224,28 @@ public final class BatchLoss implements Loss {
     }
 
     /**
+     * {@code e}, raised by item {@code i}'s loss, with a line of context naming the item by its
+     * index and label (the driving string, say): a data set of hundreds of strings fails on one,
+     * and the user needs to know which. An engine error keeps its own message and context (a
+     * neuron's error stays that neuron's error); any other is wrapped with it as the cause, which
+     * the language binding reports as the original error. A cancellation passes unchanged.
+     */
+    RuntimeException named(RuntimeException e, int i) {
+        if (e instanceof Cancelled) return e;
+        String label = labels.get(i);
+        String line = String.format(Locale.ROOT, "in item %d of %d of the data set: \"%s\"", i + 1, items.size(),
+                label.length() > 80 ? label.substring(0, 77) + "..." : label);
+        dmm.machine.MachineError m = e instanceof dmm.machine.MachineError me ? me : new TrainingError(e.getMessage(), e);
+        return m.addContext(line);
+    }
+
+    /**
      * Runs {@code task(0 … n−1)} on up to {@link #threads()} threads (the calling thread among
      * them) and returns the results by index. The workers check the caller's cancellation; the
-     * first failure (in index order) is rethrown as it was, after every worker has stopped.
+     * first failure (in index order) is rethrown after every worker has stopped, naming the item
+     * it came from ({@code item.applyAsInt(index)}, see {@link #named}).
      */
-    private Object[] parallel(int n, IntFunction<Object> task) {
+    private Object[] parallel(int n, java.util.function.IntUnaryOperator item, IntFunction<Object> task) {
         Object[] out = new Object[n];
         RuntimeException[] failures = new RuntimeException[n];
         Error[] errors = new Error[n];
@@ -285,7 +308,7 @@ public final class BatchLoss implements Loss {
             if (failures[i] != null) {
                 // a cancellation anywhere is the caller's cancellation
                 if (failures[i] instanceof Cancelled c) throw c;
-                throw failures[i];
+                throw named(failures[i], item.applyAsInt(i));
             }
         }
         return out;

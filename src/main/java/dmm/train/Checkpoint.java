@@ -156,6 +156,7 @@ final class Checkpoint {
         g.writeNumberField("idle", p.idle);
         g.writeNumberField("threshold", p.threshold);
         g.writeNumberField("accepted-threshold", p.acceptedThreshold);
+        if (p.judgedOn != null) g.writeStringField("judged-on", p.judgedOn);
         g.writeArrayFieldStart("protected");
         for (java.util.List<String> path : p.protectedLinks) {
             g.writeStartArray();
@@ -180,6 +181,7 @@ final class Checkpoint {
         p.idle = (int) number(n, "idle", file);
         p.threshold = number(n, "threshold", file);
         p.acceptedThreshold = number(n, "accepted-threshold", file);
+        p.judgedOn = text(n, "judged-on");   // absent in checkpoints written before it was recorded
         JsonNode prot = n.path("protected");
         if (!prot.isArray()) throw bad(file, "sparsification.protected");
         for (JsonNode path : prot) {

@@ -68,6 +68,11 @@ public final class Sparsifier {
         public double startLoss, maxLoss, reference;
         public int rounds, accepted, rejections, idle;
         public double threshold, acceptedThreshold;
+        /**
+         * What judges the cuts ({@link Sparsifier#judgeName}): a resumed sparsification must be
+         * judged on the same data (null in checkpoints written before this was recorded).
+         */
+        public String judgedOn;
         /** Links whose single cut was rejected, as matrix paths; never cut again. */
         public final java.util.Set<List<String>> protectedLinks = new java.util.LinkedHashSet<>();
 
@@ -85,6 +90,7 @@ public final class Sparsifier {
             p.idle = idle;
             p.threshold = threshold;
             p.acceptedThreshold = acceptedThreshold;
+            p.judgedOn = judgedOn;
             p.protectedLinks.addAll(protectedLinks);
             return p;
         }
@@ -137,6 +143,16 @@ public final class Sparsifier {
     /** What the round lines call their loss. */
     private String lossName() {
         return validation != null ? "validation" : judgedOn() != null ? "prereg (all items)" : "prereg";
+    }
+
+    /**
+     * What judges this sparsification's cuts, as recorded in its checkpoints: the validation
+     * data set's fingerprint (or the description of a validation loss that is not a data set),
+     * or the training loss.
+     */
+    private String judgeName() {
+        if (validation == null) return "the training loss";
+        return "validation " + (validation instanceof BatchLoss b ? b.fingerprint() : validation.describe());
     }
 
     private Trainer.Snapshot snapshot() {
@@ -239,12 +255,16 @@ public final class Sparsifier {
             pos.maxLoss = s.maxLoss() > 0 ? s.maxLoss() : Math.max(1.0, 3 * pos.startLoss);
             pos.reference = pos.startLoss;
             pos.threshold = pos.acceptedThreshold = s.threshold();
+            pos.judgedOn = judgeName();
             t.sparsification = pos;
             out.printf(Locale.ROOT, "sparsify: %d soft links, %s %.5g (after a %d-step λ=0 check); cutting |w| < %.3g each round, "
                     + "accepting up to %.2fx the last accepted (cap %.4g, floor %.4g)%n",
                     pos.startLinks, lossName(), pos.startLoss, s.judgeSteps(), s.threshold(), s.slack(), pos.maxLoss, s.tolerance());
             checkpoint();
         } else {
+            if (pos.judgedOn != null && !pos.judgedOn.equals(judgeName()))
+                throw new TrainingError("this sparsification was judged on " + pos.judgedOn + " and cannot be resumed judged on "
+                        + judgeName() + ": give sparsify! the same :validation as the run that wrote the checkpoint");
             out.printf(Locale.ROOT, "sparsify: resuming at step %d, %d soft links (%s)%n", t.step(), t.network().softLinkCount(), pos);
         }
         Trainer.Snapshot good = snapshot();

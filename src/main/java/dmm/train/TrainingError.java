@@ -7,4 +7,8 @@ public final class TrainingError extends MachineError {
     public TrainingError(String message) {
         super(message);
     }
+
+    public TrainingError(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

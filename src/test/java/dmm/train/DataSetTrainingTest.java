@@ -218,6 +218,34 @@ class DataSetTrainingTest {
     }
 
     @Test
+    void aSparsificationResumesOnlyWithTheValidationItWasJudgedOn(@TempDir Path dir) {
+        BatchLoss judge = (BatchLoss) eval("(batch-loss (take 3 strs) small-case :batch 0)");
+        BatchLoss other = (BatchLoss) eval("(batch-loss (drop 3 strs) small-case :batch 0)");
+        Sparsifier.Schedule s = Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS,
+                Map.of("threshold", 0.05, "recover-steps", 2, "judge-steps", 2, "tolerance", 1000, "max-rounds", 1, "polish-steps", 2));
+        Trainer t = (Trainer) eval("(train! (trainer small :loss small-loss :l1 0.001 :quiet true) 4)");
+        Path ckpt = dir.resolve("mid.json");
+        // a checkpoint written in the middle of a sparsification judged on `judge`
+        t.sparsification = new Sparsifier.Position();
+        t.sparsification.threshold = t.sparsification.acceptedThreshold = 0.05;
+        t.sparsification.maxLoss = t.sparsification.reference = t.sparsification.startLoss = 1;
+        t.sparsification.judgedOn = "validation " + judge.fingerprint();
+        t.saveCheckpoint(ckpt);
+
+        Trainer wrong = (Trainer) eval("(trainer small :loss small-loss :l1 0.001 :quiet true)");
+        wrong.loadCheckpoint(ckpt);
+        TrainingError e = assertThrows(TrainingError.class, () -> new Sparsifier(wrong, s, other).run());
+        assertTrue(e.getMessage().startsWith("this sparsification was judged on validation 3 items") && e.getMessage().contains(
+                "cannot be resumed judged on validation 3 items"), e.getMessage());
+        Trainer none = (Trainer) eval("(trainer small :loss small-loss :l1 0.001 :quiet true)");
+        none.loadCheckpoint(ckpt);
+        assertThrows(TrainingError.class, () -> new Sparsifier(none, s).run(), "without a validation loss at all");
+        Trainer right = (Trainer) eval("(trainer small :loss small-loss :l1 0.001 :quiet true)");
+        right.loadCheckpoint(ckpt);
+        assertEquals(1, new Sparsifier(right, s, judge).run().rounds());
+    }
+
+    @Test
     void withoutValidationAMiniBatchLossIsJudgedOnAllItsItems() {
         // each step's prereg is another batch's: rounds and the polish compare the loss over every item instead
         define("data", batchLoss(":batch 2 :seed 3"));
@@ -274,6 +302,28 @@ class DataSetTrainingTest {
         assertEquals("curriculum: each stage is [from-step loss], got [0]", error("(curriculum [0])"));
         assertTrue(error("(train! (trainer small :loss (batch-loss strs (fn [s] (fn [net] {:a 1})))) 1)").contains("the loss must be a number, got a map"),
                 "an item's loss that is not a number");
+    }
+
+    /** A data set of hundreds of strings fails on one: the error says which (in training, in item-losses, under grad). */
+    @Test
+    void aFailingItemIsNamedByItsString() {
+        eval("""
+            (defn picky-case [s]
+              (let [inner (small-case s)]
+                (fn [net] (if (= s "aab.") (error "this string is refused") (inner net)))))
+            (def picky (batch-loss strs picky-case :batch 0 :threads 2))
+            """);
+        for (String src : List.of("(train! (trainer small :loss picky :quiet true) 1)", "(item-losses picky small)")) {
+            DmmException e = assertThrows(DmmException.class, () -> eval(src), src);
+            assertEquals("this string is refused", e.bareMessage(), src);
+            assertTrue(e.report().contains("in item 3 of 6 of the data set: \"aab.\""), src + ":\n" + e.report());
+        }
+        // under an outer tape the items run in order on this thread: the same context line
+        BatchLoss picky = (BatchLoss) eval("picky");
+        Network net = small();
+        dmm.machine.MachineError e = assertThrows(dmm.machine.MachineError.class,
+                () -> Grad.valueAndGrad(a -> picky.of(net.withSoftMatrix(a[0])), (VValue) net.softMatrix()));
+        assertEquals(List.of("in item 3 of 6 of the data set: \"aab.\""), e.context());
     }
 
     private String error(String src) {
