@@ -157,6 +157,7 @@ final class Checkpoint {
         g.writeNumberField("threshold", p.threshold);
         g.writeNumberField("accepted-threshold", p.acceptedThreshold);
         if (p.judgedOn != null) g.writeStringField("judged-on", p.judgedOn);
+        if (p.maxCut > 0) g.writeNumberField("max-cut", p.maxCut);
         g.writeArrayFieldStart("protected");
         for (java.util.List<String> path : p.protectedLinks) {
             g.writeStartArray();
@@ -182,6 +183,7 @@ final class Checkpoint {
         p.threshold = number(n, "threshold", file);
         p.acceptedThreshold = number(n, "accepted-threshold", file);
         p.judgedOn = text(n, "judged-on");   // absent in checkpoints written before it was recorded
+        p.maxCut = n.has("max-cut") ? (int) number(n, "max-cut", file) : 0;
         JsonNode prot = n.path("protected");
         if (!prot.isArray()) throw bad(file, "sparsification.protected");
         for (JsonNode path : prot) {

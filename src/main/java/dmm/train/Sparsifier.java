@@ -44,8 +44,9 @@ public final class Sparsifier {
             @Doc("stop after this many rounds") int maxRounds,
             @Doc("stop after this many rejected rounds in a row (a rejected round restores the last accepted state and halves the threshold)") int maxRejections,
             @Doc("steps with λ = 0 at the end, keeping the best state seen") long polishSteps,
-            @Doc("restart Adam after each cut") boolean freshOptimizer) {
-        public static final Schedule DEFAULTS = new Schedule(0.01, 1.1, 0.2, 100, 100, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, false);
+            @Doc("restart Adam after each cut") boolean freshOptimizer,
+            @Doc("after a rejected cut of k links, cut at most k/2 (the smallest) until a cut is accepted, so links that are only ever cut together are tried one by one") boolean retryFewer) {
+        public static final Schedule DEFAULTS = new Schedule(0.01, 1.1, 0.2, 100, 100, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, false, false);
 
         public Schedule {
             if (!(threshold > 0)) throw new IllegalArgumentException("the threshold must be positive");
@@ -73,6 +74,13 @@ public final class Sparsifier {
          * judged on the same data (null in checkpoints written before this was recorded).
          */
         public String judgedOn;
+        /**
+         * At most this many links are cut in a round (the smallest below the threshold), 0 for
+         * no limit: with {@code :retry-fewer}, a rejected cut of k links limits the cuts to k/2 until a cut is accepted, so
+         * two links that are only cut together — and always rejected together — are tried one by
+         * one, and the single link whose cut is rejected is protected.
+         */
+        public int maxCut;
         /** Links whose single cut was rejected, as matrix paths; never cut again. */
         public final java.util.Set<List<String>> protectedLinks = new java.util.LinkedHashSet<>();
 
@@ -91,6 +99,7 @@ public final class Sparsifier {
             p.threshold = threshold;
             p.acceptedThreshold = acceptedThreshold;
             p.judgedOn = judgedOn;
+            p.maxCut = maxCut;
             p.protectedLinks.addAll(protectedLinks);
             return p;
         }
@@ -307,13 +316,31 @@ public final class Sparsifier {
         if (t.base != null) t.saveCheckpoint(t.checkpointPath());
     }
 
+    /**
+     * The threshold this round cuts at: the position's, lowered when more than {@code pos.maxCut}
+     * unprotected links lie below it, so that only the {@code maxCut} smallest go.
+     */
+    static double cutThreshold(dmm.vvalue.VValue w, Position pos) {
+        if (pos.maxCut <= 0) return pos.threshold;
+        List<Double> below = new java.util.ArrayList<>();
+        w.forEachLeaf((p, x) -> {
+            if (Math.abs(x) < pos.threshold && !pos.protectedLinks.contains(p)) below.add(Math.abs(x));
+        });
+        if (below.size() <= pos.maxCut) return pos.threshold;
+        java.util.Collections.sort(below);
+        return below.get(pos.maxCut);
+    }
+
     /** One round from the last accepted state {@code good}; returns the (possibly new) last accepted state. */
     private Trainer.Snapshot round(Position pos, Trainer.Snapshot good) {
         pos.rounds++;
         int before = t.network().softLinkCount();
         t.train(s.recoverSteps(), "shrink", false);
         dmm.vvalue.VValue beforeCut = t.weights();
-        int cut = t.prune(pos.threshold, pos.protectedLinks);
+        double cutAt = cutThreshold(beforeCut, pos);
+        int cut = t.prune(cutAt, pos.protectedLinks);
+        String how = cutAt < pos.threshold ? String.format(Locale.ROOT, "|w| < %.3g, at most %d after a rejected cut", pos.threshold, pos.maxCut)
+                : String.format(Locale.ROOT, "|w| < %.3g", pos.threshold);
         if (s.freshOptimizer() && cut > 0) t.optimizer.reset();
         double loss = judge();
         double accept = Math.max(s.tolerance(), Math.min(pos.maxLoss, s.slack() * pos.reference));
@@ -324,17 +351,18 @@ public final class Sparsifier {
             // nothing left below the largest threshold at the largest λ: the schedule is done
             pos.idle = cut == 0 && t.lambda() >= s.lambdaMax() && pos.threshold >= s.thresholdMax() ? pos.idle + 1 : 0;
             pos.reference = Math.max(loss, 1e-12);
+            if (cut > 0) pos.maxCut = 0;
             double lambda = t.lambda();
             t.setLambda(Math.min(s.lambdaMax(), lambda * s.lambdaGrowth()));
-            out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (|w| < %.3g) -> %d links, %s %.5g  accepted%n",
-                    pos.rounds, lambda, before - after, pos.threshold, after, lossName(), loss);
+            out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (%s) -> %d links, %s %.5g  accepted%n",
+                    pos.rounds, lambda, before - after, how, after, lossName(), loss);
             pos.threshold = Math.min(s.thresholdMax(), pos.threshold * s.thresholdGrowth());
             pos.acceptedThreshold = pos.threshold;
             return snapshot();
         }
         pos.rejections++;
-        out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (|w| < %.3g) -> %d links, %s %.5g > %.5g  rejected; back to %d links%n",
-                pos.rounds, t.lambda(), before - after, pos.threshold, after, lossName(), loss, accept, good.net().softLinkCount());
+        out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (%s) -> %d links, %s %.5g > %.5g  rejected; back to %d links%n",
+                pos.rounds, t.lambda(), before - after, how, after, lossName(), loss, accept, good.net().softLinkCount());
         if (cut == 1) {
             // one small link the task needs: keep it from now on, and go on cutting as before
             dmm.vvalue.VValue gone = beforeCut.filterLeaves((p, x) -> t.weights().getIn(p).scalarPart() == 0);
@@ -346,6 +374,7 @@ public final class Sparsifier {
         } else {
             restore(good);
             pos.threshold /= 2;
+            if (cut > 1 && s.retryFewer()) pos.maxCut = cut / 2;
         }
         return good;
     }

@@ -230,6 +230,7 @@ class DataSetTrainingTest {
         t.sparsification.threshold = t.sparsification.acceptedThreshold = 0.05;
         t.sparsification.maxLoss = t.sparsification.reference = t.sparsification.startLoss = 1;
         t.sparsification.judgedOn = "validation " + judge.fingerprint();
+        t.sparsification.maxCut = 3;
         t.saveCheckpoint(ckpt);
 
         Trainer wrong = (Trainer) eval("(trainer small :loss small-loss :l1 0.001 :quiet true)");
@@ -242,6 +243,8 @@ class DataSetTrainingTest {
         assertThrows(TrainingError.class, () -> new Sparsifier(none, s).run(), "without a validation loss at all");
         Trainer right = (Trainer) eval("(trainer small :loss small-loss :l1 0.001 :quiet true)");
         right.loadCheckpoint(ckpt);
+        assertEquals(3, right.sparsification().maxCut, "the limit on cuts after a rejection is checkpointed");
+        assertEquals("validation " + judge.fingerprint(), right.sparsification().judgedOn);
         assertEquals(1, new Sparsifier(right, s, judge).run().rounds());
     }
 

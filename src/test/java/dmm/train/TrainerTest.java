@@ -145,6 +145,37 @@ class TrainerTest {
         assertEquals(t.step(), t.log().rows().get(t.log().rows().size() - 1).step(), "the log ends at the kept state's step");
     }
 
+    /**
+     * Links that are only ever cut together and rejected together would be tried again and again:
+     * after a rejected cut of k links, the following cuts take at most k/2 (the smallest), so the
+     * search goes down to single links, cuts what can go and protects what cannot.
+     */
+    @Test
+    void aRejectedCutOfSeveralLinksIsRetriedWithFewer() {
+        Trainer t = trainer(":l1 0.001");
+        t.train(20, "train");
+        assertEquals(92, t.network().softLinkCount());
+        // the judge accepts losing one link, no more
+        Loss oneMayGo = n -> VValue.of(n.softLinkCount() >= 91 ? 0.0 : 1e9);
+        Sparsifier.Result r = new Sparsifier(t, Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS,
+                java.util.Map.of("threshold", 0.05, "recover-steps", 2, "judge-steps", 0, "tolerance", 0.0, "max-loss", 1.0,
+                        "max-rounds", 40, "max-rejections", 40, "polish-steps", 0, "retry-fewer", true)), oneMayGo).run();
+        assertEquals(91, r.endLinks(), "exactly one link could go");
+        List<String> rounds = printed.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("round ")).toList();
+        int limit = Integer.MAX_VALUE;
+        boolean limited = false;
+        for (String line : rounds) {
+            int cut = Integer.parseInt(line.replaceAll(".* cut (\\d+) \\(.*", "$1"));
+            assertTrue(cut <= limit, "after a rejected cut of several links, at most half as many: " + line + "\n" + String.join("\n", rounds));
+            limited |= line.contains("at most");
+            if (line.endsWith("accepted") && cut > 0) limit = Integer.MAX_VALUE;
+            else if (line.contains("rejected") && cut > 1) limit = cut / 2;
+        }
+        assertTrue(limited, String.join("\n", rounds));
+        assertTrue(rounds.stream().anyMatch(l -> l.contains(" cut 1 (") && l.endsWith("accepted")), "a single cut accepted");
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("protecting that link"), "a single cut rejected protects its link");
+    }
+
     @Test
     void checkpointResumeGivesTheSameNextLosses(@TempDir Path dir) {
         Trainer a = trainer(":l1 0.001");
