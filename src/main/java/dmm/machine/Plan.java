@@ -59,7 +59,7 @@ final class Plan {
 
     private Plan(Object soft, VValue hard, Map<String, NeuronDecl> declared, List<String[]> neurons, int[] slotNeuron,
                  List<List<String>> slotPath, String[][] fields, int[][][] src, double[][][] weight, int[][][] softIndex,
-                 List<List<String>> softPaths, KeySpace keys) {
+                 List<List<String>> softPaths, KeySpace keys, Visit visit) {
         this.keys = keys;
         this.soft = soft;
         this.hard = hard;
@@ -98,6 +98,14 @@ final class Plan {
                 .mapToInt(Integer::intValue).toArray();
         this.slotField = new String[slotPath.size()];
         for (int s = 0; s < slotField.length; s++) if (slotPath.get(s).size() == 1) slotField[s] = slotPath.get(s).get(0);
+        this.visit = visit != null ? visit : new Visit(this);
+        Visit v = this.visit;
+        double[] vw = new double[v.src.length];
+        for (int q = 0; q + 1 < v.segStart.length; q++) {
+            double[] row = weight[v.segNeuron[q]][v.segField[q]];
+            for (int c = v.segStart[q]; c < v.segStart[q + 1]; c++) vw[c] = row[v.j[c]];
+        }
+        this.visitWeight = vw;
     }
 
     /** True when this plan was compiled for these matrices and declarations (the same objects). */
@@ -172,7 +180,7 @@ final class Plan {
                 throw new MachineError("a link cannot target the input field `number` (it is the reserved scalar key) of neuron `" + neurons.get(i)[1] + "`");
         }
         int[] sn = slotNeuron.stream().mapToInt(Integer::intValue).toArray();
-        return withSoftCotangent(new Plan(w, hard, declared, neurons, sn, slotPath, fields, src, weight, softIndex, softPaths, new KeySpace()));
+        return withSoftCotangent(new Plan(w, hard, declared, neurons, sn, slotPath, fields, src, weight, softIndex, softPaths, new KeySpace(), null));
     }
 
     /**
@@ -204,7 +212,7 @@ final class Plan {
             }
         }
         return withSoftCotangent(new Plan(w, template.hard, template.declared, template.neurons, template.slotNeuron, template.slotPath,
-                template.fields, template.src, weight, template.softIndex, paths, template.keys));
+                template.fields, template.src, weight, template.softIndex, paths, template.keys, template.visit));
     }
 
     /** Under grad: the soft-weight cotangents of this run and the entry that hands them to the matrix. */
@@ -329,31 +337,81 @@ final class Plan {
     }
 
     /**
+     * The contributions of all rows in the order the pullback visits them — the soft matrix's
+     * rows in matrix order ({@link #rowOrder}), then the hard matrix's — in one segment per
+     * (pass, row), as flat arrays: the pullback runs through them without skipping. Depends only
+     * on the links, so the plans reusing this one's rows share it.
+     */
+    private static final class Visit {
+        /** Per segment: its row (rowBase[i] + f), neuron i, field f, whether it is the soft pass; segStart has one more entry. */
+        final int[] segRow, segNeuron, segField, segStart;
+        final boolean[] segSoft;
+        /** Per contribution: source slot, soft leaf index (-1: hard), and where its weight is (weight[i][f][j]: j). */
+        final int[] src, softIndex, j;
+
+        Visit(Plan p) {
+            List<int[]> segs = new ArrayList<>();
+            List<int[]> cs = new ArrayList<>();
+            for (int pass = 0; pass < 2; pass++) {
+                boolean softPass = pass == 0;
+                for (int i : p.rowOrder) {
+                    for (int f = 0; f < p.fields[i].length; f++) {
+                        int r = p.rowBase[i] + f;
+                        if (softPass ? !p.hasSoft[r] : !p.hasHard[r]) continue;
+                        segs.add(new int[] {r, i, f, cs.size(), softPass ? 1 : 0});
+                        int[] k = p.softIndex[i][f];
+                        for (int jj = 0; jj < k.length; jj++)
+                            if ((k[jj] >= 0) == softPass) cs.add(new int[] {p.src[i][f][jj], k[jj], jj});
+                    }
+                }
+            }
+            int n = segs.size();
+            segRow = new int[n];
+            segNeuron = new int[n];
+            segField = new int[n];
+            segStart = new int[n + 1];
+            segSoft = new boolean[n];
+            for (int q = 0; q < n; q++) {
+                int[] g = segs.get(q);
+                segRow[q] = g[0];
+                segNeuron[q] = g[1];
+                segField[q] = g[2];
+                segStart[q] = g[3];
+                segSoft[q] = g[4] == 1;
+            }
+            segStart[n] = cs.size();
+            src = new int[cs.size()];
+            softIndex = new int[cs.size()];
+            j = new int[cs.size()];
+            for (int c = 0; c < src.length; c++) {
+                src[c] = cs.get(c)[0];
+                softIndex[c] = cs.get(c)[1];
+                j[c] = cs.get(c)[2];
+            }
+        }
+    }
+
+    /** The visiting order of the pullback (shared with the plans reusing these rows). */
+    private final Visit visit;
+    /** This plan's weights in the visiting order. */
+    private final double[] visitWeight;
+
+    /** Kinds of source slot in the pullback. */
+    private static final byte NOT_WANTED = 0, NUMBERS = 1, WANTED = 2;
+
+    /**
      * The pullback of one cycle's down movement: the transpose rule of lincomb on the compiled
      * rows. The contributions are visited in the general down movement's order (the soft
      * matrix's rows in key order, then the hard matrix's), so every cotangent is summed in the
-     * same order as there, and equals it bit for bit.
+     * same order as there, and equals it bit for bit. (Within one row every source slot occurs
+     * once, so the sums into the sources' cotangents and the dot products into the soft-weight
+     * cotangents — one per soft leaf and cycle — may be done in two separate runs over a row.)
      */
     private void backward(Tape tape, Tracked[] ins, Object[] outs, VValue[] ys, double[][] yd, double[] ysc, boolean wantSoft) {
         int slots = ys.length;
-        VBuilder[] dys = new VBuilder[slots];
-        double[][] dyd = new double[slots][];
-        boolean[] wanted = new boolean[slots];
-        // a source whose maker reads only the :number part of its fields' cotangents (a standard
-        // neuron with numbers for outputs) gets only that part: the rest would be summed for nothing
-        boolean[] numbers = new boolean[slots];
-        double[] dy0 = new double[slots];
-        boolean[] has0 = new boolean[slots];
-        for (int s = 0; s < slots; s++) {
-            Object o = outs[slotNeuron[s]];
-            wanted[s] = Ops.isTracked(o);
-            numbers[s] = wanted[s] && o instanceof Tracked t && t.readsNumbersOnly();
-        }
-        double[] dSoft = softCotangent;
         // each input field's cotangent, and its dense coordinates when flat
-        VValue[] gs = new VValue[rowCount];
-        double[][] gds = new double[rowCount][];
-        boolean any = false;
+        VValue[] gs = null;
+        double[][] gds = null;
         for (int i = 0; i < ins.length; i++) {
             if (!ins[i].hasCotangent()) continue;
             VValue g = ins[i].cotangent();
@@ -361,88 +419,133 @@ final class Plan {
             for (int f = 0; f < fs.length; f++) {
                 VValue gr = g.get(fs[f]);
                 if (gr.isZero()) continue;
+                if (gs == null) {
+                    gs = new VValue[rowCount];
+                    gds = new double[rowCount][];
+                }
                 int r = rowBase[i] + f;
                 gs[r] = gr;
                 if (yd != null && gr.isFlat()) gds[r] = gr.isScalar() ? new double[] {gr.scalarPart()} : keys.denseOf(gr);
-                any = true;
             }
         }
-        if (!any) return;
+        if (gs == null) return;
+        // a source whose maker reads only the :number part of its fields' cotangents (a standard
+        // neuron with numbers for outputs) gets only that part: the rest would be summed for nothing
+        byte[] kind = new byte[slots];
+        for (int s = 0; s < slots; s++) {
+            Object o = outs[slotNeuron[s]];
+            kind[s] = !Ops.isTracked(o) ? NOT_WANTED : o instanceof Tracked t && t.readsNumbersOnly() ? NUMBERS : WANTED;
+        }
+        Visit v = visit;
+        double[] vw = visitWeight;
+        int[] vsrc = v.src, vsoft = v.softIndex;
+        double[] dSoft = softCotangent;
+        VBuilder[] dys = null;
+        double[][] dyd = new double[slots][];
+        double[] dy0 = new double[slots];
+        int[] sortedIds = keys.table().sortedIds();
         int[] idx = new int[keys.size()];
-        for (int pass = 0; pass < 2; pass++) {
-            boolean softPass = pass == 0;
-            for (int i : rowOrder) {
-                String[] fs = fields[i];
-                for (int f = 0; f < fs.length; f++) {
-                    int r = rowBase[i] + f;
-                    VValue gr = gs[r];
-                    if (gr == null || (softPass ? !hasSoft[r] : !hasHard[r])) continue;
-                    int[] s = src[i][f];
-                    double[] w = weight[i][f];
-                    int[] k = softIndex[i][f];
-                    double[] gd = gds[r];
-                    if (gd != null) {
-                        // the non-zero coordinates of the cotangent: the scalar, then the keys in key
-                        // order, as VValue.dot visits them (skipping only exact zeros), for the dot
-                        // products; the sums into the sources' cotangents go coordinate by
-                        // coordinate, in which order they are visited does not matter
-                        if (idx.length < gd.length) idx = new int[gd.length];
-                        int nz = 0;
-                        if (gd[0] != 0) idx[nz++] = 0;
-                        for (int q : keys.table().sortedIds()) if (q < gd.length && gd[q] != 0) idx[nz++] = q;
-                        if (nz == 0) continue;
-                        boolean sparse = nz * 2 < gd.length; // (max-norm's cotangent has one coordinate)
-                        for (int j = 0; j < s.length; j++) {
-                            if ((k[j] >= 0) != softPass) continue;
-                            int sj = s[j];
-                            if (numbers[sj]) {
-                                dy0[sj] += w[j] * gd[0];
-                                has0[sj] = true;
-                            } else if (wanted[sj]) {
-                                double[] d = dyd[sj];
-                                if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : Arrays.copyOf(d, gd.length);
-                                double wj = w[j];
-                                if (sparse) {
-                                    for (int t = 0; t < nz; t++) {
-                                        int q = idx[t];
-                                        d[q] += wj * gd[q];
-                                    }
-                                } else {
-                                    for (int q = 0; q < gd.length; q++) d[q] += wj * gd[q];
-                                }
-                            }
-                            if (wantSoft && k[j] >= 0) {
-                                double[] y = yd[sj];
-                                if (y == null) {
-                                    dSoft[k[j]] += gd[0] * ysc[sj];
-                                    continue;
-                                }
-                                double dot = 0;
-                                for (int t = 0; t < nz; t++) {
-                                    int q = idx[t];
-                                    if (q < y.length) dot += gd[q] * y[q];
-                                }
-                                dSoft[k[j]] += dot;
-                            }
-                        }
-                        continue;
+        double[] gq = new double[idx.length];
+        for (int sg = 0; sg + 1 < v.segStart.length; sg++) {
+            int r = v.segRow[sg];
+            VValue gr = gs[r];
+            if (gr == null) continue;
+            int a = v.segStart[sg], b = v.segStart[sg + 1];
+            boolean softSeg = wantSoft && v.segSoft[sg];
+            double[] gd = gds[r];
+            if (gd == null) {
+                for (int c = a; c < b; c++) {
+                    int sj = vsrc[c];
+                    if (kind[sj] != NOT_WANTED) {
+                        if (dys == null) dys = new VBuilder[slots];
+                        VBuilder d = dys[sj];
+                        if (d == null) dys[sj] = d = new VBuilder();
+                        d.addScaled(vw[c], gr);
                     }
-                    for (int j = 0; j < s.length; j++) {
-                        if ((k[j] >= 0) != softPass) continue;
-                        if (wanted[s[j]]) {
-                            VBuilder d = dys[s[j]];
-                            if (d == null) dys[s[j]] = d = new VBuilder();
-                            d.addScaled(w[j], gr);
+                    if (softSeg) dSoft[vsoft[c]] += VValue.dot(gr, ys[sj]);
+                }
+                continue;
+            }
+            // the non-zero coordinates of the cotangent: the scalar, then the keys in key
+            // order, as VValue.dot visits them (skipping only exact zeros), for the dot
+            // products; the sums into the sources' cotangents go coordinate by
+            // coordinate, in which order they are visited does not matter
+            if (idx.length < gd.length) idx = new int[gd.length];
+            int nz = 0;
+            double g0 = gd[0];
+            if (g0 != 0) idx[nz++] = 0;
+            for (int q : sortedIds) if (q < gd.length && gd[q] != 0) idx[nz++] = q;
+            if (nz == 0) continue;
+            boolean sparse = nz * 2 < gd.length; // (max-norm's cotangent has one coordinate)
+            for (int c = a; c < b; c++) {
+                int sj = vsrc[c];
+                byte kd = kind[sj];
+                if (kd == NUMBERS) dy0[sj] += vw[c] * g0;
+                else if (kd == WANTED) {
+                    double[] d = dyd[sj];
+                    if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : Arrays.copyOf(d, gd.length);
+                    double wj = vw[c];
+                    if (sparse) {
+                        for (int t = 0; t < nz; t++) {
+                            int q = idx[t];
+                            d[q] += wj * gd[q];
                         }
-                        if (wantSoft && k[j] >= 0) dSoft[k[j]] += VValue.dot(gr, ys[s[j]]);
+                    } else {
+                        for (int q = 0; q < gd.length; q++) d[q] += wj * gd[q];
                     }
                 }
             }
+            if (!softSeg) continue;
+            // the dot products with the sources (one per soft leaf), two at a time where both
+            // sources are vectors: each is summed in the coordinates' key order as before, the
+            // two sums interleaved
+            if (gq.length < nz) gq = new double[idx.length];
+            for (int t = 0; t < nz; t++) gq[t] = gd[idx[t]];
+            int pending = -1;
+            for (int c = a; c < b; c++) {
+                int sj = vsrc[c];
+                double[] y = yd[sj];
+                if (y == null) {
+                    dSoft[vsoft[c]] += g0 * ysc[sj];
+                    continue;
+                }
+                if (y.length < gd.length) {
+                    double dot = 0;
+                    for (int t = 0; t < nz; t++) {
+                        int q = idx[t];
+                        if (q < y.length) dot += gq[t] * y[q];
+                    }
+                    dSoft[vsoft[c]] += dot;
+                    continue;
+                }
+                if (pending < 0) {
+                    pending = c;
+                    continue;
+                }
+                double[] y1 = yd[vsrc[pending]];
+                double dot1 = 0, dot2 = 0;
+                for (int t = 0; t < nz; t++) {
+                    int q = idx[t];
+                    double gt = gq[t];
+                    dot1 += gt * y1[q];
+                    dot2 += gt * y[q];
+                }
+                dSoft[vsoft[pending]] += dot1;
+                dSoft[vsoft[c]] += dot2;
+                pending = -1;
+            }
+            if (pending >= 0) {
+                double[] y1 = yd[vsrc[pending]];
+                double dot = 0;
+                for (int t = 0; t < nz; t++) dot += gq[t] * y1[idx[t]];
+                dSoft[vsoft[pending]] += dot;
+            }
         }
         for (int s = 0; s < slots; s++) {
-            if (dys[s] == null && dyd[s] == null && !has0[s]) continue;
-            VValue d = dyd[s] != null ? keys.value(dyd[s]) : has0[s] ? VValue.of(dy0[s]) : VValue.ZERO;
-            if (dys[s] != null) d = d.add(dys[s].build());
+            VBuilder tb = dys == null ? null : dys[s];
+            if (tb == null && dyd[s] == null && dy0[s] == 0) continue;
+            VValue d = dyd[s] != null ? keys.value(dyd[s]) : VValue.of(dy0[s]);
+            if (tb != null) d = d.add(tb.build());
             Ops.accumulateAt(tape, outs[slotNeuron[s]], slotPath.get(s), 1, d);
         }
     }
