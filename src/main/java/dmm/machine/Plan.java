@@ -193,15 +193,8 @@ final class Plan {
         List<List<String>> paths = template.softPaths;
         int n = paths.size();
         double[] values = new double[n];
-        int[] count = {0};
-        boolean[] same = {true};
-        Ops.primal(w).forEachLeaf((p, x) -> {
-            int k = count[0]++;
-            if (!same[0]) return;
-            if (k >= n || !paths.get(k).equals(p)) same[0] = false;
-            else values[k] = x;
-        });
-        if (!same[0] || count[0] != n) return null;
+        // canonical trees with the same leaf paths have the same shape: compare the shapes
+        if (sameShape(Ops.primal(template.soft), Ops.primal(w), values, 0) != n) return null;
         double[][][] weight = new double[template.weight.length][][];
         for (int i = 0; i < weight.length; i++) {
             weight[i] = new double[template.weight[i].length][];
@@ -213,6 +206,28 @@ final class Plan {
         }
         return withSoftCotangent(new Plan(w, template.hard, template.declared, template.neurons, template.slotNeuron, template.slotPath,
                 template.fields, template.src, weight, template.softIndex, paths, template.keys, template.visit));
+    }
+
+    /**
+     * When {@code w} has exactly the leaf paths of {@code t} (the same keys at every node, a
+     * scalar where t has one), writes w's leaves into {@code values} from {@code pos} in
+     * forEachLeaf order and returns the position after them; -1 otherwise.
+     */
+    private static int sameShape(VValue t, VValue w, double[] values, int pos) {
+        boolean leaf = w.scalarPart() != 0;
+        if ((t.scalarPart() != 0) != leaf) return -1;
+        if (leaf) {
+            if (pos >= values.length) return -1;
+            values[pos++] = w.scalarPart();
+        }
+        int n = t.childCount();
+        if (w.childCount() != n) return -1;
+        for (int i = 0; i < n && pos >= 0; i++) {
+            String a = t.keyAt(i), b = w.keyAt(i);
+            if (a != b && !a.equals(b)) return -1;
+            pos = sameShape(t.childAt(i), w.childAt(i), values, pos);
+        }
+        return pos;
     }
 
     /** Under grad: the soft-weight cotangents of this run and the entry that hands them to the matrix. */
