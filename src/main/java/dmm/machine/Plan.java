@@ -411,8 +411,82 @@ final class Plan {
     /** This plan's weights in the visiting order. */
     private final double[] visitWeight;
 
-    /** Kinds of source slot in the pullback. */
-    private static final byte NOT_WANTED = 0, NUMBERS = 1, WANTED = 2;
+    /** Kinds of source slot in the pullback (plus {@link #VECTOR} when its value is a vector). */
+    private static final byte NOT_WANTED = 0, NUMBERS = 1, WANTED = 2, VECTOR = 4;
+
+    /**
+     * The contributions of every segment split by the kind of their source, for one pattern of
+     * kinds (per slot: NOT_WANTED, NUMBERS or WANTED, plus VECTOR): sources taking only the
+     * scalar of the cotangent, sources taking all of it; soft leaves whose source is a number,
+     * soft leaves whose source is a vector. Each run is then a tight loop with no test per
+     * contribution. Within one segment (a row) every source and every soft leaf occurs once, so
+     * running the kinds one after the other changes the order of no sum. The pattern is the same
+     * in almost every cycle of a run; a new one is split anew.
+     */
+    private static final class Split {
+        final byte[] pattern;
+        final int[] numStart, numSrc, wantStart, wantSrc, scalarStart, scalarSrc, scalarSoft, vectorStart, vectorSrc, vectorSoft;
+        final double[] numW, wantW;
+
+        Split(byte[] pattern, Visit v, double[] vw) {
+            this.pattern = pattern;
+            int segs = v.segRow.length, n = v.src.length;
+            numStart = new int[segs + 1];
+            wantStart = new int[segs + 1];
+            scalarStart = new int[segs + 1];
+            vectorStart = new int[segs + 1];
+            int[] ns = new int[n], ws = new int[n], ss = new int[n], sk = new int[n], vs = new int[n], vk = new int[n];
+            double[] nw = new double[n], ww = new double[n];
+            int nn = 0, wn = 0, sn = 0, vn = 0;
+            for (int sg = 0; sg < segs; sg++) {
+                numStart[sg] = nn;
+                wantStart[sg] = wn;
+                scalarStart[sg] = sn;
+                vectorStart[sg] = vn;
+                for (int c = v.segStart[sg]; c < v.segStart[sg + 1]; c++) {
+                    int sj = v.src[c];
+                    int kind = pattern[sj] & 3;
+                    if (kind == NUMBERS) {
+                        ns[nn] = sj;
+                        nw[nn++] = vw[c];
+                    } else if (kind == WANTED) {
+                        ws[wn] = sj;
+                        ww[wn++] = vw[c];
+                    }
+                    if (v.segSoft[sg]) {
+                        if ((pattern[sj] & VECTOR) == 0) {
+                            ss[sn] = sj;
+                            sk[sn++] = v.softIndex[c];
+                        } else {
+                            vs[vn] = sj;
+                            vk[vn++] = v.softIndex[c];
+                        }
+                    }
+                }
+            }
+            numStart[segs] = nn;
+            wantStart[segs] = wn;
+            scalarStart[segs] = sn;
+            vectorStart[segs] = vn;
+            numSrc = Arrays.copyOf(ns, nn);
+            numW = Arrays.copyOf(nw, nn);
+            wantSrc = Arrays.copyOf(ws, wn);
+            wantW = Arrays.copyOf(ww, wn);
+            scalarSrc = Arrays.copyOf(ss, sn);
+            scalarSoft = Arrays.copyOf(sk, sn);
+            vectorSrc = Arrays.copyOf(vs, vn);
+            vectorSoft = Arrays.copyOf(vk, vn);
+        }
+    }
+
+    /** The split of the last pattern met (runs on several threads may replace it; each uses the one it read). */
+    private volatile Split split;
+
+    private Split splitFor(byte[] pattern) {
+        Split sp = split;
+        if (sp == null || !Arrays.equals(sp.pattern, pattern)) split = sp = new Split(pattern, visit, visitWeight);
+        return sp;
+    }
 
     /**
      * The pullback of one cycle's down movement: the transpose rule of lincomb on the compiled
@@ -450,7 +524,9 @@ final class Plan {
         for (int s = 0; s < slots; s++) {
             Object o = outs[slotNeuron[s]];
             kind[s] = !Ops.isTracked(o) ? NOT_WANTED : o instanceof Tracked t && t.readsNumbersOnly() ? NUMBERS : WANTED;
+            if (yd != null && yd[s] != null) kind[s] |= VECTOR;
         }
+        Split sp = yd == null ? null : splitFor(kind);
         Visit v = visit;
         double[] vw = visitWeight;
         int[] vsrc = v.src, vsoft = v.softIndex;
@@ -471,7 +547,7 @@ final class Plan {
             if (gd == null) {
                 for (int c = a; c < b; c++) {
                     int sj = vsrc[c];
-                    if (kind[sj] != NOT_WANTED) {
+                    if ((kind[sj] & 3) != NOT_WANTED) {
                         if (dys == null) dys = new VBuilder[slots];
                         VBuilder d = dys[sj];
                         if (d == null) dys[sj] = d = new VBuilder();
@@ -492,52 +568,53 @@ final class Plan {
             for (int q : sortedIds) if (q < gd.length && gd[q] != 0) idx[nz++] = q;
             if (nz == 0) continue;
             boolean sparse = nz * 2 < gd.length; // (max-norm's cotangent has one coordinate)
-            for (int c = a; c < b; c++) {
-                int sj = vsrc[c];
-                byte kd = kind[sj];
-                if (kd == NUMBERS) dy0[sj] += vw[c] * g0;
-                else if (kd == WANTED) {
-                    double[] d = dyd[sj];
-                    if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : Arrays.copyOf(d, gd.length);
-                    double wj = vw[c];
-                    if (sparse) {
-                        for (int t = 0; t < nz; t++) {
-                            int q = idx[t];
-                            d[q] += wj * gd[q];
-                        }
-                    } else {
-                        for (int q = 0; q < gd.length; q++) d[q] += wj * gd[q];
+            int[] src = sp.numSrc;
+            double[] w = sp.numW;
+            for (int c = sp.numStart[sg], e = sp.numStart[sg + 1]; c < e; c++) dy0[src[c]] += w[c] * g0;
+            src = sp.wantSrc;
+            w = sp.wantW;
+            for (int c = sp.wantStart[sg], e = sp.wantStart[sg + 1]; c < e; c++) {
+                int sj = src[c];
+                double[] d = dyd[sj];
+                if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : Arrays.copyOf(d, gd.length);
+                double wj = w[c];
+                if (sparse) {
+                    for (int t = 0; t < nz; t++) {
+                        int q = idx[t];
+                        d[q] += wj * gd[q];
                     }
+                } else {
+                    for (int q = 0; q < gd.length; q++) d[q] += wj * gd[q];
                 }
             }
             if (!softSeg) continue;
-            // the dot products with the sources (one per soft leaf), two at a time where both
-            // sources are vectors: each is summed in the coordinates' key order as before, the
-            // two sums interleaved
+            // the dot products with the sources (one per soft leaf): with a number, its product;
+            // with a vector, two at a time: each summed in the coordinates' key order as before,
+            // the two sums interleaved
+            src = sp.scalarSrc;
+            int[] k = sp.scalarSoft;
+            for (int c = sp.scalarStart[sg], e = sp.scalarStart[sg + 1]; c < e; c++) dSoft[k[c]] += g0 * ysc[src[c]];
             if (gq.length < nz) gq = new double[idx.length];
             for (int t = 0; t < nz; t++) gq[t] = gd[idx[t]];
+            src = sp.vectorSrc;
+            k = sp.vectorSoft;
             int pending = -1;
-            for (int c = a; c < b; c++) {
-                int sj = vsrc[c];
-                double[] y = yd[sj];
-                if (y == null) {
-                    dSoft[vsoft[c]] += g0 * ysc[sj];
-                    continue;
-                }
+            for (int c = sp.vectorStart[sg], e = sp.vectorStart[sg + 1]; c < e; c++) {
+                double[] y = yd[src[c]];
                 if (y.length < gd.length) {
                     double dot = 0;
                     for (int t = 0; t < nz; t++) {
                         int q = idx[t];
                         if (q < y.length) dot += gq[t] * y[q];
                     }
-                    dSoft[vsoft[c]] += dot;
+                    dSoft[k[c]] += dot;
                     continue;
                 }
                 if (pending < 0) {
                     pending = c;
                     continue;
                 }
-                double[] y1 = yd[vsrc[pending]];
+                double[] y1 = yd[src[pending]];
                 double dot1 = 0, dot2 = 0;
                 for (int t = 0; t < nz; t++) {
                     int q = idx[t];
@@ -545,15 +622,15 @@ final class Plan {
                     dot1 += gt * y1[q];
                     dot2 += gt * y[q];
                 }
-                dSoft[vsoft[pending]] += dot1;
-                dSoft[vsoft[c]] += dot2;
+                dSoft[k[pending]] += dot1;
+                dSoft[k[c]] += dot2;
                 pending = -1;
             }
             if (pending >= 0) {
-                double[] y1 = yd[vsrc[pending]];
+                double[] y1 = yd[src[pending]];
                 double dot = 0;
                 for (int t = 0; t < nz; t++) dot += gq[t] * y1[idx[t]];
-                dSoft[vsoft[pending]] += dot;
+                dSoft[k[pending]] += dot;
             }
         }
         for (int s = 0; s < slots; s++) {
