@@ -285,6 +285,19 @@ final class Plan {
             yd = new double[slots][];
             table = keys.denseAll(ys, yd, ysc);
         }
+        // every source's scalar coordinate, and the rows' contributions from vectors
+        double[] y0 = null;
+        VectorRows fsp = null;
+        if (flat) {
+            y0 = new double[slots];
+            byte[] pattern = new byte[slots];
+            for (int s = 0; s < slots; s++) {
+                double[] y = yd[s];
+                y0[s] = y != null ? y[0] : ysc[s];
+                if (y != null) pattern[s] = 1;
+            }
+            fsp = vectorRowsFor(pattern);
+        }
         int n = neurons.size();
         VValue[] ins = new VValue[n];
         for (int i = 0; i < n; i++) {
@@ -294,7 +307,7 @@ final class Plan {
                 continue;
             }
             VValue[] vals = new VValue[fs.length];
-            for (int f = 0; f < fs.length; f++) vals[f] = flat ? denseRow(src[i][f], weight[i][f], yd, ysc, table) : row(src[i][f], weight[i][f], ys);
+            for (int f = 0; f < fs.length; f++) vals[f] = flat ? denseRow(i, f, fsp, y0, yd, table) : row(src[i][f], weight[i][f], ys);
             ins[i] = VValue.ofSortedKeeping(fs, vals);
         }
         Tape tape = Ops.recordingTape(outs);
@@ -311,26 +324,72 @@ final class Plan {
     }
 
     /**
+     * Per row, its contributions whose source is a vector (slot and weight, in the row's order),
+     * for one pattern of vector sources; kept while the pattern repeats (every cycle but the
+     * first few of a run).
+     */
+    private static final class VectorRows {
+        final byte[] pattern;
+        final int[] start, src;
+        final double[] w;
+
+        VectorRows(byte[] pattern, Plan p) {
+            this.pattern = pattern;
+            start = new int[p.rowCount + 1];
+            int n = 0;
+            for (int i = 0; i < p.fields.length; i++)
+                for (int f = 0; f < p.fields[i].length; f++)
+                    for (int s : p.src[i][f]) if (pattern[s] != 0) n++;
+            src = new int[n];
+            w = new double[n];
+            int c = 0;
+            for (int i = 0; i < p.fields.length; i++)
+                for (int f = 0; f < p.fields[i].length; f++) {
+                    start[p.rowBase[i] + f] = c;
+                    int[] s = p.src[i][f];
+                    for (int j = 0; j < s.length; j++) {
+                        if (pattern[s[j]] == 0) continue;
+                        src[c] = s[j];
+                        w[c++] = p.weight[i][f][j];
+                    }
+                }
+            start[p.rowCount] = c;
+        }
+    }
+
+    /** The vector contributions of the last patterns met (per plan: the weights are this plan's; copied on write). */
+    private volatile VectorRows[] vectorRows = new VectorRows[0];
+
+    private VectorRows vectorRowsFor(byte[] pattern) {
+        VectorRows[] known = vectorRows;
+        for (VectorRows v : known) if (Arrays.equals(v.pattern, pattern)) return v;
+        VectorRows v = new VectorRows(pattern, this);
+        vectorRows = remember(known, v);
+        return v;
+    }
+
+    /**
      * One input field from flat values: {@code Σ w_j · y_j} in the order of the contributions, the
      * scalar coordinate summed with the others (numbers included) in that order, as the general
-     * down movement's builder sums it, so the result is the tree's bit for bit.
+     * down movement's builder sums it, so the result is the tree's bit for bit. The scalar
+     * coordinate is one run over all contributions ({@code y0}: every source's scalar), the
+     * other coordinates one run over the vector sources only (numbers have none).
      */
-    private static VValue denseRow(int[] src, double[] w, double[][] yd, double[] ysc, FlatKeys table) {
-        double[] acc = null;
+    private VValue denseRow(int i, int f, VectorRows vr, double[] y0, double[][] yd, FlatKeys table) {
+        int[] s = src[i][f];
+        double[] w = weight[i][f];
         double scalar = 0;
-        for (int j = 0; j < src.length; j++) {
-            int s = src[j];
-            double[] y = yd[s];
-            double wj = w[j];
-            if (y == null) {
-                scalar += wj * ysc[s];
-                continue;
-            }
-            if (acc == null) acc = new double[table.size()];
-            scalar += wj * y[0];
+        for (int j = 0; j < s.length; j++) scalar += w[j] * y0[s[j]];
+        int r = rowBase[i] + f, a = vr.start[r], b = vr.start[r + 1];
+        if (a == b) return VValue.of(scalar);
+        double[] acc = new double[table.size()];
+        int[] vs = vr.src;
+        double[] vw = vr.w;
+        for (int c = a; c < b; c++) {
+            double[] y = yd[vs[c]];
+            double wj = vw[c];
             for (int k = 1; k < y.length; k++) acc[k] += wj * y[k];
         }
-        if (acc == null) return VValue.of(scalar);
         acc[0] = scalar;
         return VValue.flat(table, acc);
     }
@@ -479,13 +538,26 @@ final class Plan {
         }
     }
 
-    /** The split of the last pattern met (runs on several threads may replace it; each uses the one it read). */
-    private volatile Split split;
+    /** The splits of the last patterns met (copied on write: runs on several threads may add to it; each uses what it read). */
+    private volatile Split[] splits = new Split[0];
 
     private Split splitFor(byte[] pattern) {
-        Split sp = split;
-        if (sp == null || !Arrays.equals(sp.pattern, pattern)) split = sp = new Split(pattern, visit, visitWeight);
+        Split[] known = splits;
+        for (Split sp : known) if (Arrays.equals(sp.pattern, pattern)) return sp;
+        Split sp = new Split(pattern, visit, visitWeight);
+        splits = remember(known, sp);
         return sp;
+    }
+
+    /** How many patterns a plan remembers (a run meets a few: the first cycles' values are zeros and numbers). */
+    private static final int PATTERNS = 16;
+
+    /** {@code known} with {@code x} first, the oldest dropped past {@link #PATTERNS}. */
+    private static <T> T[] remember(T[] known, T x) {
+        T[] r = Arrays.copyOf(known, Math.min(known.length + 1, PATTERNS));
+        System.arraycopy(known, 0, r, 1, r.length - 1);
+        r[0] = x;
+        return r;
     }
 
     /**
