@@ -59,7 +59,7 @@ final class Plan {
 
     private Plan(Object soft, VValue hard, Map<String, NeuronDecl> declared, List<String[]> neurons, int[] slotNeuron,
                  List<List<String>> slotPath, String[][] fields, int[][][] src, double[][][] weight, int[][][] softIndex,
-                 List<List<String>> softPaths, KeySpace keys, Visit visit) {
+                 List<List<String>> softPaths, KeySpace keys) {
         this.keys = keys;
         this.soft = soft;
         this.hard = hard;
@@ -98,14 +98,43 @@ final class Plan {
                 .mapToInt(Integer::intValue).toArray();
         this.slotField = new String[slotPath.size()];
         for (int s = 0; s < slotField.length; s++) if (slotPath.get(s).size() == 1) slotField[s] = slotPath.get(s).get(0);
-        this.visit = visit != null ? visit : new Visit(this);
-        Visit v = this.visit;
+        this.visit = new Visit(this);
+        this.visitWeight = visitWeights(visit, weight);
+    }
+
+    /** The template's structure (everything but the soft weights, which are {@code weight}'s) for soft matrix {@code soft}. */
+    private Plan(Plan t, Object soft, double[][][] weight) {
+        this.keys = t.keys;
+        this.soft = soft;
+        this.hard = t.hard;
+        this.declared = t.declared;
+        this.neurons = t.neurons;
+        this.slotNeuron = t.slotNeuron;
+        this.slotPath = t.slotPath;
+        this.fields = t.fields;
+        this.src = t.src;
+        this.weight = weight;
+        this.softIndex = t.softIndex;
+        this.softPaths = t.softPaths;
+        this.neuronIndex = t.neuronIndex;
+        this.rowBase = t.rowBase;
+        this.rowCount = t.rowCount;
+        this.hasSoft = t.hasSoft;
+        this.hasHard = t.hasHard;
+        this.rowOrder = t.rowOrder;
+        this.slotField = t.slotField;
+        this.visit = t.visit;
+        this.visitWeight = visitWeights(visit, weight);
+    }
+
+    /** The weights in the pullback's visiting order. */
+    private static double[] visitWeights(Visit v, double[][][] weight) {
         double[] vw = new double[v.src.length];
         for (int q = 0; q + 1 < v.segStart.length; q++) {
             double[] row = weight[v.segNeuron[q]][v.segField[q]];
             for (int c = v.segStart[q]; c < v.segStart[q + 1]; c++) vw[c] = row[v.j[c]];
         }
-        this.visitWeight = vw;
+        return vw;
     }
 
     /** True when this plan was compiled for these matrices and declarations (the same objects). */
@@ -180,7 +209,7 @@ final class Plan {
                 throw new MachineError("a link cannot target the input field `number` (it is the reserved scalar key) of neuron `" + neurons.get(i)[1] + "`");
         }
         int[] sn = slotNeuron.stream().mapToInt(Integer::intValue).toArray();
-        return withSoftCotangent(new Plan(w, hard, declared, neurons, sn, slotPath, fields, src, weight, softIndex, softPaths, new KeySpace(), null));
+        return withSoftCotangent(new Plan(w, hard, declared, neurons, sn, slotPath, fields, src, weight, softIndex, softPaths, new KeySpace()));
     }
 
     /**
@@ -204,8 +233,7 @@ final class Plan {
                 for (int j = 0; j < wf.length; j++) if (k[j] >= 0) wf[j] = values[k[j]];
             }
         }
-        return withSoftCotangent(new Plan(w, template.hard, template.declared, template.neurons, template.slotNeuron, template.slotPath,
-                template.fields, template.src, weight, template.softIndex, paths, template.keys, template.visit));
+        return withSoftCotangent(new Plan(template, w, weight));
     }
 
     /**
@@ -324,14 +352,14 @@ final class Plan {
     }
 
     /**
-     * Per row, its contributions whose source is a vector (slot and weight, in the row's order),
+     * Per row, its contributions whose source is a vector (slot and place of the weight, in the row's order),
      * for one pattern of vector sources; kept while the pattern repeats (every cycle but the
      * first few of a run).
      */
     private static final class VectorRows {
         final byte[] pattern;
-        final int[] start, src;
-        final double[] w;
+        /** Per row its start; per contribution the source slot and its place in the row's arrays (the weight). */
+        final int[] start, src, j;
 
         VectorRows(byte[] pattern, Plan p) {
             this.pattern = pattern;
@@ -341,30 +369,27 @@ final class Plan {
                 for (int f = 0; f < p.fields[i].length; f++)
                     for (int s : p.src[i][f]) if (pattern[s] != 0) n++;
             src = new int[n];
-            w = new double[n];
+            j = new int[n];
             int c = 0;
             for (int i = 0; i < p.fields.length; i++)
                 for (int f = 0; f < p.fields[i].length; f++) {
                     start[p.rowBase[i] + f] = c;
                     int[] s = p.src[i][f];
-                    for (int j = 0; j < s.length; j++) {
-                        if (pattern[s[j]] == 0) continue;
-                        src[c] = s[j];
-                        w[c++] = p.weight[i][f][j];
+                    for (int jj = 0; jj < s.length; jj++) {
+                        if (pattern[s[jj]] == 0) continue;
+                        src[c] = s[jj];
+                        j[c++] = jj;
                     }
                 }
             start[p.rowCount] = c;
         }
     }
 
-    /** The vector contributions of the last patterns met (per plan: the weights are this plan's; copied on write). */
-    private volatile VectorRows[] vectorRows = new VectorRows[0];
-
     private VectorRows vectorRowsFor(byte[] pattern) {
-        VectorRows[] known = vectorRows;
+        VectorRows[] known = visit.vectorRows;
         for (VectorRows v : known) if (Arrays.equals(v.pattern, pattern)) return v;
         VectorRows v = new VectorRows(pattern, this);
-        vectorRows = remember(known, v);
+        visit.vectorRows = remember(known, v);
         return v;
     }
 
@@ -383,11 +408,10 @@ final class Plan {
         int r = rowBase[i] + f, a = vr.start[r], b = vr.start[r + 1];
         if (a == b) return VValue.of(scalar);
         double[] acc = new double[table.size()];
-        int[] vs = vr.src;
-        double[] vw = vr.w;
+        int[] vs = vr.src, vj = vr.j;
         for (int c = a; c < b; c++) {
             double[] y = yd[vs[c]];
-            double wj = vw[c];
+            double wj = w[vj[c]];
             for (int k = 1; k < y.length; k++) acc[k] += wj * y[k];
         }
         acc[0] = scalar;
@@ -422,6 +446,10 @@ final class Plan {
         final boolean[] segSoft;
         /** Per contribution: source slot, soft leaf index (-1: hard), and where its weight is (weight[i][f][j]: j). */
         final int[] src, softIndex, j;
+        /** The splits of the last patterns met (copied on write: runs on several threads may add to them; each uses what it read). */
+        volatile Split[] splits = new Split[0];
+        /** The forward's vector contributions of the last patterns met (likewise). */
+        volatile VectorRows[] vectorRows = new VectorRows[0];
 
         Visit(Plan p) {
             List<int[]> segs = new ArrayList<>();
@@ -484,10 +512,10 @@ final class Plan {
      */
     private static final class Split {
         final byte[] pattern;
-        final int[] numStart, numSrc, wantStart, wantSrc, scalarStart, scalarSrc, scalarSoft, vectorStart, vectorSrc, vectorSoft;
-        final double[] numW, wantW;
+        /** Per kind: each segment's start, the contributions' source slots, and for the sources' sums their positions in the visiting order (the weights). */
+        final int[] numStart, numSrc, numPos, wantStart, wantSrc, wantPos, scalarStart, scalarSrc, scalarSoft, vectorStart, vectorSrc, vectorSoft;
 
-        Split(byte[] pattern, Visit v, double[] vw) {
+        Split(byte[] pattern, Visit v) {
             this.pattern = pattern;
             int segs = v.segRow.length, n = v.src.length;
             numStart = new int[segs + 1];
@@ -495,7 +523,7 @@ final class Plan {
             scalarStart = new int[segs + 1];
             vectorStart = new int[segs + 1];
             int[] ns = new int[n], ws = new int[n], ss = new int[n], sk = new int[n], vs = new int[n], vk = new int[n];
-            double[] nw = new double[n], ww = new double[n];
+            int[] nw = new int[n], ww = new int[n];
             int nn = 0, wn = 0, sn = 0, vn = 0;
             for (int sg = 0; sg < segs; sg++) {
                 numStart[sg] = nn;
@@ -507,10 +535,10 @@ final class Plan {
                     int kind = pattern[sj] & 3;
                     if (kind == NUMBERS) {
                         ns[nn] = sj;
-                        nw[nn++] = vw[c];
+                        nw[nn++] = c;
                     } else if (kind == WANTED) {
                         ws[wn] = sj;
-                        ww[wn++] = vw[c];
+                        ww[wn++] = c;
                     }
                     if (v.segSoft[sg]) {
                         if ((pattern[sj] & VECTOR) == 0) {
@@ -528,9 +556,9 @@ final class Plan {
             scalarStart[segs] = sn;
             vectorStart[segs] = vn;
             numSrc = Arrays.copyOf(ns, nn);
-            numW = Arrays.copyOf(nw, nn);
+            numPos = Arrays.copyOf(nw, nn);
             wantSrc = Arrays.copyOf(ws, wn);
-            wantW = Arrays.copyOf(ww, wn);
+            wantPos = Arrays.copyOf(ww, wn);
             scalarSrc = Arrays.copyOf(ss, sn);
             scalarSoft = Arrays.copyOf(sk, sn);
             vectorSrc = Arrays.copyOf(vs, vn);
@@ -538,14 +566,12 @@ final class Plan {
         }
     }
 
-    /** The splits of the last patterns met (copied on write: runs on several threads may add to it; each uses what it read). */
-    private volatile Split[] splits = new Split[0];
-
     private Split splitFor(byte[] pattern) {
-        Split[] known = splits;
+        Visit v = visit;
+        Split[] known = v.splits;
         for (Split sp : known) if (Arrays.equals(sp.pattern, pattern)) return sp;
-        Split sp = new Split(pattern, visit, visitWeight);
-        splits = remember(known, sp);
+        Split sp = new Split(pattern, v);
+        v.splits = remember(known, sp);
         return sp;
     }
 
@@ -640,16 +666,15 @@ final class Plan {
             for (int q : sortedIds) if (q < gd.length && gd[q] != 0) idx[nz++] = q;
             if (nz == 0) continue;
             boolean sparse = nz * 2 < gd.length; // (max-norm's cotangent has one coordinate)
-            int[] src = sp.numSrc;
-            double[] w = sp.numW;
-            for (int c = sp.numStart[sg], e = sp.numStart[sg + 1]; c < e; c++) dy0[src[c]] += w[c] * g0;
+            int[] src = sp.numSrc, pos = sp.numPos;
+            for (int c = sp.numStart[sg], e = sp.numStart[sg + 1]; c < e; c++) dy0[src[c]] += vw[pos[c]] * g0;
             src = sp.wantSrc;
-            w = sp.wantW;
+            pos = sp.wantPos;
             for (int c = sp.wantStart[sg], e = sp.wantStart[sg + 1]; c < e; c++) {
                 int sj = src[c];
                 double[] d = dyd[sj];
                 if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : Arrays.copyOf(d, gd.length);
-                double wj = w[c];
+                double wj = vw[pos[c]];
                 if (sparse) {
                     for (int t = 0; t < nz; t++) {
                         int q = idx[t];
