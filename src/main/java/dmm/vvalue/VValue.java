@@ -304,6 +304,7 @@ public sealed class VValue permits VValue.Wide, VValue.Flat {
         if (lambda == 1.0) return this;
         if (lambda == 0.0 || isZero()) return ZERO;
         if (Double.isNaN(lambda)) throw new NonFiniteException("NaN scale factor");
+        if (this instanceof Flat f) return f.scaled(lambda);
         return mapLeaves(x -> lambda * x);
     }
 
@@ -913,6 +914,16 @@ public sealed class VValue permits VValue.Wide, VValue.Flat {
             for (int id : table.sortedIds()) {
                 if (id >= v.length || v[id] == 0) continue;
                 r[id] = checkFinite(f.applyAsDouble(v[id]));
+            }
+            return flat(table, r);
+        }
+
+        /** {@code map(x -> λ·x)} as one pass over the array (each coordinate on its own: the order does not matter). */
+        VValue scaled(double lambda) {
+            double[] r = new double[v.length];
+            for (int i = 0; i < r.length; i++) {
+                double x = v[i];
+                if (x != 0) r[i] = checkFinite(lambda * x);
             }
             return flat(table, r);
         }
