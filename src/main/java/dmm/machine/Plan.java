@@ -56,6 +56,8 @@ final class Plan {
     final int[] rowOrder;
     /** Positions of the active neurons, shared by the layers of every cycle. */
     final java.util.Map<String, Integer> neuronIndex;
+    /** Per active neuron: its declaration when declared with that type, else null (the plan fits one table of declarations). */
+    final NeuronDecl[] decls;
 
     private Plan(Object soft, VValue hard, Map<String, NeuronDecl> declared, List<String[]> neurons, int[] slotNeuron,
                  List<List<String>> slotPath, String[][] fields, int[][][] src, double[][][] weight, int[][][] softIndex,
@@ -74,6 +76,11 @@ final class Plan {
         this.softPaths = softPaths;
         this.neuronIndex = Layer.indexOf(neurons);
         int n = neurons.size();
+        decls = new NeuronDecl[n];
+        for (int i = 0; i < n; i++) {
+            NeuronDecl d = declared.get(neurons.get(i)[1]);
+            decls[i] = d != null && d.type().equals(neurons.get(i)[0]) ? d : null;
+        }
         rowBase = new int[n];
         int rows = 0;
         for (int i = 0; i < n; i++) {
@@ -117,6 +124,7 @@ final class Plan {
         this.softIndex = t.softIndex;
         this.softPaths = t.softPaths;
         this.neuronIndex = t.neuronIndex;
+        this.decls = t.decls;
         this.rowBase = t.rowBase;
         this.rowCount = t.rowCount;
         this.hasSoft = t.hasSoft;
