@@ -58,6 +58,10 @@ final class Plan {
     final java.util.Map<String, Integer> neuronIndex;
     /** Per active neuron: its declaration when declared with that type, else null (the plan fits one table of declarations). */
     final NeuronDecl[] decls;
+    /** Per active neuron: its slots that read one output field (not `number`), in field order; the pullback sends them one map. */
+    final int[][] fieldSlots;
+    /** Per slot: it is in {@link #fieldSlots}. */
+    final boolean[] inFieldSlots;
 
     private Plan(Object soft, VValue hard, Map<String, NeuronDecl> declared, List<String[]> neurons, int[] slotNeuron,
                  List<List<String>> slotPath, String[][] fields, int[][][] src, double[][][] weight, int[][][] softIndex,
@@ -105,6 +109,17 @@ final class Plan {
                 .mapToInt(Integer::intValue).toArray();
         this.slotField = new String[slotPath.size()];
         for (int s = 0; s < slotField.length; s++) if (slotPath.get(s).size() == 1) slotField[s] = slotPath.get(s).get(0);
+        List<List<Integer>> bySource = new ArrayList<>();
+        for (int i = 0; i < n; i++) bySource.add(new ArrayList<>());
+        inFieldSlots = new boolean[slotField.length];
+        for (int s = 0; s < slotField.length; s++)
+            if (slotField[s] != null && !slotField[s].equals(VValue.NUMBER)) {
+                bySource.get(slotNeuron[s]).add(s);
+                inFieldSlots[s] = true;
+            }
+        fieldSlots = new int[n][];
+        for (int i = 0; i < n; i++)
+            fieldSlots[i] = bySource.get(i).stream().sorted((x, y) -> slotField[x].compareTo(slotField[y])).mapToInt(Integer::intValue).toArray();
         this.visit = new Visit(this);
         this.visitWeight = visitWeights(visit, weight);
     }
@@ -125,6 +140,8 @@ final class Plan {
         this.softPaths = t.softPaths;
         this.neuronIndex = t.neuronIndex;
         this.decls = t.decls;
+        this.fieldSlots = t.fieldSlots;
+        this.inFieldSlots = t.inFieldSlots;
         this.rowBase = t.rowBase;
         this.rowCount = t.rowCount;
         this.hasSoft = t.hasSoft;
@@ -738,12 +755,43 @@ final class Plan {
                 dSoft[k[pending]] += dot;
             }
         }
+        VValue[] dv = new VValue[slots];
         for (int s = 0; s < slots; s++) {
             VBuilder tb = dys == null ? null : dys[s];
             if (tb == null && dyd[s] == null && dy0[s] == 0) continue;
             VValue d = dyd[s] != null ? keys.value(dyd[s]) : VValue.of(dy0[s]);
             if (tb != null) d = d.add(tb.build());
-            Ops.accumulateAt(tape, outs[slotNeuron[s]], slotPath.get(s), 1, d);
+            if (!d.isZero()) dv[s] = d;
         }
+        // a source neuron's one-field slots as one map {field cotangent} (each field gets one
+        // term, as from one accumulateAt per slot, without a builder); other slots at their paths
+        String[] ks = null;
+        VValue[] vs = null;
+        for (int i = 0; i < fieldSlots.length; i++) {
+            int[] fsl = fieldSlots[i];
+            int m = 0, last = -1;
+            for (int s : fsl) {
+                if (dv[s] == null) continue;
+                m++;
+                last = s;
+            }
+            if (m == 0) continue;
+            if (m == 1) {
+                Ops.accumulateAt(tape, outs[i], slotPath.get(last), 1, dv[last]);
+                continue;
+            }
+            if (ks == null || ks.length < fsl.length) {
+                ks = new String[fsl.length];
+                vs = new VValue[fsl.length];
+            }
+            m = 0;
+            for (int s : fsl) {
+                if (dv[s] == null) continue;
+                ks[m] = slotField[s];
+                vs[m++] = dv[s];
+            }
+            Ops.accumulate(tape, outs[i], 1, VValue.ofSorted(ks, vs, m));
+        }
+        for (int s = 0; s < slots; s++) if (dv[s] != null && !inFieldSlots[s]) Ops.accumulateAt(tape, outs[slotNeuron[s]], slotPath.get(s), 1, dv[s]);
     }
 }
