@@ -16,7 +16,9 @@ public final class Tape {
         void backward();
     }
 
-    private final ArrayList<Entry> entries = new ArrayList<>();
+    /** The number of entries the last tape ended with (a hint for the next one's capacity: a training step's tapes are alike). */
+    private static volatile int sizeHint = 16;
+    private final ArrayList<Entry> entries = new ArrayList<>(sizeHint);
     private final Thread owner = Thread.currentThread();
     private boolean recording = true;
 
@@ -40,6 +42,7 @@ public final class Tape {
     /** Stops recording and forgets the entries (releases the memory of the forward pass). */
     void end() {
         recording = false;
+        sizeHint = Math.max(16, Math.min(entries.size(), 1 << 17));
         entries.clear();
         entries.trimToSize();
         if (CURRENT.get() == this) CURRENT.remove();

@@ -164,8 +164,11 @@ final class StandardNeurons {
      */
     private static Object compare(Object in) {
         VValue v = Ops.primal(in);
-        VValue dv = VValue.of(v.get("dict-1").scalarPart()).subtract(VValue.of(v.get("dict-2").scalarPart()));
-        double d = dv.scalarPart(), nd = dv.negate().scalarPart();
+        // (- n1 n2) on numbers is 1·n1 + (−1)·n2 = n1 − n2 exactly, and (- d) is −d (the tree
+        // algebra on scalars, without its objects); a NaN (∞ − ∞) fails as the tree's would
+        double d = v.get("dict-1").scalarPart() - v.get("dict-2").scalarPart();
+        if (Double.isNaN(d)) VValue.of(d);
+        double nd = -d;
         VValue out = VValue.ofSortedKeeping(OUT_COMPARE_SORTED, new VValue[] {VValue.of(nd > 0 ? nd : 0), VValue.of(d > 0 ? d : 0)});
         return fused(in, out, true, g -> {
             double e = d > 0 ? g.get("true").scalarPart() : nd > 0 ? -g.get("false").scalarPart() : 0;

@@ -81,14 +81,14 @@ public final class Engine {
             // the matrix is fixed during a run: use the compiled down movement
             Plan plan = net.planFor(w);
             Object[] ins = plan.down(plan.align(net.outputs));
-            Object[] outs = up(net, plan.neurons, ins, ctx.types(), failedType);
+            Object[] outs = up(net, plan.neurons, plan.decls, ins, ctx.types(), failedType);
             return net.withState(new Layer(plan.neurons, outs, plan.neuronIndex), new Layer(plan.neurons, ins, plan.neuronIndex), net.cycle + 1);
         }
         // a self-referential network reads a new matrix every cycle: the general down movement
         List<String[]> active = net.activeNeurons(Ops.primal(w));
         Object x = down(w, net.hard, net.outputs.tree());
         Layer inputs = Layer.fromTree(x, active);
-        Object[] outs = up(net, active, inputs.values, ctx.types(), failedType);
+        Object[] outs = up(net, active, null, inputs.values, ctx.types(), failedType);
         return net.withState(new Layer(active, outs), inputs, net.cycle + 1);
     }
 
@@ -153,7 +153,8 @@ public final class Engine {
 
     // ------------------------------------------------------------------ up movement
 
-    private static Object[] up(Network net, List<String[]> active, Object[] ins, NeuronTypes types, String[] failedType) {
+    /** The up movement; {@code decls}: each active neuron's declaration with its type, or null there (null: look them up). */
+    private static Object[] up(Network net, List<String[]> active, NeuronDecl[] decls, Object[] ins, NeuronTypes types, String[] failedType) {
         // resolve every function once, before any neuron runs: a redefinition made while this
         // cycle runs takes effect at the next cycle, never half-way through this one
         Map<String, NeuronFunction> byType = null; // for neurons brought to life by matrix rows only
@@ -161,7 +162,7 @@ public final class Engine {
         for (int i = 0; i < fns.length; i++) {
             String[] tn = active.get(i);
             if (failedType != null) failedType[0] = tn[0];
-            NeuronDecl d = net.neurons.get(tn[1]);
+            NeuronDecl d = decls != null ? decls[i] : net.neurons.get(tn[1]);
             if (d != null && d.type().equals(tn[0])) fns[i] = functionOf(d, net, tn);
             else {
                 if (byType == null) byType = new HashMap<>();

@@ -56,6 +56,12 @@ final class Plan {
     final int[] rowOrder;
     /** Positions of the active neurons, shared by the layers of every cycle. */
     final java.util.Map<String, Integer> neuronIndex;
+    /** Per active neuron: its declaration when declared with that type, else null (the plan fits one table of declarations). */
+    final NeuronDecl[] decls;
+    /** Per active neuron: its slots that read one output field (not `number`), in field order; the pullback sends them one map. */
+    final int[][] fieldSlots;
+    /** Per slot: it is in {@link #fieldSlots}. */
+    final boolean[] inFieldSlots;
 
     private Plan(Object soft, VValue hard, Map<String, NeuronDecl> declared, List<String[]> neurons, int[] slotNeuron,
                  List<List<String>> slotPath, String[][] fields, int[][][] src, double[][][] weight, int[][][] softIndex,
@@ -74,6 +80,11 @@ final class Plan {
         this.softPaths = softPaths;
         this.neuronIndex = Layer.indexOf(neurons);
         int n = neurons.size();
+        decls = new NeuronDecl[n];
+        for (int i = 0; i < n; i++) {
+            NeuronDecl d = declared.get(neurons.get(i)[1]);
+            decls[i] = d != null && d.type().equals(neurons.get(i)[0]) ? d : null;
+        }
         rowBase = new int[n];
         int rows = 0;
         for (int i = 0; i < n; i++) {
@@ -98,6 +109,57 @@ final class Plan {
                 .mapToInt(Integer::intValue).toArray();
         this.slotField = new String[slotPath.size()];
         for (int s = 0; s < slotField.length; s++) if (slotPath.get(s).size() == 1) slotField[s] = slotPath.get(s).get(0);
+        List<List<Integer>> bySource = new ArrayList<>();
+        for (int i = 0; i < n; i++) bySource.add(new ArrayList<>());
+        inFieldSlots = new boolean[slotField.length];
+        for (int s = 0; s < slotField.length; s++)
+            if (slotField[s] != null && !slotField[s].equals(VValue.NUMBER)) {
+                bySource.get(slotNeuron[s]).add(s);
+                inFieldSlots[s] = true;
+            }
+        fieldSlots = new int[n][];
+        for (int i = 0; i < n; i++)
+            fieldSlots[i] = bySource.get(i).stream().sorted((x, y) -> slotField[x].compareTo(slotField[y])).mapToInt(Integer::intValue).toArray();
+        this.visit = new Visit(this);
+        this.visitWeight = visitWeights(visit, weight);
+    }
+
+    /** The template's structure (everything but the soft weights, which are {@code weight}'s) for soft matrix {@code soft}. */
+    private Plan(Plan t, Object soft, double[][][] weight) {
+        this.keys = t.keys;
+        this.soft = soft;
+        this.hard = t.hard;
+        this.declared = t.declared;
+        this.neurons = t.neurons;
+        this.slotNeuron = t.slotNeuron;
+        this.slotPath = t.slotPath;
+        this.fields = t.fields;
+        this.src = t.src;
+        this.weight = weight;
+        this.softIndex = t.softIndex;
+        this.softPaths = t.softPaths;
+        this.neuronIndex = t.neuronIndex;
+        this.decls = t.decls;
+        this.fieldSlots = t.fieldSlots;
+        this.inFieldSlots = t.inFieldSlots;
+        this.rowBase = t.rowBase;
+        this.rowCount = t.rowCount;
+        this.hasSoft = t.hasSoft;
+        this.hasHard = t.hasHard;
+        this.rowOrder = t.rowOrder;
+        this.slotField = t.slotField;
+        this.visit = t.visit;
+        this.visitWeight = visitWeights(visit, weight);
+    }
+
+    /** The weights in the pullback's visiting order. */
+    private static double[] visitWeights(Visit v, double[][][] weight) {
+        double[] vw = new double[v.src.length];
+        for (int q = 0; q + 1 < v.segStart.length; q++) {
+            double[] row = weight[v.segNeuron[q]][v.segField[q]];
+            for (int c = v.segStart[q]; c < v.segStart[q + 1]; c++) vw[c] = row[v.j[c]];
+        }
+        return vw;
     }
 
     /** True when this plan was compiled for these matrices and declarations (the same objects). */
@@ -185,15 +247,8 @@ final class Plan {
         List<List<String>> paths = template.softPaths;
         int n = paths.size();
         double[] values = new double[n];
-        int[] count = {0};
-        boolean[] same = {true};
-        Ops.primal(w).forEachLeaf((p, x) -> {
-            int k = count[0]++;
-            if (!same[0]) return;
-            if (k >= n || !paths.get(k).equals(p)) same[0] = false;
-            else values[k] = x;
-        });
-        if (!same[0] || count[0] != n) return null;
+        // canonical trees with the same leaf paths have the same shape: compare the shapes
+        if (sameShape(Ops.primal(template.soft), Ops.primal(w), values, 0) != n) return null;
         double[][][] weight = new double[template.weight.length][][];
         for (int i = 0; i < weight.length; i++) {
             weight[i] = new double[template.weight[i].length][];
@@ -203,8 +258,29 @@ final class Plan {
                 for (int j = 0; j < wf.length; j++) if (k[j] >= 0) wf[j] = values[k[j]];
             }
         }
-        return withSoftCotangent(new Plan(w, template.hard, template.declared, template.neurons, template.slotNeuron, template.slotPath,
-                template.fields, template.src, weight, template.softIndex, paths, template.keys));
+        return withSoftCotangent(new Plan(template, w, weight));
+    }
+
+    /**
+     * When {@code w} has exactly the leaf paths of {@code t} (the same keys at every node, a
+     * scalar where t has one), writes w's leaves into {@code values} from {@code pos} in
+     * forEachLeaf order and returns the position after them; -1 otherwise.
+     */
+    private static int sameShape(VValue t, VValue w, double[] values, int pos) {
+        boolean leaf = w.scalarPart() != 0;
+        if ((t.scalarPart() != 0) != leaf) return -1;
+        if (leaf) {
+            if (pos >= values.length) return -1;
+            values[pos++] = w.scalarPart();
+        }
+        int n = t.childCount();
+        if (w.childCount() != n) return -1;
+        for (int i = 0; i < n && pos >= 0; i++) {
+            String a = t.keyAt(i), b = w.keyAt(i);
+            if (a != b && !a.equals(b)) return -1;
+            pos = sameShape(t.childAt(i), w.childAt(i), values, pos);
+        }
+        return pos;
     }
 
     /** Under grad: the soft-weight cotangents of this run and the entry that hands them to the matrix. */
@@ -262,6 +338,19 @@ final class Plan {
             yd = new double[slots][];
             table = keys.denseAll(ys, yd, ysc);
         }
+        // every source's scalar coordinate, and the rows' contributions from vectors
+        double[] y0 = null;
+        VectorRows fsp = null;
+        if (flat) {
+            y0 = new double[slots];
+            byte[] pattern = new byte[slots];
+            for (int s = 0; s < slots; s++) {
+                double[] y = yd[s];
+                y0[s] = y != null ? y[0] : ysc[s];
+                if (y != null) pattern[s] = 1;
+            }
+            fsp = vectorRowsFor(pattern);
+        }
         int n = neurons.size();
         VValue[] ins = new VValue[n];
         for (int i = 0; i < n; i++) {
@@ -271,7 +360,7 @@ final class Plan {
                 continue;
             }
             VValue[] vals = new VValue[fs.length];
-            for (int f = 0; f < fs.length; f++) vals[f] = flat ? denseRow(src[i][f], weight[i][f], yd, ysc, table) : row(src[i][f], weight[i][f], ys);
+            for (int f = 0; f < fs.length; f++) vals[f] = flat ? denseRow(i, f, fsp, y0, yd, table) : row(src[i][f], weight[i][f], ys);
             ins[i] = VValue.ofSortedKeeping(fs, vals);
         }
         Tape tape = Ops.recordingTape(outs);
@@ -288,26 +377,68 @@ final class Plan {
     }
 
     /**
+     * Per row, its contributions whose source is a vector (slot and place of the weight, in the row's order),
+     * for one pattern of vector sources; kept while the pattern repeats (every cycle but the
+     * first few of a run).
+     */
+    private static final class VectorRows {
+        final byte[] pattern;
+        /** Per row its start; per contribution the source slot and its place in the row's arrays (the weight). */
+        final int[] start, src, j;
+
+        VectorRows(byte[] pattern, Plan p) {
+            this.pattern = pattern;
+            start = new int[p.rowCount + 1];
+            int n = 0;
+            for (int i = 0; i < p.fields.length; i++)
+                for (int f = 0; f < p.fields[i].length; f++)
+                    for (int s : p.src[i][f]) if (pattern[s] != 0) n++;
+            src = new int[n];
+            j = new int[n];
+            int c = 0;
+            for (int i = 0; i < p.fields.length; i++)
+                for (int f = 0; f < p.fields[i].length; f++) {
+                    start[p.rowBase[i] + f] = c;
+                    int[] s = p.src[i][f];
+                    for (int jj = 0; jj < s.length; jj++) {
+                        if (pattern[s[jj]] == 0) continue;
+                        src[c] = s[jj];
+                        j[c++] = jj;
+                    }
+                }
+            start[p.rowCount] = c;
+        }
+    }
+
+    private VectorRows vectorRowsFor(byte[] pattern) {
+        VectorRows[] known = visit.vectorRows;
+        for (VectorRows v : known) if (Arrays.equals(v.pattern, pattern)) return v;
+        VectorRows v = new VectorRows(pattern, this);
+        visit.vectorRows = remember(known, v);
+        return v;
+    }
+
+    /**
      * One input field from flat values: {@code Σ w_j · y_j} in the order of the contributions, the
      * scalar coordinate summed with the others (numbers included) in that order, as the general
-     * down movement's builder sums it, so the result is the tree's bit for bit.
+     * down movement's builder sums it, so the result is the tree's bit for bit. The scalar
+     * coordinate is one run over all contributions ({@code y0}: every source's scalar), the
+     * other coordinates one run over the vector sources only (numbers have none).
      */
-    private static VValue denseRow(int[] src, double[] w, double[][] yd, double[] ysc, FlatKeys table) {
-        double[] acc = null;
+    private VValue denseRow(int i, int f, VectorRows vr, double[] y0, double[][] yd, FlatKeys table) {
+        int[] s = src[i][f];
+        double[] w = weight[i][f];
         double scalar = 0;
-        for (int j = 0; j < src.length; j++) {
-            int s = src[j];
-            double[] y = yd[s];
-            double wj = w[j];
-            if (y == null) {
-                scalar += wj * ysc[s];
-                continue;
-            }
-            if (acc == null) acc = new double[table.size()];
-            scalar += wj * y[0];
+        for (int j = 0; j < s.length; j++) scalar += w[j] * y0[s[j]];
+        int r = rowBase[i] + f, a = vr.start[r], b = vr.start[r + 1];
+        if (a == b) return VValue.of(scalar);
+        double[] acc = new double[table.size()];
+        int[] vs = vr.src, vj = vr.j;
+        for (int c = a; c < b; c++) {
+            double[] y = yd[vs[c]];
+            double wj = w[vj[c]];
             for (int k = 1; k < y.length; k++) acc[k] += wj * y[k];
         }
-        if (acc == null) return VValue.of(scalar);
         acc[0] = scalar;
         return VValue.flat(table, acc);
     }
@@ -329,31 +460,170 @@ final class Plan {
     }
 
     /**
+     * The contributions of all rows in the order the pullback visits them — the soft matrix's
+     * rows in matrix order ({@link #rowOrder}), then the hard matrix's — in one segment per
+     * (pass, row), as flat arrays: the pullback runs through them without skipping. Depends only
+     * on the links, so the plans reusing this one's rows share it.
+     */
+    private static final class Visit {
+        /** Per segment: its row (rowBase[i] + f), neuron i, field f, whether it is the soft pass; segStart has one more entry. */
+        final int[] segRow, segNeuron, segField, segStart;
+        final boolean[] segSoft;
+        /** Per contribution: source slot, soft leaf index (-1: hard), and where its weight is (weight[i][f][j]: j). */
+        final int[] src, softIndex, j;
+        /** The splits of the last patterns met (copied on write: runs on several threads may add to them; each uses what it read). */
+        volatile Split[] splits = new Split[0];
+        /** The forward's vector contributions of the last patterns met (likewise). */
+        volatile VectorRows[] vectorRows = new VectorRows[0];
+
+        Visit(Plan p) {
+            List<int[]> segs = new ArrayList<>();
+            List<int[]> cs = new ArrayList<>();
+            for (int pass = 0; pass < 2; pass++) {
+                boolean softPass = pass == 0;
+                for (int i : p.rowOrder) {
+                    for (int f = 0; f < p.fields[i].length; f++) {
+                        int r = p.rowBase[i] + f;
+                        if (softPass ? !p.hasSoft[r] : !p.hasHard[r]) continue;
+                        segs.add(new int[] {r, i, f, cs.size(), softPass ? 1 : 0});
+                        int[] k = p.softIndex[i][f];
+                        for (int jj = 0; jj < k.length; jj++)
+                            if ((k[jj] >= 0) == softPass) cs.add(new int[] {p.src[i][f][jj], k[jj], jj});
+                    }
+                }
+            }
+            int n = segs.size();
+            segRow = new int[n];
+            segNeuron = new int[n];
+            segField = new int[n];
+            segStart = new int[n + 1];
+            segSoft = new boolean[n];
+            for (int q = 0; q < n; q++) {
+                int[] g = segs.get(q);
+                segRow[q] = g[0];
+                segNeuron[q] = g[1];
+                segField[q] = g[2];
+                segStart[q] = g[3];
+                segSoft[q] = g[4] == 1;
+            }
+            segStart[n] = cs.size();
+            src = new int[cs.size()];
+            softIndex = new int[cs.size()];
+            j = new int[cs.size()];
+            for (int c = 0; c < src.length; c++) {
+                src[c] = cs.get(c)[0];
+                softIndex[c] = cs.get(c)[1];
+                j[c] = cs.get(c)[2];
+            }
+        }
+    }
+
+    /** The visiting order of the pullback (shared with the plans reusing these rows). */
+    private final Visit visit;
+    /** This plan's weights in the visiting order. */
+    private final double[] visitWeight;
+
+    /** Kinds of source slot in the pullback (plus {@link #VECTOR} when its value is a vector). */
+    private static final byte NOT_WANTED = 0, NUMBERS = 1, WANTED = 2, VECTOR = 4;
+
+    /**
+     * The contributions of every segment split by the kind of their source, for one pattern of
+     * kinds (per slot: NOT_WANTED, NUMBERS or WANTED, plus VECTOR): sources taking only the
+     * scalar of the cotangent, sources taking all of it; soft leaves whose source is a number,
+     * soft leaves whose source is a vector. Each run is then a tight loop with no test per
+     * contribution. Within one segment (a row) every source and every soft leaf occurs once, so
+     * running the kinds one after the other changes the order of no sum. The pattern is the same
+     * in almost every cycle of a run; a new one is split anew.
+     */
+    private static final class Split {
+        final byte[] pattern;
+        /** Per kind: each segment's start, the contributions' source slots, and for the sources' sums their positions in the visiting order (the weights). */
+        final int[] numStart, numSrc, numPos, wantStart, wantSrc, wantPos, scalarStart, scalarSrc, scalarSoft, vectorStart, vectorSrc, vectorSoft;
+
+        Split(byte[] pattern, Visit v) {
+            this.pattern = pattern;
+            int segs = v.segRow.length, n = v.src.length;
+            numStart = new int[segs + 1];
+            wantStart = new int[segs + 1];
+            scalarStart = new int[segs + 1];
+            vectorStart = new int[segs + 1];
+            int[] ns = new int[n], ws = new int[n], ss = new int[n], sk = new int[n], vs = new int[n], vk = new int[n];
+            int[] nw = new int[n], ww = new int[n];
+            int nn = 0, wn = 0, sn = 0, vn = 0;
+            for (int sg = 0; sg < segs; sg++) {
+                numStart[sg] = nn;
+                wantStart[sg] = wn;
+                scalarStart[sg] = sn;
+                vectorStart[sg] = vn;
+                for (int c = v.segStart[sg]; c < v.segStart[sg + 1]; c++) {
+                    int sj = v.src[c];
+                    int kind = pattern[sj] & 3;
+                    if (kind == NUMBERS) {
+                        ns[nn] = sj;
+                        nw[nn++] = c;
+                    } else if (kind == WANTED) {
+                        ws[wn] = sj;
+                        ww[wn++] = c;
+                    }
+                    if (v.segSoft[sg]) {
+                        if ((pattern[sj] & VECTOR) == 0) {
+                            ss[sn] = sj;
+                            sk[sn++] = v.softIndex[c];
+                        } else {
+                            vs[vn] = sj;
+                            vk[vn++] = v.softIndex[c];
+                        }
+                    }
+                }
+            }
+            numStart[segs] = nn;
+            wantStart[segs] = wn;
+            scalarStart[segs] = sn;
+            vectorStart[segs] = vn;
+            numSrc = Arrays.copyOf(ns, nn);
+            numPos = Arrays.copyOf(nw, nn);
+            wantSrc = Arrays.copyOf(ws, wn);
+            wantPos = Arrays.copyOf(ww, wn);
+            scalarSrc = Arrays.copyOf(ss, sn);
+            scalarSoft = Arrays.copyOf(sk, sn);
+            vectorSrc = Arrays.copyOf(vs, vn);
+            vectorSoft = Arrays.copyOf(vk, vn);
+        }
+    }
+
+    private Split splitFor(byte[] pattern) {
+        Visit v = visit;
+        Split[] known = v.splits;
+        for (Split sp : known) if (Arrays.equals(sp.pattern, pattern)) return sp;
+        Split sp = new Split(pattern, v);
+        v.splits = remember(known, sp);
+        return sp;
+    }
+
+    /** How many patterns a plan remembers (a run meets a few: the first cycles' values are zeros and numbers). */
+    private static final int PATTERNS = 16;
+
+    /** {@code known} with {@code x} first, the oldest dropped past {@link #PATTERNS}. */
+    private static <T> T[] remember(T[] known, T x) {
+        T[] r = Arrays.copyOf(known, Math.min(known.length + 1, PATTERNS));
+        System.arraycopy(known, 0, r, 1, r.length - 1);
+        r[0] = x;
+        return r;
+    }
+
+    /**
      * The pullback of one cycle's down movement: the transpose rule of lincomb on the compiled
      * rows. The contributions are visited in the general down movement's order (the soft
      * matrix's rows in key order, then the hard matrix's), so every cotangent is summed in the
-     * same order as there, and equals it bit for bit.
+     * same order as there, and equals it bit for bit. (Within one row every source slot occurs
+     * once, so the sums into the sources' cotangents and the dot products into the soft-weight
+     * cotangents — one per soft leaf and cycle — may be done in two separate runs over a row.)
      */
     private void backward(Tape tape, Tracked[] ins, Object[] outs, VValue[] ys, double[][] yd, double[] ysc, boolean wantSoft) {
         int slots = ys.length;
-        VBuilder[] dys = new VBuilder[slots];
-        double[][] dyd = new double[slots][];
-        boolean[] wanted = new boolean[slots];
-        // a source whose maker reads only the :number part of its fields' cotangents (a standard
-        // neuron with numbers for outputs) gets only that part: the rest would be summed for nothing
-        boolean[] numbers = new boolean[slots];
-        double[] dy0 = new double[slots];
-        boolean[] has0 = new boolean[slots];
-        for (int s = 0; s < slots; s++) {
-            Object o = outs[slotNeuron[s]];
-            wanted[s] = Ops.isTracked(o);
-            numbers[s] = wanted[s] && o instanceof Tracked t && t.readsNumbersOnly();
-        }
-        double[] dSoft = softCotangent;
         // each input field's cotangent, and its dense coordinates when flat
-        VValue[] gs = new VValue[rowCount];
-        double[][] gds = new double[rowCount][];
-        boolean any = false;
+        VValue[] gs = null;
+        double[][] gds = null;
         for (int i = 0; i < ins.length; i++) {
             if (!ins[i].hasCotangent()) continue;
             VValue g = ins[i].cotangent();
@@ -361,89 +631,167 @@ final class Plan {
             for (int f = 0; f < fs.length; f++) {
                 VValue gr = g.get(fs[f]);
                 if (gr.isZero()) continue;
+                if (gs == null) {
+                    gs = new VValue[rowCount];
+                    gds = new double[rowCount][];
+                }
                 int r = rowBase[i] + f;
                 gs[r] = gr;
                 if (yd != null && gr.isFlat()) gds[r] = gr.isScalar() ? new double[] {gr.scalarPart()} : keys.denseOf(gr);
-                any = true;
             }
         }
-        if (!any) return;
+        if (gs == null) return;
+        // a source whose maker reads only the :number part of its fields' cotangents (a standard
+        // neuron with numbers for outputs) gets only that part: the rest would be summed for nothing
+        byte[] kind = new byte[slots];
+        for (int s = 0; s < slots; s++) {
+            Object o = outs[slotNeuron[s]];
+            kind[s] = !Ops.isTracked(o) ? NOT_WANTED : o instanceof Tracked t && t.readsNumbersOnly() ? NUMBERS : WANTED;
+            if (yd != null && yd[s] != null) kind[s] |= VECTOR;
+        }
+        Split sp = yd == null ? null : splitFor(kind);
+        Visit v = visit;
+        double[] vw = visitWeight;
+        int[] vsrc = v.src, vsoft = v.softIndex;
+        double[] dSoft = softCotangent;
+        VBuilder[] dys = null;
+        double[][] dyd = new double[slots][];
+        double[] dy0 = new double[slots];
+        int[] sortedIds = keys.table().sortedIds();
         int[] idx = new int[keys.size()];
-        for (int pass = 0; pass < 2; pass++) {
-            boolean softPass = pass == 0;
-            for (int i : rowOrder) {
-                String[] fs = fields[i];
-                for (int f = 0; f < fs.length; f++) {
-                    int r = rowBase[i] + f;
-                    VValue gr = gs[r];
-                    if (gr == null || (softPass ? !hasSoft[r] : !hasHard[r])) continue;
-                    int[] s = src[i][f];
-                    double[] w = weight[i][f];
-                    int[] k = softIndex[i][f];
-                    double[] gd = gds[r];
-                    if (gd != null) {
-                        // the non-zero coordinates of the cotangent: the scalar, then the keys in key
-                        // order, as VValue.dot visits them (skipping only exact zeros), for the dot
-                        // products; the sums into the sources' cotangents go coordinate by
-                        // coordinate, in which order they are visited does not matter
-                        if (idx.length < gd.length) idx = new int[gd.length];
-                        int nz = 0;
-                        if (gd[0] != 0) idx[nz++] = 0;
-                        for (int q : keys.table().sortedIds()) if (q < gd.length && gd[q] != 0) idx[nz++] = q;
-                        if (nz == 0) continue;
-                        boolean sparse = nz * 2 < gd.length; // (max-norm's cotangent has one coordinate)
-                        for (int j = 0; j < s.length; j++) {
-                            if ((k[j] >= 0) != softPass) continue;
-                            int sj = s[j];
-                            if (numbers[sj]) {
-                                dy0[sj] += w[j] * gd[0];
-                                has0[sj] = true;
-                            } else if (wanted[sj]) {
-                                double[] d = dyd[sj];
-                                if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : Arrays.copyOf(d, gd.length);
-                                double wj = w[j];
-                                if (sparse) {
-                                    for (int t = 0; t < nz; t++) {
-                                        int q = idx[t];
-                                        d[q] += wj * gd[q];
-                                    }
-                                } else {
-                                    for (int q = 0; q < gd.length; q++) d[q] += wj * gd[q];
-                                }
-                            }
-                            if (wantSoft && k[j] >= 0) {
-                                double[] y = yd[sj];
-                                if (y == null) {
-                                    dSoft[k[j]] += gd[0] * ysc[sj];
-                                    continue;
-                                }
-                                double dot = 0;
-                                for (int t = 0; t < nz; t++) {
-                                    int q = idx[t];
-                                    if (q < y.length) dot += gd[q] * y[q];
-                                }
-                                dSoft[k[j]] += dot;
-                            }
-                        }
-                        continue;
+        double[] gq = new double[idx.length];
+        for (int sg = 0; sg + 1 < v.segStart.length; sg++) {
+            int r = v.segRow[sg];
+            VValue gr = gs[r];
+            if (gr == null) continue;
+            int a = v.segStart[sg], b = v.segStart[sg + 1];
+            boolean softSeg = wantSoft && v.segSoft[sg];
+            double[] gd = gds[r];
+            if (gd == null) {
+                for (int c = a; c < b; c++) {
+                    int sj = vsrc[c];
+                    if ((kind[sj] & 3) != NOT_WANTED) {
+                        if (dys == null) dys = new VBuilder[slots];
+                        VBuilder d = dys[sj];
+                        if (d == null) dys[sj] = d = new VBuilder();
+                        d.addScaled(vw[c], gr);
                     }
-                    for (int j = 0; j < s.length; j++) {
-                        if ((k[j] >= 0) != softPass) continue;
-                        if (wanted[s[j]]) {
-                            VBuilder d = dys[s[j]];
-                            if (d == null) dys[s[j]] = d = new VBuilder();
-                            d.addScaled(w[j], gr);
-                        }
-                        if (wantSoft && k[j] >= 0) dSoft[k[j]] += VValue.dot(gr, ys[s[j]]);
+                    if (softSeg) dSoft[vsoft[c]] += VValue.dot(gr, ys[sj]);
+                }
+                continue;
+            }
+            // the non-zero coordinates of the cotangent: the scalar, then the keys in key
+            // order, as VValue.dot visits them (skipping only exact zeros), for the dot
+            // products; the sums into the sources' cotangents go coordinate by
+            // coordinate, in which order they are visited does not matter
+            if (idx.length < gd.length) idx = new int[gd.length];
+            int nz = 0;
+            double g0 = gd[0];
+            if (g0 != 0) idx[nz++] = 0;
+            for (int q : sortedIds) if (q < gd.length && gd[q] != 0) idx[nz++] = q;
+            if (nz == 0) continue;
+            boolean sparse = nz * 2 < gd.length; // (max-norm's cotangent has one coordinate)
+            int[] src = sp.numSrc, pos = sp.numPos;
+            for (int c = sp.numStart[sg], e = sp.numStart[sg + 1]; c < e; c++) dy0[src[c]] += vw[pos[c]] * g0;
+            src = sp.wantSrc;
+            pos = sp.wantPos;
+            for (int c = sp.wantStart[sg], e = sp.wantStart[sg + 1]; c < e; c++) {
+                int sj = src[c];
+                double[] d = dyd[sj];
+                if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : Arrays.copyOf(d, gd.length);
+                double wj = vw[pos[c]];
+                if (sparse) {
+                    for (int t = 0; t < nz; t++) {
+                        int q = idx[t];
+                        d[q] += wj * gd[q];
                     }
+                } else {
+                    for (int q = 0; q < gd.length; q++) d[q] += wj * gd[q];
                 }
             }
+            if (!softSeg) continue;
+            // the dot products with the sources (one per soft leaf): with a number, its product;
+            // with a vector, two at a time: each summed in the coordinates' key order as before,
+            // the two sums interleaved
+            src = sp.scalarSrc;
+            int[] k = sp.scalarSoft;
+            for (int c = sp.scalarStart[sg], e = sp.scalarStart[sg + 1]; c < e; c++) dSoft[k[c]] += g0 * ysc[src[c]];
+            if (gq.length < nz) gq = new double[idx.length];
+            for (int t = 0; t < nz; t++) gq[t] = gd[idx[t]];
+            src = sp.vectorSrc;
+            k = sp.vectorSoft;
+            int pending = -1;
+            for (int c = sp.vectorStart[sg], e = sp.vectorStart[sg + 1]; c < e; c++) {
+                double[] y = yd[src[c]];
+                if (y.length < gd.length) {
+                    double dot = 0;
+                    for (int t = 0; t < nz; t++) {
+                        int q = idx[t];
+                        if (q < y.length) dot += gq[t] * y[q];
+                    }
+                    dSoft[k[c]] += dot;
+                    continue;
+                }
+                if (pending < 0) {
+                    pending = c;
+                    continue;
+                }
+                double[] y1 = yd[src[pending]];
+                double dot1 = 0, dot2 = 0;
+                for (int t = 0; t < nz; t++) {
+                    int q = idx[t];
+                    double gt = gq[t];
+                    dot1 += gt * y1[q];
+                    dot2 += gt * y[q];
+                }
+                dSoft[k[pending]] += dot1;
+                dSoft[k[c]] += dot2;
+                pending = -1;
+            }
+            if (pending >= 0) {
+                double[] y1 = yd[src[pending]];
+                double dot = 0;
+                for (int t = 0; t < nz; t++) dot += gq[t] * y1[idx[t]];
+                dSoft[k[pending]] += dot;
+            }
         }
+        VValue[] dv = new VValue[slots];
         for (int s = 0; s < slots; s++) {
-            if (dys[s] == null && dyd[s] == null && !has0[s]) continue;
-            VValue d = dyd[s] != null ? keys.value(dyd[s]) : has0[s] ? VValue.of(dy0[s]) : VValue.ZERO;
-            if (dys[s] != null) d = d.add(dys[s].build());
-            Ops.accumulateAt(tape, outs[slotNeuron[s]], slotPath.get(s), 1, d);
+            VBuilder tb = dys == null ? null : dys[s];
+            if (tb == null && dyd[s] == null && dy0[s] == 0) continue;
+            VValue d = dyd[s] != null ? keys.value(dyd[s]) : VValue.of(dy0[s]);
+            if (tb != null) d = d.add(tb.build());
+            if (!d.isZero()) dv[s] = d;
         }
+        // a source neuron's one-field slots as one map {field cotangent} (each field gets one
+        // term, as from one accumulateAt per slot, without a builder); other slots at their paths
+        String[] ks = null;
+        VValue[] vs = null;
+        for (int i = 0; i < fieldSlots.length; i++) {
+            int[] fsl = fieldSlots[i];
+            int m = 0, last = -1;
+            for (int s : fsl) {
+                if (dv[s] == null) continue;
+                m++;
+                last = s;
+            }
+            if (m == 0) continue;
+            if (m == 1) {
+                Ops.accumulateAt(tape, outs[i], slotPath.get(last), 1, dv[last]);
+                continue;
+            }
+            if (ks == null || ks.length < fsl.length) {
+                ks = new String[fsl.length];
+                vs = new VValue[fsl.length];
+            }
+            m = 0;
+            for (int s : fsl) {
+                if (dv[s] == null) continue;
+                ks[m] = slotField[s];
+                vs[m++] = dv[s];
+            }
+            Ops.accumulate(tape, outs[i], 1, VValue.ofSorted(ks, vs, m));
+        }
+        for (int s = 0; s < slots; s++) if (dv[s] != null && !inFieldSlots[s]) Ops.accumulateAt(tape, outs[slotNeuron[s]], slotPath.get(s), 1, dv[s]);
     }
 }

@@ -9,10 +9,18 @@ import java.util.Map;
  * {@code m ← β1·m + (1−β1)·g}, {@code v ← β2·v + (1−β2)·g²},
  * {@code p ← p − lr · m̂ / (√v̂ + ε)} with bias corrections {@code m̂ = m/(1−β1ᵗ)},
  * {@code v̂ = v/(1−β2ᵗ)} (ε added after the square root). The first update is {@code lr·sign(g)}.
+ *
+ * <p>Between steps on the same links the moments stay arrays lined up with the parameters'
+ * leaf table; they become trees keyed like the parameters (zeros dropped, as always) when asked
+ * for ({@link #state()}, {@link #firstMoment()}), after pruning, or when the links change.
  */
 public final class Adam extends TreeOptimizer {
     private double beta1, beta2, eps;
+    /** The moments as trees; null while the arrays hold them. */
     private VValue m = VValue.ZERO, v = VValue.ZERO;
+    /** The moments as arrays lined up with {@link #aligned}'s leaves, or null. */
+    private double[] mArr, vArr;
+    private LeafTable aligned;
 
     public Adam(double lr, double beta1, double beta2, double eps) {
         super(lr);
@@ -23,27 +31,44 @@ public final class Adam extends TreeOptimizer {
 
     @Override
     protected void update(LeafTable table, double[] p, double[] g) {
-        double[] mm = table.read(m), vv = table.read(v);
+        double[] mm, vv;
+        if (mArr != null && aligned.paths == table.paths) {
+            mm = mArr;
+            vv = vArr;
+        } else {
+            mm = table.read(firstMoment());
+            vv = table.read(secondMoment());
+        }
         double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
         for (int i = 0; i < p.length; i++) {
             mm[i] = beta1 * mm[i] + (1 - beta1) * g[i];
             vv[i] = beta2 * vv[i] + (1 - beta2) * g[i] * g[i];
             p[i] -= lr * (mm[i] / c1) / (Math.sqrt(vv[i] / c2) + eps);
+            // a tree keeps no zero leaf: one read back is +0 (never -0)
+            if (mm[i] == 0) mm[i] = 0;
+            if (vv[i] == 0) vv[i] = 0;
         }
-        m = table.build(mm);
-        v = table.build(vv);
+        mArr = mm;
+        vArr = vv;
+        aligned = table;
+        m = null;
+        v = null;
     }
 
     @Override
     public void restrictTo(VValue support) {
-        m = m.restrictTo(support);
-        v = v.restrictTo(support);
+        m = firstMoment().restrictTo(support);
+        v = secondMoment().restrictTo(support);
+        mArr = vArr = null;
+        aligned = null;
     }
 
     @Override
     public void reset() {
         m = VValue.ZERO;
         v = VValue.ZERO;
+        mArr = vArr = null;
+        aligned = null;
         t = 0;
     }
 
@@ -54,11 +79,13 @@ public final class Adam extends TreeOptimizer {
 
     /** First moments, keyed like the parameters. */
     public VValue firstMoment() {
+        if (m == null) m = aligned.build(mArr);
         return m;
     }
 
     /** Second moments, keyed like the parameters. */
     public VValue secondMoment() {
+        if (v == null) v = aligned.build(vArr);
         return v;
     }
 
@@ -71,8 +98,8 @@ public final class Adam extends TreeOptimizer {
         s.put("beta2", beta2);
         s.put("eps", eps);
         s.put("t", (double) t);
-        s.put("m", m);
-        s.put("v", v);
+        s.put("m", firstMoment());
+        s.put("v", secondMoment());
         return s;
     }
 
@@ -85,6 +112,8 @@ public final class Adam extends TreeOptimizer {
         t = (long) (double) (Double) s.get("t");
         m = (VValue) s.get("m");
         v = (VValue) s.get("v");
+        mArr = vArr = null;
+        aligned = null;
     }
 
     @Override

@@ -48,6 +48,47 @@ public record Regularizer(double l1, double l2, Set<String> excluded) {
         return w.filterLeaves((p, x) -> applies(p)).mapLeaves(x -> l1 * Math.signum(x) + 2 * l2 * x);
     }
 
+    // the same sums and terms on a leaf table (the leaves in forEachLeaf order, so the sums are
+    // the tree walks' bit for bit)
+
+    /** {@link #l1Norm(VValue)} of the table's tree. */
+    double l1Norm(LeafTable t) {
+        boolean[] a = t.regularized(this);
+        double[] w = t.values;
+        double s = 0;
+        for (int i = 0; i < w.length; i++) if (a[i]) s += Math.abs(w[i]);
+        return s;
+    }
+
+    /** {@link #l2Norm(VValue)} of the table's tree. */
+    double l2Norm(LeafTable t) {
+        boolean[] a = t.regularized(this);
+        double[] w = t.values;
+        double s = 0;
+        for (int i = 0; i < w.length; i++) if (a[i]) s += w[i] * w[i];
+        return s;
+    }
+
+    /** {@link #penalty(VValue, double)} of the table's tree. */
+    double penalty(LeafTable t, double l1Norm) {
+        return l1 * l1Norm + (l2 == 0 ? 0 : l2 * l2Norm(t));
+    }
+
+    /**
+     * Adds {@link #gradient(VValue)} of the table's tree to {@code g} (aligned with the table):
+     * {@code g[i] + (l1·sign(w) + 2·l2·w)} on the regularized leaves, as {@code g.add(gradient(w))} sums it.
+     */
+    void addGradient(LeafTable t, double[] g) {
+        if (l1 == 0 && l2 == 0) return;
+        boolean[] a = t.regularized(this);
+        double[] w = t.values;
+        for (int i = 0; i < w.length; i++) {
+            if (!a[i]) continue;
+            double x = w[i];
+            g[i] = g[i] + (l1 * Math.signum(x) + 2 * l2 * x);
+        }
+    }
+
     public Regularizer withL1(double v) {
         return new Regularizer(v, l2, excluded);
     }

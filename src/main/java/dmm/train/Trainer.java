@@ -202,20 +202,25 @@ public final class Trainer {
             throw new TrainingError("training stopped at step " + next + ": the loss is " + prereg + "; the network keeps the weights of step " + step);
         if (!Double.isFinite(g.maxAbs()))
             throw new TrainingError("training stopped at step " + next + ": the gradient has a non-finite entry; the network keeps the weights of step " + step);
-        double l1Norm = regularizer.l1Norm(w);
-        double penalty = regularizer.penalty(w, l1Norm);
-        VValue total = g.add(regularizer.gradient(w));
+        // the penalty, the total gradient and the update on the weights' leaves as arrays (the
+        // same sums, in the same order, as over the trees)
+        LeafTable table = optimizer instanceof TreeOptimizer o ? o.tableFor(w) : new LeafTable(w);
+        double l1Norm = regularizer.l1Norm(table);
+        double penalty = regularizer.penalty(table, l1Norm);
+        double[] total = table.read(g);
+        regularizer.addGradient(table, total);
         if (options.clip() > 0) {
             // global gradient-norm clipping: the whole gradient scaled down to norm `clip` when it is longer
-            double norm = Math.sqrt(VValue.dot(total, total));
-            if (norm > options.clip()) total = total.scale(options.clip() / norm);
+            VValue tree = table.build(total);
+            double norm = Math.sqrt(VValue.dot(tree, tree));
+            if (norm > options.clip()) for (int i = 0; i < total.length; i++) total[i] = options.clip() / norm * total[i];
         }
-        VValue updated = optimizer.step(w, total);
+        VValue updated = optimizer instanceof TreeOptimizer o ? o.step(table, total) : optimizer.step(w, table.build(total));
         if (!Double.isFinite(updated.maxAbs()))
             throw new TrainingError("training stopped at step " + next + ": the update produced non-finite weights; the network keeps the weights of step " + step);
         net = net.withSoftMatrix(updated);
         step = next;
-        TrainLog.Row row = new TrainLog.Row(step, prereg + penalty, prereg, l1Norm, regularizer.l1(), w.leafCount(),
+        TrainLog.Row row = new TrainLog.Row(step, prereg + penalty, prereg, l1Norm, regularizer.l1(), table.size(),
                 optimizer.learningRate(), seconds());
         log.add(row);
         if (onStep != null) onStep.accept(row);

@@ -304,6 +304,7 @@ public sealed class VValue permits VValue.Wide, VValue.Flat {
         if (lambda == 1.0) return this;
         if (lambda == 0.0 || isZero()) return ZERO;
         if (Double.isNaN(lambda)) throw new NonFiniteException("NaN scale factor");
+        if (this instanceof Flat f) return f.scaled(lambda);
         return mapLeaves(x -> lambda * x);
     }
 
@@ -541,24 +542,38 @@ public sealed class VValue permits VValue.Wide, VValue.Flat {
         return make(s, keys, ch, n);
     }
 
-    /** Restriction to the leaf paths of {@code support}: keeps this value's leaves where support has one. */
+    /**
+     * Restriction to the leaf paths of {@code support}: keeps this value's leaves where support
+     * has one. A plain node that loses nothing is returned itself (a gradient restricted to the
+     * leaves of its argument, which it already lives on, costs one walk and no copy).
+     */
     public VValue restrictTo(VValue support) {
         double s = support.scalar != 0 ? scalar : 0;
         String[] tk = ks();
         VValue[] tc = cs();
         String[] keys = new String[Math.min(tk.length, support.childCount())];
         VValue[] ch = new VValue[keys.length];
+        String[] sk = keys.length == 0 ? NO_KEYS : support.ks();
         VValue[] sc = keys.length == 0 ? NO_CHILDREN : support.cs();
         int n = 0;
-        for (int i = 0; i < tk.length && n < keys.length; i++) {
-            int j = support.indexOf(tk[i]);
-            if (j < 0) continue;
-            VValue c = tc[i].restrictTo(sc[j]);
-            if (!c.isZero()) {
-                keys[n] = tk[i];
-                ch[n++] = c;
+        boolean same = s == scalar;
+        // both key arrays are sorted: one merge
+        for (int i = 0, j = 0; i < tk.length && j < sk.length; i++) {
+            String k = tk[i];
+            int c = 1;
+            while (j < sk.length && (sk[j] != k && (c = sk[j].compareTo(k)) < 0)) j++;
+            if (j == sk.length || (sk[j] != k && c != 0)) {
+                same = false;
+                continue;
+            }
+            VValue r = tc[i].restrictTo(sc[j++]);
+            if (r != tc[i]) same = false;
+            if (!r.isZero()) {
+                keys[n] = k;
+                ch[n++] = r;
             }
         }
+        if (same && n == tk.length && getClass() == VValue.class) return this;
         return make(s, keys, ch, n);
     }
 
@@ -899,6 +914,16 @@ public sealed class VValue permits VValue.Wide, VValue.Flat {
             for (int id : table.sortedIds()) {
                 if (id >= v.length || v[id] == 0) continue;
                 r[id] = checkFinite(f.applyAsDouble(v[id]));
+            }
+            return flat(table, r);
+        }
+
+        /** {@code map(x -> λ·x)} as one pass over the array (each coordinate on its own: the order does not matter). */
+        VValue scaled(double lambda) {
+            double[] r = new double[v.length];
+            for (int i = 0; i < r.length; i++) {
+                double x = v[i];
+                if (x != 0) r[i] = checkFinite(lambda * x);
             }
             return flat(table, r);
         }

@@ -94,6 +94,25 @@ class StandardNeuronsTest {
     }
 
     @Test
+    void compareOnInfinitiesFailsOrAgreesAsTheLanguageDefinitionDoes() {
+        Fn f = definition("compare");
+        NeuronFunction fast = LanguageNeurons.of(f);
+        double[] xs = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0, 2.5, -1};
+        for (double a : xs)
+            for (double b : xs) {
+                VValue in = VValue.ofPairs("dict-1", a, "dict-2", b);
+                Object expected;
+                try {
+                    expected = Ops.primal(f.invoke(new Object[] {in}));
+                } catch (RuntimeException e) {
+                    assertThrows(RuntimeException.class, () -> fast.apply(in), a + " - " + b + ": the definition fails (" + e.getMessage() + ")");
+                    continue;
+                }
+                assertEquals(expected, fast.apply(in), a + " - " + b);
+            }
+    }
+
+    @Test
     void theFastPathsAgreeWithFiniteDifferences() {
         Random r = new Random(7);
         for (String type : List.of("sum-dicts", "max-norm", "dot", "compare", "timer")) { // sum-dicts-published stops the gradient on purpose

@@ -59,6 +59,9 @@ class FlatValueTest {
             assertEquals(p.maxAbs(), f.maxAbs());
             assertEquals(p.mapLeaves(x -> x * 0.3 - 1), f.mapLeaves(x -> x * 0.3 - 1));
             assertEquals(p.scale(-1.7), f.scale(-1.7));
+            assertEquals(p.scale(1e-320), f.scale(1e-320), "products that underflow to 0 are dropped alike");
+            assertEquals(p.scale(Double.MAX_VALUE), f.scale(Double.MAX_VALUE));
+            if (f.flatKeys() != null) assertSame(f.flatKeys(), f.scale(3).flatKeys(), "a flat node scales to a flat node of its table");
             assertEquals(p.withScalar(2.5), f.withScalar(2.5));
             assertEquals(p.withChild("e", VValue.of(4)), f.withChild("e", VValue.of(4)));
             assertEquals(p.withChild("zz", VValue.of(4)), f.withChild("zz", VValue.of(4)));

@@ -135,6 +135,23 @@ class VValueTest {
     }
 
     @Test
+    void restrictionKeepsExactlyTheLeavesAtTheSupportsPathsAndReturnsAnUntouchedValueItself() {
+        RandomVValues r = new RandomVValues(31);
+        for (int trial = 0; trial < 2000; trial++) {
+            VValue a = r.next(3), support = trial % 3 == 0 ? a.mapLeaves(x -> 2 * x) : r.next(3);
+            java.util.Set<List<String>> paths = new java.util.HashSet<>();
+            support.forEachLeaf((p, x) -> paths.add(List.copyOf(p)));
+            VValue expected = a.filterLeaves((p, x) -> paths.contains(p));
+            VValue got = a.restrictTo(support);
+            assertEquals(expected, got, a + " restricted to " + support);
+            assertEquals(expected.leafCount() == a.leafCount(), got == a, "the value itself exactly when nothing is dropped");
+            // a gradient on a subset of the argument's leaves is unchanged
+            VValue sub = a.filterLeaves((p, x) -> x > 0);
+            assertSame(sub, sub.restrictTo(a));
+        }
+    }
+
+    @Test
     void approximateEqualityUsesMaxNorm() {
         assertTrue(VValue.approxEquals(v("a", 1), v("a", 1 + 1e-12), 1e-9));
         assertFalse(VValue.approxEquals(v("a", 1), v("a", 1, "b", 1e-3), 1e-9));
