@@ -156,19 +156,15 @@ public final class Engine {
     /** The up movement; {@code decls}: each active neuron's declaration with its type, or null there (null: look them up). */
     private static Object[] up(Network net, List<String[]> active, NeuronDecl[] decls, Object[] ins, NeuronTypes types, String[] failedType) {
         // resolve every function once, before any neuron runs: a redefinition made while this
-        // cycle runs takes effect at the next cycle, never half-way through this one
-        Map<String, NeuronFunction> byType = null; // for neurons brought to life by matrix rows only
-        NeuronFunction[] fns = new NeuronFunction[active.size()];
-        for (int i = 0; i < fns.length; i++) {
-            String[] tn = active.get(i);
-            if (failedType != null) failedType[0] = tn[0];
-            NeuronDecl d = decls != null ? decls[i] : net.neurons.get(tn[1]);
-            if (d != null && d.type().equals(tn[0])) fns[i] = functionOf(d, net, tn);
-            else {
-                if (byType == null) byType = new HashMap<>();
-                fns[i] = byType.computeIfAbsent(tn[0], type -> undeclaredType(type, tn[1], types));
-            }
-        }
+        // cycle runs takes effect at the next cycle, never half-way through this one. A
+        // redefinition made on another thread while the functions are being resolved could
+        // still give some neurons of one type the old definition and others the new one: the
+        // functions are checked again until a pass agrees with the one before (sources return
+        // the same adapter object while their definition is unchanged), so one cycle sees one
+        // definition.
+        NeuronFunction[] fns = resolve(net, active, decls, types, failedType);
+        // (bounded: a source that makes a new function object at every call never agrees with itself)
+        for (int pass = 0; pass < 8 && !stillResolves(net, active, decls, fns); pass++) fns = resolve(net, active, decls, types, failedType);
         Object[] outs = new Object[fns.length];
         for (int i = 0; i < fns.length; i++) {
             String[] tn = active.get(i);
@@ -192,6 +188,37 @@ public final class Engine {
             outs[i] = out;
         }
         return outs;
+    }
+
+    /**
+     * True when every declared neuron's source still gives the function in {@code fns} (the
+     * neurons of undeclared types, brought to life by matrix rows, share one lookup per type
+     * within a pass already).
+     */
+    private static boolean stillResolves(Network net, List<String[]> active, NeuronDecl[] decls, NeuronFunction[] fns) {
+        for (int i = 0; i < fns.length; i++) {
+            String[] tn = active.get(i);
+            NeuronDecl d = decls != null ? decls[i] : net.neurons.get(tn[1]);
+            if (d != null && d.type().equals(tn[0]) && functionOf(d, net, tn) != fns[i]) return false;
+        }
+        return true;
+    }
+
+    /** Every active neuron's function, as its source gives it now. */
+    private static NeuronFunction[] resolve(Network net, List<String[]> active, NeuronDecl[] decls, NeuronTypes types, String[] failedType) {
+        Map<String, NeuronFunction> byType = null; // for neurons brought to life by matrix rows only
+        NeuronFunction[] fns = new NeuronFunction[active.size()];
+        for (int i = 0; i < fns.length; i++) {
+            String[] tn = active.get(i);
+            if (failedType != null) failedType[0] = tn[0];
+            NeuronDecl d = decls != null ? decls[i] : net.neurons.get(tn[1]);
+            if (d != null && d.type().equals(tn[0])) fns[i] = functionOf(d, net, tn);
+            else {
+                if (byType == null) byType = new HashMap<>();
+                fns[i] = byType.computeIfAbsent(tn[0], type -> undeclaredType(type, tn[1], types));
+            }
+        }
+        return fns;
     }
 
     private static String where(Network net, String[] tn) {

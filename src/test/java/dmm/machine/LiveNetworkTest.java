@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.cancel.Cancelled;
 import dmm.lang.Interpreter;
+import dmm.vvalue.VValue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -43,6 +44,28 @@ class LiveNetworkTest {
     }
 
     private static final Pattern LINE = Pattern.compile("\\[live\\]\\s+(\\d+)\\s+a \\{:v (\\d)\\}\\s+b \\{:v (\\d)\\}\\s+c \\{:v (\\d)\\}\\s+sink (0|\\{[^}]*\\})");
+
+    /**
+     * A redefinition that lands while a cycle is resolving its neurons' functions (here made
+     * deterministic: resolving `b` redefines the type, as another thread could) does not split
+     * the cycle: all three neurons of the type run the same definition.
+     */
+    @Test
+    void aRedefinitionWhileACycleResolvesItsFunctionsDoesNotSplitTheCycle() {
+        NeuronFunction v1 = in -> VValue.of("v", VValue.of(1));
+        NeuronFunction v2 = in -> VValue.of("v", VValue.of(2));
+        java.util.concurrent.atomic.AtomicReference<NeuronFunction> type = new java.util.concurrent.atomic.AtomicReference<>(v1);
+        java.util.concurrent.atomic.AtomicBoolean redefined = new java.util.concurrent.atomic.AtomicBoolean();
+        Network net = (Network) eval("live");
+        net = net.withNeuron(new NeuronDecl("a", "tagger", type::get))
+                .withNeuron(new NeuronDecl("b", "tagger", () -> {
+                    if (!redefined.getAndSet(true)) type.set(v2);   // the redefinition lands between a and c
+                    return type.get();
+                }))
+                .withNeuron(new NeuronDecl("c", "tagger", type::get));
+        Network next = Engine.run(net, 1);
+        for (String n : List.of("a", "b", "c")) assertEquals(VValue.of("v", VValue.of(2)), next.outputOf(n), n);
+    }
 
     @Test
     void redefinitionAndWeightEditTakeEffectAtACycleBoundaryWithoutMixing() throws Exception {
