@@ -16,20 +16,12 @@ public record Regularizer(double l1, double l2, Set<String> excluded) {
 
     /** Σ |w| over the regularized leaves. */
     public double l1Norm(VValue w) {
-        double[] s = {0};
-        w.forEachLeaf((p, x) -> {
-            if (applies(p)) s[0] += Math.abs(x);
-        });
-        return s[0];
+        return l1Norm(new LeafTable(w));
     }
 
     /** Σ w² over the regularized leaves. */
     public double l2Norm(VValue w) {
-        double[] s = {0};
-        w.forEachLeaf((p, x) -> {
-            if (applies(p)) s[0] += x * x;
-        });
-        return s[0];
+        return l2Norm(new LeafTable(w));
     }
 
     /** {@code l1·Σ|w| + l2·Σw²}. */
@@ -39,7 +31,7 @@ public record Regularizer(double l1, double l2, Set<String> excluded) {
 
     /** The penalty when Σ|w| is already known. */
     public double penalty(VValue w, double l1Norm) {
-        return l1 * l1Norm + (l2 == 0 ? 0 : l2 * l2Norm(w));
+        return penalty(new LeafTable(w), l1Norm);
     }
 
     /** The gradient of the penalty: {@code l1·sign(w) + 2·l2·w} on the regularized leaves. */
@@ -48,8 +40,8 @@ public record Regularizer(double l1, double l2, Set<String> excluded) {
         return w.filterLeaves((p, x) -> applies(p)).mapLeaves(x -> l1 * Math.signum(x) + 2 * l2 * x);
     }
 
-    // the same sums and terms on a leaf table (the leaves in forEachLeaf order, so the sums are
-    // the tree walks' bit for bit)
+    // the sums and terms on a leaf table (the leaves in forEachLeaf order): the one
+    // implementation, which the tree forms above go through
 
     /** {@link #l1Norm(VValue)} of the table's tree. */
     double l1Norm(LeafTable t) {
