@@ -59,6 +59,16 @@ public final class Tape {
     }
 
     /**
+     * A tracked value made by a custom {@link Entry} that reads its cotangent in the backward
+     * pass (an entry for many primitives at once, such as a cycle's up movement);
+     * {@code readsNumbersOnly}: that entry reads only the {@code :number} part of each top-level
+     * field of it (see {@link Tracked#readsNumbersOnly()}).
+     */
+    public Tracked made(VValue v, boolean readsNumbersOnly) {
+        return new Tracked(v, this, readsNumbersOnly);
+    }
+
+    /**
      * Records a primitive with a single output: returns the tracked output; in the backward pass
      * {@code pullback} receives the output's cotangent (only when it is non-zero).
      */

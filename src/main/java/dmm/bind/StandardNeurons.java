@@ -6,11 +6,11 @@ import dmm.lang.Fn;
 import dmm.lang.Interpreter;
 import dmm.lang.Var;
 import dmm.machine.NeuronFunction;
+import dmm.machine.NeuronKernel;
 import dmm.vvalue.VValue;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.function.UnaryOperator;
 
 /**
  * Native fast paths for the standard neuron types of the built-in {@code std} and {@code lite}
@@ -30,7 +30,7 @@ final class StandardNeurons {
     private StandardNeurons() {}
 
     /** A fast path and the helper functions its library definition calls, as they were when the library loaded. */
-    private record Native(UnaryOperator<Object> body, Var[] helpers, Object[] loaded) {
+    private record Native(NeuronKernel kernel, Var[] helpers, Object[] loaded) {
         /** True while every helper the definition calls is still the one the library loaded with. */
         boolean intact() {
             for (int i = 0; i < helpers.length; i++) if (helpers[i].get() != loaded[i]) return false;
@@ -52,57 +52,61 @@ final class StandardNeurons {
     /** The output fields of compare, sorted. */
     private static final String[] OUT_COMPARE_SORTED = {"false", "true"};
 
-    /** The fast paths of one built-in library, by neuron type name (each the body of the library's defneuron). */
-    static Map<String, UnaryOperator<Object>> of(String library) {
+    /** The fast paths of one built-in library, by neuron type name (each the rule of the library's defneuron). */
+    static Map<String, NeuronKernel> of(String library) {
         switch (library) {
             case "std":
-                return Map.of("sum-dicts", in -> sumDicts(in, true), "max-norm", StandardNeurons::maxNorm,
-                        "dot", StandardNeurons::dot, "compare", StandardNeurons::compare, "timer", StandardNeurons::timer,
+                return Map.of("sum-dicts", new SumDicts(true), "max-norm", new MaxNorm(), "dot", new Dot(), "compare", new Compare(),
+                        "timer", new Timer(),
                         // inputs → {}
-                        "output", in -> VValue.ZERO);
+                        "output", new Constant(VValue.ZERO));
             case "lite":
                 return Map.of(
                         // {:const_1 1}
-                        "const-1", in -> CONST_1,
+                        "const-1", new Constant(VValue.of("const_1", VValue.ONE)),
                         // {:char {"." 1}}
-                        "const-end", in -> CONST_END,
-                        "sum-dicts-published", in -> sumDicts(in, false));
+                        "const-end", new Constant(VValue.of("char", VValue.of(".", 1))),
+                        "sum-dicts-published", new SumDicts(false));
             default:
                 return Map.of();
         }
     }
 
-    private static final VValue CONST_1 = VValue.of("const_1", VValue.ONE);
-    private static final VValue CONST_END = VValue.of("char", VValue.of(".", 1));
+    // Each fast path is a kernel: the forward rule on the primal values, and a pullback that
+    // sends the output's cotangent to the input map. The comments give the library's definition
+    // and how the chain of its primitives' pullbacks reduces to the one written here (each
+    // intermediate value has one consumer, so no cotangent is ever a sum of two terms except in
+    // compare, where at most one of the two terms is non-zero). Called as a function (outside a
+    // network's cycle, or by the general path), a kernel records one tape entry per call; the
+    // engine runs a whole cycle's kernels as one entry.
 
-    // Each fast path is one tape entry: the forward rule on the primal values, and a pullback
-    // that sends the output's cotangent to the input map. The comments give the library's
-    // definition and how the chain of its primitives' pullbacks reduces to the one written here
-    // (each intermediate value has one consumer, so no cotangent is ever a sum of two terms
-    // except in compare, where at most one of the two terms is non-zero).
-
-    /** The outputs {@code out}; under grad, one entry whose pullback gives the input map's cotangent. */
-    private static Object fused(Object in, VValue out, UnaryOperator<VValue> pullback) {
-        return fused(in, out, false, pullback);
-    }
-
-    /**
-     * {@link #fused(Object, VValue, UnaryOperator)}; {@code numbersOnly}: the pullback reads only
-     * the :number part of each output field's cotangent (the down movement's pullback may then
-     * send only that part; see {@code Tape.recordNumbers}).
-     */
-    private static Object fused(Object in, VValue out, boolean numbersOnly, UnaryOperator<VValue> pullback) {
+    /** The outputs of {@code k} on {@code in}; under grad, one entry whose pullback gives the input map's cotangent. */
+    static Object apply(NeuronKernel k, Object in) {
+        VValue x = Ops.primal(in), out = k.forward(x);
         Tape t = Ops.recordingTape(in);
         if (t == null) return out;
         java.util.function.Consumer<VValue> back = g -> {
-            VValue d = pullback.apply(g);
+            VValue d = k.pullback(x, out, g);
             if (!d.isZero()) Ops.accumulate(t, in, 1, d);
         };
-        return numbersOnly ? t.recordNumbers(out, back) : t.record(out, back);
+        return k.readsNumbersOnly() ? t.recordNumbers(out, back) : t.record(out, back);
     }
 
     private static VValue pair(VValue d1, VValue d2) {
         return VValue.ofSortedKeeping(DICTS, new VValue[] {d1, d2});
+    }
+
+    /** A type whose outputs do not depend on its inputs: pullback zero. */
+    private record Constant(VValue out) implements NeuronKernel {
+        @Override
+        public VValue forward(VValue in) {
+            return out;
+        }
+
+        @Override
+        public VValue pullback(VValue in, VValue out, VValue g) {
+            return VValue.ZERO;
+        }
     }
 
     /**
@@ -110,24 +114,39 @@ final class StandardNeurons {
      * {@code g} the cotangent at dict. sum-dicts-published: {@code {:dict (+ (stop-gradient
      * dict-1) dict-2)}}; pullback {@code {dict-2 g}}.
      */
-    private static Object sumDicts(Object in, boolean throughMemory) {
-        VValue v = Ops.primal(in);
-        VValue out = VValue.of("dict", v.get("dict-1").add(v.get("dict-2")));
-        return fused(in, out, g -> {
+    private record SumDicts(boolean throughMemory) implements NeuronKernel {
+        @Override
+        public VValue forward(VValue v) {
+            return VValue.of("dict", v.get("dict-1").add(v.get("dict-2")));
+        }
+
+        @Override
+        public VValue pullback(VValue in, VValue out, VValue g) {
             VValue gd = g.get("dict");
             return throughMemory ? pair(gd, gd) : VValue.of("dict-2", gd);
-        });
+        }
     }
 
     /** {@code {:norm (max-norm dict)}}; pullback: the gradient split equally among the tied largest leaves (Ops.maxNorm). */
-    private static Object maxNorm(Object in) {
-        VValue d = Ops.primal(in).get("dict");
-        double m = d.maxAbs();
-        return fused(in, VValue.of("norm", VValue.of(m)), true, g -> {
+    private static final class MaxNorm implements NeuronKernel {
+        @Override
+        public VValue forward(VValue in) {
+            return VValue.of("norm", VValue.of(in.get("dict").maxAbs()));
+        }
+
+        @Override
+        public VValue pullback(VValue in, VValue out, VValue g) {
+            double m = out.get("norm").scalarPart();
             if (m == 0) return VValue.ZERO;
+            VValue d = in.get("dict");
             double k = g.get("norm").scalarPart() / ties(d, m);
             return VValue.of("dict", d.mapLeaves(x -> Math.abs(x) == m ? Math.signum(x) * k : 0));
-        });
+        }
+
+        @Override
+        public boolean readsNumbersOnly() {
+            return true;
+        }
     }
 
     /** The number of leaves of {@code d} whose absolute value is {@code m > 0} (on a flat node's array, no tree made). */
@@ -146,15 +165,32 @@ final class StandardNeurons {
     }
 
     /** {@code {:dot (clamp (dot dict-1 dict-2) -4 4)}}; pullback {@code k = g} inside [-4, 4] (else 0), {@code {dict-1 k·dict-2, dict-2 k·dict-1}}. */
-    private static Object dot(Object in) {
-        VValue v = Ops.primal(in), a = v.get("dict-1"), b = v.get("dict-2");
-        double x = VValue.dot(a, b);
-        VValue out = VValue.of("dot", VValue.of(Math.max(-4, Math.min(4, x))));
-        return fused(in, out, true, g -> {
+    private static final class Dot implements NeuronKernel {
+        @Override
+        public VValue forward(VValue v) {
+            double x = VValue.dot(v.get("dict-1"), v.get("dict-2"));
+            return VValue.of("dot", VValue.of(Math.max(-4, Math.min(4, x))));
+        }
+
+        @Override
+        public VValue pullback(VValue v, VValue out, VValue g) {
             double k = g.get("dot").scalarPart();
-            if (k == 0 || !(x >= -4 && x <= 4)) return VValue.ZERO;
+            if (k == 0) return VValue.ZERO;
+            VValue a = v.get("dict-1"), b = v.get("dict-2");
+            // inside the clamp's range the output is the dot product itself; at its ends, or past
+            // them (or NaN), the product says which
+            double y = out.get("dot").scalarPart();
+            if (!(y > -4 && y < 4)) {
+                double x = VValue.dot(a, b);
+                if (!(x >= -4 && x <= 4)) return VValue.ZERO;
+            }
             return pair(b.scale(k), a.scale(k));
-        });
+        }
+
+        @Override
+        public boolean readsNumbersOnly() {
+            return true;
+        }
     }
 
     /**
@@ -162,25 +198,50 @@ final class StandardNeurons {
      * pullback {@code e = g_true} when d > 0, {@code -g_false} when d < 0 (0 at d = 0):
      * {@code {dict-1 e, dict-2 -e}}.
      */
-    private static Object compare(Object in) {
-        VValue v = Ops.primal(in);
-        // (- n1 n2) on numbers is 1·n1 + (−1)·n2 = n1 − n2 exactly, and (- d) is −d (the tree
-        // algebra on scalars, without its objects); a NaN (∞ − ∞) fails as the tree's would
-        double d = v.get("dict-1").scalarPart() - v.get("dict-2").scalarPart();
-        if (Double.isNaN(d)) VValue.of(d);
-        double nd = -d;
-        VValue out = VValue.ofSortedKeeping(OUT_COMPARE_SORTED, new VValue[] {VValue.of(nd > 0 ? nd : 0), VValue.of(d > 0 ? d : 0)});
-        return fused(in, out, true, g -> {
+    private static final class Compare implements NeuronKernel {
+        /** (- n1 n2) on numbers is 1·n1 + (−1)·n2 = n1 − n2 exactly (the tree algebra on scalars, without its objects). */
+        private static double difference(VValue v) {
+            return v.get("dict-1").scalarPart() - v.get("dict-2").scalarPart();
+        }
+
+        @Override
+        public VValue forward(VValue v) {
+            double d = difference(v);
+            if (Double.isNaN(d)) VValue.of(d); // a NaN (∞ − ∞) fails as the tree's would
+            double nd = -d;
+            return VValue.ofSortedKeeping(OUT_COMPARE_SORTED, new VValue[] {VValue.of(nd > 0 ? nd : 0), VValue.of(d > 0 ? d : 0)});
+        }
+
+        @Override
+        public VValue pullback(VValue v, VValue out, VValue g) {
+            double d = difference(v), nd = -d;
             double e = d > 0 ? g.get("true").scalarPart() : nd > 0 ? -g.get("false").scalarPart() : 0;
             if (e == 0) return VValue.ZERO;
             return pair(VValue.of(e), VValue.of(-e));
-        });
+        }
+
+        @Override
+        public boolean readsNumbersOnly() {
+            return true;
+        }
     }
 
     /** {@code {:timer (+ (num timer) 1)}}; pullback {@code {timer g}} (its :number part). */
-    private static Object timer(Object in) {
-        double t = Ops.primal(in).get("timer").scalarPart();
-        return fused(in, VValue.of("timer", VValue.of(t).add(VValue.ONE)), true, g -> VValue.of("timer", VValue.of(g.get("timer").scalarPart())));
+    private static final class Timer implements NeuronKernel {
+        @Override
+        public VValue forward(VValue in) {
+            return VValue.of("timer", VValue.of(in.get("timer").scalarPart()).add(VValue.ONE));
+        }
+
+        @Override
+        public VValue pullback(VValue in, VValue out, VValue g) {
+            return VValue.of("timer", VValue.of(g.get("timer").scalarPart()));
+        }
+
+        @Override
+        public boolean readsNumbersOnly() {
+            return true;
+        }
     }
 
     /** Attaches the fast paths of a built-in library that has just loaded to the definitions its vars now hold. */
@@ -191,7 +252,7 @@ final class StandardNeurons {
             helpers[i] = interp.varFor(HELPERS[i]);
             loaded[i] = helpers[i].get();
         }
-        for (Map.Entry<String, UnaryOperator<Object>> e : of(library).entrySet()) {
+        for (Map.Entry<String, NeuronKernel> e : of(library).entrySet()) {
             Var v = interp.findNeuronType(e.getKey());
             if (v != null && v.get() instanceof Fn f) NATIVE.put(f, new Native(e.getValue(), helpers, loaded));
         }
@@ -205,8 +266,32 @@ final class StandardNeurons {
         Native n = NATIVE.get(f);
         if (n == null || dmm.machine.Engine.GENERAL) return general;
         // a redefined helper (say clamp) changes the definition's meaning: then run it as written
-        return NeuronFunction.of(inputs -> n.intact() ? n.body().apply(inputs) : general.apply(inputs),
-                general.inputFields(), general.outputFields());
+        return new NeuronFunction() {
+            @Override
+            public Object apply(Object inputs) {
+                return n.intact() ? StandardNeurons.apply(n.kernel(), inputs) : general.apply(inputs);
+            }
+
+            @Override
+            public NeuronKernel kernel() {
+                return n.intact() ? n.kernel() : null;
+            }
+
+            @Override
+            public java.util.List<String> inputFields() {
+                return general.inputFields();
+            }
+
+            @Override
+            public java.util.List<String> outputFields() {
+                return general.outputFields();
+            }
+
+            @Override
+            public String toString() {
+                return general.toString();
+            }
+        };
     }
 
     /** True when {@code f} is a built-in library's definition with a fast path (for tests). */

@@ -2,6 +2,7 @@ package dmm.machine;
 
 import dmm.ad.Ops;
 import dmm.ad.Tape;
+import dmm.ad.Tracked;
 import dmm.cancel.CancelToken;
 import dmm.cancel.Cancelled;
 import dmm.vvalue.VBuilder;
@@ -166,12 +167,38 @@ public final class Engine {
         // (bounded: a source that makes a new function object at every call never agrees with itself)
         for (int pass = 0; pass < 8 && !stillResolves(net, active, decls, fns); pass++) fns = resolve(net, active, decls, types, failedType);
         Object[] outs = new Object[fns.length];
+        // the neurons with a native kernel this cycle: under grad, one entry for all of them
+        Tape tape = null;
+        int[] kernelled = null;
+        int nk = 0;
+        NeuronKernel[] kernels = null;
+        NeuronFunction lastFn = null;
+        NeuronKernel lastKernel = null;
         for (int i = 0; i < fns.length; i++) {
             String[] tn = active.get(i);
             if (failedType != null) failedType[0] = tn[0];
             Object out;
             try {
-                out = fns[i].apply(ins[i]);
+                // (a type's neurons share one function object: its kernel is asked once per run of them)
+                NeuronKernel k = fns[i] == lastFn ? lastKernel : fns[i].kernel();
+                lastFn = fns[i];
+                lastKernel = k;
+                if (k == null) out = fns[i].apply(ins[i]);
+                else {
+                    VValue y = k.forward(Ops.primal(ins[i]));
+                    Tape t = Ops.recordingTape(ins[i]);
+                    if (t == null) out = y;
+                    else {
+                        if (tape == null) {
+                            tape = t;
+                            kernelled = new int[fns.length];
+                            kernels = new NeuronKernel[fns.length];
+                        }
+                        kernelled[nk++] = i;
+                        kernels[i] = k;
+                        out = tape.made(y, k.readsNumbersOnly());
+                    }
+                }
             } catch (Cancelled e) {
                 throw e;
             } catch (MachineError e) {
@@ -187,7 +214,26 @@ public final class Engine {
                         + "; a neuron must return a V-value (a map from output fields to values)");
             outs[i] = out;
         }
+        if (nk > 0) recordKernels(tape, kernelled, nk, kernels, ins, outs);
         return outs;
+    }
+
+    /**
+     * One tape entry for the kernels of a cycle: each neuron's pullback sends its outputs'
+     * cotangent to its inputs (every neuron has its own inputs, so the order does not matter).
+     */
+    private static void recordKernels(Tape tape, int[] idx, int n, NeuronKernel[] kernels, Object[] ins, Object[] outs) {
+        tape.record(() -> {
+            for (int j = n - 1; j >= 0; j--) {
+                int i = idx[j];
+                Tracked y = (Tracked) outs[i];
+                if (!y.hasCotangent()) continue;
+                VValue g = y.cotangent();
+                if (g.isZero()) continue;
+                VValue d = kernels[i].pullback(Ops.primal(ins[i]), y.value(), g);
+                if (!d.isZero()) Ops.accumulate(tape, ins[i], 1, d);
+            }
+        });
     }
 
     /**

@@ -24,6 +24,15 @@ public interface NeuronFunction {
         return null;
     }
 
+    /**
+     * A native rule the engine may run instead of {@link #apply} in this cycle (null: none). Asked
+     * once per cycle, so its answer may change between cycles (a fast path that stands only while
+     * the definitions it mirrors are unchanged).
+     */
+    default NeuronKernel kernel() {
+        return null;
+    }
+
     /** A function with declared fields (null: any). */
     static NeuronFunction of(NeuronFunction f, List<String> inputs, List<String> outputs) {
         List<String> in = inputs == null ? null : List.copyOf(inputs), out = outputs == null ? null : List.copyOf(outputs);
