@@ -195,7 +195,9 @@ final class Plan {
                 Integer to = neuronIndex.get(Layer.key(p.get(0), p.get(1)));
                 Integer from = neuronIndex.get(Layer.key(p.get(3), p.get(4)));
                 if (to == null || from == null) return; // a source that is not active has no outputs
-                List<String> path = List.copyOf(p.subList(5, p.size()));
+                // field names interned, as the standard neurons' own are (Java literals): lookups of
+                // them in inputs, outputs and cotangents then match at the first comparison
+                List<String> path = p.subList(5, p.size()).stream().map(String::intern).toList();
                 String sk = from + "\u0000" + String.join("\u0000", path);
                 Integer slot = slots.get(sk);
                 if (slot == null) {
@@ -214,7 +216,7 @@ final class Plan {
         int[][][] softIndex = new int[n][][];
         for (int i = 0; i < n; i++) {
             TreeMap<String, List<Contribution>> r = rows.get(i);
-            fields[i] = r.keySet().toArray(String[]::new);
+            fields[i] = r.keySet().stream().map(String::intern).toArray(String[]::new);
             src[i] = new int[fields[i].length][];
             weight[i] = new double[fields[i].length][];
             softIndex[i] = new int[fields[i].length][];

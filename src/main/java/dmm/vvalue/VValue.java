@@ -30,6 +30,12 @@ import java.util.function.DoubleUnaryOperator;
 public sealed class VValue permits VValue.Wide, VValue.Flat {
     /** The reserved key under which a node's scalar is written. */
     public static final String NUMBER = "number";
+    private static final int NUMBER_HASH = NUMBER.hashCode();
+
+    /** True when {@code key} is {@link #NUMBER} (most keys are not: their cached hash tells at once). */
+    private static boolean isNumberKey(String key) {
+        return key == NUMBER || (key.hashCode() == NUMBER_HASH && key.equals(NUMBER));
+    }
 
     private static final String[] NO_KEYS = new String[0];
     private static final VValue[] NO_CHILDREN = new VValue[0];
@@ -244,7 +250,8 @@ public sealed class VValue permits VValue.Wide, VValue.Flat {
         if (n <= 8) {
             for (int i = 0; i < n; i++) {
                 String k = ks[i];
-                if (k == key || k.equals(key)) return i;
+                // (a String caches its hash: a miss between two distinct keys costs no character comparison)
+                if (k == key || (k.hashCode() == key.hashCode() && k.equals(key))) return i;
             }
             return -1;
         }
@@ -253,7 +260,7 @@ public sealed class VValue permits VValue.Wide, VValue.Flat {
 
     /** The child at {@code key} (zero when absent). {@code get("number")} is the scalar part. */
     public VValue get(String key) {
-        if (key.equals(NUMBER)) return of(scalar);
+        if (isNumberKey(key)) return of(scalar);
         if (keys == null) return lazyGet(key);
         int i = indexOf(key);
         return i >= 0 ? children[i] : ZERO;
