@@ -28,8 +28,31 @@ public final class Closure implements Fn {
         String[] neuronOutputs;
     }
 
+    /**
+     * A native body a binding may attach to one closure object (never to a name: a redefinition
+     * is another closure, without it). It is called with the arguments before the interpreted
+     * body and must compute exactly what the body computes (values and, under a recording tape,
+     * gradients); for anything it does not handle exactly — other arguments, a redefined global
+     * the body calls, a setting — it returns {@link #DECLINE} and the body runs as written, so
+     * errors and semantics stay the interpreter's.
+     */
+    @FunctionalInterface
+    public interface Intrinsic {
+        /** The result that lets the interpreted body run. */
+        Object DECLINE = new Object() {
+            @Override
+            public String toString() {
+                return "#<decline>";
+            }
+        };
+
+        /** The call's result, or {@link #DECLINE}. */
+        Object apply(Object[] args);
+    }
+
     final Template template;
     final Object[] captured;
+    private volatile Intrinsic intrinsic;
 
     Closure(Template template, Object[] captured) {
         this.template = template;
@@ -40,6 +63,11 @@ public final class Closure implements Fn {
     public Object invoke(Object[] args) {
         Template t = template;
         t.interp.checkCancelled();
+        Intrinsic fast = intrinsic;
+        if (fast != null) {
+            Object r = fast.apply(args);
+            if (r != Intrinsic.DECLINE) return r;
+        }
         Frame f = new Frame(t.frameSize, this);
         if (t.neuronFields != null || t.neuronWhole) {
             if (args.length != 1)
@@ -63,6 +91,16 @@ public final class Closure implements Fn {
         Object r;
         while ((r = t.body.eval(f)) == Node.RECUR) t.interp.checkCancelled();
         return r;
+    }
+
+    /** Attaches a native body to this closure (null removes it); see {@link Intrinsic}. */
+    public void setIntrinsic(Intrinsic intrinsic) {
+        this.intrinsic = intrinsic;
+    }
+
+    /** The native body attached to this closure, or null. */
+    public Intrinsic intrinsic() {
+        return intrinsic;
     }
 
     /** True for functions made by {@code neuron} / {@code defneuron}. */
