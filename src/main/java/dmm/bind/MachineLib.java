@@ -25,6 +25,7 @@ public final class MachineLib {
         new MatrixFiles(interp).install();
         new LiveBuiltins(interp).install();
         interp.onBuiltinLibraryLoaded(lib -> StandardNeurons.libraryLoaded(interp, lib));
+        StandardFunctions.install(interp);
     }
 
     /** The runners of {@code interp}. */
