@@ -24,7 +24,7 @@ public final class MachineLib {
         new NetworkBuiltins(interp).install();
         new MatrixFiles(interp).install();
         new LiveBuiltins(interp).install();
-        interp.onBuiltinLibraryLoaded(lib -> StandardNeurons.libraryLoaded(interp, lib));
+        StandardNeurons.install(interp);
         StandardFunctions.install(interp);
     }
 

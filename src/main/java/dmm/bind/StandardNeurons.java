@@ -2,11 +2,13 @@ package dmm.bind;
 
 import dmm.ad.Ops;
 import dmm.ad.Tape;
+import dmm.lang.Builtin;
 import dmm.lang.Fn;
 import dmm.lang.Interpreter;
 import dmm.lang.Var;
 import dmm.machine.NeuronFunction;
 import dmm.machine.NeuronKernel;
+import dmm.machine.NeuronKernel.DenseCotangents;
 import dmm.vvalue.VValue;
 import java.util.Collections;
 import java.util.Map;
@@ -83,7 +85,7 @@ final class StandardNeurons {
     /** The outputs of {@code k} on {@code in}; under grad, one entry whose pullback gives the input map's cotangent. */
     static Object apply(NeuronKernel k, Object in) {
         VValue x = Ops.primal(in), out = k.forward(x);
-        Tape t = Ops.recordingTape(in);
+        Tape t = k.constant() ? null : Ops.recordingTape(in);
         if (t == null) return out;
         java.util.function.Consumer<VValue> back = g -> {
             VValue d = k.pullback(x, out, g);
@@ -96,6 +98,17 @@ final class StandardNeurons {
         return VValue.ofSortedKeeping(DICTS, new VValue[] {d1, d2});
     }
 
+    /** {@code k · v} coordinate by coordinate, as a flat value's scale does (k = 1 gives v itself); null where that fails (a product overflows). */
+    private static double[] scaled(double[] v, double k) {
+        if (k == 1.0) return v;
+        double[] r = new double[v.length];
+        for (int q = 0; q < v.length; q++) {
+            double x = v[q];
+            if (x != 0 && !Double.isFinite(r[q] = k * x)) return null;
+        }
+        return r;
+    }
+
     /** A type whose outputs do not depend on its inputs: pullback zero. */
     private record Constant(VValue out) implements NeuronKernel {
         @Override
@@ -106,6 +119,16 @@ final class StandardNeurons {
         @Override
         public VValue pullback(VValue in, VValue out, VValue g) {
             return VValue.ZERO;
+        }
+
+        @Override
+        public boolean pullbackDense(VValue in, VValue out, DenseCotangents g) {
+            return true;
+        }
+
+        @Override
+        public boolean constant() {
+            return true;
         }
     }
 
@@ -125,6 +148,15 @@ final class StandardNeurons {
             VValue gd = g.get("dict");
             return throughMemory ? pair(gd, gd) : VValue.of("dict-2", gd);
         }
+
+        @Override
+        public boolean pullbackDense(VValue in, VValue out, DenseCotangents g) {
+            double[] gd = g.outVector("dict");
+            if (gd == null) gd = new double[] {g.outScalar("dict")};
+            if (throughMemory) g.setIn("dict-1", gd);
+            g.setIn("dict-2", gd);
+            return true;
+        }
     }
 
     /** {@code {:norm (max-norm dict)}}; pullback: the gradient split equally among the tied largest leaves (Ops.maxNorm). */
@@ -141,6 +173,19 @@ final class StandardNeurons {
             VValue d = in.get("dict");
             double k = g.get("norm").scalarPart() / ties(d, m);
             return VValue.of("dict", d.mapLeaves(x -> Math.abs(x) == m ? Math.signum(x) * k : 0));
+        }
+
+        @Override
+        public boolean pullbackDense(VValue in, VValue out, DenseCotangents g) {
+            double m = out.get("norm").scalarPart();
+            if (m == 0) return true;
+            VValue d = in.get("dict");
+            double k = g.outScalar("norm") / ties(d, m);
+            if (Double.isNaN(k)) return false;
+            double[] a = g.coordinates(d), r = new double[a.length];
+            for (int q = 0; q < a.length; q++) r[q] = Math.abs(a[q]) == m ? Math.signum(a[q]) * k : 0;
+            g.setIn("dict", r);
+            return true;
         }
 
         @Override
@@ -188,6 +233,24 @@ final class StandardNeurons {
         }
 
         @Override
+        public boolean pullbackDense(VValue v, VValue out, DenseCotangents g) {
+            double k = g.outScalar("dot");
+            if (k == 0) return true;
+            if (Double.isNaN(k)) return false; // (the scaling fails on V-values: let pullback say so)
+            VValue a = v.get("dict-1"), b = v.get("dict-2");
+            double y = out.get("dot").scalarPart();
+            if (!(y > -4 && y < 4)) {
+                double x = VValue.dot(a, b);
+                if (!(x >= -4 && x <= 4)) return true;
+            }
+            double[] da = scaled(g.coordinates(b), k), db = scaled(g.coordinates(a), k);
+            if (da == null || db == null) return false;
+            g.setIn("dict-1", da);
+            g.setIn("dict-2", db);
+            return true;
+        }
+
+        @Override
         public boolean readsNumbersOnly() {
             return true;
         }
@@ -221,6 +284,17 @@ final class StandardNeurons {
         }
 
         @Override
+        public boolean pullbackDense(VValue v, VValue out, DenseCotangents g) {
+            double d = difference(v), nd = -d;
+            double e = d > 0 ? g.outScalar("true") : nd > 0 ? -g.outScalar("false") : 0;
+            if (e == 0) return true;
+            if (Double.isNaN(e)) return false;
+            g.setIn("dict-1", new double[] {e});
+            g.setIn("dict-2", new double[] {-e});
+            return true;
+        }
+
+        @Override
         public boolean readsNumbersOnly() {
             return true;
         }
@@ -239,23 +313,40 @@ final class StandardNeurons {
         }
 
         @Override
+        public boolean pullbackDense(VValue in, VValue out, DenseCotangents g) {
+            double x = g.outScalar("timer");
+            if (Double.isNaN(x)) return false;
+            g.setIn("timer", new double[] {x});
+            return true;
+        }
+
+        @Override
         public boolean readsNumbersOnly() {
             return true;
         }
     }
 
-    /** Attaches the fast paths of a built-in library that has just loaded to the definitions its vars now hold. */
-    static void libraryLoaded(Interpreter interp, String library) {
+    /**
+     * Makes {@code interp} attach the fast paths when a built-in library with standard neurons
+     * loads. The helpers are taken now, when only the interpreter's built-ins can be in their
+     * vars: a helper already redefined when the library loads (say {@code (defn clamp ...)}
+     * before {@code (require std)}) must not count as intact.
+     */
+    static void install(Interpreter interp) {
         Var[] helpers = new Var[HELPERS.length];
-        Object[] loaded = new Object[HELPERS.length];
+        Object[] builtins = new Object[HELPERS.length];
         for (int i = 0; i < HELPERS.length; i++) {
-            helpers[i] = interp.varFor(HELPERS[i]);
-            loaded[i] = helpers[i].get();
+            helpers[i] = interp.findVar(HELPERS[i]);
+            if (helpers[i] == null || !helpers[i].isBound() || !(helpers[i].get() instanceof Builtin b) || !b.name().equals(HELPERS[i]))
+                return;   // not the core language these fast paths were written against
+            builtins[i] = helpers[i].get();
         }
-        for (Map.Entry<String, NeuronKernel> e : of(library).entrySet()) {
-            Var v = interp.findNeuronType(e.getKey());
-            if (v != null && v.get() instanceof Fn f) NATIVE.put(f, new Native(e.getValue(), helpers, loaded));
-        }
+        interp.onBuiltinLibraryLoaded(library -> {
+            for (Map.Entry<String, NeuronKernel> e : of(library).entrySet()) {
+                Var v = interp.findNeuronType(e.getKey());
+                if (v != null && v.get() instanceof Fn f) NATIVE.put(f, new Native(e.getValue(), helpers, builtins));
+            }
+        });
     }
 
     /**

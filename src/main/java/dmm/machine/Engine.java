@@ -71,6 +71,13 @@ public final class Engine {
      */
     public static final boolean GENERAL = Boolean.getBoolean("dmm.general");
 
+    /**
+     * True: in a compiled cycle under grad, the kernels' pullbacks run in the down movement's
+     * entry on dense coordinates (the default); false: as one V-value entry per cycle. For tests
+     * comparing the two, and for measuring the difference in one process.
+     */
+    static volatile boolean cycleKernels = true;
+
     /** One cycle through the general tree-based down movement whatever the network (the reference the tests compare the compiled one with). */
     static Network stepGeneral(Network net, Context ctx) {
         return step(net, ctx, null, false);
@@ -81,15 +88,16 @@ public final class Engine {
         if (compiled && !net.isSelfReferential()) {
             // the matrix is fixed during a run: use the compiled down movement
             Plan plan = net.planFor(w);
-            Object[] ins = plan.down(plan.align(net.outputs));
-            Object[] outs = up(net, plan.neurons, plan.decls, ins, ctx.types(), failedType);
-            return net.withState(new Layer(plan.neurons, outs, plan.neuronIndex), new Layer(plan.neurons, ins, plan.neuronIndex), net.cycle + 1);
+            Plan.Down d = plan.down(plan.align(net.outputs), net.outputs.cycle);
+            Object[] ins = d.inputs();
+            Object[] outs = up(net, plan.neurons, plan.decls, ins, ctx.types(), failedType, d.cycle());
+            return net.withState(new Layer(plan.neurons, outs, plan.neuronIndex, d.cycle()), new Layer(plan.neurons, ins, plan.neuronIndex), net.cycle + 1);
         }
         // a self-referential network reads a new matrix every cycle: the general down movement
         List<String[]> active = net.activeNeurons(Ops.primal(w));
         Object x = down(w, net.hard, net.outputs.tree());
         Layer inputs = Layer.fromTree(x, active);
-        Object[] outs = up(net, active, null, inputs.values, ctx.types(), failedType);
+        Object[] outs = up(net, active, null, inputs.values, ctx.types(), failedType, null);
         return net.withState(new Layer(active, outs), inputs, net.cycle + 1);
     }
 
@@ -154,8 +162,13 @@ public final class Engine {
 
     // ------------------------------------------------------------------ up movement
 
-    /** The up movement; {@code decls}: each active neuron's declaration with its type, or null there (null: look them up). */
-    private static Object[] up(Network net, List<String[]> active, NeuronDecl[] decls, Object[] ins, NeuronTypes types, String[] failedType) {
+    /**
+     * The up movement; {@code decls}: each active neuron's declaration with its type, or null
+     * there (null: look them up); {@code cycle}: the recorded compiled cycle whose down movement
+     * made {@code ins} (its entry then runs the kernels' pullbacks), or null.
+     */
+    private static Object[] up(Network net, List<String[]> active, NeuronDecl[] decls, Object[] ins, NeuronTypes types, String[] failedType,
+                               Plan.Cycle cycle) {
         // resolve every function once, before any neuron runs: a redefinition made while this
         // cycle runs takes effect at the next cycle, never half-way through this one. A
         // redefinition made on another thread while the functions are being resolved could
@@ -186,9 +199,13 @@ public final class Engine {
                 if (k == null) out = fns[i].apply(ins[i]);
                 else {
                     VValue y = k.forward(Ops.primal(ins[i]));
-                    Tape t = Ops.recordingTape(ins[i]);
+                    Tape t = k.constant() ? null : Ops.recordingTape(ins[i]);
                     if (t == null) out = y;
-                    else {
+                    else if (cycle != null && cycleKernels && t == cycle.tape) {
+                        // the cycle's down-movement entry runs this kernel's pullback
+                        cycle.kernels[i] = k;
+                        out = t.made(y, k.readsNumbersOnly());
+                    } else {
                         if (tape == null) {
                             tape = t;
                             kernelled = new int[fns.length];
@@ -215,6 +232,7 @@ public final class Engine {
             outs[i] = out;
         }
         if (nk > 0) recordKernels(tape, kernelled, nk, kernels, ins, outs);
+        if (cycle != null) cycle.outs = outs;
         return outs;
     }
 

@@ -33,4 +33,42 @@ public interface NeuronKernel {
     default boolean readsNumbersOnly() {
         return false;
     }
+
+    /**
+     * True when the outputs do not depend on the inputs (a constant): their gradient is zero, so
+     * the engine leaves them off the tape, and nothing upstream computes cotangents for them.
+     */
+    default boolean constant() {
+        return false;
+    }
+
+    /**
+     * The pullback on dense coordinates, for the compiled down movement's flat cycles (values
+     * with a scalar and numbers under keys): it reads the outputs' cotangent and sets the inputs'
+     * through {@code g}, computing exactly what {@link #pullback} computes, coordinate by
+     * coordinate. Returns false when this kernel has no dense form (the engine then calls
+     * {@link #pullback}).
+     */
+    default boolean pullbackDense(VValue inputs, VValue outputs, DenseCotangents g) {
+        return false;
+    }
+
+    /**
+     * One neuron call's cotangents on dense coordinates: coordinate 0 is the scalar part,
+     * coordinate q > 0 the key the run's key table gives it (the same for every value of the
+     * call). Arrays handed out are read-only; arrays handed in are kept, never written after.
+     */
+    interface DenseCotangents {
+        /** The scalar part of output field {@code field}'s cotangent. */
+        double outScalar(String field);
+
+        /** The coordinates of output field {@code field}'s cotangent, or null when it is a number (its scalar part only). */
+        double[] outVector(String field);
+
+        /** The coordinates of a flat input value (a number: one coordinate). */
+        double[] coordinates(VValue v);
+
+        /** Sets input field {@code field}'s cotangent coordinates. */
+        void setIn(String field, double[] g);
+    }
 }

@@ -314,8 +314,69 @@ final class Plan {
         return out;
     }
 
-    /** The down movement: the inputs of every active neuron from the previous outputs. */
-    Object[] down(Object[] outs) {
+    /** What the down movement made: the inputs, and under grad the recorded cycle (else null). */
+    record Down(Object[] inputs, Cycle cycle) {}
+
+    /**
+     * One cycle of a compiled run recorded under grad: its inputs, and what its up movement adds
+     * for the down movement's entry (which runs after the up movement's entries in the backward
+     * pass): the outputs, and the neurons run by a kernel, whose pullbacks that entry runs on
+     * dense coordinates. The next cycle's entry hands the cotangents of those neurons' one-field
+     * output slots over here as dense coordinates ({@link #deposit}) instead of as V-values.
+     */
+    static final class Cycle {
+        final Plan plan;
+        final Tape tape;
+        /** Per active neuron: its kernel when one ran it (set by the up movement), else null. */
+        final NeuronKernel[] kernels;
+        /** The up movement's outputs (set when it completes). */
+        Object[] outs;
+        /** Per slot: a cotangent was handed over; its coordinates (null: a number) and its scalar. */
+        private boolean[] handed;
+        private double[][] handedVector;
+        private double[] handedScalar;
+
+        Cycle(Plan plan, Tape tape) {
+            this.plan = plan;
+            this.tape = tape;
+            this.kernels = new NeuronKernel[plan.neurons.size()];
+        }
+
+        /** Receives slot {@code s}'s cotangent: coordinates {@code v} (kept), or the number {@code x} when v is null. */
+        void deposit(int s, double[] v, double x) {
+            if (handed == null) {
+                int n = plan.slotNeuron.length;
+                handed = new boolean[n];
+                handedVector = new double[n][];
+                handedScalar = new double[n];
+            }
+            if (!handed[s]) {
+                handed[s] = true;
+                handedVector[s] = v;
+                handedScalar[s] = x;
+                return;
+            }
+            // a second run from the same outputs under this tape: the sum
+            double[] a = handedVector[s];
+            if (a == null && v == null) {
+                handedScalar[s] += x;
+                return;
+            }
+            if (a == null) a = new double[] {handedScalar[s]};
+            if (v == null) v = new double[] {x};
+            double[] r = Arrays.copyOf(a.length >= v.length ? a : v, Math.max(a.length, v.length));
+            double[] o = a.length >= v.length ? v : a;
+            for (int q = 0; q < o.length; q++) r[q] += o[q];
+            handedVector[s] = r;
+        }
+
+        boolean handed(int s) {
+            return handed != null && handed[s];
+        }
+    }
+
+    /** The down movement: the inputs of every active neuron from the previous outputs ({@code prev}: the recorded cycle that made them, or null). */
+    Down down(Object[] outs, Cycle prev) {
         int slots = slotNeuron.length;
         VValue[] ys = new VValue[slots];
         for (int s = 0; s < slots; s++) {
@@ -367,15 +428,19 @@ final class Plan {
         }
         Tape tape = Ops.recordingTape(outs);
         if (tape == null && softCotangent != null) tape = Ops.recordingTape(soft);
-        if (tape == null) return ins;
+        if (tape == null) return new Down(ins, null);
         Tracked[] tracked = new Tracked[n];
         for (int i = 0; i < n; i++) tracked[i] = tape.leaf(ins[i]);
         Tape t = tape;
         boolean wantSoft = softCotangent != null && Ops.isTracked(soft);
         double[][] dense = yd;
         double[] scalars = ysc;
-        tape.record(() -> backward(t, tracked, outs, ys, dense, scalars, wantSoft));
-        return tracked;
+        Cycle cycle = new Cycle(this, tape);
+        // the previous cycle's kernel neurons take their outputs' cotangents on dense coordinates
+        // when they are exactly the outputs read here, of a plan with these slots, on this tape
+        Cycle from = prev != null && prev.tape == tape && prev.outs == outs && prev.plan.slotNeuron == slotNeuron ? prev : null;
+        tape.record(() -> backward(t, tracked, outs, ys, dense, scalars, wantSoft, cycle, from));
+        return new Down(tracked, cycle);
     }
 
     /**
@@ -621,34 +686,50 @@ final class Plan {
      * once, so the sums into the sources' cotangents and the dot products into the soft-weight
      * cotangents — one per soft leaf and cycle — may be done in two separate runs over a row.)
      */
-    private void backward(Tape tape, Tracked[] ins, Object[] outs, VValue[] ys, double[][] yd, double[] ysc, boolean wantSoft) {
+    private void backward(Tape tape, Tracked[] ins, Object[] outs, VValue[] ys, double[][] yd, double[] ysc, boolean wantSoft, Cycle cycle, Cycle prev) {
         int slots = ys.length;
+        // the pullbacks of this cycle's kernels: on dense coordinates into kd (per row) when the
+        // cycle is flat, else on V-values into the inputs' cotangents
+        double[][] kd = cycle.outs == null ? null : kernelPullbacks(tape, cycle, ins, yd != null);
         // each input field's cotangent, and its dense coordinates when flat
         VValue[] gs = null;
         double[][] gds = null;
         for (int i = 0; i < ins.length; i++) {
-            if (!ins[i].hasCotangent()) continue;
-            VValue g = ins[i].cotangent();
+            boolean tracked = ins[i].hasCotangent();
             String[] fs = fields[i];
+            if (!tracked && (kd == null || !anyRow(kd, i))) continue;
+            VValue g = tracked ? ins[i].cotangent() : VValue.ZERO;
             for (int f = 0; f < fs.length; f++) {
-                VValue gr = g.get(fs[f]);
-                if (gr.isZero()) continue;
+                int r = rowBase[i] + f;
+                VValue gr = tracked ? g.get(fs[f]) : VValue.ZERO;
+                double[] k = kd == null ? null : kd[r];
+                if (gr.isZero() && k == null) continue;
                 if (gs == null) {
                     gs = new VValue[rowCount];
                     gds = new double[rowCount][];
                 }
-                int r = rowBase[i] + f;
-                gs[r] = gr;
-                if (yd != null && gr.isFlat()) gds[r] = gr.isScalar() ? new double[] {gr.scalarPart()} : keys.denseOf(gr);
+                if (k == null) {
+                    gs[r] = gr;
+                    if (yd != null && gr.isFlat()) gds[r] = gr.isScalar() ? new double[] {gr.scalarPart()} : keys.denseOf(gr);
+                } else if (gr.isZero()) {
+                    gds[r] = k;
+                } else if (gr.isFlat()) {
+                    // another contribution (a loss reading the inputs): the two terms' sum
+                    gds[r] = sum(k, gr.isScalar() ? new double[] {gr.scalarPart()} : keys.denseOf(gr));
+                } else {
+                    gs[r] = gr.add(keys.value(k));
+                }
             }
         }
         if (gs == null) return;
         // a source whose maker reads only the :number part of its fields' cotangents (a standard
         // neuron with numbers for outputs) gets only that part: the rest would be summed for nothing
+        byte[] byNeuron = new byte[outs.length];
+        for (int i = 0; i < outs.length; i++)
+            byNeuron[i] = !Ops.isTracked(outs[i]) ? NOT_WANTED : ((Tracked) outs[i]).readsNumbersOnly() ? NUMBERS : WANTED;
         byte[] kind = new byte[slots];
         for (int s = 0; s < slots; s++) {
-            Object o = outs[slotNeuron[s]];
-            kind[s] = !Ops.isTracked(o) ? NOT_WANTED : o instanceof Tracked t && t.readsNumbersOnly() ? NUMBERS : WANTED;
+            kind[s] = byNeuron[slotNeuron[s]];
             if (yd != null && yd[s] != null) kind[s] |= VECTOR;
         }
         Split sp = yd == null ? null : splitFor(kind);
@@ -665,10 +746,10 @@ final class Plan {
         for (int sg = 0; sg + 1 < v.segStart.length; sg++) {
             int r = v.segRow[sg];
             VValue gr = gs[r];
-            if (gr == null) continue;
+            double[] gd = gds[r];
+            if (gr == null && gd == null) continue;
             int a = v.segStart[sg], b = v.segStart[sg + 1];
             boolean softSeg = wantSoft && v.segSoft[sg];
-            double[] gd = gds[r];
             if (gd == null) {
                 for (int c = a; c < b; c++) {
                     int sj = vsrc[c];
@@ -761,6 +842,11 @@ final class Plan {
         for (int s = 0; s < slots; s++) {
             VBuilder tb = dys == null ? null : dys[s];
             if (tb == null && dyd[s] == null && dy0[s] == 0) continue;
+            if (tb == null && prev != null && inFieldSlots[s] && prev.kernels[slotNeuron[s]] != null) {
+                // to a kernel of the previous cycle: its pullback reads the coordinates as they are
+                prev.deposit(s, dyd[s], dy0[s]);
+                continue;
+            }
             VValue d = dyd[s] != null ? keys.value(dyd[s]) : VValue.of(dy0[s]);
             if (tb != null) d = d.add(tb.build());
             if (!d.isZero()) dv[s] = d;
@@ -795,5 +881,155 @@ final class Plan {
             Ops.accumulate(tape, outs[i], 1, VValue.ofSorted(ks, vs, m));
         }
         for (int s = 0; s < slots; s++) if (dv[s] != null && !inFieldSlots[s]) Ops.accumulateAt(tape, outs[slotNeuron[s]], slotPath.get(s), 1, dv[s]);
+    }
+
+    /** True when some row of neuron {@code i} has kernel coordinates. */
+    private boolean anyRow(double[][] kd, int i) {
+        for (int f = 0; f < fields[i].length; f++) if (kd[rowBase[i] + f] != null) return true;
+        return false;
+    }
+
+    /** {@code a + b} coordinate by coordinate (the longer's length). */
+    private static double[] sum(double[] a, double[] b) {
+        double[] r = Arrays.copyOf(a.length >= b.length ? a : b, Math.max(a.length, b.length));
+        double[] o = a.length >= b.length ? b : a;
+        for (int q = 0; q < o.length; q++) r[q] += o[q];
+        return r;
+    }
+
+    /**
+     * Runs the pullbacks of the cycle's kernel neurons whose outputs have a cotangent (handed
+     * over by the next cycle, or accumulated by anything else that read them). On a flat cycle a
+     * kernel with a dense form writes its inputs' cotangent as coordinates per row (returned);
+     * otherwise its pullback on V-values adds to the inputs' cotangent.
+     */
+    private double[][] kernelPullbacks(Tape tape, Cycle cycle, Tracked[] ins, boolean flat) {
+        double[][] kd = null;
+        Dense dense = null;
+        for (int i = 0; i < ins.length; i++) {
+            NeuronKernel k = cycle.kernels[i];
+            if (k == null) continue;
+            Tracked y = (Tracked) cycle.outs[i];
+            boolean handed = false;
+            for (int s : fieldSlots[i]) handed |= cycle.handed(s);
+            boolean other = y.hasCotangent();
+            if (!handed && !other) continue;
+            VValue extra = other ? y.cotangent() : VValue.ZERO;
+            if (flat && flatFields(extra)) {
+                if (dense == null) dense = new Dense(cycle);
+                if (kd == null) kd = new double[rowCount][];
+                if (dense.run(k, i, ins[i].value(), y.value(), extra, kd)) continue;
+            }
+            // on V-values: the handed-over cotangent as a map of its fields, plus the rest
+            VValue g = extra.isZero() ? handedValue(cycle, i) : extra.add(handedValue(cycle, i));
+            if (g.isZero()) continue;
+            VValue d = k.pullback(ins[i].value(), y.value(), g);
+            if (!d.isZero()) Ops.accumulate(tape, ins[i], 1, d);
+        }
+        return kd;
+    }
+
+    /** True when every field of {@code g} is flat (a scalar and numbers under keys). */
+    private static boolean flatFields(VValue g) {
+        for (int f = 0; f < g.childCount(); f++) if (!g.childAt(f).isFlat()) return false;
+        return true;
+    }
+
+    /** The cotangent handed over to neuron {@code i}'s one-field slots, as a map from its output fields. */
+    private VValue handedValue(Cycle cycle, int i) {
+        int[] fsl = fieldSlots[i];
+        String[] ks = new String[fsl.length];
+        VValue[] vs = new VValue[fsl.length];
+        int m = 0;
+        for (int s : fsl) {
+            if (!cycle.handed(s)) continue;
+            VValue d = cycle.handedVector[s] != null ? keys.value(cycle.handedVector[s]) : VValue.of(cycle.handedScalar[s]);
+            if (d.isZero()) continue;
+            ks[m] = slotField[s];
+            vs[m++] = d;
+        }
+        return m == 0 ? VValue.ZERO : VValue.ofSorted(ks, vs, m);
+    }
+
+    /** A kernel call's cotangents on this plan's dense coordinates (one object per backward pass, reused neuron by neuron). */
+    private final class Dense implements NeuronKernel.DenseCotangents {
+        private final Cycle cycle;
+        private int neuron;
+        private VValue extra;
+        private double[][] kd;
+        private double[][] pending = new double[4][];
+        private int[] pendingRow = new int[4];
+        private int npending;
+
+        Dense(Cycle cycle) {
+            this.cycle = cycle;
+        }
+
+        /** Runs kernel {@code k}'s dense pullback for neuron {@code i}; false (and nothing written) when it has none. */
+        boolean run(NeuronKernel k, int i, VValue in, VValue out, VValue extra, double[][] kd) {
+            neuron = i;
+            this.extra = extra;
+            this.kd = kd;
+            npending = 0;
+            if (!k.pullbackDense(in, out, this)) return false;
+            for (int j = 0; j < npending; j++) kd[pendingRow[j]] = pending[j];
+            return true;
+        }
+
+        private int slotOf(String field) {
+            for (int s : fieldSlots[neuron]) {
+                String f = slotField[s];
+                if (f == field || f.equals(field)) return cycle.handed(s) ? s : -1;
+            }
+            return -1;
+        }
+
+        @Override
+        public double outScalar(String field) {
+            int s = slotOf(field);
+            double x = s < 0 ? 0 : cycle.handedVector[s] != null ? cycle.handedVector[s][0] : cycle.handedScalar[s];
+            return extra.isZero() ? x : x + extra.get(field).scalarPart();
+        }
+
+        @Override
+        public double[] outVector(String field) {
+            int s = slotOf(field);
+            double[] v = s < 0 ? null : cycle.handedVector[s];
+            VValue e = extra.isZero() ? VValue.ZERO : extra.get(field);
+            if (e.isZero() || e.isScalar()) {
+                if (v == null || e.isZero()) return v;
+                double[] r = v.clone();
+                r[0] += e.scalarPart();
+                return r;
+            }
+            double[] ed = keys.denseOf(e);
+            if (v == null) {
+                v = new double[] {s < 0 ? 0 : cycle.handedScalar[s]};
+            }
+            return sum(v, ed);
+        }
+
+        @Override
+        public double[] coordinates(VValue v) {
+            if (v.isScalar()) return new double[] {v.scalarPart()};
+            return keys.denseOf(v);
+        }
+
+        @Override
+        public void setIn(String field, double[] g) {
+            String[] fs = fields[neuron];
+            for (int f = 0; f < fs.length; f++) {
+                if (fs[f] == field || fs[f].equals(field)) {
+                    if (npending == pending.length) {
+                        pending = Arrays.copyOf(pending, npending * 2);
+                        pendingRow = Arrays.copyOf(pendingRow, npending * 2);
+                    }
+                    pending[npending] = g;
+                    pendingRow[npending++] = rowBase[neuron] + f;
+                    return;
+                }
+            }
+            // an input field no link reaches: nothing upstream needs its cotangent
+        }
     }
 }

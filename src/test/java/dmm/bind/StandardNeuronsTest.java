@@ -9,6 +9,7 @@ import dmm.lang.Interpreter;
 import dmm.machine.Engine;
 import dmm.machine.Network;
 import dmm.machine.NeuronFunction;
+import dmm.machine.NeuronKernel;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.io.ByteArrayOutputStream;
@@ -91,6 +92,78 @@ class StandardNeuronsTest {
                 assertEquals(gGeneral.gradients(), gFast.gradients(), what);
             }
         }
+    }
+
+    /** Dense coordinates over the keys the random values use (coordinate 0 the scalar). */
+    private static final String[] COORDINATES = {null, ".", "a", "b", "c"};
+
+    private static double[] coordinatesOf(VValue v) {
+        double[] d = new double[COORDINATES.length];
+        d[0] = v.scalarPart();
+        for (int q = 1; q < d.length; q++) d[q] = v.get(COORDINATES[q]).scalarPart();
+        return d;
+    }
+
+    private static VValue valueOf(double[] d) {
+        VBuilder b = new VBuilder().addScalar(d[0]);
+        for (int q = 1; q < d.length; q++) b.child(COORDINATES[q]).addScalar(d[q]);
+        return b.build();
+    }
+
+    /** Every kernel's dense pullback gives its pullback on V-values, coordinate by coordinate. */
+    @Test
+    void theDensePullbacksEqualThePullbacksOnVValues() {
+        Random r = new Random(23);
+        for (String type : TYPES) {
+            NeuronKernel k = LanguageNeurons.of(definition(type)).kernel();
+            assertNotNull(k, type);
+            int dense = 0;
+            for (int trial = 0; trial < 300; trial++) {
+                VValue in = randomInputs(r), out = k.forward(in), g = randomWeights(r);
+                VValue expected = k.pullback(in, out, g);
+                VBuilder got = new VBuilder();
+                boolean ran = k.pullbackDense(in, out, new NeuronKernel.DenseCotangents() {
+                    @Override
+                    public double outScalar(String field) {
+                        return g.get(field).scalarPart();
+                    }
+
+                    @Override
+                    public double[] outVector(String field) {
+                        VValue f = g.get(field);
+                        return f.isScalar() ? null : coordinatesOf(f);
+                    }
+
+                    @Override
+                    public double[] coordinates(VValue v) {
+                        return coordinatesOf(v);
+                    }
+
+                    @Override
+                    public void setIn(String field, double[] d) {
+                        got.child(field).add(valueOf(d));
+                    }
+                });
+                if (!ran) continue;
+                dense++;
+                assertEquals(expected, got.build(), type + " on " + in + " with output cotangent " + g);
+            }
+            assertTrue(dense > 250, type + " has a dense pullback");
+        }
+    }
+
+    /** A helper redefined before the library loads is not the built-in the fast path mirrors: the definition runs as written. */
+    @Test
+    void aHelperRedefinedBeforeTheLibraryLoadsTurnsTheFastPathOff() {
+        Interpreter i = new Interpreter();
+        i.setOut(new PrintStream(new ByteArrayOutputStream()));
+        Bindings.install(i);
+        i.eval("setup", "(defn clamp [x lo hi] 42) (require lite)");
+        Fn dot = (Fn) i.findNeuronType("dot").get();
+        NeuronFunction f = LanguageNeurons.of(dot);
+        VValue in = VValue.ofPairs("dict-1", 0.5, "dict-2", 2);
+        assertEquals(VValue.of("dot", VValue.of(42)), Ops.primal(f.apply(in)));
+        assertNull(f.kernel(), "no kernel while a helper is not the built-in");
     }
 
     @Test

@@ -59,19 +59,82 @@ class CompiledPathTest {
 
     /** Loss: Σ over cycles of Σ over the leaves of the output neuron's inputs, squared (character keys included). */
     private static Run run(Network net, VValue w, Engine.Context ctx, boolean compiled, int cycles) {
+        return run(net, w, ctx, compiled, cycles, false, false);
+    }
+
+    /**
+     * {@code observeAll}: the loss also reads every neuron's inputs and outputs (cotangents reach
+     * the kernels' outputs from outside the network too); {@code branch}: every cycle's state is
+     * also stepped a second time, and that branch's output inputs added to the loss (two down
+     * movements read the same outputs).
+     */
+    private static Run run(Network net, VValue w, Engine.Context ctx, boolean compiled, int cycles, boolean observeAll, boolean branch) {
         List<VValue> states = new ArrayList<>();
         Grad.Result r = Grad.valueAndGrad(a -> {
             Network n = net.withSoftMatrix(a[0]);
             Object loss = VValue.ZERO;
             for (int c = 0; c < cycles; c++) {
+                if (branch) {
+                    Network b = compiled ? Engine.step(n, ctx) : Engine.stepGeneral(n, ctx);
+                    loss = Ops.add(loss, Ops.scale(VValue.of(0.5), Ops.sumLeaves(Ops.square(b.inputOf("output")))));
+                }
                 n = compiled ? Engine.step(n, ctx) : Engine.stepGeneral(n, ctx);
                 states.add(Ops.primal(n.inputs()));
                 states.add(Ops.primal(n.outputs()));
                 loss = Ops.add(loss, Ops.sumLeaves(Ops.square(n.inputOf("output"))));
+                if (observeAll) {
+                    loss = Ops.add(loss, Ops.scale(VValue.of(0.25), Ops.sumLeaves(Ops.square(n.outputs()))));
+                    loss = Ops.add(loss, Ops.scale(VValue.of(0.125), Ops.sumLeaves(n.inputs())));
+                }
             }
             return loss;
         }, w);
         return new Run(states, r.value(), r.gradients().get(0));
+    }
+
+    /**
+     * The kernels' pullbacks on dense coordinates, with cotangents from outside the network on
+     * their inputs and outputs, and with two runs from the same outputs, against the language
+     * definitions run as written.
+     */
+    @Test
+    void cotangentsFromOutsideTheNetworkAndBranchingRunsReachTheKernelsAsOnTheGeneralPath() {
+        Random rnd = new Random(61);
+        for (int k = 0; k < 6; k++) {
+            String src = feedforward(rnd);
+            int cycles = 20 + rnd.nextInt(20);
+            Network a = (Network) fast.eval("t", src), b = (Network) general.eval("t", src);
+            VValue w = Ops.primal(a.softMatrix());
+            for (boolean branch : new boolean[] {false, true}) {
+                Run viaFast = run(a, w, LanguageNeurons.context(fast), true, cycles, true, branch);
+                Run viaGeneral = run(b, w, LanguageNeurons.context(general), false, cycles, true, branch);
+                assertEquals(viaGeneral.loss, viaFast.loss, src);
+                assertTrue(viaGeneral.grad.equals(viaFast.grad), () -> src + (branch ? " (branching)" : "") + ": the gradients differ by up to "
+                        + viaGeneral.grad.subtract(viaFast.grad).maxAbs());
+                assertNotEquals(VValue.ZERO, viaFast.grad);
+            }
+        }
+    }
+
+    /** The kernels' pullbacks on dense coordinates in the down movement's entry equal them run on V-values, one entry per cycle. */
+    @Test
+    void theDenseKernelPullbacksEqualThePerCycleVValueOnes() {
+        Random rnd = new Random(5);
+        try {
+            for (int k = 0; k < 6; k++) {
+                String src = feedforward(rnd);
+                Network a = (Network) fast.eval("t", src);
+                VValue w = Ops.primal(a.softMatrix());
+                Engine.cycleKernels = true;
+                Run dense = run(a, w, LanguageNeurons.context(fast), true, 40, k % 2 == 0, k % 3 == 0);
+                Engine.cycleKernels = false;
+                Run perCycle = run(a, w, LanguageNeurons.context(fast), true, 40, k % 2 == 0, k % 3 == 0);
+                assertEquals(perCycle.loss, dense.loss, src);
+                assertTrue(perCycle.grad.equals(dense.grad), src);
+            }
+        } finally {
+            Engine.cycleKernels = true;
+        }
     }
 
     private static String feedforward(Random rnd) {
