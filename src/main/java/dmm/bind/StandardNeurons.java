@@ -179,10 +179,11 @@ final class StandardNeurons {
         public boolean pullbackDense(VValue in, VValue out, DenseCotangents g) {
             double m = out.get("norm").scalarPart();
             if (m == 0) return true;
-            VValue d = in.get("dict");
-            double k = g.outScalar("norm") / ties(d, m);
+            double[] a = g.coordinates(in.get("dict")), r = new double[a.length];
+            int ties = 0;   // (the tied leaves are the coordinates equal to m in absolute value)
+            for (double x : a) if (Math.abs(x) == m) ties++;
+            double k = g.outScalar("norm") / ties;
             if (Double.isNaN(k)) return false;
-            double[] a = g.coordinates(d), r = new double[a.length];
             for (int q = 0; q < a.length; q++) r[q] = Math.abs(a[q]) == m ? Math.signum(a[q]) * k : 0;
             g.setIn("dict", r);
             return true;

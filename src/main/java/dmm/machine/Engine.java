@@ -185,17 +185,30 @@ public final class Engine {
         int[] kernelled = null;
         int nk = 0;
         NeuronKernel[] kernels = null;
-        NeuronFunction lastFn = null;
-        NeuronKernel lastKernel = null;
+        // each distinct function's kernel, asked once per cycle (a network has a few types)
+        NeuronFunction[] seenFns = new NeuronFunction[8];
+        NeuronKernel[] seenKernels = new NeuronKernel[8];
+        int seen = 0;
         for (int i = 0; i < fns.length; i++) {
             String[] tn = active.get(i);
             if (failedType != null) failedType[0] = tn[0];
             Object out;
             try {
-                // (a type's neurons share one function object: its kernel is asked once per run of them)
-                NeuronKernel k = fns[i] == lastFn ? lastKernel : fns[i].kernel();
-                lastFn = fns[i];
-                lastKernel = k;
+                // (a type's neurons share one function object)
+                NeuronFunction fn = fns[i];
+                NeuronKernel k = null;
+                int j = 0;
+                while (j < seen && seenFns[j] != fn) j++;
+                if (j < seen) k = seenKernels[j];
+                else {
+                    k = fn.kernel();
+                    if (seen == seenFns.length) {
+                        seenFns = java.util.Arrays.copyOf(seenFns, seen * 2);
+                        seenKernels = java.util.Arrays.copyOf(seenKernels, seen * 2);
+                    }
+                    seenFns[seen] = fn;
+                    seenKernels[seen++] = k;
+                }
                 if (k == null) out = fns[i].apply(ins[i]);
                 else {
                     VValue y = k.forward(Ops.primal(ins[i]));
