@@ -122,6 +122,8 @@ final class Plan {
             fieldSlots[i] = bySource.get(i).stream().sorted((x, y) -> slotField[x].compareTo(slotField[y])).mapToInt(Integer::intValue).toArray();
         this.visit = new Visit(this);
         this.visitWeight = visitWeights(visit, weight);
+        this.rowSrc = rowsOf(src, rowCount);
+        this.rowWeight = rowsOf(weight, rowCount);
     }
 
     /** The template's structure (everything but the soft weights, which are {@code weight}'s) for soft matrix {@code soft}. */
@@ -150,6 +152,8 @@ final class Plan {
         this.slotField = t.slotField;
         this.visit = t.visit;
         this.visitWeight = visitWeights(visit, weight);
+        this.rowSrc = t.rowSrc;
+        this.rowWeight = rowsOf(weight, rowCount);
     }
 
     /** The weights in the pullback's visiting order. */
@@ -414,6 +418,7 @@ final class Plan {
             }
             fsp = vectorRowsFor(pattern);
         }
+        double[] rowScalar = flat ? rowScalars(y0) : null;
         int n = neurons.size();
         VValue[] ins = new VValue[n];
         for (int i = 0; i < n; i++) {
@@ -423,7 +428,7 @@ final class Plan {
                 continue;
             }
             VValue[] vals = new VValue[fs.length];
-            for (int f = 0; f < fs.length; f++) vals[f] = flat ? denseRow(i, f, fsp, y0, yd, table) : row(src[i][f], weight[i][f], ys);
+            for (int f = 0; f < fs.length; f++) vals[f] = flat ? denseRow(i, f, rowScalar[rowBase[i] + f], fsp, yd, table) : row(src[i][f], weight[i][f], ys);
             ins[i] = VValue.ofSortedKeeping(fs, vals);
         }
         Tape tape = Ops.recordingTape(outs);
@@ -489,14 +494,12 @@ final class Plan {
      * One input field from flat values: {@code Σ w_j · y_j} in the order of the contributions, the
      * scalar coordinate summed with the others (numbers included) in that order, as the general
      * down movement's builder sums it, so the result is the tree's bit for bit. The scalar
-     * coordinate is one run over all contributions ({@code y0}: every source's scalar), the
-     * other coordinates one run over the vector sources only (numbers have none).
+     * coordinate {@code scalar} is one run over all contributions ({@link #rowScalars}: every
+     * source's scalar), the other coordinates one run over the vector sources only (numbers
+     * have none).
      */
-    private VValue denseRow(int i, int f, VectorRows vr, double[] y0, double[][] yd, FlatKeys table) {
-        int[] s = src[i][f];
+    private VValue denseRow(int i, int f, double scalar, VectorRows vr, double[][] yd, FlatKeys table) {
         double[] w = weight[i][f];
-        double scalar = 0;
-        for (int j = 0; j < s.length; j++) scalar += w[j] * y0[s[j]];
         int r = rowBase[i] + f, a = vr.start[r], b = vr.start[r + 1];
         if (a == b) return VValue.of(scalar);
         double[] acc = new double[table.size()];
@@ -589,6 +592,57 @@ final class Plan {
     private final Visit visit;
     /** This plan's weights in the visiting order. */
     private final double[] visitWeight;
+    /** Per row (rowBase[i] + f): its contributions' source slots and weights (the arrays of src and weight). */
+    private final int[][] rowSrc;
+    private final double[][] rowWeight;
+
+    private static int[][] rowsOf(int[][][] src, int rows) {
+        int[][] r = new int[rows][];
+        int k = 0;
+        for (int[][] byField : src) for (int[] x : byField) r[k++] = x;
+        return r;
+    }
+
+    private static double[][] rowsOf(double[][][] weight, int rows) {
+        double[][] r = new double[rows][];
+        int k = 0;
+        for (double[][] byField : weight) for (double[] x : byField) r[k++] = x;
+        return r;
+    }
+
+    /**
+     * Every row's scalar coordinate, {@code Σ w_j · y0[s_j]} in the order of its contributions,
+     * two rows at a time: each sum is a chain of dependent additions, and two chains in one loop
+     * overlap their latencies (each row still sums in its own order, so the result is the same).
+     */
+    private double[] rowScalars(double[] y0) {
+        int rows = rowCount;
+        double[] out = new double[rows];
+        int r = 0;
+        for (; r + 1 < rows; r += 2) {
+            int[] s1 = rowSrc[r], s2 = rowSrc[r + 1];
+            double[] w1 = rowWeight[r], w2 = rowWeight[r + 1];
+            int n1 = s1.length, n2 = s2.length, m = Math.min(n1, n2);
+            double a = 0, b = 0;
+            int j = 0;
+            for (; j < m; j++) {
+                a += w1[j] * y0[s1[j]];
+                b += w2[j] * y0[s2[j]];
+            }
+            for (int q = j; q < n1; q++) a += w1[q] * y0[s1[q]];
+            for (int q = j; q < n2; q++) b += w2[q] * y0[s2[q]];
+            out[r] = a;
+            out[r + 1] = b;
+        }
+        if (r < rows) {
+            int[] s1 = rowSrc[r];
+            double[] w1 = rowWeight[r];
+            double a = 0;
+            for (int j = 0; j < s1.length; j++) a += w1[j] * y0[s1[j]];
+            out[r] = a;
+        }
+        return out;
+    }
 
     /** Kinds of source slot in the pullback (plus {@link #VECTOR} when its value is a vector). */
     private static final byte NOT_WANTED = 0, NUMBERS = 1, WANTED = 2, VECTOR = 4;
