@@ -226,13 +226,21 @@ public final class Bench {
         }
     }
 
+    /**
+     * Warm-up steps of each scaling case: a new network size or window changes the tape's and
+     * the plan's shapes, and the JIT recompiles for a few dozen steps (with 5 warm-up steps the
+     * medians of the larger cases still included recompilations: 22k links 45–68 ms where a
+     * warmed-up process takes 43).
+     */
+    private static final int SCALING_WARMUP = 40;
+
     private void scaling(String plotFile) throws IOException {
         int[][] sizes = quick ? new int[][] {{5, 2}, {5, 4}} : new int[][] {{5, 2}, {5, 4}, {8, 5}};
         int[] windows = quick ? new int[] {35, 140} : new int[] {35, 140, 560};
         for (int[] size : sizes) {
             Setup s = setup(size[0], size[1], 140);
             Trainer t = trainer(s);
-            Harness.Stats st = Harness.measure(String.format(Locale.ROOT, "step %d links, T=140", s.links), reps(5), reps(15), t::trainStep);
+            Harness.Stats st = Harness.measure(String.format(Locale.ROOT, "step %d links, T=140", s.links), reps(SCALING_WARMUP), reps(20), t::trainStep);
             record(st, "ms");
             scaling.add(new double[] {s.links, 140, st.median()});
         }
@@ -240,7 +248,7 @@ public final class Bench {
             if (w == 140) continue;
             Setup s = setup(5, 2, w);
             Trainer t = trainer(s);
-            Harness.Stats st = Harness.measure(String.format(Locale.ROOT, "step %d links, T=%d", s.links, w), reps(5), reps(15), t::trainStep);
+            Harness.Stats st = Harness.measure(String.format(Locale.ROOT, "step %d links, T=%d", s.links, w), reps(SCALING_WARMUP), reps(20), t::trainStep);
             record(st, "ms");
             scaling.add(new double[] {s.links, w, st.median()});
         }
