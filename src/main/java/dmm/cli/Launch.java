@@ -80,6 +80,15 @@ final class Launch {
 
     static int bench(List<String> args, PrintStream out, PrintStream err) {
         try {
+            int compare = args.indexOf("--compare");
+            if (compare >= 0) {
+                if (compare + 1 >= args.size()) {
+                    err.println("dmm bench: --compare needs another build's jar (e.g. a copy of target/dmm.jar built from another commit)");
+                    return Main.USAGE;
+                }
+                boolean quick = args.contains("--quick");
+                return BuildComparison.run(java.nio.file.Path.of(args.get(compare + 1)), quick ? 5 : 300, quick ? 5 : 300, out);
+            }
             return dmm.bench.Bench.run(args, Toolkit.newInterpreter(out, false), out);
         } catch (IOException e) {
             err.println("dmm bench: " + e.getMessage());

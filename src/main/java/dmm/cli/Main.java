@@ -31,6 +31,8 @@ public final class Main {
                                        evaluated in it, then its REPL
               bench [--quick] [--json FILE] [--plot FILE] [--micro] [--synthesis] [--flagship]
                                        the benchmark suite (--micro adds JMH micro-benchmarks)
+              bench --compare OTHER.jar
+                                       this build's flagship step against another build's, in one JVM
               --version                print the version
               --help                   this text
 

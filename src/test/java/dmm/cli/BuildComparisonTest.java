@@ -1,0 +1,38 @@
+package dmm.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dmm bench --compare}: two builds' flagship steps timed side by side in one JVM. */
+class BuildComparisonTest {
+    @Test
+    void aBuildComparedWithItselfRunsBothStepsAndReportsTheirShare() throws IOException {
+        List<URL> cp = new ArrayList<>();
+        for (String p : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) if (!p.isEmpty()) cp.add(Path.of(p).toUri().toURL());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertEquals(0, BuildComparison.run(cp.toArray(URL[]::new), "the same build", 2, 3, new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("3 alternated steps of each build after 2 warm-up steps"), out);
+        assertTrue(out.matches("(?s).*this build\\s+wall\\s+[0-9.]+ ms.*the same build\\s+wall\\s+[0-9.]+ ms.*ratio\\s+wall\\s+[0-9.]+ %.*"), out);
+    }
+
+    @Test
+    void aMissingOrForeignJarIsAClearError(@TempDir Path dir) throws IOException {
+        IOException missing = assertThrows(IOException.class, () -> BuildComparison.run(dir.resolve("nope.jar"), 1, 1, System.out));
+        assertTrue(missing.getMessage().contains("no such jar"), missing.getMessage());
+        Path foreign = Files.writeString(dir.resolve("foreign.jar"), "not a jar");
+        IOException e = assertThrows(IOException.class, () -> BuildComparison.run(foreign, 1, 1, System.out));
+        assertTrue(e.getMessage().contains("cannot set up the flagship step of foreign.jar"), e.getMessage());
+    }
+}
