@@ -10,7 +10,11 @@ import dmm.lang.Var;
 import dmm.machine.Engine;
 import dmm.machine.NeuronFunction;
 import dmm.machine.NeuronTypes;
+import java.lang.ref.WeakReference;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -21,9 +25,25 @@ import java.util.function.Supplier;
 public final class LanguageNeurons {
     private LanguageNeurons() {}
 
+    /**
+     * The adapters of the built-in libraries' definitions with a fast path, one per definition,
+     * shared by every neuron of the type (so the engine asks each type's kernel once per cycle).
+     * Weak both ways: an adapter lives while a network's source holds it, a definition while
+     * its interpreter does.
+     */
+    private static final Map<Fn, WeakReference<NeuronFunction>> SHARED = Collections.synchronizedMap(new WeakHashMap<>());
+
     /** The neuron function of a language function value. */
     static NeuronFunction of(Fn f) {
         if (f instanceof Bindings.JavaNeuron j) return j.function;
+        if (!StandardNeurons.hasFastPath(f)) return adapt(f);
+        WeakReference<NeuronFunction> r = SHARED.get(f);
+        NeuronFunction nf = r == null ? null : r.get();
+        if (nf == null) SHARED.put(f, new WeakReference<>(nf = adapt(f)));
+        return nf;
+    }
+
+    private static NeuronFunction adapt(Fn f) {
         List<String> inputs = f instanceof Closure c && c.isNeuron() ? c.neuronFields() : null;
         List<String> outputs = f instanceof Closure c ? c.neuronOutputs() : null;
         return StandardNeurons.fastPath(f, new NeuronFunction() {
