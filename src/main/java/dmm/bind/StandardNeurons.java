@@ -98,6 +98,12 @@ final class StandardNeurons {
         return VValue.ofSortedKeeping(DICTS, new VValue[] {d1, d2});
     }
 
+    /** Input field {@code field}'s coordinates (a number: one coordinate). */
+    private static double[] vector(DenseCotangents g, String field) {
+        double[] v = g.inVector(field);
+        return v != null ? v : new double[] {g.inScalar(field)};
+    }
+
     /** {@code k · v} coordinate by coordinate, as a flat value's scale does (k = 1 gives v itself); null where that fails (a product overflows). */
     private static double[] scaled(double[] v, double k) {
         if (k == 1.0) return v;
@@ -179,7 +185,7 @@ final class StandardNeurons {
         public boolean pullbackDense(VValue in, VValue out, DenseCotangents g) {
             double m = out.get("norm").scalarPart();
             if (m == 0) return true;
-            double[] a = g.coordinates(in.get("dict")), r = new double[a.length];
+            double[] a = vector(g, "dict"), r = new double[a.length];
             int ties = 0;   // (the tied leaves are the coordinates equal to m in absolute value)
             for (double x : a) if (Math.abs(x) == m) ties++;
             double k = g.outScalar("norm") / ties;
@@ -238,13 +244,12 @@ final class StandardNeurons {
             double k = g.outScalar("dot");
             if (k == 0) return true;
             if (Double.isNaN(k)) return false; // (the scaling fails on V-values: let pullback say so)
-            VValue a = v.get("dict-1"), b = v.get("dict-2");
             double y = out.get("dot").scalarPart();
             if (!(y > -4 && y < 4)) {
-                double x = VValue.dot(a, b);
+                double x = VValue.dot(v.get("dict-1"), v.get("dict-2"));
                 if (!(x >= -4 && x <= 4)) return true;
             }
-            double[] da = scaled(g.coordinates(b), k), db = scaled(g.coordinates(a), k);
+            double[] da = scaled(vector(g, "dict-2"), k), db = scaled(vector(g, "dict-1"), k);
             if (da == null || db == null) return false;
             g.setIn("dict-1", da);
             g.setIn("dict-2", db);
@@ -286,7 +291,7 @@ final class StandardNeurons {
 
         @Override
         public boolean pullbackDense(VValue v, VValue out, DenseCotangents g) {
-            double d = difference(v), nd = -d;
+            double d = g.inScalar("dict-1") - g.inScalar("dict-2"), nd = -d;
             double e = d > 0 ? g.outScalar("true") : nd > 0 ? -g.outScalar("false") : 0;
             if (e == 0) return true;
             if (Double.isNaN(e)) return false;

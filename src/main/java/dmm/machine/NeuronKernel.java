@@ -68,6 +68,15 @@ public interface NeuronKernel {
         /** The coordinates of a flat input value (a number: one coordinate). */
         double[] coordinates(VValue v);
 
+        /**
+         * The scalar part of input field {@code field} (as {@code inputs.get(field).scalarPart()},
+         * read from the down movement's arrays without the input map).
+         */
+        double inScalar(String field);
+
+        /** The coordinates of input field {@code field} (coordinate 0 the scalar), or null when it is a number; read-only. */
+        double[] inVector(String field);
+
         /** Sets input field {@code field}'s cotangent coordinates. */
         void setIn(String field, double[] g);
     }

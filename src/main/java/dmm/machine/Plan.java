@@ -340,9 +340,15 @@ final class Plan {
         private double[][] handedVector;
         private double[] handedScalar;
 
-        Cycle(Plan plan, Tape tape) {
+        /** On a flat cycle, each row's scalar and its coordinates (null: a number); else null. */
+        final double[] rowScalar;
+        final double[][] rowVector;
+
+        Cycle(Plan plan, Tape tape, double[] rowScalar, double[][] rowVector) {
             this.plan = plan;
             this.tape = tape;
+            this.rowScalar = rowScalar;
+            this.rowVector = rowVector;
             this.kernels = new NeuronKernel[plan.neurons.size()];
         }
 
@@ -419,6 +425,8 @@ final class Plan {
             fsp = vectorRowsFor(pattern);
         }
         double[] rowScalar = flat ? rowScalars(y0) : null;
+        // each flat row's coordinates (null: a number), for the kernels' pullbacks
+        double[][] rowVector = flat ? new double[rowCount][] : null;
         int n = neurons.size();
         VValue[] ins = new VValue[n];
         for (int i = 0; i < n; i++) {
@@ -428,7 +436,14 @@ final class Plan {
                 continue;
             }
             VValue[] vals = new VValue[fs.length];
-            for (int f = 0; f < fs.length; f++) vals[f] = flat ? denseRow(i, f, rowScalar[rowBase[i] + f], fsp, yd, table) : row(src[i][f], weight[i][f], ys);
+            for (int f = 0; f < fs.length; f++) {
+                if (!flat) {
+                    vals[f] = row(src[i][f], weight[i][f], ys);
+                    continue;
+                }
+                vals[f] = denseRow(i, f, rowScalar[rowBase[i] + f], fsp, yd, table);
+                rowVector[rowBase[i] + f] = vals[f].flatValues();
+            }
             ins[i] = VValue.ofSortedKeeping(fs, vals);
         }
         Tape tape = Ops.recordingTape(outs);
@@ -440,7 +455,7 @@ final class Plan {
         boolean wantSoft = softCotangent != null && Ops.isTracked(soft);
         double[][] dense = yd;
         double[] scalars = ysc;
-        Cycle cycle = new Cycle(this, tape);
+        Cycle cycle = new Cycle(this, tape, rowScalar, rowVector);
         // the previous cycle's kernel neurons take their outputs' cotangents on dense coordinates
         // when they are exactly the outputs read here, of a plan with these slots, on this tape
         Cycle from = prev != null && prev.tape == tape && prev.outs == outs && prev.plan.slotNeuron == slotNeuron ? prev : null;
@@ -1061,6 +1076,25 @@ final class Plan {
                 v = new double[] {s < 0 ? 0 : cycle.handedScalar[s]};
             }
             return sum(v, ed);
+        }
+
+        /** The row of input field {@code field} of the current neuron, or -1 (no link reaches it). */
+        private int rowOf(String field) {
+            String[] fs = fields[neuron];
+            for (int f = 0; f < fs.length; f++) if (fs[f] == field || fs[f].equals(field)) return rowBase[neuron] + f;
+            return -1;
+        }
+
+        @Override
+        public double inScalar(String field) {
+            int r = rowOf(field);
+            return r < 0 ? 0 : cycle.rowScalar[r];
+        }
+
+        @Override
+        public double[] inVector(String field) {
+            int r = rowOf(field);
+            return r < 0 ? null : cycle.rowVector[r];
         }
 
         @Override

@@ -140,6 +140,17 @@ class StandardNeuronsTest {
                     }
 
                     @Override
+                    public double inScalar(String field) {
+                        return in.get(field).scalarPart();
+                    }
+
+                    @Override
+                    public double[] inVector(String field) {
+                        VValue f = in.get(field);
+                        return f.isScalar() ? null : coordinatesOf(f);
+                    }
+
+                    @Override
                     public void setIn(String field, double[] d) {
                         got.child(field).add(valueOf(d));
                     }
