@@ -100,20 +100,27 @@ class CompiledPathTest {
     @Test
     void cotangentsFromOutsideTheNetworkAndBranchingRunsReachTheKernelsAsOnTheGeneralPath() {
         Random rnd = new Random(61);
-        for (int k = 0; k < 6; k++) {
-            String src = feedforward(rnd);
-            int cycles = 20 + rnd.nextInt(20);
-            Network a = (Network) fast.eval("t", src), b = (Network) general.eval("t", src);
-            VValue w = Ops.primal(a.softMatrix());
-            for (boolean branch : new boolean[] {false, true}) {
-                Run viaFast = run(a, w, LanguageNeurons.context(fast), true, cycles, true, branch);
-                Run viaGeneral = run(b, w, LanguageNeurons.context(general), false, cycles, true, branch);
-                assertEquals(viaGeneral.loss, viaFast.loss, src);
-                assertTrue(viaGeneral.grad.equals(viaFast.grad), () -> src + (branch ? " (branching)" : "") + ": the gradients differ by up to "
-                        + viaGeneral.grad.subtract(viaFast.grad).maxAbs());
-                assertNotEquals(VValue.ZERO, viaFast.grad);
-            }
-        }
+        for (int k = 0; k < 6; k++)
+            for (boolean branch : new boolean[] {false, true}) assertTheFastPathIsTheGeneralOne(feedforward(rnd), 20 + rnd.nextInt(20), true, branch);
+    }
+
+    /**
+     * Network {@code src} run for {@code cycles} on the fast path and on the general one (the
+     * language definitions as written): every cycle's values, the loss and its gradient equal,
+     * bit for bit.
+     */
+    private void assertTheFastPathIsTheGeneralOne(String src, int cycles, boolean observeAll, boolean branch) {
+        Network a = (Network) fast.eval("t", src), b = (Network) general.eval("t", src);
+        VValue w = Ops.primal(a.softMatrix());
+        assertEquals(w, Ops.primal(b.softMatrix()));
+        Run viaFast = run(a, w, LanguageNeurons.context(fast), true, cycles, observeAll, branch);
+        Run viaGeneral = run(b, w, LanguageNeurons.context(general), false, cycles, observeAll, branch);
+        String what = src + (observeAll ? " (a loss reading every neuron)" : "") + (branch ? " (branching)" : "");
+        for (int c = 0; c < viaGeneral.states.size(); c++)
+            assertTrue(viaGeneral.states.get(c).equals(viaFast.states.get(c)), what + ": state " + c + " differs");
+        assertEquals(viaGeneral.loss, viaFast.loss, what);
+        assertTrue(viaGeneral.grad.equals(viaFast.grad), () -> what + ": the gradients differ by up to " + viaGeneral.grad.subtract(viaFast.grad).maxAbs());
+        assertNotEquals(VValue.ZERO, viaFast.grad, "the case exercises the backward pass");
     }
 
     /** The kernels' pullbacks on dense coordinates in the down movement's entry equal them run on V-values, one entry per cycle. */
@@ -150,21 +157,7 @@ class CompiledPathTest {
     @Test
     void theCompiledFlatPathEqualsTheGeneralPathBitForBit() {
         Random rnd = new Random(16);
-        for (int k = 0; k < 12; k++) {
-            String src = feedforward(rnd);
-            int cycles = 30 + rnd.nextInt(40);
-            Network a = (Network) fast.eval("t", src), b = (Network) general.eval("t", src);
-            VValue w = Ops.primal(a.softMatrix());
-            assertEquals(w, Ops.primal(b.softMatrix()));
-            Run viaFast = run(a, w, LanguageNeurons.context(fast), true, cycles);
-            Run viaGeneral = run(b, w, LanguageNeurons.context(general), false, cycles);
-            for (int c = 0; c < viaGeneral.states.size(); c++)
-                assertTrue(viaGeneral.states.get(c).equals(viaFast.states.get(c)), src + ": state " + c + " differs");
-            assertEquals(viaGeneral.loss, viaFast.loss, src);
-            assertTrue(viaGeneral.grad.equals(viaFast.grad), () -> src + ": the gradients differ by up to "
-                    + viaGeneral.grad.subtract(viaFast.grad).maxAbs());
-            assertNotEquals(VValue.ZERO, viaFast.grad, "the case exercises the backward pass");
-        }
+        for (int k = 0; k < 12; k++) assertTheFastPathIsTheGeneralOne(feedforward(rnd), 30 + rnd.nextInt(40), false, false);
     }
 
     @Test
