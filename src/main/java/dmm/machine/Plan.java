@@ -122,8 +122,8 @@ final class Plan {
             fieldSlots[i] = bySource.get(i).stream().sorted((x, y) -> slotField[x].compareTo(slotField[y])).mapToInt(Integer::intValue).toArray();
         this.visit = new Visit(this);
         this.visitWeight = visitWeights(visit, weight);
-        this.rowSrc = rowsOf(src, rowCount);
-        this.rowWeight = rowsOf(weight, rowCount);
+        this.rowSrc = rowsOf(src, new int[rowCount][]);
+        this.rowWeight = rowsOf(weight, new double[rowCount][]);
     }
 
     /** The template's structure (everything but the soft weights, which are {@code weight}'s) for soft matrix {@code soft}. */
@@ -153,7 +153,7 @@ final class Plan {
         this.visit = t.visit;
         this.visitWeight = visitWeights(visit, weight);
         this.rowSrc = t.rowSrc;
-        this.rowWeight = rowsOf(weight, rowCount);
+        this.rowWeight = rowsOf(weight, new double[rowCount][]);
     }
 
     /** The weights in the pullback's visiting order. */
@@ -611,18 +611,11 @@ final class Plan {
     private final int[][] rowSrc;
     private final double[][] rowWeight;
 
-    private static int[][] rowsOf(int[][][] src, int rows) {
-        int[][] r = new int[rows][];
+    /** The per-neuron, per-field arrays of {@code byNeuron} in row order, into {@code rows}. */
+    private static <T> T[] rowsOf(T[][] byNeuron, T[] rows) {
         int k = 0;
-        for (int[][] byField : src) for (int[] x : byField) r[k++] = x;
-        return r;
-    }
-
-    private static double[][] rowsOf(double[][][] weight, int rows) {
-        double[][] r = new double[rows][];
-        int k = 0;
-        for (double[][] byField : weight) for (double[] x : byField) r[k++] = x;
-        return r;
+        for (T[] byField : byNeuron) for (T x : byField) rows[k++] = x;
+        return rows;
     }
 
     /**
