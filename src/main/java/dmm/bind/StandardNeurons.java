@@ -79,8 +79,8 @@ final class StandardNeurons {
     // and how the chain of its primitives' pullbacks reduces to the one written here (each
     // intermediate value has one consumer, so no cotangent is ever a sum of two terms except in
     // compare, where at most one of the two terms is non-zero). Called as a function (outside a
-    // network's cycle, or by the general path), a kernel records one tape entry per call; the
-    // engine runs a whole cycle's kernels as one entry.
+    // network's cycle), a kernel records one tape entry per call; in a network's cycle the
+    // engine records none for it (see NeuronKernel).
 
     /** The outputs of {@code k} on {@code in}; under grad, one entry whose pullback gives the input map's cotangent. */
     static Object apply(NeuronKernel k, Object in) {

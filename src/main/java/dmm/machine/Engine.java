@@ -180,7 +180,9 @@ public final class Engine {
         // (bounded: a source that makes a new function object at every call never agrees with itself)
         for (int pass = 0; pass < 8 && !stillResolves(net, active, decls, fns); pass++) fns = resolve(net, active, decls, types, failedType);
         Object[] outs = new Object[fns.length];
-        // the neurons with a native kernel this cycle: under grad, one entry for all of them
+        // the neurons with a native kernel this cycle: under grad they record no entries — on
+        // the compiled path the cycle's down-movement entry runs their pullbacks, otherwise one
+        // entry for all of them
         Tape tape = null;
         int[] kernelled = null;
         int nk = 0;

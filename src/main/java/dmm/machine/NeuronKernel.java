@@ -4,9 +4,11 @@ import dmm.vvalue.VValue;
 
 /**
  * A neuron type's native rule: its forward rule on primal V-values and its pullback, without
- * tape entries of its own. The engine runs the kernels of a cycle's neurons as one tape entry
- * for the whole up movement (instead of an entry, a closure and an intermediate value per
- * primitive of each neuron), so a layer of standard neurons costs little more under {@code grad}
+ * tape entries of its own. In a network's cycle the engine records no entry for a kernel (not
+ * an entry, a closure and an intermediate value per primitive of each neuron): on the compiled
+ * path the kernels' pullbacks run inside the cycle's down-movement entry, on dense coordinates
+ * ({@link #pullbackDense}); on the general path (self-referential networks) in one entry for
+ * the cycle's up movement. So a layer of standard neurons costs little more under {@code grad}
  * than without it.
  *
  * <p>Contract: {@link #forward} equals what the function's {@link NeuronFunction#apply} returns,
@@ -46,8 +48,9 @@ public interface NeuronKernel {
      * The pullback on dense coordinates, for the compiled down movement's flat cycles (values
      * with a scalar and numbers under keys): it reads the outputs' cotangent and sets the inputs'
      * through {@code g}, computing exactly what {@link #pullback} computes, coordinate by
-     * coordinate. Returns false when this kernel has no dense form (the engine then calls
-     * {@link #pullback}).
+     * coordinate. Returns false, having set nothing, when this kernel has no dense form or
+     * cannot give {@link #pullback}'s result here (a NaN that pullback would fail on, say): the
+     * engine then calls {@link #pullback}.
      */
     default boolean pullbackDense(VValue inputs, VValue outputs, DenseCotangents g) {
         return false;
@@ -64,9 +67,6 @@ public interface NeuronKernel {
 
         /** The coordinates of output field {@code field}'s cotangent, or null when it is a number (its scalar part only). */
         double[] outVector(String field);
-
-        /** The coordinates of a flat input value (a number: one coordinate). */
-        double[] coordinates(VValue v);
 
         /**
          * The scalar part of input field {@code field} (as {@code inputs.get(field).scalarPart()},

@@ -322,11 +322,12 @@ final class Plan {
     record Down(Object[] inputs, Cycle cycle) {}
 
     /**
-     * One cycle of a compiled run recorded under grad: its inputs, and what its up movement adds
-     * for the down movement's entry (which runs after the up movement's entries in the backward
-     * pass): the outputs, and the neurons run by a kernel, whose pullbacks that entry runs on
-     * dense coordinates. The next cycle's entry hands the cotangents of those neurons' one-field
-     * output slots over here as dense coordinates ({@link #deposit}) instead of as V-values.
+     * One cycle of a compiled run recorded under grad: its rows' values as arrays, and what its
+     * up movement adds for the down movement's entry (which runs after the up movement's entries
+     * in the backward pass): the outputs, and the neurons run by a kernel, whose pullbacks that
+     * entry runs on dense coordinates. The next cycle's entry hands the cotangents of those
+     * neurons' one-field output slots over as dense coordinates ({@link Handed}, deferred on the
+     * tracked output) instead of as V-values.
      */
     static final class Cycle {
         final Plan plan;
@@ -335,11 +336,6 @@ final class Plan {
         final NeuronKernel[] kernels;
         /** The up movement's outputs (set when it completes). */
         Object[] outs;
-        /** Per slot: a cotangent was handed over; its coordinates (null: a number) and its scalar. */
-        private boolean[] handed;
-        private double[][] handedVector;
-        private double[] handedScalar;
-
         /** On a flat cycle, each row's scalar and its coordinates (null: a number); else null. */
         final double[] rowScalar;
         final double[][] rowVector;
@@ -350,38 +346,6 @@ final class Plan {
             this.rowScalar = rowScalar;
             this.rowVector = rowVector;
             this.kernels = new NeuronKernel[plan.neurons.size()];
-        }
-
-        /** Receives slot {@code s}'s cotangent: coordinates {@code v} (kept), or the number {@code x} when v is null. */
-        void deposit(int s, double[] v, double x) {
-            if (handed == null) {
-                int n = plan.slotNeuron.length;
-                handed = new boolean[n];
-                handedVector = new double[n][];
-                handedScalar = new double[n];
-            }
-            if (!handed[s]) {
-                handed[s] = true;
-                handedVector[s] = v;
-                handedScalar[s] = x;
-                return;
-            }
-            // a second run from the same outputs under this tape: the sum
-            double[] a = handedVector[s];
-            if (a == null && v == null) {
-                handedScalar[s] += x;
-                return;
-            }
-            if (a == null) a = new double[] {handedScalar[s]};
-            if (v == null) v = new double[] {x};
-            double[] r = Arrays.copyOf(a.length >= v.length ? a : v, Math.max(a.length, v.length));
-            double[] o = a.length >= v.length ? v : a;
-            for (int q = 0; q < o.length; q++) r[q] += o[q];
-            handedVector[s] = r;
-        }
-
-        boolean handed(int s) {
-            return handed != null && handed[s];
         }
     }
 
@@ -901,18 +865,27 @@ final class Plan {
             }
         }
         VValue[] dv = new VValue[slots];
+        Handed[] handed = null;
         for (int s = 0; s < slots; s++) {
             VBuilder tb = dys == null ? null : dys[s];
             if (tb == null && dyd[s] == null && dy0[s] == 0) continue;
-            if (tb == null && prev != null && inFieldSlots[s] && prev.kernels[slotNeuron[s]] != null) {
+            int i = slotNeuron[s];
+            if (tb == null && prev != null && inFieldSlots[s] && prev.kernels[i] != null && !hasNaN(dyd[s], dy0[s])) {
                 // to a kernel of the previous cycle: its pullback reads the coordinates as they are
-                prev.deposit(s, dyd[s], dy0[s]);
+                if (handed == null) handed = new Handed[outs.length];
+                if (handed[i] == null) handed[i] = new Handed(i);
+                handed[i].put(s, dyd[s], dy0[s]);
                 continue;
             }
             VValue d = dyd[s] != null ? keys.value(dyd[s]) : VValue.of(dy0[s]);
             if (tb != null) d = d.add(tb.build());
             if (!d.isZero()) dv[s] = d;
         }
+        // the handed-over cotangents are the kernels' outputs' whole cotangent when nothing else
+        // has reached them yet; otherwise they join the rest as V-values, in the tape's order
+        if (handed != null)
+            for (int i = 0; i < handed.length; i++)
+                if (handed[i] != null && !((Tracked) outs[i]).defer(handed[i])) handed[i].asValues(dv);
         // a source neuron's one-field slots as one map {field cotangent} (each field gets one
         // term, as from one accumulateAt per slot, without a builder); other slots at their paths
         String[] ks = null;
@@ -961,9 +934,10 @@ final class Plan {
 
     /**
      * Runs the pullbacks of the cycle's kernel neurons whose outputs have a cotangent (handed
-     * over by the next cycle, or accumulated by anything else that read them). On a flat cycle a
-     * kernel with a dense form writes its inputs' cotangent as coordinates per row (returned);
-     * otherwise its pullback on V-values adds to the inputs' cotangent.
+     * over by the next cycle as dense coordinates, or accumulated as a V-value by anything that
+     * read them). On a flat cycle a kernel with a dense form writes its inputs' cotangent as
+     * coordinates per row (returned); otherwise its pullback on V-values adds to the inputs'
+     * cotangent.
      */
     private double[][] kernelPullbacks(Tape tape, Cycle cycle, Tracked[] ins, boolean flat) {
         double[][] kd = null;
@@ -972,18 +946,16 @@ final class Plan {
             NeuronKernel k = cycle.kernels[i];
             if (k == null) continue;
             Tracked y = (Tracked) cycle.outs[i];
-            boolean handed = false;
-            for (int s : fieldSlots[i]) handed |= cycle.handed(s);
-            boolean other = y.hasCotangent();
-            if (!handed && !other) continue;
-            VValue extra = other ? y.cotangent() : VValue.ZERO;
-            if (flat && flatFields(extra)) {
+            if (!y.hasCotangent()) continue;
+            // the handed-over coordinates when they are the whole cotangent, else its V-value
+            Handed h = y.deferred() instanceof Handed x && x.plan() == this.visit ? x : null;
+            VValue g = h != null ? null : y.cotangent();
+            if (flat && (h != null || flatFields(g))) {
                 if (dense == null) dense = new Dense(cycle);
                 if (kd == null) kd = new double[rowCount][];
-                if (dense.run(k, i, ins[i].value(), y.value(), extra, kd)) continue;
+                if (dense.run(k, i, ins[i].value(), y.value(), h, g, kd)) continue;
             }
-            // on V-values: the handed-over cotangent as a map of its fields, plus the rest
-            VValue g = extra.isZero() ? handedValue(cycle, i) : extra.add(handedValue(cycle, i));
+            if (g == null) g = y.cotangent();
             if (g.isZero()) continue;
             VValue d = k.pullback(ins[i].value(), y.value(), g);
             if (!d.isZero()) Ops.accumulate(tape, ins[i], 1, d);
@@ -997,28 +969,97 @@ final class Plan {
         return true;
     }
 
-    /** The cotangent handed over to neuron {@code i}'s one-field slots, as a map from its output fields. */
-    private VValue handedValue(Cycle cycle, int i) {
-        int[] fsl = fieldSlots[i];
-        String[] ks = new String[fsl.length];
-        VValue[] vs = new VValue[fsl.length];
-        int m = 0;
-        for (int s : fsl) {
-            if (!cycle.handed(s)) continue;
-            VValue d = cycle.handedVector[s] != null ? keys.value(cycle.handedVector[s]) : VValue.of(cycle.handedScalar[s]);
-            if (d.isZero()) continue;
-            ks[m] = slotField[s];
-            vs[m++] = d;
+    /** True when the slot cotangent {@code v} (or the number {@code x} when v is null) has a NaN (a V-value of it fails). */
+    private static boolean hasNaN(double[] v, double x) {
+        if (v == null) return Double.isNaN(x);
+        for (double c : v) if (Double.isNaN(c)) return true;
+        return false;
+    }
+
+    /**
+     * The cotangents one pullback hands to a kernel neuron's one-field output slots, on dense
+     * coordinates: per slot of {@link #fieldSlots}, its coordinates (null: a number) or its
+     * scalar. Deferred on the neuron's tracked output ({@link Tracked#defer}), it is read as it
+     * is by the neuron's kernel, or turned into the V-value the pullback would have sent when
+     * anything else reaches that output.
+     */
+    private final class Handed implements Tracked.Deferred {
+        private final int neuron;
+        private final boolean[] has;
+        private final double[][] vector;
+        private final double[] scalar;
+
+        Handed(int neuron) {
+            this.neuron = neuron;
+            int n = fieldSlots[neuron].length;
+            has = new boolean[n];
+            vector = new double[n][];
+            scalar = new double[n];
         }
-        return m == 0 ? VValue.ZERO : VValue.ofSorted(ks, vs, m);
+
+        /** The plans' shared structure these slots index (plans reusing rows share it). */
+        Visit plan() {
+            return visit;
+        }
+
+        /** Slot {@code s}'s cotangent: coordinates {@code v} (kept), or the number {@code x} when v is null. */
+        void put(int s, double[] v, double x) {
+            int p = position(slotField[s]);
+            has[p] = true;
+            vector[p] = v;
+            scalar[p] = x;
+        }
+
+        /** The position of output field {@code field} among the neuron's one-field slots, or -1. */
+        int position(String field) {
+            int[] fsl = fieldSlots[neuron];
+            for (int p = 0; p < fsl.length; p++) {
+                String f = slotField[fsl[p]];
+                if (f == field || f.equals(field)) return p;
+            }
+            return -1;
+        }
+
+        /** Slot p's cotangent as the V-value the pullback sends (zero: none). */
+        private VValue slotValue(int p) {
+            return vector[p] != null ? keys.value(vector[p]) : VValue.of(scalar[p]);
+        }
+
+        /** The cotangents as V-values into {@code dv} (the pullback's own path), when they cannot be deferred. */
+        void asValues(VValue[] dv) {
+            int[] fsl = fieldSlots[neuron];
+            for (int p = 0; p < fsl.length; p++) {
+                if (!has[p]) continue;
+                VValue d = slotValue(p);
+                if (!d.isZero()) dv[fsl[p]] = d;
+            }
+        }
+
+        /** The map {field cotangent} the pullback would have accumulated on the output. */
+        @Override
+        public VValue value() {
+            int[] fsl = fieldSlots[neuron];
+            String[] ks = new String[fsl.length];
+            VValue[] vs = new VValue[fsl.length];
+            int m = 0;
+            for (int p = 0; p < fsl.length; p++) {
+                if (!has[p]) continue;
+                VValue d = slotValue(p);
+                if (d.isZero()) continue;
+                ks[m] = slotField[fsl[p]];
+                vs[m++] = d;
+            }
+            return m == 0 ? VValue.ZERO : VValue.ofSorted(ks, vs, m);
+        }
     }
 
     /** A kernel call's cotangents on this plan's dense coordinates (one object per backward pass, reused neuron by neuron). */
     private final class Dense implements NeuronKernel.DenseCotangents {
         private final Cycle cycle;
         private int neuron;
-        private VValue extra;
-        private double[][] kd;
+        /** The outputs' cotangent: handed over as coordinates, or else this V-value. */
+        private Handed handed;
+        private VValue value;
         private double[][] pending = new double[4][];
         private int[] pendingRow = new int[4];
         private int npending;
@@ -1028,47 +1069,32 @@ final class Plan {
         }
 
         /** Runs kernel {@code k}'s dense pullback for neuron {@code i}; false (and nothing written) when it has none. */
-        boolean run(NeuronKernel k, int i, VValue in, VValue out, VValue extra, double[][] kd) {
+        boolean run(NeuronKernel k, int i, VValue in, VValue out, Handed handed, VValue value, double[][] kd) {
             neuron = i;
-            this.extra = extra;
-            this.kd = kd;
+            this.handed = handed;
+            this.value = value;
             npending = 0;
             if (!k.pullbackDense(in, out, this)) return false;
             for (int j = 0; j < npending; j++) kd[pendingRow[j]] = pending[j];
             return true;
         }
 
-        private int slotOf(String field) {
-            for (int s : fieldSlots[neuron]) {
-                String f = slotField[s];
-                if (f == field || f.equals(field)) return cycle.handed(s) ? s : -1;
-            }
-            return -1;
-        }
-
         @Override
         public double outScalar(String field) {
-            int s = slotOf(field);
-            double x = s < 0 ? 0 : cycle.handedVector[s] != null ? cycle.handedVector[s][0] : cycle.handedScalar[s];
-            return extra.isZero() ? x : x + extra.get(field).scalarPart();
+            if (handed == null) return value.get(field).scalarPart();
+            int p = handed.position(field);
+            if (p < 0 || !handed.has[p]) return 0;
+            return handed.vector[p] != null ? handed.vector[p][0] : handed.scalar[p];
         }
 
         @Override
         public double[] outVector(String field) {
-            int s = slotOf(field);
-            double[] v = s < 0 ? null : cycle.handedVector[s];
-            VValue e = extra.isZero() ? VValue.ZERO : extra.get(field);
-            if (e.isZero() || e.isScalar()) {
-                if (v == null || e.isZero()) return v;
-                double[] r = v.clone();
-                r[0] += e.scalarPart();
-                return r;
+            if (handed == null) {
+                VValue e = value.get(field);
+                return e.isScalar() ? null : keys.denseOf(e);
             }
-            double[] ed = keys.denseOf(e);
-            if (v == null) {
-                v = new double[] {s < 0 ? 0 : cycle.handedScalar[s]};
-            }
-            return sum(v, ed);
+            int p = handed.position(field);
+            return p < 0 || !handed.has[p] ? null : handed.vector[p];
         }
 
         /** The row of input field {@code field} of the current neuron, or -1 (no link reaches it). */
@@ -1088,12 +1114,6 @@ final class Plan {
         public double[] inVector(String field) {
             int r = rowOf(field);
             return r < 0 ? null : cycle.rowVector[r];
-        }
-
-        @Override
-        public double[] coordinates(VValue v) {
-            if (v.isScalar()) return new double[] {v.scalarPart()};
-            return keys.denseOf(v);
         }
 
         @Override

@@ -135,11 +135,6 @@ class StandardNeuronsTest {
                     }
 
                     @Override
-                    public double[] coordinates(VValue v) {
-                        return coordinatesOf(v);
-                    }
-
-                    @Override
                     public double inScalar(String field) {
                         return in.get(field).scalarPart();
                     }

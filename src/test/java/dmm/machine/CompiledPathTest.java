@@ -123,6 +123,65 @@ class CompiledPathTest {
         assertNotEquals(VValue.ZERO, viaFast.grad, "the case exercises the backward pass");
     }
 
+    private static Grad.Result gradOf(Interpreter interp, String src, java.util.function.Function<Network, Object> loss) {
+        Network net = (Network) interp.eval("t", src);
+        return Grad.valueAndGrad(a -> loss.apply(net.withSoftMatrix(a[0])), Ops.primal(net.softMatrix()));
+    }
+
+    /** A NaN cotangent reaching a kernel's outputs fails as it does on the general path (found in review: it was dropped). */
+    @Test
+    void aNanCotangentHandedToAKernelFailsAsOnTheGeneralPath() {
+        String src = """
+            (network z (neurons c compare, o output, one const-1)
+              (links c.dict-1 <- 0.5 one.const_1, c.dict-2 <- 0.5 one.const_1,
+                     o.x <- 2 c.true, o.y <- -2 c.true, o.x <- one.const_1, o.y <- one.const_1))""";
+        for (boolean compiled : new boolean[] {false, true}) {
+            Interpreter i = compiled ? fast : general;
+            Engine.Context ctx = LanguageNeurons.context(i);
+            assertThrows(dmm.vvalue.NonFiniteException.class, () -> gradOf(i, src, n -> {
+                Object loss = VValue.ZERO;
+                for (int k = 0; k < 3; k++) {
+                    n = compiled ? Engine.step(n, ctx) : Engine.stepGeneral(n, ctx);
+                    loss = Ops.add(loss, Ops.scale(VValue.of(1e308), Ops.sumLeaves(n.inputOf("o"))));
+                }
+                return loss;
+            }), compiled ? "the compiled path" : "the general path");
+        }
+    }
+
+    /**
+     * The cotangent of a kernel's outputs reached by two down movements of two plans and by a
+     * loss in between is summed in the tape's order, as on the general path (found in review:
+     * the handed-over terms were summed first; 1e16 makes the order visible).
+     */
+    @Test
+    void aKernelsOutputCotangentIsSummedInTheTapesOrder() {
+        String src = """
+            (network q (neurons timer timer, input (text-driver "ab" 1), acc sum-dicts, o output)
+              (hard timer.timer <- timer.timer, input.timer <- timer.timer)
+              (accumulators [dict-1 <- dict] acc)
+              (links acc.dict-2 <- input.char, o.x <- 1e16 acc.dict))""";
+        VValue[] g = new VValue[2];
+        for (int j = 0; j < 2; j++) {
+            boolean compiled = j == 1;
+            Interpreter i = compiled ? fast : general;
+            Engine.Context ctx = LanguageNeurons.context(i);
+            g[j] = gradOf(i, src, n -> {
+                Object loss = VValue.ZERO;
+                for (int k = 0; k < 4; k++) {
+                    Network other = n.withSoftMatrix(Ops.scale(VValue.of(-1), n.softMatrix()));
+                    Network b = compiled ? Engine.step(other, ctx) : Engine.stepGeneral(other, ctx);
+                    loss = Ops.add(loss, Ops.sumLeaves(b.inputOf("o")));
+                    loss = Ops.add(loss, Ops.sumLeaves(n.outputs()));
+                    n = compiled ? Engine.step(n, ctx) : Engine.stepGeneral(n, ctx);
+                    loss = Ops.add(loss, Ops.sumLeaves(n.inputOf("o")));
+                }
+                return loss;
+            }).gradients().get(0);
+        }
+        assertEquals(g[0], g[1]);
+    }
+
     /** The kernels' pullbacks on dense coordinates in the down movement's entry equal them run on V-values, one entry per cycle. */
     @Test
     void theDenseKernelPullbacksEqualThePerCycleVValueOnes() {
