@@ -62,6 +62,8 @@ final class Plan {
     final int[][] fieldSlots;
     /** Per slot: it is in {@link #fieldSlots}. */
     final boolean[] inFieldSlots;
+    /** Per slot: its position among its neuron's {@link #fieldSlots}, or -1. */
+    final int[] fieldSlotPosition;
 
     private Plan(Object soft, VValue hard, Map<String, NeuronDecl> declared, List<String[]> neurons, int[] slotNeuron,
                  List<List<String>> slotPath, String[][] fields, int[][][] src, double[][][] weight, int[][][] softIndex,
@@ -120,6 +122,9 @@ final class Plan {
         fieldSlots = new int[n][];
         for (int i = 0; i < n; i++)
             fieldSlots[i] = bySource.get(i).stream().sorted((x, y) -> slotField[x].compareTo(slotField[y])).mapToInt(Integer::intValue).toArray();
+        fieldSlotPosition = new int[slotField.length];
+        Arrays.fill(fieldSlotPosition, -1);
+        for (int[] fsl : fieldSlots) for (int p = 0; p < fsl.length; p++) fieldSlotPosition[fsl[p]] = p;
         this.visit = new Visit(this);
         this.visitWeight = visitWeights(visit, weight);
         this.rowSrc = rowsOf(src, new int[rowCount][]);
@@ -144,6 +149,7 @@ final class Plan {
         this.decls = t.decls;
         this.fieldSlots = t.fieldSlots;
         this.inFieldSlots = t.inFieldSlots;
+        this.fieldSlotPosition = t.fieldSlotPosition;
         this.rowBase = t.rowBase;
         this.rowCount = t.rowCount;
         this.hasSoft = t.hasSoft;
@@ -870,11 +876,11 @@ final class Plan {
             VBuilder tb = dys == null ? null : dys[s];
             if (tb == null && dyd[s] == null && dy0[s] == 0) continue;
             int i = slotNeuron[s];
-            if (tb == null && prev != null && inFieldSlots[s] && prev.kernels[i] != null && !hasNaN(dyd[s], dy0[s])) {
+            if (tb == null && prev != null && inFieldSlots[s] && prev.kernels[i] != null && fieldSlotPosition[s] < 64 && !hasNaN(dyd[s], dy0[s])) {
                 // to a kernel of the previous cycle: its pullback reads the coordinates as they are
                 if (handed == null) handed = new Handed[outs.length];
-                if (handed[i] == null) handed[i] = new Handed(i);
-                handed[i].put(s, dyd[s], dy0[s]);
+                if (handed[i] == null) handed[i] = new Handed(i, dyd, dy0);
+                handed[i].mask |= 1L << fieldSlotPosition[s];
                 continue;
             }
             VValue d = dyd[s] != null ? keys.value(dyd[s]) : VValue.of(dy0[s]);
@@ -985,29 +991,25 @@ final class Plan {
      */
     private final class Handed implements Tracked.Deferred {
         private final int neuron;
-        private final boolean[] has;
-        private final double[][] vector;
-        private final double[] scalar;
+        /** The pullback's per-slot cotangents (coordinates, or null and the number), read, never written. */
+        private final double[][] dyd;
+        private final double[] dy0;
+        /** The positions in {@link #fieldSlots} handed over, one bit each. */
+        long mask;
 
-        Handed(int neuron) {
+        Handed(int neuron, double[][] dyd, double[] dy0) {
             this.neuron = neuron;
-            int n = fieldSlots[neuron].length;
-            has = new boolean[n];
-            vector = new double[n][];
-            scalar = new double[n];
+            this.dyd = dyd;
+            this.dy0 = dy0;
+        }
+
+        private boolean has(int p) {
+            return p >= 0 && p < 64 && (mask & (1L << p)) != 0;
         }
 
         /** The plans' shared structure these slots index (plans reusing rows share it). */
         Visit plan() {
             return visit;
-        }
-
-        /** Slot {@code s}'s cotangent: coordinates {@code v} (kept), or the number {@code x} when v is null. */
-        void put(int s, double[] v, double x) {
-            int p = position(slotField[s]);
-            has[p] = true;
-            vector[p] = v;
-            scalar[p] = x;
         }
 
         /** The position of output field {@code field} among the neuron's one-field slots, or -1. */
@@ -1020,16 +1022,26 @@ final class Plan {
             return -1;
         }
 
-        /** Slot p's cotangent as the V-value the pullback sends (zero: none). */
+        /** Slot position p's coordinates, or null when it is a number. */
+        double[] vector(int p) {
+            return dyd[fieldSlots[neuron][p]];
+        }
+
+        double scalar(int p) {
+            return dy0[fieldSlots[neuron][p]];
+        }
+
+        /** Slot position p's cotangent as the V-value the pullback sends (zero: none). */
         private VValue slotValue(int p) {
-            return vector[p] != null ? keys.value(vector[p]) : VValue.of(scalar[p]);
+            double[] v = vector(p);
+            return v != null ? keys.value(v) : VValue.of(scalar(p));
         }
 
         /** The cotangents as V-values into {@code dv} (the pullback's own path), when they cannot be deferred. */
         void asValues(VValue[] dv) {
             int[] fsl = fieldSlots[neuron];
             for (int p = 0; p < fsl.length; p++) {
-                if (!has[p]) continue;
+                if (!has(p)) continue;
                 VValue d = slotValue(p);
                 if (!d.isZero()) dv[fsl[p]] = d;
             }
@@ -1043,7 +1055,7 @@ final class Plan {
             VValue[] vs = new VValue[fsl.length];
             int m = 0;
             for (int p = 0; p < fsl.length; p++) {
-                if (!has[p]) continue;
+                if (!has(p)) continue;
                 VValue d = slotValue(p);
                 if (d.isZero()) continue;
                 ks[m] = slotField[fsl[p]];
@@ -1083,8 +1095,9 @@ final class Plan {
         public double outScalar(String field) {
             if (handed == null) return value.get(field).scalarPart();
             int p = handed.position(field);
-            if (p < 0 || !handed.has[p]) return 0;
-            return handed.vector[p] != null ? handed.vector[p][0] : handed.scalar[p];
+            if (!handed.has(p)) return 0;
+            double[] v = handed.vector(p);
+            return v != null ? v[0] : handed.scalar(p);
         }
 
         @Override
@@ -1094,7 +1107,7 @@ final class Plan {
                 return e.isScalar() ? null : keys.denseOf(e);
             }
             int p = handed.position(field);
-            return p < 0 || !handed.has[p] ? null : handed.vector[p];
+            return handed.has(p) ? handed.vector(p) : null;
         }
 
         /** The row of input field {@code field} of the current neuron, or -1 (no link reaches it). */
