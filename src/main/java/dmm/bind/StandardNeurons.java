@@ -186,9 +186,7 @@ final class StandardNeurons {
             double m = out.get("norm").scalarPart();
             if (m == 0) return true;
             double[] a = vector(g, "dict"), r = new double[a.length];
-            int ties = 0;   // (the tied leaves are the coordinates equal to m in absolute value)
-            for (double x : a) if (Math.abs(x) == m) ties++;
-            double k = g.outScalar("norm") / ties;
+            double k = g.outScalar("norm") / ties(a, m);
             if (Double.isNaN(k)) return false;
             for (int q = 0; q < a.length; q++) r[q] = Math.abs(a[q]) == m ? Math.signum(a[q]) * k : 0;
             g.setIn("dict", r);
@@ -201,14 +199,17 @@ final class StandardNeurons {
         }
     }
 
+    /** The number of coordinates whose absolute value is {@code m > 0}. */
+    private static int ties(double[] a, double m) {
+        int n = 0;
+        for (double x : a) if (Math.abs(x) == m) n++;
+        return n;
+    }
+
     /** The number of leaves of {@code d} whose absolute value is {@code m > 0} (on a flat node's array, no tree made). */
     private static int ties(VValue d, double m) {
         double[] f = d.flatValues();
-        if (f != null) {
-            int n = 0;
-            for (double x : f) if (Math.abs(x) == m) n++;
-            return n;
-        }
+        if (f != null) return ties(f, m);
         int[] n = {0};
         d.forEachLeaf((p, x) -> {
             if (Math.abs(x) == m) n[0]++;

@@ -184,8 +184,6 @@ public final class Engine {
         // the compiled path the cycle's down-movement entry runs their pullbacks, otherwise one
         // entry for all of them
         Tape tape = null;
-        int[] kernelled = null;
-        int nk = 0;
         NeuronKernel[] kernels = null;
         // each distinct function's kernel, asked once per cycle (a network has a few types)
         NeuronFunction[] seenFns = new NeuronFunction[8];
@@ -223,10 +221,8 @@ public final class Engine {
                     } else {
                         if (tape == null) {
                             tape = t;
-                            kernelled = new int[fns.length];
                             kernels = new NeuronKernel[fns.length];
                         }
-                        kernelled[nk++] = i;
                         kernels[i] = k;
                         out = tape.made(y, k.readsNumbersOnly());
                     }
@@ -246,7 +242,7 @@ public final class Engine {
                         + "; a neuron must return a V-value (a map from output fields to values)");
             outs[i] = out;
         }
-        if (nk > 0) recordKernels(tape, kernelled, nk, kernels, ins, outs);
+        if (kernels != null) recordKernels(tape, kernels, ins, outs);
         if (cycle != null) cycle.outs = outs;
         return outs;
     }
@@ -255,10 +251,10 @@ public final class Engine {
      * One tape entry for the kernels of a cycle: each neuron's pullback sends its outputs'
      * cotangent to its inputs (every neuron has its own inputs, so the order does not matter).
      */
-    private static void recordKernels(Tape tape, int[] idx, int n, NeuronKernel[] kernels, Object[] ins, Object[] outs) {
+    private static void recordKernels(Tape tape, NeuronKernel[] kernels, Object[] ins, Object[] outs) {
         tape.record(() -> {
-            for (int j = n - 1; j >= 0; j--) {
-                int i = idx[j];
+            for (int i = kernels.length - 1; i >= 0; i--) {
+                if (kernels[i] == null) continue;
                 Tracked y = (Tracked) outs[i];
                 if (!y.hasCotangent()) continue;
                 VValue g = y.cotangent();

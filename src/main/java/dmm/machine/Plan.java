@@ -395,8 +395,10 @@ final class Plan {
             fsp = vectorRowsFor(pattern);
         }
         double[] rowScalar = flat ? rowScalars(y0) : null;
-        // each flat row's coordinates (null: a number), for the kernels' pullbacks
-        double[][] rowVector = flat ? new double[rowCount][] : null;
+        Tape tape = Ops.recordingTape(outs);
+        if (tape == null && softCotangent != null) tape = Ops.recordingTape(soft);
+        // under grad, each flat row's coordinates (null: a number), for the kernels' pullbacks
+        double[][] rowVector = flat && tape != null ? new double[rowCount][] : null;
         int n = neurons.size();
         VValue[] ins = new VValue[n];
         for (int i = 0; i < n; i++) {
@@ -412,12 +414,10 @@ final class Plan {
                     continue;
                 }
                 vals[f] = denseRow(i, f, rowScalar[rowBase[i] + f], fsp, yd, table);
-                rowVector[rowBase[i] + f] = vals[f].flatValues();
+                if (rowVector != null) rowVector[rowBase[i] + f] = vals[f].flatValues();
             }
             ins[i] = VValue.ofSortedKeeping(fs, vals);
         }
-        Tape tape = Ops.recordingTape(outs);
-        if (tape == null && softCotangent != null) tape = Ops.recordingTape(soft);
         if (tape == null) return new Down(ins, null);
         Tracked[] tracked = new Tracked[n];
         for (int i = 0; i < n; i++) tracked[i] = tape.leaf(ins[i]);
@@ -428,7 +428,7 @@ final class Plan {
         Cycle cycle = new Cycle(this, tape, rowScalar, rowVector);
         // the previous cycle's kernel neurons take their outputs' cotangents on dense coordinates
         // when they are exactly the outputs read here, of a plan with these slots, on this tape
-        Cycle from = prev != null && prev.tape == tape && prev.outs == outs && prev.plan.slotNeuron == slotNeuron ? prev : null;
+        Cycle from = prev != null && prev.tape == tape && prev.outs == outs && prev.plan.visit == visit ? prev : null;
         tape.record(() -> backward(t, tracked, outs, ys, dense, scalars, wantSoft, cycle, from));
         return new Down(tracked, cycle);
     }
@@ -954,7 +954,7 @@ final class Plan {
             Tracked y = (Tracked) cycle.outs[i];
             if (!y.hasCotangent()) continue;
             // the handed-over coordinates when they are the whole cotangent, else its V-value
-            Handed h = y.deferred() instanceof Handed x && x.plan() == this.visit ? x : null;
+            Handed h = y.deferred() instanceof Handed x && x.visit() == visit ? x : null;
             VValue g = h != null ? null : y.cotangent();
             if (flat && (h != null || flatFields(g))) {
                 if (dense == null) dense = new Dense(cycle);
@@ -1007,8 +1007,8 @@ final class Plan {
             return p >= 0 && p < 64 && (mask & (1L << p)) != 0;
         }
 
-        /** The plans' shared structure these slots index (plans reusing rows share it). */
-        Visit plan() {
+        /** The structure these slots index (shared by the plans reusing one plan's rows). */
+        Visit visit() {
             return visit;
         }
 
