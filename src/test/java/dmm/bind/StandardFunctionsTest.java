@@ -191,6 +191,16 @@ class StandardFunctionsTest {
         }
     }
 
+    /** The gradient at {@code x} of the loss through the fast path or the interpreted definition; the loss value goes to {@code results[0]} (fast) or {@code [1]}. */
+    private Grad.Result gradThrough(boolean viaFast, Shape shape, VValue x, Object[] results) {
+        return Grad.valueAndGrad(a -> {
+            List<Object>[] s = shape.sequences(a[0]);
+            Object loss = viaFast ? fast(s[0], s[1]) : general(s[0], s[1]);
+            results[viaFast ? 0 : 1] = loss;
+            return shape.around(loss, s[0]);
+        }, x);
+    }
+
     @Test
     void gradientsEqualTheInterpretedDefinitionBitForBit() {
         Random r = new Random(12);
@@ -201,18 +211,8 @@ class StandardFunctionsTest {
             Shape shape = Shape.random(r, n);
             String what = "trial " + trial + " on " + x + " with " + shape;
             Object[] results = new Object[2];
-            Grad.Result gFast = Grad.valueAndGrad(a -> {
-                List<Object>[] s = shape.sequences(a[0]);
-                Object loss = fast(s[0], s[1]);
-                results[0] = loss;
-                return shape.around(loss, s[0]);
-            }, x);
-            Grad.Result gGeneral = Grad.valueAndGrad(a -> {
-                List<Object>[] s = shape.sequences(a[0]);
-                Object loss = general(s[0], s[1]);
-                results[1] = loss;
-                return shape.around(loss, s[0]);
-            }, x);
+            Grad.Result gFast = gradThrough(true, shape, x, results);
+            Grad.Result gGeneral = gradThrough(false, shape, x, results);
             assertEquals(results[1] instanceof Tracked, results[0] instanceof Tracked, "tracked or not, " + what);
             if (results[0] instanceof Tracked) tracked++;
             assertEquals(gGeneral.value(), gFast.value(), what);
