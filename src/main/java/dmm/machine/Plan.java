@@ -43,7 +43,10 @@ final class Plan {
     /** Per contribution: the index of the soft leaf it came from, or -1 for a hard link. */
     final int[][][] softIndex;
     final List<List<String>> softPaths;
-    /** Cotangents of the soft leaves, accumulated over all cycles of the recording run. */
+    /**
+     * Cotangents of the soft leaves, accumulated over all cycles of the recording run, at their
+     * contributions' positions in the visiting order ({@link Visit#softIndex} maps them to leaves).
+     */
     double[] softCotangent;
     /** Dense coordinates for the flat values on the wires (shared with the plans that reuse this one's rows). */
     final KeySpace keys;
@@ -300,12 +303,19 @@ final class Plan {
         Object w = plan.soft;
         Tape tape = Ops.recordingTape(w);
         if (tape != null) {
-            plan.softCotangent = new double[plan.softPaths.size()];
+            plan.softCotangent = new double[plan.visit.src.length];
             // recorded before any cycle of this run, so it runs after all of them in the backward pass
             tape.record(() -> {
-                double[] d = plan.softCotangent;
+                // summed at the contributions' visiting positions; a soft leaf has one
+                double[] byVisit = plan.softCotangent;
+                int[] leaf = plan.visit.softIndex;
+                double[] d = new double[plan.softPaths.size()];
                 boolean any = false;
-                for (double x : d) any |= x != 0;
+                for (int c = 0; c < byVisit.length; c++) {
+                    if (leaf[c] < 0) continue;
+                    d[leaf[c]] = byVisit[c];
+                    any |= byVisit[c] != 0;
+                }
                 if (!any) return;
                 // the soft leaves are softPaths in forEachLeaf order, which mapLeaves follows: the
                 // matrix's own tree with the cotangents for leaves (zeros dropped)
@@ -419,10 +429,22 @@ final class Plan {
             ins[i] = VValue.ofSortedKeeping(fs, vals);
         }
         if (tape == null) return new Down(ins, null);
-        Tracked[] tracked = new Tracked[n];
-        for (int i = 0; i < n; i++) tracked[i] = tape.leaf(ins[i]);
-        Tape t = tape;
+        // only the inputs that depend on what is being differentiated are recorded: a row with
+        // soft contributions (when the soft matrix is), or one reading a tracked output; the
+        // others (a timer, a text driver, constants) run as plain values, and no cotangent is
+        // summed for them in the backward pass (none would reach a tracked value)
         boolean wantSoft = softCotangent != null && Ops.isTracked(soft);
+        long[] trackedOuts = new long[(outs.length + 63) >> 6];
+        for (int j = 0; j < outs.length; j++) if (Ops.isTracked(outs[j])) trackedOuts[j >> 6] |= 1L << j;
+        Tracked[] tracked = new Tracked[n];
+        Object[] inputs = new Object[n];
+        for (int i = 0; i < n; i++) {
+            boolean depends = wantSoft && visit.neuronSoft[i];
+            long[] bits = visit.sourceBits[i];
+            for (int w = 0; w < bits.length && !depends; w++) depends = (bits[w] & trackedOuts[w]) != 0;
+            inputs[i] = depends ? (tracked[i] = tape.leaf(ins[i])) : ins[i];
+        }
+        Tape t = tape;
         double[][] dense = yd;
         double[] scalars = ysc;
         Cycle cycle = new Cycle(this, tape, rowScalar, rowVector);
@@ -430,7 +452,7 @@ final class Plan {
         // when they are exactly the outputs read here, of a plan with these slots, on this tape
         Cycle from = prev != null && prev.tape == tape && prev.outs == outs && prev.plan.visit == visit ? prev : null;
         tape.record(() -> backward(t, tracked, outs, ys, dense, scalars, wantSoft, cycle, from));
-        return new Down(tracked, cycle);
+        return new Down(inputs, cycle);
     }
 
     /**
@@ -530,8 +552,22 @@ final class Plan {
         volatile Split[] splits = new Split[0];
         /** The forward's vector contributions of the last patterns met (likewise). */
         volatile VectorRows[] vectorRows = new VectorRows[0];
+        /** Per neuron: the neurons its rows read from, one bit each; whether a row of it has soft contributions. */
+        final long[][] sourceBits;
+        final boolean[] neuronSoft;
 
         Visit(Plan p) {
+            int neurons = p.fields.length;
+            sourceBits = new long[neurons][];
+            neuronSoft = new boolean[neurons];
+            for (int i = 0; i < neurons; i++) {
+                long[] bits = new long[(neurons + 63) >> 6];
+                for (int f = 0; f < p.fields[i].length; f++) {
+                    neuronSoft[i] |= p.hasSoft[p.rowBase[i] + f];
+                    for (int sl : p.src[i][f]) bits[p.slotNeuron[sl] >> 6] |= 1L << p.slotNeuron[sl];
+                }
+                sourceBits[i] = bits;
+            }
             List<int[]> segs = new ArrayList<>();
             List<int[]> cs = new ArrayList<>();
             for (int pass = 0; pass < 2; pass++) {
@@ -636,57 +672,59 @@ final class Plan {
      */
     private static final class Split {
         final byte[] pattern;
-        /** Per kind: each segment's start, the contributions' source slots, and for the sources' sums their positions in the visiting order (the weights). */
-        final int[] numStart, numSrc, numPos, wantStart, wantSrc, wantPos, scalarStart, scalarSrc, scalarSoft, vectorStart, vectorSrc, vectorSoft;
+        /**
+         * Per kind, each segment's start and its contributions' source slots and visiting
+         * positions (where the weight is, in {@link Plan#visitWeight}, and where the soft leaf's
+         * cotangent is summed): {@code fused} — a number source taking only the scalar, in a soft
+         * segment (most links: its source's sum and its dot product in one run); {@code num} — the
+         * other sources taking only the scalar; {@code want} — sources taking all of it;
+         * {@code scalar} — soft leaves of other number sources; {@code vector} — soft leaves of
+         * vector sources.
+         */
+        final int[] fusedStart, fusedSrc, fusedPos, numStart, numSrc, numPos, wantStart, wantSrc, wantPos, scalarStart, scalarSrc, scalarPos,
+                vectorStart, vectorSrc, vectorPos;
 
         Split(byte[] pattern, Visit v) {
             this.pattern = pattern;
             int segs = v.segRow.length, n = v.src.length;
-            numStart = new int[segs + 1];
-            wantStart = new int[segs + 1];
-            scalarStart = new int[segs + 1];
-            vectorStart = new int[segs + 1];
-            int[] ns = new int[n], ws = new int[n], ss = new int[n], sk = new int[n], vs = new int[n], vk = new int[n];
-            int[] nw = new int[n], ww = new int[n];
-            int nn = 0, wn = 0, sn = 0, vn = 0;
+            int[][] start = new int[5][segs + 1], srcs = new int[5][n], poss = new int[5][n];
+            int[] count = new int[5];
             for (int sg = 0; sg < segs; sg++) {
-                numStart[sg] = nn;
-                wantStart[sg] = wn;
-                scalarStart[sg] = sn;
-                vectorStart[sg] = vn;
+                for (int q = 0; q < 5; q++) start[q][sg] = count[q];
                 for (int c = v.segStart[sg]; c < v.segStart[sg + 1]; c++) {
                     int sj = v.src[c];
                     int kind = pattern[sj] & 3;
-                    if (kind == NUMBERS) {
-                        ns[nn] = sj;
-                        nw[nn++] = c;
-                    } else if (kind == WANTED) {
-                        ws[wn] = sj;
-                        ww[wn++] = c;
+                    boolean vector = (pattern[sj] & VECTOR) != 0;
+                    if (kind == NUMBERS && v.segSoft[sg] && !vector) {
+                        add(srcs, poss, count, 0, sj, c);
+                        continue;
                     }
-                    if (v.segSoft[sg]) {
-                        if ((pattern[sj] & VECTOR) == 0) {
-                            ss[sn] = sj;
-                            sk[sn++] = v.softIndex[c];
-                        } else {
-                            vs[vn] = sj;
-                            vk[vn++] = v.softIndex[c];
-                        }
-                    }
+                    if (kind == NUMBERS) add(srcs, poss, count, 1, sj, c);
+                    else if (kind == WANTED) add(srcs, poss, count, 2, sj, c);
+                    if (v.segSoft[sg]) add(srcs, poss, count, vector ? 4 : 3, sj, c);
                 }
             }
-            numStart[segs] = nn;
-            wantStart[segs] = wn;
-            scalarStart[segs] = sn;
-            vectorStart[segs] = vn;
-            numSrc = Arrays.copyOf(ns, nn);
-            numPos = Arrays.copyOf(nw, nn);
-            wantSrc = Arrays.copyOf(ws, wn);
-            wantPos = Arrays.copyOf(ww, wn);
-            scalarSrc = Arrays.copyOf(ss, sn);
-            scalarSoft = Arrays.copyOf(sk, sn);
-            vectorSrc = Arrays.copyOf(vs, vn);
-            vectorSoft = Arrays.copyOf(vk, vn);
+            for (int q = 0; q < 5; q++) start[q][segs] = count[q];
+            fusedStart = start[0];
+            numStart = start[1];
+            wantStart = start[2];
+            scalarStart = start[3];
+            vectorStart = start[4];
+            fusedSrc = Arrays.copyOf(srcs[0], count[0]);
+            fusedPos = Arrays.copyOf(poss[0], count[0]);
+            numSrc = Arrays.copyOf(srcs[1], count[1]);
+            numPos = Arrays.copyOf(poss[1], count[1]);
+            wantSrc = Arrays.copyOf(srcs[2], count[2]);
+            wantPos = Arrays.copyOf(poss[2], count[2]);
+            scalarSrc = Arrays.copyOf(srcs[3], count[3]);
+            scalarPos = Arrays.copyOf(poss[3], count[3]);
+            vectorSrc = Arrays.copyOf(srcs[4], count[4]);
+            vectorPos = Arrays.copyOf(poss[4], count[4]);
+        }
+
+        private static void add(int[][] srcs, int[][] poss, int[] count, int kind, int sj, int c) {
+            srcs[kind][count[kind]] = sj;
+            poss[kind][count[kind]++] = c;
         }
     }
 
@@ -718,7 +756,7 @@ final class Plan {
      * once, so the sums into the sources' cotangents and the dot products into the soft-weight
      * cotangents — one per soft leaf and cycle — may be done in two separate runs over a row.)
      */
-    private void backward(Tape tape, Tracked[] ins, Object[] outs, VValue[] ys, double[][] yd, double[] ysc, boolean wantSoft, Cycle cycle, Cycle prev) {
+    private void backward(Tape tape, Tracked[] ins /* null: not recorded */, Object[] outs, VValue[] ys, double[][] yd, double[] ysc, boolean wantSoft, Cycle cycle, Cycle prev) {
         int slots = ys.length;
         // the pullbacks of this cycle's kernels: on dense coordinates into kd (per row) when the
         // cycle is flat, else on V-values into the inputs' cotangents
@@ -727,7 +765,7 @@ final class Plan {
         VValue[] gs = null;
         double[][] gds = null;
         for (int i = 0; i < ins.length; i++) {
-            boolean tracked = ins[i].hasCotangent();
+            boolean tracked = ins[i] != null && ins[i].hasCotangent();
             String[] fs = fields[i];
             if (!tracked && (kd == null || !anyRow(kd, i))) continue;
             VValue g = tracked ? ins[i].cotangent() : VValue.ZERO;
@@ -767,12 +805,15 @@ final class Plan {
         Split sp = yd == null ? null : splitFor(kind);
         Visit v = visit;
         double[] vw = visitWeight;
-        int[] vsrc = v.src, vsoft = v.softIndex;
+        int[] vsrc = v.src;
+        // the soft leaves' cotangents, at their contributions' visiting positions
         double[] dSoft = softCotangent;
         VBuilder[] dys = null;
         double[][] dyd = new double[slots][];
         double[] dy0 = new double[slots];
         int[] sortedIds = keys.table().sortedIds();
+        // per coordinate count: the key ids below it in key order
+        int[][] below = new int[keys.size() + 1][];
         int[] idx = new int[keys.size()];
         double[] gq = new double[idx.length];
         for (int sg = 0; sg + 1 < v.segStart.length; sg++) {
@@ -791,7 +832,7 @@ final class Plan {
                         if (d == null) dys[sj] = d = new VBuilder();
                         d.addScaled(vw[c], gr);
                     }
-                    if (softSeg) dSoft[vsoft[c]] += VValue.dot(gr, ys[sj]);
+                    if (softSeg) dSoft[c] += VValue.dot(gr, ys[sj]);
                 }
                 continue;
             }
@@ -799,76 +840,26 @@ final class Plan {
             // order, as VValue.dot visits them (skipping only exact zeros), for the dot
             // products; the sums into the sources' cotangents go coordinate by
             // coordinate, in which order they are visited does not matter
-            if (idx.length < gd.length) idx = new int[gd.length];
+            int len = gd.length;
+            if (idx.length < len) idx = new int[len];
+            if (below.length <= len) below = Arrays.copyOf(below, len + 1);
+            int[] ids = below[len];
+            if (ids == null) below[len] = ids = idsBelow(sortedIds, len);
             int nz = 0;
             double g0 = gd[0];
             if (g0 != 0) idx[nz++] = 0;
-            for (int q : sortedIds) if (q < gd.length && gd[q] != 0) idx[nz++] = q;
+            for (int q : ids) if (gd[q] != 0) idx[nz++] = q;
             if (nz == 0) continue;
-            boolean sparse = nz * 2 < gd.length; // (max-norm's cotangent has one coordinate)
-            int[] src = sp.numSrc, pos = sp.numPos;
-            for (int c = sp.numStart[sg], e = sp.numStart[sg + 1]; c < e; c++) dy0[src[c]] += vw[pos[c]] * g0;
-            src = sp.wantSrc;
-            pos = sp.wantPos;
-            for (int c = sp.wantStart[sg], e = sp.wantStart[sg + 1]; c < e; c++) {
-                int sj = src[c];
-                double[] d = dyd[sj];
-                if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : Arrays.copyOf(d, gd.length);
-                double wj = vw[pos[c]];
-                if (sparse) {
-                    for (int t = 0; t < nz; t++) {
-                        int q = idx[t];
-                        d[q] += wj * gd[q];
-                    }
-                } else {
-                    for (int q = 0; q < gd.length; q++) d[q] += wj * gd[q];
-                }
-            }
+            numberLinks(sp, sg, g0, vw, ysc, dy0, softSeg ? dSoft : null);
+            wantLinks(sp, sg, gd, idx, nz, vw, dyd);
             if (!softSeg) continue;
             // the dot products with the sources (one per soft leaf): with a number, its product;
-            // with a vector, two at a time: each summed in the coordinates' key order as before,
-            // the two sums interleaved
-            src = sp.scalarSrc;
-            int[] k = sp.scalarSoft;
-            for (int c = sp.scalarStart[sg], e = sp.scalarStart[sg + 1]; c < e; c++) dSoft[k[c]] += g0 * ysc[src[c]];
+            // with a vector, summed in the coordinates' key order
+            int[] src = sp.scalarSrc, pos = sp.scalarPos;
+            for (int c = sp.scalarStart[sg], e = sp.scalarStart[sg + 1]; c < e; c++) dSoft[pos[c]] += g0 * ysc[src[c]];
             if (gq.length < nz) gq = new double[idx.length];
             for (int t = 0; t < nz; t++) gq[t] = gd[idx[t]];
-            src = sp.vectorSrc;
-            k = sp.vectorSoft;
-            int pending = -1;
-            for (int c = sp.vectorStart[sg], e = sp.vectorStart[sg + 1]; c < e; c++) {
-                double[] y = yd[src[c]];
-                if (y.length < gd.length) {
-                    double dot = 0;
-                    for (int t = 0; t < nz; t++) {
-                        int q = idx[t];
-                        if (q < y.length) dot += gq[t] * y[q];
-                    }
-                    dSoft[k[c]] += dot;
-                    continue;
-                }
-                if (pending < 0) {
-                    pending = c;
-                    continue;
-                }
-                double[] y1 = yd[src[pending]];
-                double dot1 = 0, dot2 = 0;
-                for (int t = 0; t < nz; t++) {
-                    int q = idx[t];
-                    double gt = gq[t];
-                    dot1 += gt * y1[q];
-                    dot2 += gt * y[q];
-                }
-                dSoft[k[pending]] += dot1;
-                dSoft[k[c]] += dot2;
-                pending = -1;
-            }
-            if (pending >= 0) {
-                double[] y1 = yd[src[pending]];
-                double dot = 0;
-                for (int t = 0; t < nz; t++) dot += gq[t] * y1[idx[t]];
-                dSoft[k[pending]] += dot;
-            }
+            vectorDots(sp, sg, len, idx, gq, nz, yd, dSoft);
         }
         VValue[] dv = new VValue[slots];
         Handed[] handed = null;
@@ -980,6 +971,101 @@ final class Plan {
         if (v == null) return Double.isNaN(x);
         for (double c : v) if (Double.isNaN(c)) return true;
         return false;
+    }
+
+    /** The key ids of {@code sortedIds} (in key order) below {@code len}. */
+    private static int[] idsBelow(int[] sortedIds, int len) {
+        int n = 0;
+        for (int q : sortedIds) if (q < len) n++;
+        int[] r = new int[n];
+        n = 0;
+        for (int q : sortedIds) if (q < len) r[n++] = q;
+        return r;
+    }
+
+    /**
+     * One segment's sources taking only the scalar {@code g0} of its cotangent: {@code w·g0}
+     * into each; for those fused with their soft leaf (a number source in a soft segment, when
+     * {@code dSoft} is given), the leaf's product {@code g0·y} too, in the same run.
+     */
+    private static void numberLinks(Split sp, int sg, double g0, double[] vw, double[] ysc, double[] dy0, double[] dSoft) {
+        int[] src = sp.fusedSrc, pos = sp.fusedPos;
+        int a = sp.fusedStart[sg], e = sp.fusedStart[sg + 1];
+        if (dSoft != null) {
+            for (int c = a; c < e; c++) {
+                int sj = src[c], p = pos[c];
+                dy0[sj] += vw[p] * g0;
+                dSoft[p] += g0 * ysc[sj];
+            }
+        } else {
+            for (int c = a; c < e; c++) dy0[src[c]] += vw[pos[c]] * g0;
+        }
+        src = sp.numSrc;
+        pos = sp.numPos;
+        for (int c = sp.numStart[sg], f = sp.numStart[sg + 1]; c < f; c++) dy0[src[c]] += vw[pos[c]] * g0;
+    }
+
+    /** One segment's sources taking all of its cotangent {@code gd} (non-zero coordinates {@code idx[0..nz)}): {@code w·gd} into each. */
+    private static void wantLinks(Split sp, int sg, double[] gd, int[] idx, int nz, double[] vw, double[][] dyd) {
+        boolean sparse = nz * 2 < gd.length; // (max-norm's cotangent has one coordinate)
+        int[] src = sp.wantSrc, pos = sp.wantPos;
+        for (int c = sp.wantStart[sg], e = sp.wantStart[sg + 1]; c < e; c++) {
+            int sj = src[c];
+            double[] d = dyd[sj];
+            if (d == null || d.length < gd.length) dyd[sj] = d = d == null ? new double[gd.length] : Arrays.copyOf(d, gd.length);
+            double wj = vw[pos[c]];
+            if (sparse) {
+                for (int t = 0; t < nz; t++) {
+                    int q = idx[t];
+                    d[q] += wj * gd[q];
+                }
+            } else {
+                for (int q = 0; q < gd.length; q++) d[q] += wj * gd[q];
+            }
+        }
+    }
+
+    /**
+     * One segment's soft leaves of vector sources: the dot product of the cotangent's non-zero
+     * coordinates ({@code idx}, their values {@code gq}) with the source, each summed in the
+     * coordinates' key order; two at a time, the two sums interleaved.
+     */
+    private static void vectorDots(Split sp, int sg, int len, int[] idx, double[] gq, int nz, double[][] yd, double[] dSoft) {
+        int[] src = sp.vectorSrc, pos = sp.vectorPos;
+        int pending = -1;
+        for (int c = sp.vectorStart[sg], e = sp.vectorStart[sg + 1]; c < e; c++) {
+            double[] y = yd[src[c]];
+            if (y.length < len) {
+                double dot = 0;
+                for (int t = 0; t < nz; t++) {
+                    int q = idx[t];
+                    if (q < y.length) dot += gq[t] * y[q];
+                }
+                dSoft[pos[c]] += dot;
+                continue;
+            }
+            if (pending < 0) {
+                pending = c;
+                continue;
+            }
+            double[] y1 = yd[src[pending]];
+            double dot1 = 0, dot2 = 0;
+            for (int t = 0; t < nz; t++) {
+                int q = idx[t];
+                double gt = gq[t];
+                dot1 += gt * y1[q];
+                dot2 += gt * y[q];
+            }
+            dSoft[pos[pending]] += dot1;
+            dSoft[pos[c]] += dot2;
+            pending = -1;
+        }
+        if (pending >= 0) {
+            double[] y1 = yd[src[pending]];
+            double dot = 0;
+            for (int t = 0; t < nz; t++) dot += gq[t] * y1[idx[t]];
+            dSoft[pos[pending]] += dot;
+        }
     }
 
     /**
