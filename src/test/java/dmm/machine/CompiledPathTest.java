@@ -219,6 +219,39 @@ class CompiledPathTest {
         for (int k = 0; k < 12; k++) assertTheFastPathIsTheGeneralOne(feedforward(rnd), 30 + rnd.nextInt(40), false, false);
     }
 
+    /**
+     * Under grad, the compiled path records only the inputs that depend on the soft matrix: the
+     * timer's and the text driver's (hard links from the timer) run as plain values from the
+     * first cycle on, an accumulator's (soft rows) and the output's are recorded; the gradient is
+     * the general path's (which records all of them).
+     */
+    @Test
+    void theInputsThatDependOnNothingDifferentiatedAreNotRecorded() {
+        Network net = (Network) fast.eval("t", "(feedforward \"abcab.\" {:layers 2 :copies 1 :seed 3})");
+        VValue w = Ops.primal(net.softMatrix());
+        List<Boolean> seen = new ArrayList<>();
+        Grad.Result r = Grad.valueAndGrad(a -> {
+            Network n = net.withSoftMatrix(a[0]);
+            Object loss = VValue.ZERO;
+            for (int c = 0; c < 12; c++) {
+                n = Engine.step(n, LanguageNeurons.context(fast));
+                // (asked while the tape records: a value of an ended tape is no longer tracked)
+                seen.add(Ops.isTracked(n.inputOf("timer")));
+                seen.add(Ops.isTracked(n.inputOf("input")));
+                seen.add(Ops.isTracked(n.inputOf("accum-1-1")));
+                loss = Ops.add(loss, Ops.sumLeaves(Ops.square(n.inputOf("output"))));
+            }
+            return loss;
+        }, w);
+        for (int c = 0; c < 12; c++) {
+            assertFalse(seen.get(3 * c), "the timer's input is plain at cycle " + (c + 1));
+            assertFalse(seen.get(3 * c + 1), "the text driver's input is plain at cycle " + (c + 1));
+            assertTrue(seen.get(3 * c + 2), "an accumulator's input is recorded at cycle " + (c + 1));
+        }
+        assertNotEquals(VValue.ZERO, r.gradients().get(0));
+        assertTheFastPathIsTheGeneralOne("(feedforward \"abcab.\" {:layers 2 :copies 1 :seed 3})", 12, false, false);
+    }
+
     @Test
     void theWireValuesOfTheCompiledPathAreFlatNodes() {
         Network a = (Network) fast.eval("t", "(feedforward \"test string.\" {:layers 2 :copies 1 :seed 1})");
