@@ -261,9 +261,14 @@ final class Plan {
     static Plan reuse(Plan template, Object w) {
         List<List<String>> paths = template.softPaths;
         int n = paths.size();
-        double[] values = new double[n];
-        // canonical trees with the same leaf paths have the same shape: compare the shapes
-        if (sameShape(Ops.primal(template.soft), Ops.primal(w), values, 0) != n) return null;
+        // weights made over the template's own leaves (a training step's) come as an array;
+        // otherwise canonical trees with the same leaf paths have the same shape: compare the shapes
+        double[] values = Ops.primal(w).leavesOver(Ops.primal(template.soft));
+        if (values != null && hasZero(values)) return null;
+        if (values == null) {
+            values = new double[n];
+            if (sameShape(Ops.primal(template.soft), Ops.primal(w), values, 0) != n) return null;
+        }
         double[][][] weight = new double[template.weight.length][][];
         for (int i = 0; i < weight.length; i++) {
             weight[i] = new double[template.weight[i].length][];
@@ -274,6 +279,11 @@ final class Plan {
             }
         }
         return withSoftCotangent(new Plan(template, w, weight));
+    }
+
+    private static boolean hasZero(double[] xs) {
+        for (double x : xs) if (x == 0) return true;
+        return false;
     }
 
     /**
@@ -317,10 +327,9 @@ final class Plan {
                     any |= byVisit[c] != 0;
                 }
                 if (!any) return;
-                // the soft leaves are softPaths in forEachLeaf order, which mapLeaves follows: the
-                // matrix's own tree with the cotangents for leaves (zeros dropped)
-                int[] i = {0};
-                Ops.accumulate(tape, w, 1, Ops.primal(w).mapLeaves(x -> d[i[0]++]));
+                // the soft leaves are softPaths in forEachLeaf order: the matrix's own tree with
+                // the cotangents for leaves (zeros dropped), made only if read as a tree
+                Ops.accumulate(tape, w, 1, VValue.withLeaves(Ops.primal(w), d));
             });
         }
         return plan;
@@ -511,7 +520,18 @@ final class Plan {
         if (a == b) return VValue.of(scalar);
         double[] acc = new double[table.size()];
         int[] vs = vr.src, vj = vr.j;
-        for (int c = a; c < b; c++) {
+        // two contributions at a time: (acc + w1·y1) + w2·y2 per coordinate, the order of one at
+        // a time, with one load and store of the sum instead of two
+        int c = a;
+        for (; c + 1 < b; c += 2) {
+            double[] y1 = yd[vs[c]], y2 = yd[vs[c + 1]];
+            double w1 = w[vj[c]], w2 = w[vj[c + 1]];
+            int m = Math.min(y1.length, y2.length);
+            for (int k = 1; k < m; k++) acc[k] = acc[k] + w1 * y1[k] + w2 * y2[k];
+            for (int k = Math.max(m, 1); k < y1.length; k++) acc[k] += w1 * y1[k];
+            for (int k = Math.max(m, 1); k < y2.length; k++) acc[k] += w2 * y2[k];
+        }
+        if (c < b) {
             double[] y = yd[vs[c]];
             double wj = w[vj[c]];
             for (int k = 1; k < y.length; k++) acc[k] += wj * y[k];

@@ -67,6 +67,8 @@ final class LeafTable {
      * ignored): one walk of the parameter tree and t side by side, no path lists.
      */
     double[] read(VValue t) {
+        double[] known = t.leavesOver(source);
+        if (known != null) return known;
         double[] out = new double[values.length];
         int n = readWalk(source, t, out, 0);
         if (n != out.length) throw new IllegalStateException("leaf table out of step with its tree: " + n + " of " + out.length + " leaves");
@@ -105,9 +107,8 @@ final class LeafTable {
         boolean finite = true;
         for (double x : xs) finite &= !Double.isNaN(x);
         if (finite) {
-            // the parameters' tree with new leaves: mapLeaves visits the leaves in the order of forEachLeaf
-            int[] i = {0};
-            return source.mapLeaves(x -> xs[i[0]++]);
+            // the parameters' tree with new leaves (zeros dropped), made only if read as a tree
+            return VValue.withLeaves(source, xs.clone());
         }
         VBuilder b = new VBuilder();
         for (int i = 0; i < xs.length; i++) if (xs[i] != 0) b.addAt(paths.get(i), xs[i]);

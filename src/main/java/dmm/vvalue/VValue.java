@@ -27,7 +27,7 @@ import java.util.function.DoubleUnaryOperator;
  * VValue s = a.add(a).scale(0.5);                   // == a
  * }</pre>
  */
-public sealed class VValue permits VValue.Wide, VValue.Flat {
+public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
     /** The reserved key under which a node's scalar is written. */
     public static final String NUMBER = "number";
     private static final int NUMBER_HASH = NUMBER.hashCode();
@@ -283,6 +283,7 @@ public sealed class VValue permits VValue.Wide, VValue.Flat {
 
     /** Number of non-zero leaves (scalars at any node). */
     public int leafCount() {
+        if (this instanceof Leaves l && l.keepsAll) return l.values.length;
         if (this instanceof Flat f) return f.size + (scalar != 0 ? 1 : 0);
         int n = scalar != 0 ? 1 : 0;
         for (VValue c : cs()) n += c.leafCount();
@@ -405,6 +406,7 @@ public sealed class VValue permits VValue.Wide, VValue.Flat {
 
     /** The largest absolute leaf value (0 for zero). */
     public double maxAbs() {
+        if (this instanceof Leaves l) return l.maxAbsOfValues();
         if (this instanceof Flat f) {
             double m = 0;
             for (double x : f.v) m = Math.max(m, Math.abs(x));
@@ -555,6 +557,8 @@ public sealed class VValue permits VValue.Wide, VValue.Flat {
      * leaves of its argument, which it already lives on, costs one walk and no copy).
      */
     public VValue restrictTo(VValue support) {
+        // a tree made over the support's own leaf paths keeps all of its leaves
+        if (this instanceof Leaves l && (l.shape == support || support instanceof Leaves s && s.keepsAll && s.shape == l.shape)) return this;
         double s = support.scalar != 0 ? scalar : 0;
         String[] tk = ks();
         VValue[] tc = cs();
@@ -983,6 +987,110 @@ public sealed class VValue permits VValue.Wide, VValue.Flat {
     }
 
     /** The merged arrays of a wide node. */
+    /**
+     * The tree {@code shape} with its leaves replaced by {@code values}, one per leaf in
+     * {@link #forEachLeaf} order (a 0 drops its leaf): the tree {@code shape.mapLeaves} with those
+     * values builds, equal to it in every respect — but made only when its structure is first
+     * read. A training step reads its gradient and its new weights as arrays ({@link #leavesOver},
+     * {@link #maxAbs}, {@link #restrictTo} its shape), so on most steps the trees are never built.
+     * {@code values} must not change afterwards. With a NaN among the values the tree is built
+     * at once (and fails as mapLeaves does).
+     */
+    public static VValue withLeaves(VValue shape, double[] values) {
+        // a shape made this way with no leaf dropped has its own shape's structure: chains of
+        // training steps share the first tree's (and keep no earlier step alive)
+        if (shape instanceof Leaves l && l.keepsAll) shape = l.shape;
+        if (values.length != shape.leafCount())
+            throw new IllegalArgumentException(values.length + " values for a tree of " + shape.leafCount() + " leaves");
+        boolean rootLeaf = shape.scalar != 0, child = false, keepsAll = true, nan = false;
+        for (int i = 0; i < values.length; i++) {
+            double x = values[i];
+            nan |= Double.isNaN(x);
+            keepsAll &= x != 0;
+            if (x != 0 && (i > 0 || !rootLeaf)) child = true;
+        }
+        // (lazily only a tree with children left: a lazy node is never a bare number)
+        if (nan || !child || shape.childCount() == 0) return mapped(shape, values);
+        return new Leaves(shape, values, keepsAll);
+    }
+
+    private static VValue mapped(VValue shape, double[] values) {
+        int[] i = {0};
+        return shape.mapLeaves(x -> values[i[0]++]);
+    }
+
+    /**
+     * This tree's leaves at the leaf paths of {@code shape}, in forEachLeaf order (0 where it has
+     * none), when this tree was made by {@link #withLeaves} over {@code shape} (or over the shape
+     * {@code shape} was made over, no leaf dropped); else null. A new array.
+     */
+    public double[] leavesOver(VValue shape) {
+        if (!(this instanceof Leaves l)) return null;
+        if (shape instanceof Leaves s && s.keepsAll) shape = s.shape;
+        if (l.shape != shape) return null;
+        // (a -0.0 stays -0.0 where its node keeps children and reads +0.0 where the leaf is
+        // dropped: with one, the caller walks the tree)
+        for (double x : l.values) if (Double.doubleToRawLongBits(x) == NEGATIVE_ZERO_BITS) return null;
+        return l.values.clone();
+    }
+
+    private static final long NEGATIVE_ZERO_BITS = Double.doubleToRawLongBits(-0.0);
+
+    /** A tree given by a shape and one value per leaf ({@link #withLeaves}), built on first read. */
+    static final class Leaves extends VValue {
+        final VValue shape;
+        final double[] values;
+        /** No value is 0: the tree has exactly the shape's leaf paths. */
+        final boolean keepsAll;
+        /** The tree once built; racy but safe: a plain tree is immutable with final fields. */
+        private VValue tree;
+
+        Leaves(VValue shape, double[] values, boolean keepsAll) {
+            super(shape.scalar != 0 ? values[0] : 0, null, null);
+            this.shape = shape;
+            this.values = values;
+            this.keepsAll = keepsAll;
+        }
+
+        VValue tree() {
+            VValue t = tree;
+            if (t == null) tree = t = mapped(shape, values);
+            return t;
+        }
+
+        double maxAbsOfValues() {
+            double m = 0;
+            for (double x : values) m = Math.max(m, Math.abs(x));
+            return m;
+        }
+
+        @Override
+        Sorted sorted() {
+            VValue t = tree();
+            return new Sorted(t.ks(), t.cs());
+        }
+
+        @Override
+        int lazySize() {
+            return tree().childCount();
+        }
+
+        @Override
+        VValue lazyGet(String key) {
+            return tree().get(key);
+        }
+
+        @Override
+        VValue lazyWithScalar(double s) {
+            return tree().withScalar(s);
+        }
+
+        @Override
+        VValue lazyWith(String key, VValue child) {
+            return tree().withChild(key, child);
+        }
+    }
+
     static final class Sorted {
         final String[] keys;
         final VValue[] children;
