@@ -572,6 +572,8 @@ final class Plan {
         volatile Split[] splits = new Split[0];
         /** The forward's vector contributions of the last patterns met (likewise). */
         volatile VectorRows[] vectorRows = new VectorRows[0];
+        /** {sortedIds, the ids below each length} of the last key table met (swapped whole; see belowFor). */
+        volatile Object[] below;
         /** Per neuron: the neurons its rows read from, one bit each; whether a row of it has soft contributions. */
         final long[][] sourceBits;
         final boolean[] neuronSoft;
@@ -831,9 +833,8 @@ final class Plan {
         VBuilder[] dys = null;
         double[][] dyd = new double[slots][];
         double[] dy0 = new double[slots];
-        int[] sortedIds = keys.table().sortedIds();
         // per coordinate count: the key ids below it in key order
-        int[][] below = new int[keys.size() + 1][];
+        int[][] below = belowFor(keys.table().sortedIds());
         int[] idx = new int[keys.size()];
         double[] gq = new double[idx.length];
         for (int sg = 0; sg + 1 < v.segStart.length; sg++) {
@@ -862,9 +863,7 @@ final class Plan {
             // coordinate, in which order they are visited does not matter
             int len = gd.length;
             if (idx.length < len) idx = new int[len];
-            if (below.length <= len) below = Arrays.copyOf(below, len + 1);
-            int[] ids = below[len];
-            if (ids == null) below[len] = ids = idsBelow(sortedIds, len);
+            int[] ids = below[Math.min(len, below.length - 1)];
             int nz = 0;
             double g0 = gd[0];
             if (g0 != 0) idx[nz++] = 0;
@@ -991,6 +990,21 @@ final class Plan {
         if (v == null) return Double.isNaN(x);
         for (double c : v) if (Double.isNaN(c)) return true;
         return false;
+    }
+
+    /**
+     * Per coordinate count {@code len} (up to the table's size), the key ids of {@code sortedIds}
+     * below it, in key order; kept while the key table stays (a new key makes a new one).
+     */
+    private int[][] belowFor(int[] sortedIds) {
+        Object[] known = visit.below;
+        if (known != null && known[0] == sortedIds) return (int[][]) known[1];
+        int max = 1;
+        for (int q : sortedIds) max = Math.max(max, q + 1);
+        int[][] below = new int[max + 1][];
+        for (int len = 0; len <= max; len++) below[len] = idsBelow(sortedIds, len);
+        visit.below = new Object[] {sortedIds, below};
+        return below;
     }
 
     /** The key ids of {@code sortedIds} (in key order) below {@code len}. */

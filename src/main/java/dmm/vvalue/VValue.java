@@ -999,9 +999,14 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
     public static VValue withLeaves(VValue shape, double[] values) {
         // a shape made this way with no leaf dropped has its own shape's structure: chains of
         // training steps share the first tree's (and keep no earlier step alive)
-        if (shape instanceof Leaves l && l.keepsAll) shape = l.shape;
-        if (values.length != shape.leafCount())
-            throw new IllegalArgumentException(values.length + " values for a tree of " + shape.leafCount() + " leaves");
+        int leaves;
+        if (shape instanceof Leaves l && l.keepsAll) {
+            leaves = l.values.length; // (checked when it was made: no walk)
+            shape = l.shape;
+        } else {
+            leaves = shape.leafCount();
+        }
+        if (values.length != leaves) throw new IllegalArgumentException(values.length + " values for a tree of " + leaves + " leaves");
         boolean rootLeaf = shape.scalar != 0, child = false, keepsAll = true, nan = false;
         for (int i = 0; i < values.length; i++) {
             double x = values[i];
