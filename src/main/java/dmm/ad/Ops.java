@@ -423,12 +423,31 @@ public final class Ops {
      * is the scalar part). One tape entry for the whole literal.
      */
     public static Object makeMap(String[] keys, Object[] values) {
-        VBuilder b = new VBuilder();
-        for (int i = 0; i < keys.length; i++) b.addScaled(keys[i], 1.0, primal(values[i]));
         Tape t = tapeOf(values);
-        return wrap(t, b.build(), g -> {
+        return wrap(t, mapOf(keys, values), g -> {
             for (int i = 0; i < keys.length; i++) acc(t, values[i], 1, g.get(keys[i]));
         });
+    }
+
+    /**
+     * The map {@code {keys[i] values[i]}} of the primals (values under one key added, a
+     * {@code "number"} key adding to the scalar): with distinct keys, no such key and one or two
+     * of them (an observation of one or two neurons, each cycle of a loss), the map itself,
+     * without a builder; else as a builder sums it. The same V-value either way.
+     */
+    private static VValue mapOf(String[] keys, Object[] values) {
+        int n = keys.length;
+        if (n == 1 && !keys[0].equals(VValue.NUMBER)) return VValue.of(keys[0], primal(values[0]));
+        if (n == 2 && !keys[0].equals(VValue.NUMBER) && !keys[1].equals(VValue.NUMBER)) {
+            int c = keys[0].compareTo(keys[1]);
+            if (c != 0) {
+                int a = c < 0 ? 0 : 1, b = 1 - a;
+                return VValue.ofSorted(new String[] {keys[a], keys[b]}, new VValue[] {primal(values[a]), primal(values[b])}, 2);
+            }
+        }
+        VBuilder b = new VBuilder();
+        for (int i = 0; i < n; i++) b.addScaled(keys[i], 1.0, primal(values[i]));
+        return b.build();
     }
 
     /**

@@ -3,6 +3,7 @@ package dmm.ad;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.vvalue.RandomVValues;
+import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.List;
 import java.util.function.Function;
@@ -166,7 +167,25 @@ class PrimitiveGradientTest {
         checkUnary("getIn number", PrimitiveGradientTest::anyValue, x -> Ops.getIn(x, List.of("a", "number")));
         checkBinary("assocIn", PrimitiveGradientTest::anyValue, (v, x) -> Ops.assocIn(v, List.of("a", "c"), x));
         checkBinary("makeMap", PrimitiveGradientTest::anyValue, (a, b) -> Ops.makeMap(new String[] {"p", "q", "p", "number"}, new Object[] {a, b, b, Ops.scalarPart(a)}));
+        // one and two keys take the map without a builder
+        checkBinary("makeMap of two", PrimitiveGradientTest::anyValue, (a, b) -> Ops.makeMap(new String[] {"q", "p"}, new Object[] {a, b}));
+        checkUnary("makeMap of one", PrimitiveGradientTest::anyValue, a -> Ops.makeMap(new String[] {"p"}, new Object[] {a}));
         checkBinary("makeTree", PrimitiveGradientTest::anyValue, (a, b) -> Ops.makeTree(List.of(List.of("p", "q"), List.of("p"), List.of("z")), new Object[] {a, b, a}));
+    }
+
+    /** makeMap's maps of one or two keys (made directly) are the builder's, whatever the keys. */
+    @Test
+    void smallMapsAreTheBuildersMaps() {
+        RandomVValues gen = new RandomVValues(31);
+        String[][] keySets = {{"p"}, {"number"}, {"q", "p"}, {"p", "q"}, {"p", "p"}, {"p", "number"}, {"number", "number"}};
+        for (int k = 0; k < 300; k++) {
+            String[] keys = keySets[k % keySets.length];
+            Object[] vals = new Object[keys.length];
+            for (int i = 0; i < vals.length; i++) vals[i] = k % 5 == 0 ? VValue.ZERO : gen.next(2);
+            VBuilder b = new VBuilder();
+            for (int i = 0; i < keys.length; i++) b.addScaled(keys[i], 1.0, (VValue) vals[i]);
+            assertEquals(b.build(), Ops.makeMap(keys, vals), String.join(",", keys) + " case " + k);
+        }
     }
 
     @Test
