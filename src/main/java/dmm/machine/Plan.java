@@ -934,6 +934,11 @@ final class Plan {
         for (int s = 0; s < slots; s++) if (dv[s] != null && !inFieldSlots[s]) Ops.accumulateAt(tape, outs[slotNeuron[s]], slotPath.get(s), 1, dv[s]);
     }
 
+    /** Field names compared: the same object (the plan's are interned, as are the kernels' literals), else by cached hash, then by content. */
+    private static boolean sameField(String a, String b) {
+        return a == b || a.hashCode() == b.hashCode() && a.equals(b);
+    }
+
     /** True when some row of neuron {@code i} has kernel coordinates. */
     private boolean anyRow(double[][] kd, int i) {
         for (int f = 0; f < fields[i].length; f++) if (kd[rowBase[i] + f] != null) return true;
@@ -987,9 +992,10 @@ final class Plan {
 
     /** True when the slot cotangent {@code v} (or the number {@code x} when v is null) has a NaN (a V-value of it fails). */
     private static boolean hasNaN(double[] v, double x) {
-        if (v == null) return Double.isNaN(x);
-        for (double c : v) if (Double.isNaN(c)) return true;
-        return false;
+        if (v == null) return x != x;
+        boolean nan = false;
+        for (double c : v) nan |= c != c; // (no branch per coordinate)
+        return nan;
     }
 
     /**
@@ -1135,10 +1141,7 @@ final class Plan {
         /** The position of output field {@code field} among the neuron's one-field slots, or -1. */
         int position(String field) {
             int[] fsl = fieldSlots[neuron];
-            for (int p = 0; p < fsl.length; p++) {
-                String f = slotField[fsl[p]];
-                if (f == field || f.equals(field)) return p;
-            }
+            for (int p = 0; p < fsl.length; p++) if (sameField(slotField[fsl[p]], field)) return p;
             return -1;
         }
 
@@ -1233,7 +1236,7 @@ final class Plan {
         /** The row of input field {@code field} of the current neuron, or -1 (no link reaches it). */
         private int rowOf(String field) {
             String[] fs = fields[neuron];
-            for (int f = 0; f < fs.length; f++) if (fs[f] == field || fs[f].equals(field)) return rowBase[neuron] + f;
+            for (int f = 0; f < fs.length; f++) if (sameField(fs[f], field)) return rowBase[neuron] + f;
             return -1;
         }
 
@@ -1253,7 +1256,7 @@ final class Plan {
         public void setIn(String field, double[] g) {
             String[] fs = fields[neuron];
             for (int f = 0; f < fs.length; f++) {
-                if (fs[f] == field || fs[f].equals(field)) {
+                if (sameField(fs[f], field)) {
                     if (npending == pending.length) {
                         pending = Arrays.copyOf(pending, npending * 2);
                         pendingRow = Arrays.copyOf(pendingRow, npending * 2);
