@@ -78,14 +78,46 @@ final class Launch {
         }
     }
 
+    /** {@code dmm bench}'s options: the flags, and the options that take a value. */
+    private static final java.util.Set<String> BENCH_FLAGS = java.util.Set.of("--quick", "--micro", "--synthesis", "--flagship"),
+            BENCH_VALUES = java.util.Set.of("--json", "--plot", "--compare");
+
+    static final String BENCH_USAGE = """
+            usage: dmm bench [--quick] [--json FILE] [--plot FILE] [--micro] [--synthesis] [--flagship]
+                   dmm bench --compare OTHER.jar [--quick]
+              --quick        the CI smoke run (fewer repetitions, no plot)
+              --json FILE    write the figures as JSON
+              --plot FILE    the scaling plot (PNG; default runs/bench-scaling.png)
+              --micro        add the JMH micro-benchmarks
+              --synthesis    add the wall time of the whole seed-1 synthesis run (a minute or more)
+              --flagship     the flagship cases only (step, forwards, flat baseline, ratios)
+              --compare JAR  this build's flagship step against another build's, in one JVM
+            """;
+
     static int bench(List<String> args, PrintStream out, PrintStream err) {
+        if (args.contains("--help") || args.contains("-h")) {
+            out.print(BENCH_USAGE);
+            return 0;
+        }
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (BENCH_FLAGS.contains(a)) continue;
+            if (BENCH_VALUES.contains(a)) {
+                if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+                    err.println("dmm bench: " + a + " needs a value" + (a.equals("--compare") ? " (another build's jar, e.g. a copy of target/dmm.jar built from another commit)" : " (a file)"));
+                    err.print(BENCH_USAGE);
+                    return Main.USAGE;
+                }
+                i++;
+                continue;
+            }
+            err.println("dmm bench: unknown option `" + a + "`");
+            err.print(BENCH_USAGE);
+            return Main.USAGE;
+        }
         try {
             int compare = args.indexOf("--compare");
             if (compare >= 0) {
-                if (compare + 1 >= args.size()) {
-                    err.println("dmm bench: --compare needs another build's jar (e.g. a copy of target/dmm.jar built from another commit)");
-                    return Main.USAGE;
-                }
                 boolean quick = args.contains("--quick");
                 return BuildComparison.run(java.nio.file.Path.of(args.get(compare + 1)), quick ? 5 : 300, quick ? 5 : 300, out);
             }

@@ -27,6 +27,23 @@ class BuildComparisonTest {
         assertTrue(out.matches("(?s).*this build\\s+wall\\s+[0-9.]+ ms.*the same build\\s+wall\\s+[0-9.]+ ms.*ratio\\s+wall\\s+[0-9.]+ %.*"), out);
     }
 
+    /** The bench command's options are checked before anything runs: help, an unknown option, a missing value. */
+    @Test
+    void benchOptionsAreCheckedBeforeAnythingRuns() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8), e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(0, Main.run(new String[] {"bench", "--help"}, o, e));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("usage: dmm bench"), out.toString(StandardCharsets.UTF_8));
+        assertEquals(Main.USAGE, Main.run(new String[] {"bench", "--flagshp"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option `--flagshp`"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(Main.USAGE, Main.run(new String[] {"bench", "--json"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--json needs a value"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(Main.USAGE, Main.run(new String[] {"bench", "--compare", "--quick"}, o, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--compare needs a value (another build's jar"), err.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void aMissingOrForeignJarIsAClearError(@TempDir Path dir) throws IOException {
         IOException missing = assertThrows(IOException.class, () -> BuildComparison.run(dir.resolve("nope.jar"), 1, 1, System.out));
