@@ -437,8 +437,9 @@ public final class Ops {
      */
     private static VValue mapOf(String[] keys, Object[] values) {
         int n = keys.length;
-        if (n == 1 && !keys[0].equals(VValue.NUMBER)) return VValue.of(keys[0], primal(values[0]));
-        if (n == 2 && !keys[0].equals(VValue.NUMBER) && !keys[1].equals(VValue.NUMBER)) {
+        if (n == 1 && !keys[0].equals(VValue.NUMBER) && !negativeZeroInside(primal(values[0]))) return VValue.of(keys[0], primal(values[0]));
+        if (n == 2 && !keys[0].equals(VValue.NUMBER) && !keys[1].equals(VValue.NUMBER) && !negativeZeroInside(primal(values[0]))
+                && !negativeZeroInside(primal(values[1]))) {
             int c = keys[0].compareTo(keys[1]);
             if (c != 0) {
                 int a = c < 0 ? 0 : 1, b = 1 - a;
@@ -449,6 +450,22 @@ public final class Ops {
         for (int i = 0; i < n; i++) b.addScaled(keys[i], 1.0, primal(values[i]));
         return b.build();
     }
+
+    /**
+     * True when a node of {@code v} has the scalar -0.0 (possible on a node with children, after
+     * an underflow): the builder sums every node from +0.0, so such a value goes through it.
+     */
+    private static boolean negativeZeroInside(VValue v) {
+        if (Double.doubleToRawLongBits(v.scalarPart()) == NEGATIVE_ZERO) return true;
+        if (v.isScalar() || v.flatValues() != null) return false; // (a flat node's other coordinates are leaves)
+        for (int i = 0, n = v.childCount(); i < n; i++) {
+            VValue c = v.childAt(i);
+            if (!c.isScalar() && negativeZeroInside(c)) return true;
+        }
+        return false;
+    }
+
+    private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
 
     /**
      * The tree with {@code values[i]} placed at {@code paths[i]} (values added where paths

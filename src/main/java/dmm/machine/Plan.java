@@ -834,7 +834,8 @@ final class Plan {
         double[][] dyd = new double[slots][];
         double[] dy0 = new double[slots];
         // per coordinate count: the key ids below it in key order
-        int[][] below = belowFor(keys.table().sortedIds());
+        int[] sortedIds = keys.table().sortedIds();
+        int[][] below = belowFor(sortedIds);
         int[] idx = new int[keys.size()];
         double[] gq = new double[idx.length];
         for (int sg = 0; sg + 1 < v.segStart.length; sg++) {
@@ -863,7 +864,9 @@ final class Plan {
             // coordinate, in which order they are visited does not matter
             int len = gd.length;
             if (idx.length < len) idx = new int[len];
-            int[] ids = below[Math.min(len, below.length - 1)];
+            int at = Math.min(len, below.length - 1);
+            int[] ids = below[at];
+            if (ids == null) below[at] = ids = idsBelow(sortedIds, at); // (a large table's, made per pullback)
             int nz = 0;
             double g0 = gd[0];
             if (g0 != 0) idx[nz++] = 0;
@@ -1007,11 +1010,17 @@ final class Plan {
         if (known != null && known[0] == sortedIds) return (int[][]) known[1];
         int max = 1;
         for (int q : sortedIds) max = Math.max(max, q + 1);
+        // (quadratic in the keys: kept only for tables of a few hundred, the character-level
+        // case; with more keys each pullback makes the lengths it meets)
+        if (max > BELOW_KEPT) return new int[max + 1][];
         int[][] below = new int[max + 1][];
         for (int len = 0; len <= max; len++) below[len] = idsBelow(sortedIds, len);
         visit.below = new Object[] {sortedIds, below};
         return below;
     }
+
+    /** The largest key table whose {@link #belowFor} arrays are kept. */
+    private static final int BELOW_KEPT = 512;
 
     /** The key ids of {@code sortedIds} (in key order) below {@code len}. */
     private static int[] idsBelow(int[] sortedIds, int len) {

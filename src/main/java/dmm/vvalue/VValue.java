@@ -558,7 +558,7 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
      */
     public VValue restrictTo(VValue support) {
         // a tree made over the support's own leaf paths keeps all of its leaves
-        if (this instanceof Leaves l && (l.shape == support || support instanceof Leaves s && s.keepsAll && s.shape == l.shape)) return this;
+        if (this instanceof Leaves l && l.shape == shapeOf(support)) return this;
         double s = support.scalar != 0 ? scalar : 0;
         String[] tk = ks();
         VValue[] tc = cs();
@@ -1004,6 +1004,9 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
             leaves = l.values.length; // (checked when it was made: no walk)
             shape = l.shape;
         } else {
+            // (a tree made this way that dropped a leaf: its own tree is the shape, so a chain
+            // of steps never holds more than one earlier step)
+            if (shape instanceof Leaves l) shape = l.tree();
             leaves = shape.leafCount();
         }
         if (values.length != leaves) throw new IllegalArgumentException(values.length + " values for a tree of " + leaves + " leaves");
@@ -1015,7 +1018,8 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
             if (x != 0 && (i > 0 || !rootLeaf)) child = true;
         }
         // (lazily only a tree with children left: a lazy node is never a bare number)
-        if (nan || !child || shape.childCount() == 0) return mapped(shape, values);
+        // (over a flat node, the flat node mapLeaves makes)
+        if (nan || !child || shape instanceof Flat || shape.childCount() == 0) return mapped(shape, values);
         return new Leaves(shape, values, keepsAll);
     }
 
@@ -1030,9 +1034,7 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
      * {@code shape} was made over, no leaf dropped); else null. A new array.
      */
     public double[] leavesOver(VValue shape) {
-        if (!(this instanceof Leaves l)) return null;
-        if (shape instanceof Leaves s && s.keepsAll) shape = s.shape;
-        if (l.shape != shape) return null;
+        if (!(this instanceof Leaves l) || l.shape != shapeOf(shape)) return null;
         // (a -0.0 stays -0.0 where its node keeps children and reads +0.0 where the leaf is
         // dropped: with one, the caller walks the tree)
         for (double x : l.values) if (Double.doubleToRawLongBits(x) == NEGATIVE_ZERO_BITS) return null;
@@ -1041,14 +1043,21 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
 
     private static final long NEGATIVE_ZERO_BITS = Double.doubleToRawLongBits(-0.0);
 
+    /** The shape a tree made over {@code v} by {@link #withLeaves} has: v's own, or v's shape when it is such a tree with all of its leaves. */
+    private static VValue shapeOf(VValue v) {
+        if (!(v instanceof Leaves l)) return v;
+        return l.keepsAll ? l.shape : l.tree();
+    }
+
     /** A tree given by a shape and one value per leaf ({@link #withLeaves}), built on first read. */
     static final class Leaves extends VValue {
         final VValue shape;
         final double[] values;
         /** No value is 0: the tree has exactly the shape's leaf paths. */
         final boolean keepsAll;
-        /** The tree once built; racy but safe: a plain tree is immutable with final fields. */
+        /** The tree and its arrays once built; racy but safe: both are immutable with final fields. */
         private VValue tree;
+        private Sorted merged;
 
         Leaves(VValue shape, double[] values, boolean keepsAll) {
             super(shape.scalar != 0 ? values[0] : 0, null, null);
@@ -1071,8 +1080,12 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
 
         @Override
         Sorted sorted() {
-            VValue t = tree();
-            return new Sorted(t.ks(), t.cs());
+            Sorted m = merged;
+            if (m == null) {
+                VValue t = tree();
+                merged = m = new Sorted(t.ks(), t.cs());
+            }
+            return m;
         }
 
         @Override

@@ -188,6 +188,22 @@ class PrimitiveGradientTest {
         }
     }
 
+    /** Found in review: a -0.0 scalar on a node with children (an underflow) reads +0.0 from the map, as from the builder, bit for bit. */
+    @Test
+    void aNegativeZeroScalarInASmallMapIsTheBuildersPlusZero() {
+        VValue v = VValue.ofPairs("a", 1, "number", 1e-200).scale(-1e-200);
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(v.scalarPart()), "the input keeps -0.0");
+        for (String[] keys : new String[][] {{"p"}, {"p", "q"}}) {
+            VValue[] vals = keys.length == 1 ? new VValue[] {v} : new VValue[] {v, VValue.of(2)};
+            VBuilder b = new VBuilder();
+            for (int i = 0; i < keys.length; i++) b.addScaled(keys[i], 1.0, vals[i]);
+            VValue expected = b.build(), actual = (VValue) Ops.makeMap(keys, vals);
+            assertEquals(expected, actual);
+            assertEquals(Double.doubleToRawLongBits(expected.get("p").scalarPart()), Double.doubleToRawLongBits(actual.get("p").scalarPart()),
+                    String.join(",", keys) + ": the scalar under p, bit for bit");
+        }
+    }
+
     @Test
     void subgradientsAtKinks() {
         assertEquals(VValue.ZERO, Grad.grad(a -> Ops.sumLeaves(Ops.relu(a[0])), VValue.ofPairs("a", 0.0, "b", -1)));
