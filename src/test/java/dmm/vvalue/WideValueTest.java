@@ -23,14 +23,7 @@ class WideValueTest {
     }
 
     private static void assertSame(VValue expected, VValue actual, String when) {
-        assertEquals(expected, actual, when);
-        assertEquals(actual, expected, when + " (symmetric)");
-        assertEquals(expected.hashCode(), actual.hashCode(), when + ": hash");
-        assertEquals(expected.toString(), actual.toString(), when + ": printed");
-        assertEquals(expected.childCount(), actual.childCount(), when + ": child count");
-        assertEquals(expected.keys(), actual.keys(), when + ": keys");
-        assertEquals(expected.leafCount(), actual.leafCount(), when + ": leaves");
-        assertEquals(expected, VValueJson.read(VValueJson.write(actual)), when + ": JSON round trip");
+        SameTree.assertSameTree(expected, actual, when);
     }
 
     @Test
