@@ -87,10 +87,7 @@ final class StandardNeurons {
         VValue x = Ops.primal(in), out = k.forward(x);
         Tape t = k.constant() ? null : Ops.recordingTape(in);
         if (t == null) return out;
-        java.util.function.Consumer<VValue> back = g -> {
-            VValue d = k.pullback(x, out, g);
-            if (!d.isZero()) Ops.accumulate(t, in, 1, d);
-        };
+        java.util.function.Consumer<VValue> back = g -> NeuronKernel.pullbackInto(k, t, in, out, g);
         return k.readsNumbersOnly() ? t.recordNumbers(out, back) : t.record(out, back);
     }
 

@@ -256,11 +256,7 @@ public final class Engine {
             for (int i = kernels.length - 1; i >= 0; i--) {
                 if (kernels[i] == null) continue;
                 Tracked y = (Tracked) outs[i];
-                if (!y.hasCotangent()) continue;
-                VValue g = y.cotangent();
-                if (g.isZero()) continue;
-                VValue d = kernels[i].pullback(Ops.primal(ins[i]), y.value(), g);
-                if (!d.isZero()) Ops.accumulate(tape, ins[i], 1, d);
+                if (y.hasCotangent()) NeuronKernel.pullbackInto(kernels[i], tape, ins[i], y.value(), y.cotangent());
             }
         });
     }

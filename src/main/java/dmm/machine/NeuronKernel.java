@@ -1,5 +1,7 @@
 package dmm.machine;
 
+import dmm.ad.Ops;
+import dmm.ad.Tape;
 import dmm.vvalue.VValue;
 
 /**
@@ -79,5 +81,15 @@ public interface NeuronKernel {
 
         /** Sets input field {@code field}'s cotangent coordinates. */
         void setIn(String field, double[] g);
+    }
+
+    /**
+     * Kernel {@code k}'s pullback on V-values: the cotangent {@code g} of its output {@code out}
+     * sent to the input {@code in} (tracked on {@code tape}), added to what it has.
+     */
+    static void pullbackInto(NeuronKernel k, Tape tape, Object in, VValue out, VValue g) {
+        if (g.isZero()) return;
+        VValue d = k.pullback(Ops.primal(in), out, g);
+        if (!d.isZero()) Ops.accumulate(tape, in, 1, d);
     }
 }

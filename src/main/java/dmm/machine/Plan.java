@@ -979,10 +979,7 @@ final class Plan {
                 if (kd == null) kd = new double[rowCount][];
                 if (dense.run(k, i, ins[i].value(), y.value(), h, g, kd)) continue;
             }
-            if (g == null) g = y.cotangent();
-            if (g.isZero()) continue;
-            VValue d = k.pullback(ins[i].value(), y.value(), g);
-            if (!d.isZero()) Ops.accumulate(tape, ins[i], 1, d);
+            NeuronKernel.pullbackInto(k, tape, ins[i], y.value(), g != null ? g : y.cotangent());
         }
         return kd;
     }

@@ -10,8 +10,6 @@ import dmm.lang.Fn;
 import dmm.lang.Interpreter;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,11 +30,7 @@ class StandardFunctionsTest {
     private final Interpreter interp = newInterpreter();
 
     private static Interpreter newInterpreter() {
-        Interpreter i = new Interpreter();
-        i.setOut(new PrintStream(new ByteArrayOutputStream()));
-        Bindings.install(i);
-        i.eval("setup", "(require lite) (require train)");
-        return i;
+        return TestInterpreters.quiet("(require lite) (require train)");
     }
 
     private static Closure definition(Interpreter i) {
@@ -347,9 +341,7 @@ class StandardFunctionsTest {
 
     @Test
     void aHelperRedefinedBeforeTheLibraryLoadsCountsAsRedefined() {
-        Interpreter i = new Interpreter();
-        i.setOut(new PrintStream(new ByteArrayOutputStream()));
-        Bindings.install(i);
+        Interpreter i = TestInterpreters.quiet();
         i.eval("t", "(defn square [x] 1) (require train)");
         assertTrue(StandardFunctions.hasFastPath(definition(i)));
         assertEquals(VValue.of(3), i.eval("t", "(number-squared-error [{:n {:f 3 :g 1}} {:m {:f 2}}] [{:n {:f 1}} {}])"));
@@ -363,9 +355,7 @@ class StandardFunctionsTest {
             text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
         Files.writeString(dir.resolve("train.dmm"), text + "\n;; a local copy\n");
-        Interpreter i = new Interpreter();
-        i.setOut(new PrintStream(new ByteArrayOutputStream()));
-        Bindings.install(i);
+        Interpreter i = TestInterpreters.quiet();
         i.libraryPath().add(0, dir);
         i.eval("t", "(require train)");
         assertFalse(StandardFunctions.hasFastPath(definition(i)));
@@ -376,9 +366,7 @@ class StandardFunctionsTest {
         try (var in = StandardFunctionsTest.class.getResourceAsStream("/lib-dmm/train.dmm")) {
             Files.write(dir.resolve("train.dmm"), in.readAllBytes());
         }
-        Interpreter i = new Interpreter();
-        i.setOut(new PrintStream(new ByteArrayOutputStream()));
-        Bindings.install(i);
+        Interpreter i = TestInterpreters.quiet();
         i.libraryPath().add(0, dir);
         i.eval("t", "(require train)");
         assertTrue(StandardFunctions.hasFastPath(definition(i)));

@@ -12,8 +12,6 @@ import dmm.machine.NeuronFunction;
 import dmm.machine.NeuronKernel;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,11 +30,7 @@ class StandardNeuronsTest {
     private final Interpreter interp = newInterpreter();
 
     private static Interpreter newInterpreter() {
-        Interpreter i = new Interpreter();
-        i.setOut(new PrintStream(new ByteArrayOutputStream()));
-        Bindings.install(i);
-        i.eval("setup", "(require lite)");
-        return i;
+        return TestInterpreters.quiet("(require lite)");
     }
 
     private Fn definition(String type) {
@@ -161,9 +155,7 @@ class StandardNeuronsTest {
     /** A helper redefined before the library loads is not the built-in the fast path mirrors: the definition runs as written. */
     @Test
     void aHelperRedefinedBeforeTheLibraryLoadsTurnsTheFastPathOff() {
-        Interpreter i = new Interpreter();
-        i.setOut(new PrintStream(new ByteArrayOutputStream()));
-        Bindings.install(i);
+        Interpreter i = TestInterpreters.quiet();
         i.eval("setup", "(defn clamp [x lo hi] 42) (require lite)");
         Fn dot = (Fn) i.findNeuronType("dot").get();
         NeuronFunction f = LanguageNeurons.of(dot);
@@ -242,9 +234,7 @@ class StandardNeuronsTest {
     @Test
     void aLibraryFromTheLibraryPathGetsNoFastPaths(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("std.dmm"), "(defneuron dot [dict-1 dict-2] {:dot (dot dict-1 dict-2)})\n");
-        Interpreter i = new Interpreter();
-        i.setOut(new PrintStream(new ByteArrayOutputStream()));
-        Bindings.install(i);
+        Interpreter i = TestInterpreters.quiet();
         i.libraryPath().add(dir);
         i.eval("t", "(require std)");
         assertFalse(StandardNeurons.hasFastPath((Fn) i.findNeuronType("dot").get()));
@@ -255,9 +245,7 @@ class StandardNeuronsTest {
         try (var in = StandardNeuronsTest.class.getResourceAsStream("/lib-dmm/std.dmm")) {
             Files.write(dir.resolve("std.dmm"), in.readAllBytes());
         }
-        Interpreter i = new Interpreter();
-        i.setOut(new PrintStream(new ByteArrayOutputStream()));
-        Bindings.install(i);
+        Interpreter i = TestInterpreters.quiet();
         i.libraryPath().add(0, dir);
         i.eval("t", "(require std)");
         assertTrue(StandardNeurons.hasFastPath((Fn) i.findNeuronType("dot").get()));

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import dmm.ad.Grad;
 import dmm.ad.Ops;
 import dmm.bind.LanguageNeurons;
-import dmm.bind.MachineLib;
+import dmm.bind.TestInterpreters;
 import dmm.lang.Interpreter;
 import dmm.vvalue.VValue;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,10 +44,7 @@ class CompiledPathTest {
     private final Interpreter general = interpreter(true);
 
     private static Interpreter interpreter(boolean redefine) {
-        Interpreter i = new Interpreter();
-        i.setOut(new PrintStream(new ByteArrayOutputStream()));
-        MachineLib.install(i);
-        i.eval("setup", "(require lite)");
+        Interpreter i = TestInterpreters.quiet("(require lite)");
         if (redefine) i.eval("setup", STANDARD_AS_WRITTEN);
         return i;
     }

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.*;
 import dmm.ad.Grad;
 import dmm.ad.Ops;
 import dmm.bind.LanguageNeurons;
-import dmm.bind.MachineLib;
+import dmm.bind.TestInterpreters;
 import dmm.lang.Interpreter;
 import dmm.vvalue.VValue;
 import dmm.vvalue.VValueJson;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -23,14 +21,6 @@ import org.junit.jupiter.api.Test;
  * the same weights on a fresh network on the general path.
  */
 class LazyWeightsTest {
-    private static Interpreter interpreter() {
-        Interpreter i = new Interpreter();
-        i.setOut(new PrintStream(new ByteArrayOutputStream()));
-        MachineLib.install(i);
-        i.eval("setup", "(require lite)");
-        return i;
-    }
-
     private static Grad.Result run(Network net, VValue w, Engine.Context ctx, boolean compiled, int cycles) {
         return Grad.valueAndGrad(a -> {
             Network n = net.withSoftMatrix(a[0]);
@@ -46,7 +36,7 @@ class LazyWeightsTest {
     @Test
     void aChainOfLazyWeightsWithDroppedLeavesGivesThePlainTreesGradients() {
         String src = "(feedforward \"abcab.\" {:layers 2 :copies 1 :seed 3})";
-        Interpreter fast = interpreter();
+        Interpreter fast = TestInterpreters.quiet("(require lite)");
         Network lineage = (Network) fast.eval("t", src);
         Engine.Context ctx = LanguageNeurons.context(fast);
         VValue w = Ops.primal(lineage.softMatrix());
