@@ -33,6 +33,9 @@ public final class Main {
                                        the benchmark suite (--micro adds JMH micro-benchmarks)
               bench --compare OTHER.jar
                                        this build's flagship step against another build's, in one JVM
+              results list | check [--all] [NAME ...] | record NAME ...
+                                       the committed results (docs/results/MANIFEST.json): run
+                                       their commands again and report drift, or re-measure them
               --version                print the version
               --help                   this text
 
@@ -101,6 +104,9 @@ public final class Main {
                 }
                 case "bench" -> {
                     return Launch.bench(rest, out, err);
+                }
+                case "results" -> {
+                    return Results.main(rest, out, err);
                 }
                 default -> {
                     if (cmd.endsWith(".dmm")) return runFile(Path.of(cmd), rest, debug, out, err);
