@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -193,10 +194,11 @@ final class Results {
                 continue;
             }
             boolean same = run.sha256.equals(e.sha256());
+            if (record) copyToCommitted(e, run.outputFile);
+            deleteTree(run.outputFile.getParent());
             if (record) {
                 updated.add(new Entry(e.name(), e.command(), e.output(), e.committed(), e.cost(), run.sha256, commit(),
                         LocalDate.now(ZoneOffset.UTC).toString(), run.seconds, e.summary()));
-                copyToCommitted(e, run.outputFile);
                 out.printf("%-40s %s %.1f s  sha256 %s%n", e.name(), same ? "same    " : "recorded", run.seconds, run.sha256);
             } else if (same) {
                 out.printf("%-40s same     %.1f s%n", e.name(), run.seconds);
@@ -258,6 +260,15 @@ final class Results {
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return new Run(null, null, 0, "interrupted");
+        }
+    }
+
+    /** Removes a finished run's temporary folder (a failed run's stays, for its log). */
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary folder left behind is harmless
         }
     }
 
