@@ -19,7 +19,7 @@ class RepairExampleTest {
     void theUndamagedMachineIsExactBeforeTraining(@TempDir Path dir) {
         List<String> out = lines(CliRuns.ok("run", "examples/repair.dmm", "--quick", "--damage", "none", "--rest", "0",
                 "--steps", "0", "--no-sparsify", "--out", dir.toString()));
-        assertEquals("repair: damage none {:factor 1 :seed 1} | seed 1 | other links removed | 12 training strings"
+        assertEquals("repair: damage none {:factor 1 :seed 1} | seed 1 | noise on every link none (only the circuit) | 12 training strings"
                 + " | 0 training steps", out.get(0));
         assertEquals("before: 8 soft links; judge loss intact 0.000, damaged 0.000", out.get(1));
         assertTrue(out.contains("the original circuit: 8 of its 8 links present; exactly its links: yes"), out.toString());
@@ -30,7 +30,7 @@ class RepairExampleTest {
     void aDeletedLinkIsMissingFromTheDamagedMachineAndTrainingRuns(@TempDir Path dir) throws Exception {
         List<String> out = lines(CliRuns.ok("run", "examples/repair.dmm", "--quick", "--damage", "delete", "--link", "2",
                 "--out", dir.toString()));
-        assertTrue(out.get(1).startsWith("before: 1485 soft links; judge loss intact 0.001490, damaged "), out.get(1));
+        assertTrue(out.get(1).startsWith("before: 1486 soft links; judge loss intact 0.001841, damaged "), out.get(1));
         assertTrue(out.stream().anyMatch(l -> l.startsWith("round 1: ")), "sparsify! ran: " + out);
         String circuit = out.stream().filter(l -> l.startsWith("the original circuit: ")).findFirst().orElseThrow();
         assertTrue(circuit.startsWith("the original circuit: 7 of its 8 links present"), circuit);
