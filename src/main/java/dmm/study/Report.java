@@ -48,13 +48,18 @@ public final class Report {
     public static Report of(ResultFile file) throws IOException {
         Map<String, Result> lastByRun = new LinkedHashMap<>();
         for (Result r : file.read()) lastByRun.put(r.study() + "\u0000" + r.run(), r);
+        // A V-value has no zero leaves, so a run that reports {:pass 0 :links 11} reports {:links 11}:
+        // a metric other successful runs report and this one lacks is 0 here.
+        Set<String> names = new LinkedHashSet<>();
+        for (Result r : lastByRun.values()) if (r.ok()) names.addAll(r.metrics().keySet());
         Map<String, int[]> counts = new LinkedHashMap<>();
         Map<String, Map<String, List<Double>>> metrics = new LinkedHashMap<>();
         for (Result r : lastByRun.values()) {
             String setting = Study.label(r.settings());
             counts.computeIfAbsent(setting, k -> new int[2])[r.ok() ? 0 : 1]++;
             Map<String, List<Double>> m = metrics.computeIfAbsent(setting, k -> new LinkedHashMap<>());
-            if (r.ok()) r.metrics().forEach((k, v) -> m.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+            if (r.ok())
+                for (String k : names) m.computeIfAbsent(k, x -> new ArrayList<>()).add(r.metrics().getOrDefault(k, 0.0));
         }
         List<Group> groups = new ArrayList<>();
         counts.forEach((s, c) -> groups.add(new Group(s, c[0], c[1], metrics.get(s))));

@@ -26,7 +26,7 @@ public final class StudyLib extends Lib {
     }
 
     private void builtins() {
-        fn("study-result!", "[metrics]", "Reports this run's result row to the study running it: a map of numbers, e.g. (study-result! {:links 14 :prereg 0.08}). Outside a study it only returns the map.", 1, 1, a -> {
+        fn("study-result!", "[metrics]", "Reports this run's result row to the study running it: a map of numbers, e.g. (study-result! {:links 14 :prereg 0.08}). A metric of value 0 drops out of the map (V-values have no zero leaves); the report counts a metric that other successful runs have and this one lacks as 0. Outside a study it only returns the map.", 1, 1, a -> {
             VValue m = Values.vvalue(a[0], "study-result!");
             Map<String, Double> metrics = new LinkedHashMap<>();
             for (int i = 0; i < m.childCount(); i++) {

@@ -141,4 +141,17 @@ class StudyTest {
         r.plot("value", dir.resolve("value.png"), false);
         dmm.FileAssertions.assertPng(dir.resolve("value.png"), 600, 450);   // 200 px a setting, at least 600
     }
+
+    /** study-result! {:pass 0 :links 11} reaches the file as {:links 11}: the report reads the missing metric as 0. */
+    @Test
+    void aMetricMissingFromASuccessfulRowCountsAsZero(@TempDir Path dir) throws Exception {
+        ResultFile file = new ResultFile(dir.resolve("results.jsonl"));
+        file.append(new Result("s", "a-1", Map.of("case", "a"), 1, true, Map.of("links", 11.0), null, 1, "a-1"));
+        file.append(new Result("s", "a-2", Map.of("case", "a"), 2, true, Map.of("links", 8.0, "pass", 200.0), null, 1, "a-2"));
+        file.append(new Result("s", "a-3", Map.of("case", "a"), 3, false, Map.of(), "failed", 1, "a-3"));
+        Report.Group g = Report.of(file).groups().get(0);
+        assertEquals(List.of(0.0, 200.0), g.metrics().get("pass"));
+        assertEquals(List.of(11.0, 8.0), g.metrics().get("links"));
+        assertEquals(1, g.failed());
+    }
 }
