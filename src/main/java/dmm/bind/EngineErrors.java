@@ -12,7 +12,7 @@ import dmm.machine.MachineError;
 final class EngineErrors {
     private EngineErrors() {}
 
-    /** The translator the binding installs ({@link dmm.lang.Values#addErrorTranslator}). */
+    /** The translator the binding installs ({@link dmm.lang.Interpreter#addErrorTranslator}). */
     static final java.util.function.Function<RuntimeException, EvalError> TRANSLATOR = EngineErrors::translate;
 
     static EvalError translate(RuntimeException e) {

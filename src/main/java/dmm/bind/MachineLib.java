@@ -19,7 +19,7 @@ public final class MachineLib {
 
     /** Registers the machine's forms and built-ins in {@code interp}. */
     public static void install(Interpreter interp) {
-        Values.addErrorTranslator(EngineErrors.TRANSLATOR);
+        interp.addErrorTranslator(EngineErrors.TRANSLATOR);
         new NetworkForms(interp).install();
         new NetworkBuiltins(interp).install();
         new MatrixFiles(interp).install();

@@ -100,7 +100,7 @@ final class NetworkForms extends Lib {
             Var v = interp.varFor(name);
             String docText = doc;
             String src = l.span().text();
-            return Node.of(l.span(), f -> {
+            return Node.of(l.span(), interp, f -> {
                 Object n = net.eval(f);
                 v.set(n);
                 if (docText != null) v.setDoc(docText);
@@ -200,7 +200,7 @@ final class NetworkForms extends Lib {
         }
         String[] selfSpec = self;
         Span selfAt = selfSpan;
-        return Node.of(span, f -> {
+        return Node.of(span, interp, f -> {
             Network net = Network.empty(name);
             for (NeuronSpec ns : neurons) net = net.withNeuron(declare(ns, f));
             VValue h = VValue.ZERO;
@@ -264,7 +264,7 @@ final class NetworkForms extends Lib {
         List<Form> xs = Analyzer.args(l);
         Node netNode = a.analyze(xs.get(0), s);
         List<Wiring.Link> links = Wiring.parse(xs.subList(1, xs.size()), a, s);
-        return Node.of(l.span(), f -> {
+        return Node.of(l.span(), interp, f -> {
             Network net = MachineLib.network(netNode.eval(f), what);
             if (fragmentOnly) return Wiring.apply(net, VValue.ZERO, links, f, false);
             VValue w = Ops.primal(net.softMatrix());
@@ -285,7 +285,7 @@ final class NetworkForms extends Lib {
         Node target = a.analyze(xs.get(0), s);
         Var var = xs.get(0) instanceof Form.SymbolForm sf && !sf.name().contains(".") ? interp.varFor(sf.name()) : null;
         List<Wiring.Link> links = Wiring.parse(xs.subList(1, xs.size()), a, s);
-        return Node.of(l.span(), f -> {
+        return Node.of(l.span(), interp, f -> {
             Object t = target.eval(f);
             Runner r = t instanceof Runner rr ? rr : runners(interp).get(t instanceof Network n ? n.name() : nameArg(t));
             if (r != null && !r.isStopped()) {

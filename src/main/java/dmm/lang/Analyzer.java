@@ -529,7 +529,7 @@ public final class Analyzer {
             arity(l, 1, 1, "(load \"path/relative/to/this/file.dmm\")");
             Node path = analyze(l.items().get(1), s);
             Source from = l.span().source();
-            return Node.of(l.span(), f -> {
+            return Node.of(l.span(), interp, f -> {
                 Object p = path.eval(f);
                 if (!(p instanceof String ps)) throw new EvalError("load expects a file path string, got " + Printer.describe(p));
                 return interp.loadRelative(ps, from);
@@ -549,7 +549,7 @@ public final class Analyzer {
             if (f instanceof SymbolForm sf) lib = sf.name();
             else if (f instanceof StringForm sf) lib = sf.value();
             else throw new SyntaxError("require expects a library name, e.g. (require std)", f.span());
-            return Node.of(l.span(), fr -> interp.require(lib));
+            return Node.of(l.span(), interp, fr -> interp.require(lib));
         });
     }
 

@@ -421,7 +421,7 @@ final class CoreLib extends Lib {
                   (doc defnet)""", (an, l, s) -> {
             Analyzer.arity(l, 1, 1, "(doc name)");
             String name = Analyzer.symbolName(l.items().get(1), "the argument of `doc`");
-            return Node.of(l.span(), f -> {
+            return Node.of(l.span(), interp, f -> {
                 interp.out().println(docText(interp, name));
                 return null;
             });
@@ -431,7 +431,7 @@ final class CoreLib extends Lib {
                   (time (reduce + (range 1000)))   ;=> 499500""", (an, l, s) -> {
             Analyzer.arity(l, 1, 1, "(time expr)");
             Node body = an.analyze(l.items().get(1), s);
-            return Node.of(l.span(), f -> {
+            return Node.of(l.span(), interp, f -> {
                 long t0 = System.nanoTime();
                 Object r = body.eval(f);
                 interp.out().printf(java.util.Locale.ROOT, "elapsed: %.3f ms%n", (System.nanoTime() - t0) / 1e6);
@@ -446,7 +446,7 @@ final class CoreLib extends Lib {
             Node test = an.analyze(l.items().get(1), s);
             Node msg = l.items().size() > 2 ? an.analyze(l.items().get(2), s) : null;
             String text = l.items().get(1).span().text();
-            return Node.of(l.span(), f -> {
+            return Node.of(l.span(), interp, f -> {
                 if (!Node.truthy(test.eval(f)))
                     throw new EvalError("assertion failed: " + text + (msg == null ? "" : " — " + Printer.display(msg.eval(f))));
                 return null;

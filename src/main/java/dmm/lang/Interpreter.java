@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -209,6 +211,32 @@ public final class Interpreter {
 
     // ------------------------------------------------------------------ evaluation
 
+    /** Translators of the layers below the language (the engine's errors), installed by the bindings. */
+    private final List<Function<RuntimeException, EvalError>> errorTranslators = new CopyOnWriteArrayList<>();
+
+    /**
+     * Installs a translation of Java exceptions into this interpreter's language errors (returning
+     * null for the exceptions it does not know). The bindings install the one for engine and
+     * training errors; {@link #wrap} is the one place where a Java exception becomes a language
+     * error, so two interpreters with different bindings never see each other's translators.
+     */
+    public void addErrorTranslator(Function<RuntimeException, EvalError> t) {
+        if (!errorTranslators.contains(t)) errorTranslators.add(t);
+    }
+
+    /** A Java exception from a built-in as a language error at {@code span}: the translators first, then the generic rules. */
+    EvalError wrap(RuntimeException e, Span span, String fnName) {
+        if (e instanceof dmm.cancel.Cancelled c) throw c;
+        for (Function<RuntimeException, EvalError> t : errorTranslators) {
+            EvalError translated = t.apply(e);
+            if (translated != null) {
+                if (span != null && translated.span() == null) translated.at(span);
+                return translated;
+            }
+        }
+        return Values.wrap(e, span, fnName);
+    }
+
     /** Reads and evaluates every form of {@code source}; returns the value of the last. */
     public Object eval(Source source) {
         Object result = null;
@@ -309,7 +337,7 @@ public final class Interpreter {
             frame = null;
             throw EvalError.outOfMemory("evaluating this form", form.span());
         } catch (RuntimeException e) {
-            throw Values.wrap(e, form.span(), null);
+            throw wrap(e, form.span(), null);
         }
     }
 
@@ -325,7 +353,7 @@ public final class Interpreter {
         } catch (OutOfMemoryError e) {
             throw EvalError.outOfMemory("calling `" + f.name() + "`", null);
         } catch (RuntimeException e) {
-            throw Values.wrap(e, null, f.name());
+            throw wrap(e, null, f.name());
         }
     }
 

@@ -320,7 +320,7 @@ public abstract class Node {
                         + "`; use loop/recur to iterate", span);
             } catch (RuntimeException e) {
                 // a translated error may already have its place (a neuron's own error): add this call
-                EvalError err = Values.wrap(e, null, g.name());
+                EvalError err = interp.wrap(e, null, g.name());
                 if (err.span() == null) err.at(span);
                 else err.addCall(g.name(), span);
                 throw err;
@@ -416,7 +416,7 @@ public abstract class Node {
     }
 
     /** A node whose behaviour is a Java lambda over the frame (used by registered special forms). */
-    public static Node of(Span span, java.util.function.Function<Frame, Object> body) {
+    public static Node of(Span span, Interpreter interp, java.util.function.Function<Frame, Object> body) {
         return new Node(span) {
             @Override
             public Object eval(Frame f) {
@@ -425,7 +425,7 @@ public abstract class Node {
                 } catch (DmmException e) {
                     throw e.at(span);
                 } catch (RuntimeException e) {
-                    throw Values.wrap(e, span, null);
+                    throw interp.wrap(e, span, null);
                 }
             }
         };

@@ -128,29 +128,12 @@ public final class Values {
         return dmm.vvalue.TextFiles.why(e, java.nio.file.Path.of(path));
     }
 
-    /** Translators of the layers below the language (the engine's errors), installed by the binding. */
-    private static final java.util.List<java.util.function.Function<RuntimeException, EvalError>> TRANSLATORS =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
-
     /**
-     * Installs a translation of Java exceptions into language errors (returning null for the
-     * exceptions it does not know). The binding installs the one for engine and training errors;
-     * {@link #wrap} is the one place where every Java exception becomes a language error.
+     * Wraps a Java exception from a built-in into an error at {@code span}: the generic rules, for
+     * exceptions no translator of the interpreter knows ({@link Interpreter#wrap} asks those first).
      */
-    public static void addErrorTranslator(java.util.function.Function<RuntimeException, EvalError> t) {
-        if (!TRANSLATORS.contains(t)) TRANSLATORS.add(t);
-    }
-
-    /** Wraps a Java exception from a built-in into an error at {@code span}. */
     static EvalError wrap(RuntimeException e, Span span, String fnName) {
         if (e instanceof dmm.cancel.Cancelled c) throw c;
-        for (java.util.function.Function<RuntimeException, EvalError> t : TRANSLATORS) {
-            EvalError translated = t.apply(e);
-            if (translated != null) {
-                if (span != null && translated.span() == null) translated.at(span);
-                return translated;
-            }
-        }
         String msg = e.getMessage();
         if (e instanceof ArithmeticException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
                 || e instanceof dmm.ad.AdException || e instanceof UnsupportedOperationException) {
