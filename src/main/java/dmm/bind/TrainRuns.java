@@ -190,7 +190,11 @@ public final class TrainRuns extends Lib {
         fn("cut-link!", "[trainer to.field from.output]", "Cuts a soft link of the trained network, with exactly its optimizer state — at the next step boundary when the trainer runs in the background. (cut-link! tr 'output.x 'acc.single)", 3, 3, a -> {
             Trainer t = trainer(a[0], "cut-link!");
             List<String> p = linkPath(t.network(), Values.name(a[1], "cut-link!"), Values.name(a[2], "cut-link!"), "cut-link!");
-            change(t, t.control().cut(p));
+            try {
+                change(t, t.control().cut(t.network(), p));
+            } catch (IllegalArgumentException e) {
+                throw new EvalError("cut-link!: " + e.getMessage());
+            }
             return a[0];
         });
         fn("restore-link!", "[trainer to.field from.output & weight]", "Adds a soft link back to the trained network (default weight: the one it had when cut-link! cut it); its optimizer state starts at zero. At the next step boundary when the trainer runs in the background.", 3, 4, a -> {
@@ -198,7 +202,7 @@ public final class TrainRuns extends Lib {
             List<String> p = linkPath(t.network(), Values.name(a[1], "restore-link!"), Values.name(a[2], "restore-link!"), "restore-link!");
             double w = a.length > 3 ? Values.toDouble(a[3], "restore-link!") : Double.NaN;
             try {
-                change(t, t.control().restore(p, w));
+                change(t, t.control().restore(t.network(), p, w));
             } catch (IllegalArgumentException e) {
                 throw new EvalError("restore-link!: " + e.getMessage());
             }

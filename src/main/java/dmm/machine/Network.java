@@ -363,6 +363,23 @@ public final class Network {
         return p;
     }
 
+    /**
+     * A rank-6 link path {@code [to-type to to-field from-type from from-field...]} checked against
+     * this network as {@link #linkPath} checks names: both neurons declared, with the types the path
+     * gives, and fields their types have. A path from outside (the browser view) goes through here
+     * before any change is queued.
+     */
+    public List<String> checkedLinkPath(List<String> p) {
+        if (p.size() < 6)
+            throw new MachineError("a link path has 6 parts [to-type to to-field from-type from from-field], got " + p.size());
+        List<String> checked = linkPath(p.get(1), p.get(2), p.get(4), p.subList(5, p.size()));
+        for (int i : new int[] {0, 3})
+            if (!checked.get(i).equals(p.get(i)))
+                throw new MachineError("the link names neuron `" + p.get(i + 1) + "` with type `" + p.get(i) + "`, but network `" + name
+                        + "` declares it as `" + checked.get(i) + "`");
+        return checked;
+    }
+
     /** The rank-4 (name-keyed) view of a rank-6 matrix. */
     public static VValue namedView(VValue w6) {
         VBuilder b = new VBuilder();

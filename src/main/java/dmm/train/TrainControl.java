@@ -1,6 +1,9 @@
 package dmm.train;
 
+import dmm.ad.Ops;
 import dmm.cancel.CancelToken;
+import dmm.machine.MachineError;
+import dmm.machine.Network;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,9 +102,13 @@ public final class TrainControl {
         };
     }
 
-    /** Cuts the soft link at a matrix path (rank 6), with exactly its optimizer state. */
-    public Change cut(List<String> path) {
-        List<String> p = List.copyOf(path);
+    /**
+     * Cuts the soft link at a matrix path (rank 6) of {@code net}, with exactly its optimizer state.
+     * The path is checked against {@code net} here, before anything is queued.
+     */
+    public Change cut(Network net, List<String> path) {
+        List<String> p = checked(net, path);
+        if (Ops.primal(net.softMatrix()).getIn(p).scalarPart() == 0) throw new IllegalArgumentException("there is no soft link " + linkName(p));
         return new Change() {
             public String describe() {
                 return "cut " + linkName(p);
@@ -111,17 +118,25 @@ public final class TrainControl {
                 VValue w = t.weights();
                 double x = w.getIn(p).scalarPart();
                 if (x == 0) throw new IllegalArgumentException("there is no soft link " + linkName(p));
-                cutWeights.put(p, x);
                 VValue kept = w.dissocIn(p);
                 t.net = t.net.withSoftMatrix(kept);
                 t.optimizer().restrictTo(kept);
+                cutWeights.put(p, x);
             }
         };
     }
 
-    /** Adds the soft link at a matrix path back, with weight {@code w} (NaN: the weight it had when cut by hand); its optimizer state starts at zero. */
-    public Change restore(List<String> path, double w) {
-        List<String> p = List.copyOf(path);
+    /**
+     * Adds the soft link at a matrix path of {@code net} back, with weight {@code w} (NaN: the weight
+     * it had when cut by hand); its optimizer state starts at zero. The path and the weight are
+     * checked here, before anything is queued.
+     */
+    public Change restore(Network net, List<String> path, double w) {
+        List<String> p = checked(net, path);
+        if (!Double.isNaN(w) && (w == 0 || !Double.isFinite(w)))
+            throw new IllegalArgumentException("a restored link needs a finite non-zero weight, got " + w);
+        if (Double.isNaN(w) && !cutWeights.containsKey(p))
+            throw new IllegalArgumentException("give a weight to restore " + linkName(p) + " (it was not cut by hand)");
         return new Change() {
             public String describe() {
                 return "restore " + linkName(p);
@@ -158,6 +173,15 @@ public final class TrainControl {
                 }
             }
         };
+    }
+
+    /** The path, checked against the network's declarations (an {@link IllegalArgumentException} naming what is wrong). */
+    private static List<String> checked(Network net, List<String> path) {
+        try {
+            return List.copyOf(net.checkedLinkPath(path));
+        } catch (MachineError e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** {@code to.field <- from.output} for a rank-6 matrix path. */
@@ -277,10 +301,13 @@ public final class TrainControl {
         queue.addAll(waiting);
     }
 
+    /** Applies a change; one that fails leaves the trainer as it was before it (network, optimizer state, λ). */
     private void apply(Trainer t, Change c) {
+        Trainer.Snapshot before = t.capture();
         try {
             c.apply(t);
         } catch (RuntimeException e) {
+            t.putBack(before);
             message("not applied: " + c.describe() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return;
         }

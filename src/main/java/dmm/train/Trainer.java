@@ -96,6 +96,18 @@ public final class Trainer {
         return s;
     }
 
+    /** The state now, as a snapshot the sparsifier and the change replay do not know of (a change's rollback point). */
+    Snapshot capture() {
+        return new Snapshot(net, optimizer.state(), step, lambda());
+    }
+
+    /** Back to {@link #capture}d state taken at this same step: nothing is replayed, the log is untouched. */
+    void putBack(Snapshot s) {
+        net = s.net();
+        optimizer.restore(s.optimizer());
+        setLambda(s.lambda());
+    }
+
     /** Back to a snapshot of this trainer; the log forgets the steps after it. */
     public void restore(Snapshot snap) {
         net = snap.net();

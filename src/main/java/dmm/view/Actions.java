@@ -50,8 +50,8 @@ final class Actions {
                 case "set-lr" -> run.submit(TrainControl.learningRate(number(a, "value")));
                 case "set-l1" -> run.submit(TrainControl.lambda(number(a, "value")));
                 case "set-schedule" -> run.submit(run.trainer().control().schedule(schedule(a.path("settings"))));
-                case "cut-link" -> run.submit(run.trainer().control().cut(path(a)));
-                case "restore-link" -> run.submit(run.trainer().control().restore(path(a), a.has("weight") ? number(a, "weight") : Double.NaN));
+                case "cut-link" -> run.submit(run.trainer().control().cut(run.trainer().network(), path(a)));
+                case "restore-link" -> run.submit(run.trainer().control().restore(run.trainer().network(), path(a), a.has("weight") ? number(a, "weight") : Double.NaN));
                 default -> throw new IllegalStateException(action);
             }
             return new Result(200, action + " sent to run " + run.id() + " (" + run.name() + ")");

@@ -156,4 +156,36 @@ class BackgroundTrainingTest {
         assertThrows(IllegalArgumentException.class, () -> t.control().schedule(Map.of("no-such", 1L)));
         assertThrows(IllegalArgumentException.class, () -> t.control().schedule(Map.of("threshold", -1.0)));
     }
+
+    /** A change that fails half-way is rolled back: the trainer keeps its network and λ, and says what was not applied. */
+    @Test
+    void aChangeThatFailsWhenAppliedLeavesTheTrainerAsItWas() {
+        Trainer t = trainer(":quiet true :l1 0.001");
+        t.train(5, "train");
+        dmm.machine.Network before = t.network();
+        t.control().submit(new TrainControl.Change() {
+            public String describe() {
+                return "a broken change";
+            }
+
+            public void apply(Trainer tr) {
+                tr.setLambda(7);
+                tr.control().cut(tr.network(), java.util.List.of()).apply(tr);   // throws: no such path
+            }
+        });
+        List<String> messages = Collections.synchronizedList(new ArrayList<>());
+        t.control().addListener(new TrainControl.Listener() {
+            public void step(TrainLog.Row row, String phase) {}
+
+            public void message(String line) {
+                messages.add(line);
+            }
+        });
+        t.control().applyNow(t);
+        assertEquals(0.001, t.lambda(), "λ rolled back");
+        assertSame(before, t.network());
+        assertTrue(messages.stream().anyMatch(m -> m.startsWith("not applied: a broken change")), messages.toString());
+        t.train(5, "train");   // and it trains on
+        assertEquals(10, t.step());
+    }
 }

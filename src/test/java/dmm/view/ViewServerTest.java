@@ -147,4 +147,43 @@ class ViewServerTest {
         for (JsonNode l : state.at("/networks/0/links")) if (!l.path("hard").asBoolean()) soft++;
         assertEquals(run.network().softLinkCount(), soft);
     }
+
+    /**
+     * A link action is checked as the REPL form checks it, before anything is queued: a path naming
+     * undeclared neurons, wrong types or fields, or a link that is not there is a 400 with the
+     * reason, and the trainer goes on as before (it used to apply such a restore and fail for good).
+     */
+    @Test
+    void aMalformedLinkActionIsRefusedAndTheTrainerStaysUsable() throws Exception {
+        interp.eval("setup", """
+            (require lite) (require train)
+            (def tr (trainer (feedforward "abcab" {:layers 2 :copies 1 :init 0.1 :seed 2})
+                             :loss (imitation-loss (duplicate-detector "abcab") 30 [:output]) :quiet true))
+            (train! tr 1000000 :background true)
+            (pause! tr)
+            """);
+        TrainRun run = TrainRuns.runs(interp).get(1);
+        HttpResponse<String> bad = action("{\"action\":\"restore-link\",\"run\":1,\"link\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\"],\"weight\":1}");
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertTrue(bad.body().contains("`b`"), bad.body());
+        HttpResponse<String> wrongType = action("{\"action\":\"restore-link\",\"run\":1,"
+                + "\"link\":[\"max-norm\",\"output\",\"dict-1\",\"sum-dicts\",\"accum-1-1\",\"dict\"],\"weight\":1}");
+        assertEquals(400, wrongType.statusCode(), wrongType.body());
+        assertTrue(wrongType.body().contains("declares it as `output`"), wrongType.body());
+        HttpResponse<String> wrongField = action("{\"action\":\"cut-link\",\"run\":1,"
+                + "\"link\":[\"output\",\"output\",\"nope\",\"sum-dicts\",\"accum-1-1\",\"dict\"]}");
+        assertEquals(400, wrongField.statusCode(), wrongField.body());
+        HttpResponse<String> zeroWeight = action("{\"action\":\"restore-link\",\"run\":1,"
+                + "\"link\":[\"output\",\"output\",\"dict-1\",\"sum-dicts\",\"accum-1-1\",\"dict\"],\"weight\":0}");
+        assertEquals(400, zeroWeight.statusCode(), zeroWeight.body());
+        // the trainer is untouched: it evaluates, trains on, and a valid cut still works
+        interp.eval("t", "(resume! tr)");
+        interp.eval("t", "(stop! tr)");
+        assertTrue(run.await(10_000));
+        Object loss = interp.eval("t", "(evaluate tr)");
+        assertTrue(loss instanceof Number || loss instanceof dmm.vvalue.VValue, String.valueOf(loss));
+        HttpResponse<String> cut = action("{\"action\":\"cut-link\",\"run\":1,"
+                + "\"link\":[\"output\",\"output\",\"dict-1\",\"sum-dicts\",\"accum-1-1\",\"dict\"]}");
+        assertEquals(200, cut.statusCode(), cut.body());
+    }
 }
