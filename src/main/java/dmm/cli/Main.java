@@ -51,13 +51,23 @@ public final class Main {
      */
     static final long STACK_BYTES = 64L << 20;
 
+    /** Lets a signal stop {@code interp}'s training gracefully (the REPL's and serve's interpreter). */
+    static void stopOnSignal(Interpreter interp) {
+        GracefulStop g = stop;
+        if (g != null) g.running(interp);
+    }
+
     /** A bug in dmm, not in the program it runs: say so, and how to see more. */
     private static String internalError(Throwable e, boolean debug) {
         return "dmm: internal error (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"
                 + (debug ? "" : "; run with --debug for the Java stack trace, and please report it");
     }
 
+    /** The process's graceful stop on a signal (set by {@link #main}; null when the command line runs inside another program). */
+    private static volatile GracefulStop stop;
+
     public static void main(String[] args) throws InterruptedException {
+        stop = GracefulStop.install(System.err);
         int[] code = {RUNTIME}; // a thread that dies without setting it is a failure, never exit 0
         Thread t = new Thread(null, () -> code[0] = run(args, System.out, System.err), "dmm-main", STACK_BYTES);
         boolean debug = Arrays.asList(args).contains("--debug");
@@ -68,6 +78,7 @@ public final class Main {
         t.start();
         t.join();
         System.out.flush();
+        stop.finished();
         System.exit(code[0]);
     }
 
@@ -141,15 +152,21 @@ public final class Main {
         List<Object> argVals = new ArrayList<>(fileArgs);
         interp.define("*command-line-args*", List.copyOf(argVals), "The arguments after the file name on the command line.");
         interp.define("*file*", file.toString(), "The file being run.");
-        return interp.runFile(file, err, null).status().code();
+        stopOnSignal(interp);
+        int code = interp.runFile(file, err, null).status().code();
+        if (!GracefulStop.awaitBackgroundRuns(interp, out) && code == OK) code = RUNTIME;
+        return code;
     }
 
     /** {@code dmm eval TEXT}: the text through {@link Interpreter#run}, printing the value of its last form. */
     static int evalText(String text, boolean debug, PrintStream out, PrintStream err) {
         Interpreter interp = Toolkit.newInterpreter(out, debug);
+        stopOnSignal(interp);
         Outcome o = interp.run(Source.of("<eval>", text), err, done -> out.println(Printer.print(done.value())));
         out.flush();
-        return o.status().code();
+        int code = o.status().code();
+        if (!GracefulStop.awaitBackgroundRuns(interp, out) && code == OK) code = RUNTIME;
+        return code;
     }
 
 }

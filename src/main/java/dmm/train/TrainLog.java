@@ -37,6 +37,27 @@ public final class TrainLog {
     /** A log writing to {@code base.csv} and {@code base.png}, or only in memory when base is null. */
     public TrainLog(Path base) {
         this.csv = base == null ? null : base.resolveSibling(base.getFileName() + ".csv");
+        if (csv != null) warmUpPlotting();
+    }
+
+    private static volatile boolean plottingReady;
+
+    /**
+     * Draws one empty chart in memory, once per JVM. Java2D registers JVM shutdown hooks when it
+     * first draws text, which it cannot do once the JVM is shutting down — so the plot a training
+     * run writes when a signal (SIGTERM, a closed terminal) stops it needs Java2D ready before.
+     */
+    private static void warmUpPlotting() {
+        if (plottingReady) return;
+        synchronized (TrainLog.class) {
+            if (plottingReady) return;
+            try {
+                new TrainLog(null).chartPng(new java.io.ByteArrayOutputStream(), 8, 8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            plottingReady = true;
+        }
     }
 
     public List<Row> rows() {
@@ -151,6 +172,10 @@ public final class TrainLog {
 
     /** Writes the loss curve and the soft-link count over steps as a PNG. */
     public void writePlot(Path png) throws IOException {
+        dmm.vvalue.AtomicFile.write(png, out -> chartPng(out, 900, 500));
+    }
+
+    private void chartPng(java.io.OutputStream out, int width, int height) throws IOException {
         System.setProperty("java.awt.headless", "true");
         XYSeries loss = new XYSeries("loss (prereg)"), total = new XYSeries("loss + penalty"), links = new XYSeries("soft links");
         for (Row r : rows) {
@@ -182,6 +207,6 @@ public final class TrainLog {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         JFreeChart chart = new JFreeChart("training", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        dmm.vvalue.AtomicFile.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, 900, 500));
+        ChartUtils.writeChartAsPNG(out, chart, width, height);
     }
 }
