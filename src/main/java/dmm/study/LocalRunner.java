@@ -46,14 +46,25 @@ public final class LocalRunner {
     /** The runs still to do: every run of the study whose id has no successful row yet. */
     public List<Study.Run> pending() throws IOException {
         Set<String> done = new HashSet<>();
-        for (Result r : results.read()) if (r.ok() && r.study().equals(study.name())) done.add(r.run());
+        for (Result r : results.read(log::println)) if (r.ok() && r.study().equals(study.name())) done.add(r.run());
         List<Study.Run> out = new ArrayList<>();
         for (Study.Run r : study.runs()) if (!done.contains(r.id())) out.add(r);
         return out;
     }
 
-    /** Runs the pending runs; returns the rows of this call's runs, in the study's order. */
+    /**
+     * Runs the pending runs; returns the rows of this call's runs, in the study's order. Holds the
+     * results folder's lock throughout, and checks (or records) the study's fingerprint first.
+     */
     public List<Result> run() throws IOException {
+        try (StudyLock lock = StudyLock.acquire(outRoot, study.name())) {
+            String note = StudyFingerprint.claim(results, study);
+            if (note != null) log.println(note);
+            return runLocked();
+        }
+    }
+
+    private List<Result> runLocked() throws IOException {
         List<Study.Run> todo = pending();
         int total = study.runs().size();
         log.printf(Locale.ROOT, "study %s: %d runs (%d done before), %d worker%s; results in %s%n", study.name(), total, total - todo.size(),

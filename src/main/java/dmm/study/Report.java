@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -46,8 +47,13 @@ public final class Report {
 
     /** The report of a results file (the last row of each run counts: a rerun replaces a failure). */
     public static Report of(ResultFile file) throws IOException {
+        return of(file, warning -> {});
+    }
+
+    /** {@link #of(ResultFile)}, telling {@code warn} about the lines and values it leaves out. */
+    public static Report of(ResultFile file, Consumer<String> warn) throws IOException {
         Map<String, Result> lastByRun = new LinkedHashMap<>();
-        for (Result r : file.read()) lastByRun.put(r.study() + "\u0000" + r.run(), r);
+        for (Result r : file.read(warn)) lastByRun.put(r.study() + "\u0000" + r.run(), r);
         // A V-value has no zero leaves, so a run that reports {:pass 0 :links 11} reports {:links 11}:
         // a metric other successful runs report and this one lacks is 0 here.
         Set<String> names = new LinkedHashSet<>();
@@ -59,7 +65,11 @@ public final class Report {
             counts.computeIfAbsent(setting, k -> new int[2])[r.ok() ? 0 : 1]++;
             Map<String, List<Double>> m = metrics.computeIfAbsent(setting, k -> new LinkedHashMap<>());
             if (r.ok())
-                for (String k : names) m.computeIfAbsent(k, x -> new ArrayList<>()).add(r.metrics().getOrDefault(k, 0.0));
+                for (String k : names) {
+                    double x = r.metrics().getOrDefault(k, 0.0);
+                    if (Double.isFinite(x)) m.computeIfAbsent(k, y -> new ArrayList<>()).add(x);
+                    else warn.accept("run " + r.run() + ": the metric `" + k + "` is " + x + "; left out of the summaries");
+                }
         }
         List<Group> groups = new ArrayList<>();
         counts.forEach((s, c) -> groups.add(new Group(s, c[0], c[1], metrics.get(s))));

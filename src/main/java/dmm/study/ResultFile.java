@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A study's results as JSON lines, one per finished run, appended as runs finish: each line is
@@ -34,25 +37,78 @@ public final class ResultFile {
 
     /** The rows so far (none when the file does not exist); incomplete or foreign lines are skipped. */
     public List<Result> read() throws IOException {
+        return read(skipped -> {});
+    }
+
+    /**
+     * The rows so far; a line that is not UTF-8 or not a whole JSON object (cut short by a kill,
+     * damaged by an editor) is skipped and told to {@code warn} with its line number, and the
+     * others are read as usual. Lines that are JSON but not rows (the study fingerprints) are not rows.
+     */
+    public List<Result> read(Consumer<String> warn) throws IOException {
         List<Result> out = new ArrayList<>();
+        for (JsonNode n : lines(warn)) {
+            if (!n.has("run") || !n.has("ok")) continue;
+            Map<String, Object> settings = new LinkedHashMap<>();
+            n.path("settings").properties().forEach(e -> settings.put(e.getKey(), value(e.getValue())));
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            n.path("metrics").properties().forEach(e -> {
+                if (e.getValue().isNumber()) metrics.put(e.getKey(), e.getValue().asDouble());
+                else warn.accept(file + ": run " + n.path("run").asText() + " has the metric `" + e.getKey() + "` = " + e.getValue()
+                        + ", not a number; left out");
+            });
+            out.add(new Result(n.path("study").asText(), n.path("run").asText(), settings, n.path("seed").asLong(), n.path("ok").asBoolean(),
+                    metrics, n.hasNonNull("error") ? n.path("error").asText() : null, n.path("seconds").asDouble(), n.path("out").asText()));
+        }
+        return out;
+    }
+
+    /** The fingerprint lines ({@code {"fingerprint": ...}}) in the file, in order. */
+    public List<JsonNode> fingerprints() throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode n : lines(w -> {})) if (n.has("fingerprint")) out.add(n);
+        return out;
+    }
+
+    /** Every line that is a UTF-8 JSON object; the others are told to {@code warn} and skipped. */
+    private List<JsonNode> lines(Consumer<String> warn) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
         if (!Files.exists(file)) return out;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        byte[] bytes = Files.readAllBytes(file);
+        int start = 0, lineNo = 0;
+        while (start < bytes.length) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') end++;
+            lineNo++;
+            String line;
+            try {
+                line = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, start, end - start)).toString();
+            } catch (CharacterCodingException e) {
+                warn.accept(file + ": line " + lineNo + " is not UTF-8 text; skipped");
+                start = end + 1;
+                continue;
+            }
+            start = end + 1;
             if (line.isBlank()) continue;
             JsonNode n;
             try {
                 n = JSON.readTree(line);
             } catch (IOException e) {
-                continue;   // a line cut short by a kill
+                warn.accept(file + ": line " + lineNo + " is not a whole JSON object (cut short by a kill?); skipped");
+                continue;
             }
-            if (n == null || !n.has("run") || !n.has("ok")) continue;
-            Map<String, Object> settings = new LinkedHashMap<>();
-            n.path("settings").properties().forEach(e -> settings.put(e.getKey(), value(e.getValue())));
-            Map<String, Double> metrics = new LinkedHashMap<>();
-            n.path("metrics").properties().forEach(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
-            out.add(new Result(n.path("study").asText(), n.path("run").asText(), settings, n.path("seed").asLong(), n.path("ok").asBoolean(),
-                    metrics, n.hasNonNull("error") ? n.path("error").asText() : null, n.path("seconds").asDouble(), n.path("out").asText()));
+            if (n != null && n.isObject()) out.add(n);
         }
         return out;
+    }
+
+    /** Appends a study's fingerprint line (one write, forced to disk, under the file lock like rows). */
+    public void appendFingerprint(ObjectNode fingerprint) throws IOException {
+        Object turn = TURNS.computeIfAbsent(file.toAbsolutePath().normalize(), k -> new Object());
+        synchronized (turn) {
+            appendLine((JSON.writeValueAsString(fingerprint) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private static Object value(JsonNode v) {
@@ -89,7 +145,10 @@ public final class ResultFile {
         if (r.error() != null) n.put("error", r.error());
         n.put("seconds", r.seconds());
         n.put("out", r.out());
-        byte[] line = (JSON.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8);
+        appendLine((JSON.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void appendLine(byte[] line) throws IOException {
         if (file.getParent() != null) Files.createDirectories(file.getParent());
         try (FileChannel ch = FileChannel.open(dmm.vvalue.AtomicFile.resolve(file), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE); java.nio.channels.FileLock lock = ch.lock()) {

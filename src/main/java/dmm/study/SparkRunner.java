@@ -36,16 +36,6 @@ public final class SparkRunner {
         this.log = log;
     }
 
-    /** True when Spark's classes are on the classpath (the launcher's jar leaves them out). */
-    public static boolean available() {
-        try {
-            Class.forName("org.apache.spark.api.java.JavaSparkContext", false, SparkRunner.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-    }
-
     /** What a task needs, in serializable form (paths as strings, settings as plain values). */
     record Task(String study, String program, List<String> extra, String run, LinkedHashMap<String, Object> settings, long seed,
                 ArrayList<String> caseArgs, String outRoot) implements Serializable {
@@ -58,8 +48,16 @@ public final class SparkRunner {
     /** A row in serializable form (the executor sends it back to the driver). */
     record Row(String run, boolean ok, LinkedHashMap<String, Double> metrics, String error, double seconds, String out) implements Serializable {}
 
-    /** Runs the pending runs; returns their rows in the study's order. */
+    /** Runs the pending runs; returns their rows in the study's order. Holds the results folder's lock, checks the fingerprint first. */
     public List<Result> run() throws IOException {
+        try (StudyLock lock = StudyLock.acquire(outRoot, study.name())) {
+            String note = StudyFingerprint.claim(results, study);
+            if (note != null) log.println(note);
+            return runLocked();
+        }
+    }
+
+    private List<Result> runLocked() throws IOException {
         List<Study.Run> todo = new LocalRunner(study, results, outRoot, 1, log, null).pending();
         int total = study.runs().size();
         long t0 = System.nanoTime();

@@ -31,10 +31,18 @@ public record Study(String name, Path program, Map<String, List<Object>> grid, L
         seeds = List.copyOf(seeds);
         extraArgs = List.copyOf(extraArgs);
         if (seeds.isEmpty()) throw new IllegalArgumentException("a study needs at least one seed");
+        if (new java.util.HashSet<>(seeds).size() != seeds.size())
+            throw new IllegalArgumentException("the seeds " + seeds + " list a seed twice: each run of a study must differ from the others");
         for (Map.Entry<String, List<Object>> e : grid.entrySet()) {
             if (e.getValue().isEmpty()) throw new IllegalArgumentException("the setting `" + e.getKey() + "` has no values");
             checkName(e.getKey(), "setting name");
-            for (Object v : e.getValue()) checkName(format(v), "value of `" + e.getKey() + "`");
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (Object v : e.getValue()) {
+                checkName(format(v), "value of `" + e.getKey() + "`");
+                if (!seen.add(format(v)))
+                    throw new IllegalArgumentException("the setting `" + e.getKey() + "` lists the value " + format(v)
+                            + " twice (1 and 1.0 are the same setting): each run of a study must differ from the others");
+            }
         }
         for (String c : cases.keySet()) checkName(c, "case name");
     }

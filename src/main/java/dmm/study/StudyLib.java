@@ -9,6 +9,8 @@ import dmm.lang.Printer;
 import dmm.lang.Values;
 import dmm.vvalue.VValue;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,10 +30,13 @@ public final class StudyLib extends Lib {
     private void builtins() {
         fn("study-result!", "[metrics]", "Reports this run's result row to the study running it: a map of numbers, e.g. (study-result! {:links 14 :prereg 0.08}). A metric of value 0 drops out of the map (V-values have no zero leaves); the report counts a metric that other successful runs have and this one lacks as 0. Outside a study it only returns the map.", 1, 1, a -> {
             VValue m = Values.vvalue(a[0], "study-result!");
+            if (m.childCount() == 0)
+                throw new EvalError("study-result! takes a map of numbers, e.g. {:links 14 :prereg 0.08}; got " + Printer.describe(a[0]));
             Map<String, Double> metrics = new LinkedHashMap<>();
             for (int i = 0; i < m.childCount(); i++) {
                 VValue x = m.childAt(i);
                 if (x.childCount() != 0) throw new EvalError("study-result! takes a map of numbers; `" + m.keyAt(i) + "` is a map");
+                if (!Double.isFinite(x.scalarPart())) throw new EvalError("study-result!: the metric `" + m.keyAt(i) + "` is " + x.scalarPart() + ", not a finite number");
                 metrics.put(m.keyAt(i), x.scalarPart());
             }
             interp.extension(RunOne.Holder.class, RunOne.Holder::new).metrics = metrics;
@@ -48,7 +53,9 @@ public final class StudyLib extends Lib {
                 for (int i = 0; i < g.size(); i += 2) {
                     List<Object> values = new ArrayList<>();
                     for (Object v : Values.toSeq(g.get(i + 1), "study :grid values")) values.add(setting(v));
-                    grid.put(Values.name(g.get(i), "a setting name"), values);
+                    String setting = Values.name(g.get(i), "a setting name");
+                    if (grid.containsKey(setting)) throw new EvalError("study :grid names the setting `" + setting + "` twice");
+                    grid.put(setting, values);
                 }
             }
             Map<String, List<String>> cases = new LinkedHashMap<>();
@@ -58,7 +65,9 @@ public final class StudyLib extends Lib {
                     if (parts.isEmpty()) throw new EvalError("a study case is [name arg ...], got an empty vector");
                     List<String> args = new ArrayList<>();
                     for (Object x : parts.subList(1, parts.size())) args.add(Printer.display(x));
-                    cases.put(Values.name(parts.get(0), "a case name"), args);
+                    String caseName = Values.name(parts.get(0), "a case name");
+                    if (cases.containsKey(caseName)) throw new EvalError("study :cases has two cases named `" + caseName + "`");
+                    cases.put(caseName, args);
                 }
             }
             List<Long> seeds = new ArrayList<>();
@@ -77,43 +86,83 @@ public final class StudyLib extends Lib {
             Options o = Options.parse("run-study", a, 1, List.of("workers", "out", "backend", "master"));
             Path root = Path.of(o.string("out", "runs/" + s.name()));
             ResultFile file = new ResultFile(root.resolve("results.jsonl"));
-            int workers = (int) o.integer("workers", Runtime.getRuntime().availableProcessors());
+            double w = o.number("workers", Runtime.getRuntime().availableProcessors());
+            if (!(w >= 1 && w <= MAX_WORKERS) || w != Math.rint(w))
+                throw new EvalError("run-study :workers is a whole number from 1 to " + MAX_WORKERS + ", got " + Printer.print(o.get("workers")));
+            int workers = (int) w;
             String backend = o.string("backend", "local");
+            List<Result> rows;
             try {
                 switch (backend) {
-                    case "local" -> new LocalRunner(s, file, root, workers, interp.out(), interp.cancelToken()).run();
+                    case "local" -> rows = new LocalRunner(s, file, root, workers, interp.out(), interp.cancelToken()).run();
                     case "spark" -> {
-                        if (!SparkRunner.available())
-                            throw new EvalError("run-study :backend spark needs Apache Spark on the classpath: run the dmm jar with spark-submit "
-                                    + "(a cluster, or --master local[*]), or use the local backend");
-                        new SparkRunner(s, file, root, o.string("master", "local[" + workers + "]"), interp.out()).run();
+                        if (!sparkOnClasspath())
+                            throw new EvalError("run-study :backend \"spark\" needs Apache Spark, which the dmm launcher does not bundle: "
+                                    + "run the dmm jar with spark-submit (a cluster, or --master local[*]), or use the local backend");
+                        rows = new SparkRunner(s, file, root, o.string("master", "local[" + workers + "]"), interp.out()).run();
                     }
                     default -> throw new EvalError("run-study :backend is \"local\" or \"spark\", got " + Printer.print(o.get("backend")));
                 }
             } catch (IOException e) {
-                throw new EvalError("run-study: cannot use " + file.path() + ": " + e.getMessage());
+                throw new EvalError("run-study: cannot use " + root + ": " + Values.whyNotWritten(e, e instanceof FileSystemException f
+                        && f.getFile() != null ? f.getFile() : root.toString()));
             } catch (IllegalArgumentException e) {
                 throw new EvalError("run-study: " + e.getMessage());
             }
+            if (!rows.isEmpty() && rows.stream().noneMatch(Result::ok))
+                throw new EvalError("run-study: every one of the " + rows.size() + " runs failed; the first: " + rows.get(0).run() + ": "
+                        + firstLine(rows.get(0).error()) + " (each run's output is in " + root + "/RUN/)");
             return file.path().toString();
         });
         fn("study-report", "[results-file & options]", "Prints per-setting summaries of a study's results (runs ok and failed; per metric the median, quartiles, min and max over seeds) and returns them as a string. Options: :metric m and :threshold x count the runs with m <= x; :plot \"file.png\" draws a box per setting for :metric (:log true for a log scale).", 1, -1, a -> {
             Options o = Options.parse("study-report", a, 1, List.of("metric", "threshold", "plot", "log"));
             ResultFile file = new ResultFile(Path.of(Values.toKey(a[0], null)));
+            if (!Files.isRegularFile(file.path()))
+                throw new EvalError("study-report: " + file.path() + (Files.isDirectory(file.path()) ? " is a directory; give its results.jsonl" : " does not exist"));
             try {
-                Report r = Report.of(file);
+                Report r = Report.of(file, interp.out()::println);
                 String metric = o.has("metric") ? o.string("metric", null) : null;
+                if (metric != null && !r.metricNames().contains(metric))
+                    throw new EvalError("study-report: no successful run reports the metric `" + metric + "`; the metrics are "
+                            + (r.metricNames().isEmpty() ? "none" : String.join(", ", r.metricNames())));
                 String table = r.table(o.has("threshold") ? metric : null, o.number("threshold", 0));
                 interp.out().print(table);
                 if (o.has("plot")) {
                     if (metric == null) throw new EvalError("study-report :plot needs :metric");
-                    r.plot(metric, Path.of(o.string("plot", null)), o.flag("log", false));
+                    Path png = Path.of(o.string("plot", null));
+                    try {
+                        r.plot(metric, png, o.flag("log", false));
+                    } catch (IOException e) {
+                        throw new EvalError("study-report: cannot write the plot " + png + ": " + Values.whyNotWritten(e, png.toString()));
+                    }
                 }
                 return table;
             } catch (IOException e) {
                 throw new EvalError("study-report: cannot read " + file.path() + ": " + e.getMessage());
             }
         });
+    }
+
+    /**
+     * True when Spark's classes are on the classpath (the launcher's jar leaves them out). Asked here,
+     * not of {@link SparkRunner}: loading that class needs Spark, so asking it was an internal error.
+     */
+    static boolean sparkOnClasspath() {
+        try {
+            Class.forName("org.apache.spark.api.java.JavaSparkContext", false, StudyLib.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** More workers than this is a typo, not a machine. */
+    static final int MAX_WORKERS = 1024;
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int i = s.indexOf('\n');
+        return i < 0 ? s : s.substring(0, i);
     }
 
     private static Object setting(Object v) {

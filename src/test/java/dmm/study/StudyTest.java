@@ -77,7 +77,7 @@ class StudyTest {
 
     @Test
     void sparkLocalGivesTheSameRowsAsTheLocalBackend(@TempDir Path dir) throws Exception {
-        assertTrue(SparkRunner.available(), "Spark is on the test classpath");
+        assertTrue(StudyLib.sparkOnClasspath(), "Spark is on the test classpath");
         Study s = toy("toy", List.of(1.0, 10.0), List.of());
         List<Result> local = run(s, dir.resolve("local"), 2);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
