@@ -78,12 +78,79 @@ public final class Dmm {
 
     /** {@link #eval(String)} with the name error reports give the source. */
     public Object eval(String name, String source) {
-        return interp.eval(new Source(name, source, null));
+        return evaluating(() -> interp.eval(new Source(name, source, null)));
     }
 
     /** Evaluates a file (relative {@code load}s inside it resolve against its folder). */
     public Object eval(Path file) {
-        return interp.loadFile(file);
+        return evaluating(() -> interp.loadFile(file));
+    }
+
+    /**
+     * The stack of the thread an evaluation runs on: the command line's (deep enough for well over
+     * 100000 nested calls of a dmm function), whatever the caller's thread has.
+     */
+    public static final long EVAL_STACK_BYTES = 64L << 20;
+
+    private final Object evalLock = new Object();
+    private volatile boolean inEval;
+
+    /**
+     * Asks the evaluation in progress (on any thread) to stop at its next loop, call, cycle or step
+     * boundary; it then throws {@link dmm.cancel.Cancelled}. Without an evaluation in progress it does
+     * nothing: a late cancel never stops the next evaluation. Interrupting the thread that called
+     * {@code eval} (as {@code Future.cancel(true)} does) cancels the same way.
+     */
+    public void cancel() {
+        synchronized (evalLock) {
+            if (inEval) interp.requestCancel();
+        }
+    }
+
+    /**
+     * Runs one evaluation on a thread with {@link #EVAL_STACK_BYTES} of stack while the caller
+     * waits; the caller's interrupt becomes a cancellation of the evaluation (and the caller's
+     * interrupt flag stays set). Errors are rethrown on the caller's thread.
+     */
+    private Object evaluating(java.util.function.Supplier<Object> body) {
+        Object[] result = new Object[1];
+        RuntimeException[] failure = new RuntimeException[1];
+        Error[] fatal = new Error[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result[0] = body.get();
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            } catch (Error e) {
+                fatal[0] = e;
+            }
+        }, "dmm-eval", EVAL_STACK_BYTES);
+        synchronized (evalLock) {
+            interp.clearCancel();   // a request that arrived between evaluations was for none of them
+            inEval = true;
+        }
+        boolean interrupted = false;
+        try {
+            t.start();
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    interp.requestCancel();
+                }
+            }
+        } finally {
+            synchronized (evalLock) {
+                inEval = false;
+                interp.clearCancel();
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+        if (fatal[0] != null) throw fatal[0];
+        if (failure[0] != null) throw failure[0];
+        return result[0];
     }
 
     /** The value of a top-level name (a var), or null when it is not defined. */
@@ -92,10 +159,19 @@ public final class Dmm {
         return v == null ? null : v.get();
     }
 
-    /** Defines a top-level name; Java maps and numbers become V-values. */
+    /** Defines a top-level name; Java maps and numbers become V-values (NaN and infinities are refused: an {@link IllegalArgumentException}). */
     public Dmm set(String name, Object value) {
-        interp.define(name, fromJava(value), null);
+        interp.define(name, converted(name, value), null);
         return this;
+    }
+
+    /** {@code value} as the language value {@link #set} defines, or an {@link IllegalArgumentException} naming {@code name}. */
+    static Object converted(String name, Object value) {
+        try {
+            return fromJava(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("`" + name + "`: " + e.getMessage(), e);
+        }
     }
 
     /** Calls the language function named {@code fn} with the given arguments (Java maps and numbers become V-values). */
@@ -188,7 +264,11 @@ public final class Dmm {
      */
     public static VValue vvalue(Object java) {
         if (java instanceof VValue v) return v;
-        if (java instanceof Number n) return VValue.of(n.doubleValue());
+        if (java instanceof Number n) {
+            if (!Double.isFinite(n.doubleValue()))
+                throw new IllegalArgumentException(n + " is not a V-value: V-values hold finite numbers only");
+            return VValue.of(n.doubleValue());
+        }
         if (java instanceof Map<?, ?> m) {
             List<Object> kv = new ArrayList<>();
             for (Map.Entry<?, ?> e : m.entrySet()) {

@@ -1,5 +1,6 @@
 package dmm.api;
 
+import dmm.cancel.Cancelled;
 import dmm.lang.DmmException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,18 +40,42 @@ public final class DmmScriptEngine extends AbstractScriptEngine {
         return dmm;
     }
 
+    /** Refuses a value dmm cannot hold (NaN, an infinity) at once, so it never reaches an evaluation. */
+    @Override
+    public void put(String key, Object value) {
+        Dmm.converted(key, value);   // the conversion eval makes; an IllegalArgumentException naming the key
+        super.put(key, value);
+    }
+
+    /**
+     * Asks the evaluation in progress to stop at its next loop, call, cycle or step boundary; it
+     * ends with a {@link ScriptException}. Interrupting the thread that called {@code eval} (as
+     * {@code Future.cancel(true)} does) does the same. A cancel without an evaluation does nothing.
+     */
+    public void cancel() {
+        dmm.cancel();
+    }
+
     @Override
     public Object eval(String script, ScriptContext context) throws ScriptException {
         Bindings vars = context.getBindings(ScriptContext.ENGINE_SCOPE);
         Bindings global = context.getBindings(ScriptContext.GLOBAL_SCOPE);
-        if (global != null) for (Map.Entry<String, Object> e : global.entrySet()) if (vars == null || !vars.containsKey(e.getKey())) dmm.set(e.getKey(), e.getValue());
-        if (vars != null) for (Map.Entry<String, Object> e : vars.entrySet()) dmm.set(e.getKey(), e.getValue());
+        try {
+            if (global != null) for (Map.Entry<String, Object> e : global.entrySet()) if (vars == null || !vars.containsKey(e.getKey())) dmm.set(e.getKey(), e.getValue());
+            if (vars != null) for (Map.Entry<String, Object> e : vars.entrySet()) dmm.set(e.getKey(), e.getValue());
+        } catch (IllegalArgumentException e) {
+            throw new ScriptException("a binding cannot be a dmm value: " + e.getMessage());
+        }
         java.util.Set<String> before = new java.util.HashSet<>(dmm.interpreter().boundVars().keySet());
         Object file = context.getAttribute(ScriptEngine.FILENAME);
         PrintStream out = new PrintStream(new WriterStream(context.getWriter()), true, StandardCharsets.UTF_8);
         dmm.output(out);
         try {
             return dmm.eval(file == null ? "<script>" : file.toString(), script);
+        } catch (Cancelled e) {
+            ScriptException se = new ScriptException("cancelled: the evaluation stopped at a loop, call, cycle or step boundary (its state is kept)");
+            se.initCause(e);
+            throw se;
         } catch (DmmException e) {
             var span = e.span();
             ScriptException se = span == null ? new ScriptException(e.report())
