@@ -24,8 +24,9 @@ public final class Adam extends TreeOptimizer {
 
     public Adam(double lr, double beta1, double beta2, double eps) {
         super(lr);
-        this.beta1 = beta1;
-        this.beta2 = beta2;
+        this.beta1 = checkedIn("beta1", beta1, 0, 1, false);
+        this.beta2 = checkedIn("beta2", beta2, 0, 1, false);
+        if (!(eps > 0) || !Double.isFinite(eps)) throw new IllegalArgumentException("eps must be a positive number, got " + eps);
         this.eps = eps;
     }
 

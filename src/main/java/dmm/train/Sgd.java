@@ -14,7 +14,7 @@ public final class Sgd extends TreeOptimizer {
 
     public Sgd(double lr, double momentum) {
         super(lr);
-        this.momentum = momentum;
+        this.momentum = checkedIn("momentum", momentum, 0, 1, false);
     }
 
     @Override

@@ -48,8 +48,33 @@ public final class Sparsifier {
             @Doc("after a rejected cut of k links, cut at most k/2 (the smallest) until a cut is accepted, so links that are only ever cut together are tried one by one") boolean retryFewer) {
         public static final Schedule DEFAULTS = new Schedule(0.01, 1.1, 0.2, 100, 100, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, false, false);
 
+        /** Every parameter checked here, once, for the language, the view and Java alike. */
         public Schedule {
-            if (!(threshold > 0)) throw new IllegalArgumentException("the threshold must be positive");
+            positive("threshold", threshold);
+            positive("threshold-growth", thresholdGrowth);
+            positive("threshold-max", thresholdMax);
+            atLeast("recover-steps", recoverSteps, 0);
+            atLeast("judge-steps", judgeSteps, 0);
+            atLeast("tolerance", tolerance, 0);
+            positive("slack", slack);
+            atLeast("max-loss", maxLoss, 0);
+            atLeast("lambda-start", lambdaStart, 0);
+            positive("lambda-growth", lambdaGrowth);
+            atLeast("lambda-max", lambdaMax, 0);
+            atLeast("target-links", targetLinks, 0);
+            atLeast("max-rounds", maxRounds, 0);
+            atLeast("max-rejections", maxRejections, 0);
+            atLeast("polish-steps", polishSteps, 0);
+        }
+
+        private static void positive(String name, double x) {
+            if (!(x > 0) || !Double.isFinite(x)) throw new IllegalArgumentException(":" + name + " must be a positive number, got " + x);
+        }
+
+        private static void atLeast(String name, double x, double min) {
+            if (!(x >= min) || !Double.isFinite(x))
+                throw new IllegalArgumentException(":" + name + " must be a number at least " + (min == Math.rint(min) ? Long.toString((long) min) : min)
+                        + ", got " + (x == Math.rint(x) && Double.isFinite(x) ? Long.toString((long) x) : Double.toString(x)));
         }
     }
 

@@ -12,7 +12,7 @@ abstract class TreeOptimizer implements Optimizer {
     protected long t;
 
     protected TreeOptimizer(double lr) {
-        this.lr = lr;
+        this.lr = checkedRate(lr);
     }
 
     /** The table of the parameters this optimizer's last step built (null: none, or they lost a leaf). */
@@ -59,7 +59,24 @@ abstract class TreeOptimizer implements Optimizer {
 
     @Override
     public void setLearningRate(double lr) {
-        this.lr = lr;
+        this.lr = checkedRate(lr);
+    }
+
+    /** A learning rate is a positive finite number: checked once here for every way one is given (the language, the view, Java). */
+    static double checkedRate(double lr) {
+        if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("the learning rate must be a positive number, got " + lr);
+        return lr;
+    }
+
+    /** An optimizer's coefficient in [lo, hi) (or [lo, hi] when {@code hiIncluded}), named in the error. */
+    static double checkedIn(String name, double x, double lo, double hi, boolean hiIncluded) {
+        if (!(x >= lo) || (hiIncluded ? !(x <= hi) : !(x < hi)))
+            throw new IllegalArgumentException(name + " must be in [" + fmt(lo) + ", " + fmt(hi) + (hiIncluded ? "]" : ")") + ", got " + x);
+        return x;
+    }
+
+    private static String fmt(double x) {
+        return x == Math.rint(x) ? Long.toString((long) x) : Double.toString(x);
     }
 
     @Override
