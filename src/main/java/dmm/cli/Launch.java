@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -27,29 +28,41 @@ final class Launch {
     static int serve(boolean debug, List<String> args, PrintStream out, PrintStream err) {
         String host = "127.0.0.1";
         int port = 0;
-        List<String> files = new java.util.ArrayList<>();
+        List<String> files = new ArrayList<>(), allow = new ArrayList<>();
+        String usage = "usage: dmm serve [--port N] [--host H] [--allow-host NAME]... [FILE.dmm ...]";
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
-            if ((a.equals("--port") || a.equals("--host")) && i + 1 < args.size()) {
+            if (a.equals("--port") || a.equals("--host") || a.equals("--allow-host")) {
+                if (i + 1 >= args.size()) {
+                    err.println("dmm serve: " + a + " needs a value (" + usage + ")");
+                    return Main.USAGE;
+                }
                 String v = args.get(++i);
-                if (a.equals("--host")) host = v;
-                else {
-                    try {
-                        port = Integer.parseInt(v);
-                    } catch (NumberFormatException e) {
-                        err.println("dmm serve: --port needs a number, got `" + v + "`");
-                        return Main.USAGE;
+                switch (a) {
+                    case "--host" -> host = v;
+                    case "--allow-host" -> allow.add(v);
+                    default -> {
+                        try {
+                            long p = Long.parseLong(v);
+                            dmm.view.ViewServer.checkPort(p);
+                            port = (int) p;
+                        } catch (NumberFormatException e) {
+                            err.println("dmm serve: --port needs a whole number from 0 to 65535, got `" + v + "`");
+                            return Main.USAGE;
+                        } catch (IllegalArgumentException e) {
+                            err.println("dmm serve: " + e.getMessage());
+                            return Main.USAGE;
+                        }
                     }
                 }
             } else if (a.startsWith("--")) {
-                err.println("dmm serve: unknown option `" + a + "` (usage: dmm serve [--port N] [--host H] [FILE.dmm ...])");
+                err.println("dmm serve: unknown option `" + a + "` (" + usage + ")");
                 return Main.USAGE;
             } else files.add(a);
         }
         Interpreter interp = Toolkit.newInterpreter(out, debug);
         try {
-            dmm.view.ViewServer s = dmm.view.ViewLib.serve(interp, host, port);
-            out.println("view: " + s.url());
+            dmm.view.ViewLib.serveAnnounced(interp, host, port, allow, out);
         } catch (IOException e) {
             err.println("dmm serve: cannot listen on " + host + ":" + port + ": " + e.getMessage());
             return Main.RUNTIME;

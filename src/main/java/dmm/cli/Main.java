@@ -25,7 +25,7 @@ public final class Main {
               run FILE.dmm [args...]   evaluate a file (args are in *command-line-args*)
               eval 'EXPR...'           evaluate expressions, print the value of the last
               repl                     the interactive REPL (the default with no command)
-              serve [--port N] [--host H] [FILE.dmm ...]
+              serve [--port N] [--host H] [--allow-host NAME]... [FILE.dmm ...]
                                        the browser view of a session (prints its URL with
                                        the session's token; 127.0.0.1 by default), the files
                                        evaluated in it, then its REPL

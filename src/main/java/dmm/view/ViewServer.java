@@ -1,7 +1,10 @@
 package dmm.view;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -11,14 +14,20 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,9 +52,25 @@ public final class ViewServer {
     static final int MAX_UPDATES_PER_SECOND = 10;
     /** Event-stream clients at once; more are refused with 503. */
     static final int MAX_CLIENTS = 8;
+    /** Seconds a client has to send its request line and headers; a slower one is disconnected. */
+    static final int REQUEST_SECONDS = 5;
+    /** Threads reading requests and answering them (an event stream holds one for as long as it is open). */
+    static final int MAX_THREADS = 64;
+
+    static {
+        // The JDK's server reads a request's head on an executor thread; without a limit, clients
+        // that send half a head hold those threads for as long as they keep the socket open. These
+        // are read once, when the server implementation is first loaded (an explicit setting wins).
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null)
+            System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
+        if (System.getProperty("sun.net.httpserver.maxIdleTime") == null)
+            System.setProperty("sun.net.httpserver.maxIdleTime", "30");
+    }
     private static final Pattern STATIC = Pattern.compile("/static/([a-z][a-z0-9-]*\\.(?:js|css|html|svg))");
     private static final String WEBJARS = "/webjars/";
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** One JSON value and nothing after it. */
+    private static final ObjectReader STRICT = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Interpreter interp;
     private final HttpServer server;
@@ -57,23 +82,29 @@ public final class ViewServer {
     private final Actions actions;
     private volatile boolean closed;
 
-    private ViewServer(Interpreter interp, String host, int port) throws IOException {
+    /** The names a request's Host header may give (DNS rebinding: a page of another name must not reach the API). */
+    private final Set<String> allowedHosts;
+
+    private ViewServer(Interpreter interp, String host, int port, List<String> allowHosts) throws IOException {
+        checkPort(port);
         this.interp = interp;
         this.host = host;
+        this.allowedHosts = allowedHosts(host, allowHosts);
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         this.token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 16);
         this.port = server.getAddress().getPort();
         AtomicInteger n = new AtomicInteger();
-        // event streams hold a thread each: MAX_CLIENTS of them, plus a few for pages and actions
-        this.executor = new ThreadPoolExecutor(2, MAX_CLIENTS + 8, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        // event streams hold a thread each (MAX_CLIENTS of them); the others read and answer requests,
+        // each bounded by REQUEST_SECONDS while its head arrives. Past MAX_THREADS a request waits in
+        // the queue: never on the accepting thread, which would stop the server for everyone.
+        this.executor = new ThreadPoolExecutor(MAX_THREADS, MAX_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "dmm-view-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        }, (r, pool) -> {
-            if (r instanceof Runnable) ((Runnable) r).run();   // never drop a request: the accepting thread answers it (a refusal, at worst)
         });
+        ((ThreadPoolExecutor) executor).allowCoreThreadTimeOut(true);
         this.actions = new Actions(interp);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
@@ -82,7 +113,50 @@ public final class ViewServer {
 
     /** Starts a view of {@code interp}'s networks and runs on {@code host}:{@code port} (0: any free port). */
     public static ViewServer start(Interpreter interp, String host, int port) throws IOException {
-        return new ViewServer(interp, host, port);
+        return new ViewServer(interp, host, port, List.of());
+    }
+
+    /**
+     * {@link #start(Interpreter, String, int)}, also answering to the names in {@code allowHosts}
+     * (the names by which other machines reach this one, when it listens beyond loopback).
+     */
+    public static ViewServer start(Interpreter interp, String host, int port, List<String> allowHosts) throws IOException {
+        return new ViewServer(interp, host, port, allowHosts);
+    }
+
+    /** A port is 0 (any free one) to 65535; anything else is the caller's mistake, said in words. */
+    public static void checkPort(long port) {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("the port must be between 0 and 65535 (0: any free port), got " + port);
+    }
+
+    /** True when {@code host} is this machine only (the view is then reachable from nowhere else). */
+    public static boolean isLoopback(String host) {
+        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
+    }
+
+    /**
+     * The Host names a request may give: loopback names, the bound address, the names asked for,
+     * and — bound to every interface (0.0.0.0 or ::) — this machine's addresses and name.
+     */
+    private static Set<String> allowedHosts(String host, List<String> allowHosts) {
+        Set<String> names = new HashSet<>(List.of("localhost", "127.0.0.1", "::1", host));
+        for (String a : allowHosts) names.add(a.toLowerCase(java.util.Locale.ROOT));
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            try {
+                for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces()))
+                    for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+                        String addr = a.getHostAddress();
+                        int zone = addr.indexOf('%');
+                        names.add(zone < 0 ? addr : addr.substring(0, zone));
+                    }
+                InetAddress local = InetAddress.getLocalHost();
+                names.add(local.getHostName().toLowerCase(java.util.Locale.ROOT));
+                names.add(local.getCanonicalHostName().toLowerCase(java.util.Locale.ROOT));
+            } catch (IOException e) {
+                // the loopback names and those asked for still work
+            }
+        }
+        return Set.copyOf(names);
     }
 
     /** The address to open: with the token, which every API request needs. */
@@ -116,7 +190,8 @@ public final class ViewServer {
         try (ex) {
             Headers.secure(ex);
             if (!hostAllowed(ex.getRequestHeaders().getFirst("Host"))) {
-                send(ex, 403, "text/plain", "refused: unknown host (the view answers only to " + host + ")");
+                send(ex, 403, "text/plain", "refused: unknown host (the view answers to " + String.join(", ", new TreeSet<>(allowedHosts))
+                        + "; dmm serve --allow-host NAME or (serve! :allow-host NAME) adds a name)");
                 return;
             }
             String path = ex.getRequestURI().getPath();
@@ -150,6 +225,12 @@ public final class ViewServer {
 
     private void api(HttpExchange ex, String method, String path) throws IOException {
         boolean post = method.equals("POST");
+        String expected = path.equals("/api/action") ? "POST" : "GET";
+        if (!method.equals(expected)) {   // before the token: a PUT with the right token is told what is wrong with it
+            ex.getResponseHeaders().set("Allow", expected);
+            send(ex, 405, "application/json", "{\"error\":\"" + path + " takes " + expected + ", not " + method + "\"}");
+            return;
+        }
         String given = post ? ex.getRequestHeaders().getFirst("X-DMM-Token") : query(ex.getRequestURI(), "token");
         if (!tokenMatches(given)) {
             send(ex, 403, "application/json", "{\"error\":\"refused: this request needs the session's token" + (post ? " in the X-DMM-Token header" : "") + "\"}");
@@ -157,25 +238,11 @@ public final class ViewServer {
         }
         switch (path) {
             case "/api/state" -> {
-                if (!method.equals("GET")) {
-                    send(ex, 405, "text/plain", "method not allowed");
-                    return;
-                }
                 ObjectNode s = new ViewState(interp).next();
                 send(ex, 200, "application/json", MAPPER.writeValueAsString(s == null ? MAPPER.createObjectNode() : s));
             }
-            case "/api/events" -> {
-                if (!method.equals("GET")) {
-                    send(ex, 405, "text/plain", "method not allowed");
-                    return;
-                }
-                events(ex);
-            }
+            case "/api/events" -> events(ex);
             case "/api/action" -> {
-                if (!post) {
-                    send(ex, 405, "text/plain", "actions are POSTs");
-                    return;
-                }
                 String type = ex.getRequestHeaders().getFirst("Content-Type");
                 if (type == null || !type.startsWith("application/json")) {
                     send(ex, 415, "application/json", "{\"error\":\"actions are JSON (Content-Type: application/json)\"}");
@@ -184,10 +251,14 @@ public final class ViewServer {
                 byte[] body = ex.getRequestBody().readNBytes(64 * 1024);
                 Actions.Result r;
                 try {
-                    JsonNode a = MAPPER.readTree(body);
+                    JsonNode a = STRICT.readTree(body);
                     r = actions.perform(a);
+                } catch (JsonProcessingException e) {
+                    var at = e.getLocation();
+                    r = new Actions.Result(400, "the body must be one JSON object (as {\"action\": \"pause\", \"run\": 1})"
+                            + (at == null ? "" : "; it is not, at line " + at.getLineNr() + ", column " + at.getColumnNr()));
                 } catch (IOException e) {
-                    r = new Actions.Result(400, "not JSON: " + e.getMessage());
+                    r = new Actions.Result(400, "the body could not be read");
                 }
                 ObjectNode reply = MAPPER.createObjectNode();
                 reply.put(r.status() == 200 ? "ok" : "error", r.message());
@@ -246,13 +317,9 @@ public final class ViewServer {
         String hostPart = h.startsWith("[") ? h.substring(0, h.indexOf(']') + 1) : h.contains(":") ? h.substring(0, h.lastIndexOf(':')) : h;
         String portPart = h.startsWith("[") ? h.substring(h.indexOf(']') + 1) : h.contains(":") ? h.substring(h.lastIndexOf(':')) : "";
         if (!portPart.equals(":" + port)) return false;
-        String bare = hostPart.replace("[", "").replace("]", "");
-        return bare.equals(host) || bare.equals("localhost") || bare.equals("127.0.0.1") || bare.equals("::1")
-                || (!isLoopback(host) && !host.equals("0.0.0.0"));   // bound to a public address on purpose: any name of it
-    }
-
-    private static boolean isLoopback(String h) {
-        return h.equals("127.0.0.1") || h.equals("localhost") || h.equals("::1");
+        String bare = hostPart.replace("[", "").replace("]", "").toLowerCase(java.util.Locale.ROOT);
+        return allowedHosts.contains(bare)
+                || (!isLoopback(host) && !host.equals("0.0.0.0") && !host.equals("::"));   // bound to one public address on purpose: any name of it
     }
 
     private static String query(URI uri, String name) {

@@ -186,4 +186,87 @@ class ViewServerTest {
                 + "\"link\":[\"output\",\"output\",\"dict-1\",\"sum-dicts\",\"accum-1-1\",\"dict\"]}");
         assertEquals(200, cut.statusCode(), cut.body());
     }
+
+    /** Clients that send half a request hold no thread the others need: /api/state answers while 20 of them hang. */
+    @Test
+    void clientsSendingPartialHeadersDoNotBlockOthers() throws Exception {
+        java.util.List<Socket> stuck = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                Socket s = new Socket("127.0.0.1", server.port());
+                s.getOutputStream().write(("GET /api/state HTTP/1.1\r\nHost: 127.0.0.1:").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                stuck.add(s);
+            }
+            Thread.sleep(200);
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/state?token=" + server.token()))
+                    .timeout(java.time.Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertEquals(200, r.statusCode());
+            assertTrue(seconds < ViewServer.REQUEST_SECONDS, "answered in " + seconds + " s, before the stuck clients time out");
+            // and the stuck ones are dropped after the request time limit
+            Socket first = stuck.get(0);
+            first.setSoTimeout((ViewServer.REQUEST_SECONDS + 10) * 1000);
+            assertEquals(-1, first.getInputStream().read(), "closed by the server");
+        } finally {
+            for (Socket s : stuck) s.close();
+        }
+    }
+
+    @Test
+    void namesGivenWithAllowHostAreAnsweredAndOthersRefused() throws Exception {
+        server.close();
+        server = ViewServer.start(interp, "127.0.0.1", 0, java.util.List.of("dmm.example"));
+        assertEquals(200, rawStatus("dmm.example:" + server.port()));
+        assertEquals(200, rawStatus("DMM.example:" + server.port()), "host names are case-insensitive");
+        assertEquals(403, rawStatus("evil.example:" + server.port()));
+    }
+
+    @Test
+    void boundToEveryInterfaceTheMachinesOwnAddressesAreAllowed() throws Exception {
+        java.util.Set<String> allowed = allowedFor("0.0.0.0");
+        for (var ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()))
+            for (var a : java.util.Collections.list(ni.getInetAddresses()))
+                if (a instanceof java.net.Inet4Address) assertTrue(allowed.contains(a.getHostAddress()), a + " in " + allowed);
+        assertTrue(!allowed.contains("evil.example"));
+    }
+
+    private java.util.Set<String> allowedFor(String host) throws Exception {
+        var m = ViewServer.class.getDeclaredMethod("allowedHosts", String.class, java.util.List.class);
+        m.setAccessible(true);
+        @SuppressWarnings("unchecked")
+        java.util.Set<String> names = (java.util.Set<String>) m.invoke(null, host, java.util.List.of());
+        return names;
+    }
+
+    @Test
+    void listeningBeyondLoopbackWarnsThroughServeAndServeForm() throws Exception {
+        server.close();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Interpreter other = Toolkit.newInterpreter(new PrintStream(out, true, StandardCharsets.UTF_8), false);
+        ViewServer s = ViewLib.serveAnnounced(other, "127.0.0.2", 0, java.util.List.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            String printed = out.toString(StandardCharsets.UTF_8);
+            assertTrue(printed.startsWith("warning: the view listens on 127.0.0.2, not only on this machine"), printed);
+            assertTrue(printed.contains("view: http://127.0.0.2:" + s.port() + "/?token="), printed);
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void badRequestsGetPlainAnswers() throws Exception {
+        HttpResponse<String> notJson = action("{\"action\": pause}");
+        assertEquals(400, notJson.statusCode());
+        assertTrue(notJson.body().contains("the body must be one JSON object") && notJson.body().contains("line 1, column"), notJson.body());
+        assertTrue(!notJson.body().contains("Unrecognized token") && !notJson.body().contains("Source:") && !notJson.body().contains("jackson"),
+                "no Jackson internals: " + notJson.body());
+        HttpResponse<String> trailing = action("{\"action\":\"pause\",\"run\":1} garbage");
+        assertEquals(400, trailing.statusCode(), trailing.body());
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/action")).header("Content-Type", "application/json")
+                .header("X-DMM-Token", server.token()).PUT(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, put.statusCode(), put.body());
+        assertTrue(put.body().contains("takes POST, not PUT"), put.body());
+    }
 }
