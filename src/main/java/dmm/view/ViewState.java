@@ -34,8 +34,15 @@ final class ViewState {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private final Interpreter interp;
-    /** Per network key: the matrices last sent (identity), so a structure goes out only when it changed. */
+    /** A network with more soft links than this gets its weights at most once a second (a training step changes all of them). */
+    static final int LARGE_NETWORK = 300;
+    /** Significant digits of a weight sent for display. */
+    static final int WEIGHT_DIGITS = 4;
+
+    /** Per network key: what was last sent of its structure (hard matrix identity, soft link set, status), so it goes out only when it changed. */
     private final Map<String, Object[]> sentStructure = new HashMap<>();
+    /** Per network key: the soft matrix whose weights were last sent (identity), the weights as sent, and when. */
+    private final Map<String, Object[]> sentWeights = new HashMap<>();
     private final Map<String, Long> sentCycle = new HashMap<>();
     private final Map<Integer, Long> sentSeq = new HashMap<>();
     private final Map<Integer, Integer> sentMessages = new HashMap<>();
@@ -63,6 +70,7 @@ final class ViewState {
             changed |= run(runs, run);
         }
         if (sentStructure.keySet().retainAll(present)) changed = true;
+        sentWeights.keySet().retainAll(present);
         sentCycle.keySet().retainAll(present);
         return changed ? root : null;
     }
@@ -70,6 +78,7 @@ final class ViewState {
     /** Forgets what was sent (a reconnected client gets everything again). */
     void reset() {
         sentStructure.clear();
+        sentWeights.clear();
         sentCycle.clear();
         sentSeq.clear();
         sentMessages.clear();
@@ -78,8 +87,14 @@ final class ViewState {
     private boolean network(ArrayNode out, String key, Network net, String status, Integer run, boolean live) {
         Object soft = net.softMatrix();
         VValue hard = net.hardMatrix();
+        VValue softValue = Ops.primal(soft);
         Object[] last = sentStructure.get(key);
-        boolean structure = last == null || last[0] != soft || last[1] != hard || !status.equals(last[2]);
+        Object[] lastWeights = sentWeights.get(key);
+        boolean sameSoft = lastWeights != null && lastWeights[0] == soft;
+        // a training step gives new weights on the same links: the link set (its paths) decides whether the structure changed
+        long linkSet = sameSoft ? (long) last[3] : linkSetSignature(softValue);
+        boolean structure = last == null || last[1] != hard || !status.equals(last[2]) || (long) last[3] != linkSet;
+        boolean weights = false;
         Long cycle = sentCycle.get(key);
         boolean values = live && (cycle == null || cycle != net.cycle());
         ObjectNode n = out.addObject();
@@ -98,9 +113,25 @@ final class ViewState {
                 x.put("type", d.type());
             }
             ArrayNode links = n.putArray("links");
-            links(links, Ops.primal(soft), false);
+            links(links, softValue, false);
             links(links, hard, true);
-            sentStructure.put(key, new Object[] {soft, hard, status});
+            sentStructure.put(key, new Object[] {soft, hard, status, linkSet});
+            sentWeights.put(key, new Object[] {soft, rounded(softValue), System.nanoTime()});
+        } else if (!sameSoft) {
+            // the same links with new weights: only the weights, in the links' order, rounded for display
+            long now = System.nanoTime();
+            boolean due = net.softLinkCount() <= LARGE_NETWORK || lastWeights == null || now - (long) lastWeights[2] >= 1_000_000_000L;
+            if (due) {
+                double[] w = rounded(softValue);
+                if (lastWeights == null || !java.util.Arrays.equals(w, (double[]) lastWeights[1])) {
+                    ArrayNode ws = n.putArray("weights");
+                    for (double x : w) ws.add(x);
+                    sentWeights.put(key, new Object[] {soft, w, now});
+                    weights = true;
+                } else {
+                    sentWeights.put(key, new Object[] {soft, w, now});
+                }
+            }
         }
         if (values || (structure && live)) {
             ObjectNode vals = n.putObject("values");
@@ -111,7 +142,32 @@ final class ViewState {
             }
             sentCycle.put(key, net.cycle());
         }
-        return structure || values;
+        return structure || values || weights;
+    }
+
+    /** A digest of the soft links' paths (not their weights). */
+    private static long linkSetSignature(VValue soft) {
+        long[] h = {1125899906842597L};
+        soft.forEachLeaf((p, w) -> {
+            for (String part : p) h[0] = 31 * h[0] + part.hashCode();
+            h[0] = 31 * h[0] + 7;
+        });
+        return h[0];
+    }
+
+    /** The soft weights in the order {@link #links} lists them, to {@link #WEIGHT_DIGITS} significant digits. */
+    private static double[] rounded(VValue soft) {
+        List<Double> ws = new java.util.ArrayList<>();
+        soft.forEachLeaf((p, w) -> {
+            if (p.size() >= 5) ws.add(w);
+        });
+        double[] out = new double[ws.size()];
+        for (int i = 0; i < out.length; i++) out[i] = round(ws.get(i));
+        return out;
+    }
+
+    static double round(double w) {
+        return w == 0 || !Double.isFinite(w) ? w : new java.math.BigDecimal(w).round(new java.math.MathContext(WEIGHT_DIGITS)).doubleValue();
     }
 
     private static void links(ArrayNode out, VValue matrix, boolean hard) {
@@ -122,7 +178,7 @@ final class ViewState {
             l.put("toField", p.get(2));
             l.put("from", p.get(4));
             l.put("fromField", String.join(".", p.subList(5, p.size())));
-            l.put("w", w);
+            l.put("w", hard ? w : round(w));
             if (hard) l.put("hard", true);
             ArrayNode path = l.putArray("path");
             for (String s : p) path.add(s);

@@ -220,6 +220,12 @@
     fig("neurons", String((data.neurons || view.neurons).length), "figure-neurons");
     fig("soft links", String(data.softLinks), "figure-links");
     if (data.values) view.values = data.values;
+    if (data.weights && !data.neurons && view.links) {
+      // the same links with new weights, in the order of the soft links
+      let i = 0;
+      for (const l of view.links) if (!l.hard) l.w = data.weights[i++];
+      renderLinks(view);
+    }
     if (data.neurons) {
       view.neurons = data.neurons;
       view.links = data.links;
