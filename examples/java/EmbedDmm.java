@@ -39,7 +39,7 @@ public class EmbedDmm {
         trainer.onStep(row -> {
             if (row.step() % 100 == 0) System.out.printf(Locale.ROOT, "step %d  loss %.3g%n", row.step(), row.prereg());
         });
-        trainer.train(400, "train");
+        trainer.train(400);
 
         // read the result back: through the language, and as Java values
         dmm.set("trained", trainer.network());

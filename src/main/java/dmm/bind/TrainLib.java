@@ -145,8 +145,8 @@ public final class TrainLib extends Lib {
             }
             TrainRuns.checkIdle(t, "train!");
             long n = steps;
-            if (background) return TrainRuns.start(interp, t, "train", n, tr -> tr.train(n, "train"));
-            t.train(steps, "train");
+            if (background) return TrainRuns.start(interp, t, "train", n, tr -> tr.train(n));
+            t.train(steps);
             return t;
         });
         fn("train-step!", "[trainer]", "One training step; returns [loss prereg-loss].", 1, 1, a -> {
@@ -188,7 +188,7 @@ public final class TrainLib extends Lib {
         fn("sparsification", "[trainer]", "Where the trainer's sparsification stands, as a V-value {:phase {\"rounds\" 1} :round r :accepted a :threshold t :protected n}, or nil when none is in progress.", 1, 1, a -> {
             Sparsifier.Position p = trainer(a[0], "sparsification").sparsification();
             if (p == null) return null;
-            return VValue.ofPairs("phase", VValue.ofPairs(p.phase, 1), "round", (double) p.rounds, "accepted", (double) p.accepted,
+            return VValue.ofPairs("phase", VValue.ofPairs(p.stage.word(), 1), "round", (double) p.rounds, "accepted", (double) p.accepted,
                     "threshold", p.threshold, "protected", (double) p.protectedLinks.size());
         });
         fn("save-checkpoint", "[trainer path]", "Saves matrices, optimizer state, step, λ, the seconds so far and the sparsification's position as JSON, atomically.", 2, 2, a -> {

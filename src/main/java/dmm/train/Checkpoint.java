@@ -145,7 +145,7 @@ final class Checkpoint {
 
     private static void writeSparsification(Sparsifier.Position p, JsonGenerator g) throws IOException {
         g.writeObjectFieldStart("sparsification");
-        g.writeStringField("phase", p.phase);
+        g.writeStringField("phase", p.stage.word());
         g.writeNumberField("start-links", p.startLinks);
         g.writeNumberField("start-loss", p.startLoss);
         g.writeNumberField("max-loss", p.maxLoss);
@@ -170,8 +170,8 @@ final class Checkpoint {
 
     private static Sparsifier.Position readSparsification(JsonNode n, Path file) {
         Sparsifier.Position p = new Sparsifier.Position();
-        p.phase = n.path("phase").asText("");
-        if (!java.util.Set.of("rounds", "polish", "done").contains(p.phase)) throw bad(file, "sparsification.phase");
+        p.stage = Sparsifier.Position.Stage.of(n.path("phase").asText(""));
+        if (p.stage == null) throw bad(file, "sparsification.phase");
         p.startLinks = (int) number(n, "start-links", file);
         p.startLoss = number(n, "start-loss", file);
         p.maxLoss = number(n, "max-loss", file);

@@ -24,14 +24,14 @@ final class Progress {
         this.every = every > 0 ? every : Math.max(1, total / 10);
     }
 
-    void update(TrainLog.Row r, String phase) {
+    void update(TrainLog.Row r, Phase phase) {
         done++;
         if (out == null) return;
         double secs = (System.nanoTime() - started) / 1e9;
         double rate = done / Math.max(secs, 1e-9);
         double eta = (total - done) / Math.max(rate, 1e-9);
         String line = String.format(Locale.ROOT, "%s step %d  loss %.5g  prereg %.5g  L1 %.4g  λ %.3g  links %d  %.1f steps/s  ETA %s",
-                phase, r.step(), r.loss(), r.prereg(), r.l1(), r.lambda(), r.links(), rate, time(eta));
+                phase.word(), r.step(), r.loss(), r.prereg(), r.l1(), r.lambda(), r.links(), rate, time(eta));
         if (terminal) {
             long now = System.nanoTime();
             if (now - lastDraw > 100_000_000L || done == total) {

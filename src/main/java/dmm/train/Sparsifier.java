@@ -88,8 +88,23 @@ public final class Sparsifier {
      * round boundary and ends with the same result as an uninterrupted one.
      */
     public static final class Position {
-        /** {@code rounds} (between rounds), {@code polish} (rounds done, polish next) or {@code done}. */
-        public String phase = "rounds";
+        /** Where the sparsification stands: between rounds, rounds done and the polish next, or done. */
+        public enum Stage {
+            ROUNDS, POLISH, DONE;
+
+            /** As checkpoints and {@code (sparsification tr)} write it: {@code rounds}, {@code polish}, {@code done}. */
+            public String word() {
+                return name().toLowerCase(Locale.ROOT);
+            }
+
+            /** The stage a checkpoint names, or null for an unknown word. */
+            public static Stage of(String word) {
+                for (Stage x : values()) if (x.word().equals(word)) return x;
+                return null;
+            }
+        }
+
+        public Stage stage = Stage.ROUNDS;
         public int startLinks;
         public double startLoss, maxLoss, reference;
         public int rounds, accepted, rejections, idle;
@@ -112,7 +127,7 @@ public final class Sparsifier {
         /** A copy (the position at a round boundary, kept while the next round changes this one). */
         Position copy() {
             Position p = new Position();
-            p.phase = phase;
+            p.stage = stage;
             p.startLinks = startLinks;
             p.startLoss = startLoss;
             p.maxLoss = maxLoss;
@@ -131,7 +146,7 @@ public final class Sparsifier {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s, round %d (%d accepted), threshold %.4g, %d protected", phase, rounds, accepted, threshold,
+            return String.format(Locale.ROOT, "%s, round %d (%d accepted), threshold %.4g, %d protected", stage.word(), rounds, accepted, threshold,
                     protectedLinks.size());
         }
     }
@@ -208,7 +223,7 @@ public final class Sparsifier {
         try {
             t.setLambda(0);
             t.options = new Trainer.Options(true, options.progressEvery(), options.checkpointEvery(), options.checkpointSeconds(), options.clip());
-            t.train(s.judgeSteps(), "judge", false);
+            t.train(s.judgeSteps(), Phase.JUDGE, false);
             if (judgedOn() != null) return validate();
             List<TrainLog.Row> rows = t.log.rows();
             int tail = (int) Math.max(1, s.judgeSteps() / 5);
@@ -238,10 +253,10 @@ public final class Sparsifier {
         try {
             for (long i = 0; i < s.polishSteps(); i++) {
                 dmm.cancel.CancelToken.check(t.host.cancel());
-                t.control.boundary(t, "polish");
+                t.control.boundary(t, Phase.POLISH);
                 double candidate = judged && i % every == 0 ? validate() : Double.POSITIVE_INFINITY;
                 TrainLog.Row r = t.trainStep();
-                p.update(r, "polish");
+                p.update(r, Phase.POLISH);
                 // r.prereg() is the loss of the weights before this step's update
                 if (!judged) candidate = r.prereg();
                 if (candidate < bestLoss) {
@@ -275,7 +290,7 @@ public final class Sparsifier {
     public Result run() {
         s = t.control.schedule(s);
         Position pos = t.sparsification;
-        if (pos != null && pos.phase.equals("done")) {
+        if (pos != null && pos.stage == Position.Stage.DONE) {
             out.printf(Locale.ROOT, "sparsify: the checkpointed sparsification is complete (%d -> %d soft links); nothing to do%n",
                     pos.startLinks, t.network().softLinkCount());
             t.sparsification = null;   // a later sparsify! starts a new one
@@ -304,7 +319,7 @@ public final class Sparsifier {
         Trainer.Snapshot good = snapshot();
         Position boundary = pos.copy();
         try {
-            while (pos.phase.equals("rounds") && pos.rounds < s.maxRounds() && t.network().softLinkCount() > s.targetLinks()
+            while (pos.stage == Position.Stage.ROUNDS && pos.rounds < s.maxRounds() && t.network().softLinkCount() > s.targetLinks()
                     && pos.rejections < s.maxRejections() && pos.idle < s.maxRejections()) {
                 good = round(pos, good);
                 s = t.control.schedule(s);
@@ -322,12 +337,12 @@ public final class Sparsifier {
             t.log.flushAndPlot();
             throw e;
         }
-        if (pos.phase.equals("rounds")) {
-            pos.phase = "polish";
+        if (pos.stage == Position.Stage.ROUNDS) {
+            pos.stage = Position.Stage.POLISH;
             checkpoint();
         }
         if (s.polishSteps() > 0) polish();
-        pos.phase = "done";
+        pos.stage = Position.Stage.DONE;
         checkpoint();
         t.sparsification = null;   // a later sparsify! in this session starts a new one
         double end = t.evaluate();
@@ -360,7 +375,7 @@ public final class Sparsifier {
     private Trainer.Snapshot round(Position pos, Trainer.Snapshot good) {
         pos.rounds++;
         int before = t.network().softLinkCount();
-        t.train(s.recoverSteps(), "shrink", false);
+        t.train(s.recoverSteps(), Phase.SHRINK, false);
         dmm.vvalue.VValue beforeCut = t.weights();
         double cutAt = cutThreshold(beforeCut, pos);
         int cut = t.prune(cutAt, pos.protectedLinks);

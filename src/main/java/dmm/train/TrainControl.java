@@ -39,14 +39,14 @@ public final class TrainControl {
         void apply(Trainer t);
 
         /** True when the change must wait while the trainer is in this phase (λ during the judge and polish). */
-        default boolean waitsIn(String phase) {
+        default boolean waitsIn(Phase phase) {
             return false;
         }
     }
 
     /** What a control tells its observers: a completed step (with its phase) or a message. */
     public interface Listener {
-        void step(TrainLog.Row row, String phase);
+        void step(TrainLog.Row row, Phase phase);
 
         default void message(String line) {}
     }
@@ -56,13 +56,14 @@ public final class TrainControl {
     private final Object lock = new Object();
     private volatile boolean paused;
     private volatile boolean parked;
-    private volatile String phase = "train";
+    private volatile Phase phase = Phase.TRAIN;
     /** Schedule parameters given while running (option name → value), applied at the next round. */
     private final Map<String, Object> schedulePatch = new LinkedHashMap<>();
     /** The weights of links cut by hand (matrix path → weight), the default weight of their restore. */
     private final Map<List<String>, Double> cutWeights = new java.util.concurrent.ConcurrentHashMap<>();
     /** Ordering of snapshots and applied changes: a restore to a snapshot older than a change re-applies it. */
     private long clock;
+    /** When each snapshot still alive was taken (weak: a snapshot nobody holds can never be restored). */
     private final Map<Trainer.Snapshot, Long> snapshotTimes = new WeakHashMap<>();
     private final List<Applied> applied = new ArrayList<>();
 
@@ -96,8 +97,8 @@ public final class TrainControl {
                 t.setLambda(l1);
             }
 
-            public boolean waitsIn(String phase) {
-                return phase.equals("judge") || phase.equals("polish");
+            public boolean waitsIn(Phase phase) {
+                return phase.lambdaFixedAtZero();
             }
         };
     }
@@ -225,8 +226,8 @@ public final class TrainControl {
         return parked;
     }
 
-    /** The phase of the step in progress: {@code train}, {@code shrink}, {@code judge}, {@code polish}. */
-    public String phase() {
+    /** The phase of the step in progress. */
+    public Phase phase() {
         return phase;
     }
 
@@ -252,7 +253,7 @@ public final class TrainControl {
      * apply in this phase), and waits here while paused — applying changes that arrive meanwhile —
      * until resumed or cancelled (the thread's token or the host's).
      */
-    void boundary(Trainer t, String phase) {
+    void boundary(Trainer t, Phase phase) {
         this.phase = phase;
         applyQueued(t);
         if (!paused) return;
@@ -313,7 +314,7 @@ public final class TrainControl {
         }
         synchronized (applied) {
             applied.add(new Applied(c, ++clock));
-            if (applied.size() > 1000) applied.remove(0);
+            forgetUnreachable();
         }
         message("applied at step " + t.step() + ": " + c.describe());
     }
@@ -333,7 +334,22 @@ public final class TrainControl {
         }
     }
 
-    /** The trainer went back to {@code s}: the changes applied after {@code s} was taken are applied again. */
+    /**
+     * Drops the applied changes no snapshot still alive was taken before: no restore can need them
+     * again. (Every change a live snapshot may need is kept, however many there are.)
+     */
+    private void forgetUnreachable() {
+        long oldest = Long.MAX_VALUE;
+        for (long time : snapshotTimes.values()) oldest = Math.min(oldest, time);
+        final long keepAfter = oldest;
+        applied.removeIf(a -> a.time() <= keepAfter);
+    }
+
+    /**
+     * The trainer went back to {@code s}: the changes applied after {@code s} was taken are applied
+     * again, in order. One that cannot apply to the older state (a cut of a link it does not have)
+     * is reported, never dropped in silence, and leaves the trainer as it was.
+     */
     void restored(Trainer t, Trainer.Snapshot s) {
         List<Change> again = new ArrayList<>();
         synchronized (applied) {
@@ -341,10 +357,13 @@ public final class TrainControl {
             for (Applied a : applied) if (a.time() > taken) again.add(a.change());
         }
         for (Change c : again) {
+            Trainer.Snapshot before = t.capture();
             try {
                 c.apply(t);
             } catch (RuntimeException e) {
-                // a cut of a link the restored state lacks, say: nothing to do again
+                t.putBack(before);
+                message("back at step " + t.step() + ": " + c.describe() + " does not apply to that state ("
+                        + (e.getMessage() == null ? e.toString() : e.getMessage()) + "); it stays undone");
             }
         }
     }

@@ -43,7 +43,7 @@ public final class TrainRun {
     }
 
     /** One step in the history: its sequence number (steps seen by the run, trial steps included), phase and log row. */
-    public record Point(long seq, String phase, TrainLog.Row row) {}
+    public record Point(long seq, Phase phase, TrainLog.Row row) {}
 
     /** The history keeps at most this many points; beyond, it keeps every other one (and records every other step from then on). */
     static final int MAX_POINTS = 20_000;
@@ -94,7 +94,7 @@ public final class TrainRun {
         this.latest = trainer.network();
         this.listener = new TrainControl.Listener() {
             @Override
-            public void step(TrainLog.Row row, String phase) {
+            public void step(TrainLog.Row row, Phase phase) {
                 recorded(row, phase);
             }
 
@@ -169,7 +169,7 @@ public final class TrainRun {
                 latest.softLinkCount(), trainer.lambda(), trainer.optimizer().learningRate()));
     }
 
-    private void recorded(TrainLog.Row row, String phase) {
+    private void recorded(TrainLog.Row row, Phase phase) {
         latest = trainer.network();
         Sparsifier.Position p = trainer.sparsification();
         if (p != null) {
@@ -326,7 +326,7 @@ public final class TrainRun {
         return threshold;
     }
 
-    public String phase() {
+    public Phase phase() {
         return trainer.control().phase();
     }
 

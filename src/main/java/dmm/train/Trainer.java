@@ -247,12 +247,17 @@ public final class Trainer {
      * boundary with a consistent network; NaN/Inf stops with the last good weights. Either way the
      * log, the plot and a checkpoint of the consistent state are written. Returns the steps done.
      */
-    public long train(long steps, String phase) {
+    public long train(long steps, Phase phase) {
         return train(steps, phase, true);
     }
 
-    /** {@link #train(long, String)}; {@code periodic} false leaves checkpoints to the caller (the sparsifier writes them at round boundaries). */
-    long train(long steps, String phase, boolean periodic) {
+    /** {@link #train(long, Phase)} in {@link Phase#TRAIN}. */
+    public long train(long steps) {
+        return train(steps, Phase.TRAIN);
+    }
+
+    /** {@link #train(long, Phase)}; {@code periodic} false leaves checkpoints to the caller (the sparsifier writes them at round boundaries). */
+    long train(long steps, Phase phase, boolean periodic) {
         Progress p = new Progress(host.out(), host.terminal(), steps, options.progressEvery(), options.quiet());
         long done = 0;
         long lastStep = step, lastTime = System.nanoTime();

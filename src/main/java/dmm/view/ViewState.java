@@ -191,7 +191,7 @@ final class ViewState {
         r.put("name", run.name());
         r.put("kind", run.kind());
         r.put("status", run.status().word());
-        r.put("phase", run.phase());
+        r.put("phase", run.phase().word());
         r.put("target", run.target());
         r.put("startStep", run.startStep());
         if (run.error() != null) r.put("error", run.error());
@@ -224,14 +224,14 @@ final class ViewState {
         for (TrainRun.Point p : points) {
             TrainLog.Row row = p.row();
             ArrayNode a = ps.addArray();
-            a.add(p.seq()).add(row.step()).add(row.loss()).add(row.prereg()).add(row.l1()).add(row.links()).add(row.lambda()).add(row.lr()).add(p.phase());
+            a.add(p.seq()).add(row.step()).add(row.loss()).add(row.prereg()).add(row.l1()).add(row.links()).add(row.lambda()).add(row.lr()).add(p.phase().word());
         }
         if (!points.isEmpty()) sentSeq.put(run.id(), points.get(points.size() - 1).seq());
         List<String> messages = run.messages();
         int sent = sentMessages.getOrDefault(run.id(), 0);
         ArrayNode ms = r.putArray("messages");
         for (String m : messages) ms.add(m);
-        String fingerprint = run.status().word() + run.phase() + messages.size() + (messages.isEmpty() ? "" : messages.get(messages.size() - 1)).hashCode();
+        String fingerprint = run.status().word() + run.phase().word() + messages.size() + (messages.isEmpty() ? "" : messages.get(messages.size() - 1)).hashCode();
         boolean changed = !points.isEmpty() || sent != fingerprint.hashCode();
         sentMessages.put(run.id(), fingerprint.hashCode());
         return changed;

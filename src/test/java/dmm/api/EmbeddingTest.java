@@ -88,7 +88,7 @@ class EmbeddingTest {
                 n -> Ops.square(Ops.subtract(Ops.get(dmm.run(n, 4).outputOf("acc"), "single"), VValue.of(3))),
                 new Adam(0.05, 0.9, 0.999, 1e-8), new Regularizer(0, 0, Set.of()), null, new Trainer.Options(true, 0, 0, 0, 0));
         t.onStep(r -> steps.add(r.step()));
-        t.train(300, "train");
+        t.train(300);
         assertEquals(300, steps.size());
         assertEquals(List.of(1L, 2L, 3L), steps.subList(0, 3));
         assertEquals(1.0, Ops.primal(t.network().softMatrix()).getIn("accum", "acc", "delta", "src", "src", "x").scalarPart(), 1e-3,

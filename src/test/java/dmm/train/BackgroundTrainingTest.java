@@ -41,7 +41,7 @@ class BackgroundTrainingTest {
     @Test
     void aBackgroundRunReturnsAtOnceAndEndsWhereAForegroundRunEnds() {
         Trainer fg = trainer(":quiet true");
-        fg.train(60, "train");
+        fg.train(60);
         Trainer bg = trainer(":progress-every 20");
         Object run = eval("(train! tr 60 :background true)");
         assertInstanceOf(TrainRun.class, run);
@@ -81,7 +81,7 @@ class BackgroundTrainingTest {
         long steps = t.step();
         assertEquals(steps, t.log().rows().size(), "the log ends at the last completed step");
         assertEquals(steps, ((Number) ((Adam) t.optimizer()).state().get("t")).longValue(), "the optimizer counted exactly the completed steps");
-        t.train(2, "train");   // consistent: it trains on from there
+        t.train(2);   // consistent: it trains on from there
         assertEquals(steps + 2, t.step());
     }
 
@@ -124,11 +124,11 @@ class BackgroundTrainingTest {
     @Test
     void aChangeStandsWhenTheTrainerGoesBackToAnEarlierState() {
         Trainer t = trainer(":quiet true");
-        t.train(3, "train");
+        t.train(3);
         Trainer.Snapshot before = t.snapshot();
         t.control().submit(TrainControl.learningRate(0.0002));
         t.control().submit(TrainControl.lambda(0.05));
-        t.train(2, "shrink");
+        t.train(2, Phase.SHRINK);
         assertEquals(0.0002, t.optimizer().learningRate());
         assertEquals(0.05, t.lambda());
         t.restore(before);   // a rejected round goes back to its last accepted state: the changes are applied again
@@ -137,11 +137,11 @@ class BackgroundTrainingTest {
         Trainer.Snapshot after = t.snapshot();
         t.setLambda(0);   // the judge trains its copy with λ = 0 ...
         t.control().submit(TrainControl.lambda(0.07));
-        t.train(2, "judge");
+        t.train(2, Phase.JUDGE);
         assertEquals(0.0, t.lambda(), "λ waits while the judge trains");
         t.restore(after);   // ... and puts everything back
         assertEquals(0.05, t.lambda(), "a snapshot taken after a change keeps it without applying it again");
-        t.train(1, "shrink");
+        t.train(1, Phase.SHRINK);
         assertEquals(0.07, t.lambda(), "the waiting λ lands at the next shrinking step");
     }
 
@@ -149,7 +149,7 @@ class BackgroundTrainingTest {
     void scheduleChangesLandAtTheNextRound() {
         Trainer t = trainer(":quiet true");
         t.control().submit(t.control().schedule(Map.of("recover-steps", 3L)));
-        t.train(1, "train");   // applied at this step boundary
+        t.train(1);   // applied at this step boundary
         long before = t.step();
         new Sparsifier(t, new Sparsifier.Schedule(0.005, 1.1, 0.2, 10, 0, 1000, 4, 0, 0.01, 1.5, 0.2, 0, 2, 3, 0, false, false)).run();
         assertEquals(before + 6, t.step(), "two rounds of 3 recover steps, not 10");
@@ -161,7 +161,7 @@ class BackgroundTrainingTest {
     @Test
     void aChangeThatFailsWhenAppliedLeavesTheTrainerAsItWas() {
         Trainer t = trainer(":quiet true :l1 0.001");
-        t.train(5, "train");
+        t.train(5);
         dmm.machine.Network before = t.network();
         t.control().submit(new TrainControl.Change() {
             public String describe() {
@@ -175,7 +175,7 @@ class BackgroundTrainingTest {
         });
         List<String> messages = Collections.synchronizedList(new ArrayList<>());
         t.control().addListener(new TrainControl.Listener() {
-            public void step(TrainLog.Row row, String phase) {}
+            public void step(TrainLog.Row row, Phase phase) {}
 
             public void message(String line) {
                 messages.add(line);
@@ -185,7 +185,52 @@ class BackgroundTrainingTest {
         assertEquals(0.001, t.lambda(), "λ rolled back");
         assertSame(before, t.network());
         assertTrue(messages.stream().anyMatch(m -> m.startsWith("not applied: a broken change")), messages.toString());
-        t.train(5, "train");   // and it trains on
+        t.train(5);   // and it trains on
         assertEquals(10, t.step());
+    }
+
+    /** Going back to a snapshot replays every change made since, however many, and names one that no longer applies. */
+    @Test
+    void theReplayAfterARestoreIsCompleteAndSaysWhatItCouldNotApply() {
+        Trainer t = trainer(":quiet true :l1 0.001");
+        t.train(2);
+        Trainer.Snapshot before = t.snapshot();
+        java.util.concurrent.atomic.AtomicInteger applications = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 1; i <= 1500; i++) t.control().submit(new TrainControl.Change() {
+            public String describe() {
+                return "counted";
+            }
+
+            public void apply(Trainer tr) {
+                applications.incrementAndGet();
+            }
+        });
+        List<String> link = t.network().checkedLinkPath(firstSoftLink(t));
+        t.control().submit(t.control().cut(t.network(), link));
+        t.control().applyNow(t);
+        List<String> messages = Collections.synchronizedList(new ArrayList<>());
+        t.control().addListener(new TrainControl.Listener() {
+            public void step(TrainLog.Row row, Phase phase) {}
+
+            public void message(String line) {
+                messages.add(line);
+            }
+        });
+        // a state that lacks the link: the cut cannot apply again there, and says so
+        Trainer.Snapshot without = new Trainer.Snapshot(before.net().withSoftMatrix(
+                dmm.ad.Ops.primal(before.net().softMatrix()).dissocIn(link)), before.optimizer(), before.step(), before.lambda());
+        t.restore(before);
+        assertEquals(3000, applications.get(), "all 1500 changes applied, then all 1500 replayed");
+        assertTrue(messages.isEmpty(), messages.toString());
+        t.restore(without);
+        assertTrue(messages.stream().anyMatch(m -> m.contains("does not apply to that state")), messages.toString());
+    }
+
+    private static List<String> firstSoftLink(Trainer t) {
+        List<List<String>> paths = new ArrayList<>();
+        dmm.ad.Ops.primal(t.network().softMatrix()).forEachLeaf((p, w) -> {
+            if (paths.isEmpty()) paths.add(List.copyOf(p));
+        });
+        return paths.get(0);
     }
 }

@@ -28,7 +28,7 @@ class CheckpointPolicyTest {
     @Test
     void trainWritesACheckpointEveryNSteps(@TempDir Path dir) throws Exception {
         Trainer a = trainer(dir.resolve("a"), ":checkpoint-every 3 :checkpoint-seconds 0");
-        a.train(7, "train");
+        a.train(7);
         Path ckpt = dir.resolve("a.ckpt.json");
         assertEquals(6, json(ckpt).path("step").asInt(), "written at steps 3 and 6, not at the end of a completed train!");
 
@@ -36,17 +36,17 @@ class CheckpointPolicyTest {
         Trainer b = trainer(dir.resolve("b"), ":checkpoint-every 3 :checkpoint-seconds 0");
         b.loadCheckpoint(ckpt);
         assertEquals(6, b.step());
-        b.train(1, "train");
+        b.train(1);
         assertEquals(a.weights(), b.weights());
     }
 
     @Test
     void trainWritesACheckpointAfterTheGivenSeconds(@TempDir Path dir) throws Exception {
         Trainer a = trainer(dir.resolve("a"), ":checkpoint-every 0 :checkpoint-seconds 1e-9");
-        a.train(4, "train");
+        a.train(4);
         assertEquals(4, json(dir.resolve("a.ckpt.json")).path("step").asInt(), "every step takes longer than a nanosecond");
         Trainer never = trainer(dir.resolve("n"), ":checkpoint-every 0 :checkpoint-seconds 0");
-        never.train(4, "train");
+        never.train(4);
         assertFalse(Files.exists(dir.resolve("n.ckpt.json")));
         Trainer.Options d = trainer(dir.resolve("d"), "").options();
         assertEquals(500, d.checkpointEvery());
@@ -59,7 +59,7 @@ class CheckpointPolicyTest {
         interp.eval("t.dmm", "(def calls 0)");
         Trainer t = (Trainer) interp.eval("t.dmm", "(trainer small :quiet true :log \"" + dir.resolve("nan").toString().replace("\\", "/") + "\""
                 + " :loss (fn [net] (def calls (+ calls 1)) (if (> calls 3) (+ (small-loss net) (- ##Inf ##Inf)) (small-loss net))))");
-        assertThrows(TrainingError.class, () -> t.train(10, "train"));
+        assertThrows(TrainingError.class, () -> t.train(10));
         assertEquals(3, t.step());
         List<String> csv = Files.readAllLines(dir.resolve("nan.csv"));
         assertEquals(List.of(TrainLog.HEADER), csv.subList(0, 1));
@@ -81,7 +81,7 @@ class CheckpointPolicyTest {
     void resumingReadsTheHistoryBackFromTheLogAndKeepsCounting(@TempDir Path dir) throws Exception {
         Path base = dir.resolve("run");
         Trainer a = trainer(base, ":checkpoint-every 4 :checkpoint-seconds 0");
-        a.train(6, "train");   // checkpoint at 4; steps 5 and 6 are lost with the process
+        a.train(6);   // checkpoint at 4; steps 5 and 6 are lost with the process
         a.log().flush();
         Trainer b = trainer(base, ":checkpoint-every 4 :checkpoint-seconds 0");
         b.loadCheckpoint(dir.resolve("run.ckpt.json"));
@@ -92,7 +92,7 @@ class CheckpointPolicyTest {
                     List.of(y.step(), y.loss(), y.prereg(), y.l1(), y.lambda(), y.links(), y.lr()), "read back exactly");
             assertEquals(x.seconds(), y.seconds(), 0.0005);
         }
-        b.train(3, "train");
+        b.train(3);
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), b.log().rows().stream().map(TrainLog.Row::step).toList());
         assertEquals(a.log().rows().get(5).loss(), b.log().rows().get(5).loss(), 0.0, "step 6 again, exactly");
         assertTrue(b.log().rows().get(6).seconds() >= a.log().rows().get(3).seconds(), "seconds go on from the checkpoint");
@@ -109,12 +109,12 @@ class CheckpointPolicyTest {
     void aRowCutShortByAKillInTheMiddleOfTheLogDoesNotHideTheRowsAfterIt(@TempDir Path dir) throws Exception {
         Path base = dir.resolve("run");
         Trainer a = trainer(base, ":checkpoint-every 2 :checkpoint-seconds 0");
-        a.train(4, "train");
+        a.train(4);
         a.log().flush();
         Files.writeString(dir.resolve("run.csv"), "5,0.1", java.nio.file.StandardOpenOption.APPEND);   // killed while writing step 5
         Trainer b = trainer(base, ":checkpoint-every 2 :checkpoint-seconds 0");
         b.loadCheckpoint(dir.resolve("run.ckpt.json"));
-        b.train(2, "train");   // closes the cut row, writes 5 and 6, checkpoint at 6
+        b.train(2);   // closes the cut row, writes 5 and 6, checkpoint at 6
         b.log().flush();
         Trainer c = trainer(base, "");
         c.loadCheckpoint(dir.resolve("run.ckpt.json"));
@@ -125,7 +125,7 @@ class CheckpointPolicyTest {
     @Test
     void checkpointsAreReadStrictly(@TempDir Path dir) throws Exception {
         Trainer a = trainer(dir.resolve("a"), "");
-        a.train(2, "train");
+        a.train(2);
         Path ckpt = dir.resolve("a.ckpt.json");
         a.saveCheckpoint(ckpt);
         String good = Files.readString(ckpt);

@@ -38,7 +38,7 @@ class CheckpointValidationTest {
 
     private Path saved() {
         Trainer t = trainer("two", "");
-        t.train(2, "train");
+        t.train(2);
         Path ckpt = dir.resolve("two.ckpt.json");
         t.saveCheckpoint(ckpt);
         return ckpt;

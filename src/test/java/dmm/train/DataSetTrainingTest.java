@@ -146,17 +146,17 @@ class DataSetTrainingTest {
         define("data", batchLoss(":batch 4 :seed 11"));
         String log = dir.resolve("run").toString().replace("\\", "/");
         Trainer whole = (Trainer) eval("(trainer small :loss data :l1 0.001 :quiet true)");
-        whole.train(10, "train");
+        whole.train(10);
 
         Trainer first = (Trainer) eval("(trainer small :loss data :l1 0.001 :quiet true :log \"" + log + "\")");
-        first.train(5, "train");
+        first.train(5);
         first.saveCheckpoint(dir.resolve("at5.json"));
         String json = Files.readString(dir.resolve("at5.json"));
         assertTrue(json.contains("\"epoch\" : 3") && json.contains("\"position\" : 2"), "5 steps of 4 of 6 items: epoch 3, position 2\n" + json);
 
         Trainer resumed = (Trainer) eval("(trainer small :loss data :l1 0.001 :quiet true)");
         resumed.loadCheckpoint(dir.resolve("at5.json"));
-        resumed.train(5, "train");
+        resumed.train(5);
         assertEquals(whole.weights(), resumed.weights(), "the resumed run took the same batches");
 
         define("other", batchLoss(":batch 4 :seed 12"));
@@ -192,7 +192,7 @@ class DataSetTrainingTest {
         define("lb", counting.apply("b"));
         define("lc", counting.apply("c"));
         Trainer t = (Trainer) eval("(trainer small :loss (curriculum [0 la] [3 lb] [7 lc]) :progress-every 100)");
-        t.train(10, "train");
+        t.train(10);
         assertEquals(List.of("a@1", "a@2", "a@3", "b@4", "b@5", "b@6", "b@7", "c@8", "c@9", "c@10"), order);
         String out = printed.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("curriculum stage 1 of 3 (from step 0): a\n") && out.contains("curriculum stage 2 of 3 (from step 3): b\n")

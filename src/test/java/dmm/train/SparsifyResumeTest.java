@@ -21,7 +21,7 @@ class SparsifyResumeTest {
     private Trainer trainer(Path base) {
         Trainer t = (Trainer) interp.eval("t.dmm", "(trainer small :loss small-loss :l1 0.001 :quiet true :log \""
                 + base.toString().replace("\\", "/") + "\")");
-        t.train(20, "train");
+        t.train(20);
         return t;
     }
 
@@ -51,7 +51,7 @@ class SparsifyResumeTest {
                 + dir.resolve("resumed").toString().replace("\\", "/") + "\")");
         resumed.loadCheckpoint(dir.resolve("stopped.ckpt.json"));
         Sparsifier.Position at = resumed.sparsification();
-        assertEquals("rounds", at.phase);
+        assertEquals(Sparsifier.Position.Stage.ROUNDS, at.stage);
         assertTrue(at.rejections > 0 || !at.protectedLinks.isEmpty(), "resumed after a rejection: " + at);
         new Sparsifier(resumed, STRICT).run();
         assertEquals(whole.step(), resumed.step());

@@ -74,7 +74,7 @@ class TrainerTest {
     void trainingDecreasesTheLoss() {
         Trainer t = trainer("");
         double before = t.evaluate();
-        t.train(30, "train");
+        t.train(30);
         // seeded network, deterministic Adam: the losses are reproducible to rounding
         assertEquals(7.862176805457953, before, 1e-9);
         assertEquals(1.4507442820501277, t.evaluate(), 1e-9, "loss " + before + " -> " + t.evaluate());
@@ -84,7 +84,7 @@ class TrainerTest {
     @Test
     void pruneRemovesExactlyTheSmallWeightsAndTheirOptimizerState() {
         Trainer t = trainer("");
-        t.train(3, "train");
+        t.train(3);
         VValue w = t.weights();
         Adam adam = (Adam) t.optimizer();
         assertEquals(adam.firstMoment(), adam.firstMoment().restrictTo(w));
@@ -103,7 +103,7 @@ class TrainerTest {
         assertEquals(adam.secondMoment(), adam.secondMoment().restrictTo(after));
         assertEquals(adam.secondMoment().restrictTo(w).leafCount() - countAt(adam.secondMoment(), w, threshold),
                 adam.secondMoment().leafCount());
-        t.train(2, "train"); // and training goes on consistently
+        t.train(2); // and training goes on consistently
         assertEquals(after.leafCount(), t.weights().leafCount());
     }
 
@@ -127,7 +127,7 @@ class TrainerTest {
     @Test
     void sparsifyCutsBacktracksAndKeepsTheBestPolishedState() {
         Trainer t = trainer(":l1 0.001");
-        t.train(20, "train");
+        t.train(20);
         int before = t.network().softLinkCount();
         Sparsifier.Result r = new Sparsifier(t, Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS,
                 java.util.Map.of("threshold", 0.02, "recover-steps", 10, "judge-steps", 5, "max-rounds", 3, "polish-steps", 30))).run();
@@ -153,7 +153,7 @@ class TrainerTest {
     @Test
     void aRejectedCutOfSeveralLinksIsRetriedWithFewer() {
         Trainer t = trainer(":l1 0.001");
-        t.train(20, "train");
+        t.train(20);
         assertEquals(92, t.network().softLinkCount());
         // the judge accepts losing one link, no more
         Loss oneMayGo = n -> VValue.of(n.softLinkCount() >= 91 ? 0.0 : 1e9);
@@ -179,16 +179,16 @@ class TrainerTest {
     @Test
     void checkpointResumeGivesTheSameNextLosses(@TempDir Path dir) {
         Trainer a = trainer(":l1 0.001");
-        a.train(5, "train");
+        a.train(5);
         Path ckpt = dir.resolve("c.json");
         a.saveCheckpoint(ckpt);
-        a.train(5, "train");
+        a.train(5);
         List<TrainLog.Row> uninterrupted = a.log().rows().subList(5, 10);
 
         Trainer b = trainer(":l1 0.001");
         b.loadCheckpoint(ckpt);
         assertEquals(5, b.step());
-        b.train(5, "train");
+        b.train(5);
         List<TrainLog.Row> resumed = b.log().rows();
         assertEquals(5, resumed.size());
         for (int i = 0; i < 5; i++) {
@@ -220,11 +220,11 @@ class TrainerTest {
             (trainer small :quiet true
               :loss (fn [net] (def calls (+ calls 1))
                               (if (> calls 3) (+ (small-loss net) (- ##Inf ##Inf)) (small-loss net))))""");
-        TrainingError e = assertThrows(TrainingError.class, () -> t.train(10, "train"));
+        TrainingError e = assertThrows(TrainingError.class, () -> t.train(10));
         assertEquals("training stopped at step 4: NaN cannot be a V-value leaf; the network keeps the weights of step 3", e.getMessage());
         assertEquals(3, t.step());
         Trainer u = (Trainer) eval("(trainer small :quiet true :loss (fn [net] (* (small-loss net) ##Inf)))");
-        TrainingError inf = assertThrows(TrainingError.class, () -> u.train(3, "train"));
+        TrainingError inf = assertThrows(TrainingError.class, () -> u.train(3));
         assertEquals("training stopped at step 1: NaN cannot be a V-value leaf; the network keeps the weights of step 0", inf.getMessage());
         assertEquals(0, u.step());
     }
@@ -232,10 +232,10 @@ class TrainerTest {
     @Test
     void cancellationStopsAtAStepBoundaryLeavingAConsistentNetwork() {
         Trainer t = trainer("");
-        t.train(2, "train");
+        t.train(2);
         VValue before = t.weights();
         interp.requestCancel();
-        assertThrows(Cancelled.class, () -> t.train(100, "train"));
+        assertThrows(Cancelled.class, () -> t.train(100));
         assertEquals(2, t.step());
         assertEquals(before, t.weights());
         // cancelled in the middle of a step (from another thread, as Ctrl-C does)
@@ -248,7 +248,7 @@ class TrainerTest {
             interp.requestCancel();
         });
         canceller.start();
-        assertThrows(Cancelled.class, () -> t.train(1_000_000, "train"));
+        assertThrows(Cancelled.class, () -> t.train(1_000_000));
         long s = t.step();
         assertEquals(s, t.log().rows().size());
         Adam adam = (Adam) t.optimizer();
