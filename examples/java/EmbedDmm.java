@@ -10,13 +10,11 @@ import dmm.api.Dmm;
 import dmm.machine.Network;
 import dmm.train.Adam;
 import dmm.train.Loss;
-import dmm.train.Regularizer;
 import dmm.train.Trainer;
 import dmm.vvalue.VValue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 public class EmbedDmm {
     public static void main(String[] args) {
@@ -33,9 +31,7 @@ public class EmbedDmm {
         // a loss in Java: after two cycles t's output y should be 3
         Loss loss = n -> Ops.square(Ops.subtract(Ops.get(dmm.run(n, 2).outputOf("t"), "y"), VValue.of(3)));
 
-        Trainer trainer = new Trainer(new Trainer.Host(System.out, false, null), net, loss,
-                new Adam(0.05, 0.9, 0.999, 1e-8), new Regularizer(0, 0, Set.of()), null,
-                new Trainer.Options(true, 0, 0, 0, 0));
+        Trainer trainer = Trainer.builder(net, loss).optimizer(new Adam(0.05, 0.9, 0.999, 1e-8)).quiet().build();
         trainer.onStep(row -> {
             if (row.step() % 100 == 0) System.out.printf(Locale.ROOT, "step %d  loss %.3g%n", row.step(), row.prereg());
         });

@@ -9,6 +9,12 @@ import java.util.Set;
  * (sub)gradient are exact and cheap ({@code |w|'(0) = 0}).
  */
 public record Regularizer(double l1, double l2, Set<String> excluded) {
+    public Regularizer {
+        if (!(l1 >= 0) || !Double.isFinite(l1)) throw new IllegalArgumentException("λ (L1) must be a number at least 0, got " + l1);
+        if (!(l2 >= 0) || !Double.isFinite(l2)) throw new IllegalArgumentException("the L2 coefficient must be a number at least 0, got " + l2);
+        excluded = Set.copyOf(excluded);
+    }
+
     /** True when the leaf at {@code path} (rank 6: to-type, to-name, ...) is regularized. */
     boolean applies(java.util.List<String> path) {
         return path.size() < 2 || !excluded.contains(path.get(1));

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import dmm.vvalue.VValue;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A training run: the network being trained, its {@link Loss} (a function of the network
@@ -80,6 +81,84 @@ public final class Trainer {
         this.log = new TrainLog(base);
         if (net.isSelfReferential())
             throw new MachineError("training a self-referential network's matrix is not supported yet: train the matrix of an ordinary network");
+    }
+
+    /**
+     * A trainer with named settings, defaults for the rest:
+     * <pre>{@code
+     * Trainer t = Trainer.builder(net, loss).optimizer(new Adam(0.05, 0.9, 0.999, 1e-8)).l1(0.001).quiet().build();
+     * }</pre>
+     * Defaults: Adam (lr 0.001, β1 0.9, β2 0.999, ε 1e-8), no L1 or L2, no log files,
+     * {@link Options#DEFAULTS}, messages to standard output.
+     */
+    public static Builder builder(Network net, Loss loss) {
+        return new Builder(net, loss);
+    }
+
+    /** The settings of a trainer by name ({@link #builder}). */
+    public static final class Builder {
+        private final Network net;
+        private final Loss loss;
+        private Host host = Host.standard();
+        private Optimizer optimizer = new Adam(0.001, 0.9, 0.999, 1e-8);
+        private double l1, l2;
+        private Set<String> excluded = Set.of();
+        private Path log;
+        private Options options = Options.DEFAULTS;
+
+        private Builder(Network net, Loss loss) {
+            this.net = java.util.Objects.requireNonNull(net, "net");
+            this.loss = java.util.Objects.requireNonNull(loss, "loss");
+        }
+
+        /** Where messages go, whether it is a terminal, and the cancellation to obey. */
+        public Builder host(Host h) {
+            this.host = h;
+            return this;
+        }
+
+        public Builder optimizer(Optimizer o) {
+            this.optimizer = o;
+            return this;
+        }
+
+        /** L1 coefficient λ over the soft weights (at least 0). */
+        public Builder l1(double lambda) {
+            this.l1 = lambda;
+            return this;
+        }
+
+        public Builder l2(double coefficient) {
+            this.l2 = coefficient;
+            return this;
+        }
+
+        /** Target neurons whose incoming links the regularizer leaves alone (e.g. "timer", "input"). */
+        public Builder exclude(String... neurons) {
+            this.excluded = Set.of(neurons);
+            return this;
+        }
+
+        /** Log, plot and checkpoint files {@code base.csv}, {@code base.png}, {@code base.ckpt.json}. */
+        public Builder log(Path base) {
+            this.log = base;
+            return this;
+        }
+
+        public Builder options(Options o) {
+            this.options = o;
+            return this;
+        }
+
+        /** No progress lines. */
+        public Builder quiet() {
+            this.options = new Options(true, options.progressEvery(), options.checkpointEvery(), options.checkpointSeconds(), options.clip());
+            return this;
+        }
+
+        public Trainer build() {
+            return new Trainer(host, net, loss, optimizer, new Regularizer(l1, l2, excluded), log, options);
+        }
     }
 
     public Network network() {
