@@ -12,7 +12,6 @@ import dmm.train.Sparsifier;
 import dmm.train.TrainControl;
 import dmm.train.TrainRun;
 import dmm.train.Trainer;
-import dmm.train.TrainingError;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,11 +66,7 @@ public final class TrainRuns extends Lib {
         if (TrainRun.of(t) != null) throw new EvalError(kind + ": this trainer is already training in the background: " + TrainRun.of(t));
         Registry reg = runs(interp);
         TrainRun r = new TrainRun(reg.ids.incrementAndGet(), t.network().name(), kind, t, steps, job, interp::notify, Bindings::describe);
-        try {
-            r.start();
-        } catch (TrainingError e) {
-            throw new EvalError(e.getMessage());
-        }
+        r.start();   // a TrainingError reaches the language through the interpreter's translator, context lines kept
         reg.runs.add(r);
         return r;
     }
