@@ -4,6 +4,7 @@ import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -73,7 +74,7 @@ public final class Ops {
         if (x instanceof Tracked t && t.tape == tape) t.accumulate(w, g);
     }
 
-    static Object wrap(Tape tape, VValue out, java.util.function.Consumer<VValue> pullback) {
+    static Object wrap(Tape tape, VValue out, Consumer<VValue> pullback) {
         return tape == null ? out : tape.record(out, pullback);
     }
 

@@ -1,30 +1,38 @@
 package dmm.api;
 
+import dmm.ad.Ops;
 import dmm.bind.Bindings;
 import dmm.bind.LanguageNeurons;
+import dmm.cancel.Cancelled;
 import dmm.lang.DmmException;
 import dmm.lang.Fn;
 import dmm.lang.Interpreter;
 import dmm.lang.Source;
 import dmm.machine.Engine;
+import dmm.machine.MachineError;
 import dmm.machine.Network;
 import dmm.machine.NeuronFunction;
+import dmm.machine.NeuronTypes;
 import dmm.machine.Runner;
 import dmm.train.Loss;
+import dmm.train.Trainer;
 import dmm.vvalue.VValue;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * dmm embedded in a Java program: one interpreter with the standard libraries, plus the
  * conversions and shortcuts a Java caller needs. Everything the language can do is reachable
  * through {@link #eval}; networks, losses and trainers are the engine's own Java objects
- * ({@link Network}, {@link Loss}, {@link dmm.train.Trainer}), so a program can mix both freely.
+ * ({@link Network}, {@link Loss}, {@link Trainer}), so a program can mix both freely.
  *
  * <pre>{@code
  * Dmm dmm = Dmm.create().require("std");
@@ -68,7 +76,7 @@ public final class Dmm {
 
     /**
      * Evaluates dmm source and returns the value of its last form, as the language sees it: a
-     * {@link VValue} (numbers too), a {@link Network}, a {@link dmm.train.Trainer}, a {@code
+     * {@link VValue} (numbers too), a {@link Network}, a {@link Trainer}, a {@code
      * List}, a {@code String}, a {@code Boolean} or null. Errors are {@link DmmException}s whose
      * {@link DmmException#report()} names the place with a caret.
      */
@@ -97,7 +105,7 @@ public final class Dmm {
 
     /**
      * Asks the evaluation in progress (on any thread) to stop at its next loop, call, cycle or step
-     * boundary; it then throws {@link dmm.cancel.Cancelled}. Without an evaluation in progress it does
+     * boundary; it then throws {@link Cancelled}. Without an evaluation in progress it does
      * nothing: a late cancel never stops the next evaluation. Interrupting the thread that called
      * {@code eval} (as {@code Future.cancel(true)} does) cancels the same way.
      */
@@ -112,7 +120,7 @@ public final class Dmm {
      * waits; the caller's interrupt becomes a cancellation of the evaluation (and the caller's
      * interrupt flag stays set). Errors are rethrown on the caller's thread.
      */
-    private Object evaluating(java.util.function.Supplier<Object> body) {
+    private Object evaluating(Supplier<Object> body) {
         Object[] result = new Object[1];
         RuntimeException[] failure = new RuntimeException[1];
         Error[] fatal = new Error[1];
@@ -188,7 +196,7 @@ public final class Dmm {
     /**
      * Defines a neuron type in Java. The function receives the neuron's inputs and returns its
      * outputs; to be differentiable (trainable through), it must compute with the {@code
-     * dmm.ad.Ops} primitives, which accept tracked values. The declared fields are checked in
+     * Ops} primitives, which accept tracked values. The declared fields are checked in
      * links like those of a {@code defneuron} (null: any field).
      */
     public Dmm defineNeuron(String type, List<String> inputs, List<String> outputs, NeuronFunction f) {
@@ -201,10 +209,10 @@ public final class Dmm {
      * training run that needs one stops with an error naming the type rather than silently
      * dropping it).
      */
-    public Dmm defineValueNeuron(String type, List<String> inputs, List<String> outputs, java.util.function.UnaryOperator<VValue> f) {
+    public Dmm defineValueNeuron(String type, List<String> inputs, List<String> outputs, UnaryOperator<VValue> f) {
         return defineNeuron(type, inputs, outputs, (NeuronFunction) in -> {
             if (!(in instanceof VValue v))
-                throw new dmm.machine.MachineError("the neuron type `" + type + "` is a plain Java function of V-values: no gradient "
+                throw new MachineError("the neuron type `" + type + "` is a plain Java function of V-values: no gradient "
                         + "can flow through it (define it with a NeuronFunction over dmm.ad.Ops to train through it)");
             return f.apply(v);
         });
@@ -242,7 +250,7 @@ public final class Dmm {
             }
 
             @Override
-            public dmm.machine.NeuronTypes types() {
+            public NeuronTypes types() {
                 return LanguageNeurons.context(interp).types();
             }
         };
@@ -306,7 +314,7 @@ public final class Dmm {
         if (x instanceof List<?> l) {
             List<Object> out = new ArrayList<>();
             for (Object o : l) out.add(fromJava(o));
-            return java.util.Collections.unmodifiableList(out);
+            return Collections.unmodifiableList(out);
         }
         return x;
     }

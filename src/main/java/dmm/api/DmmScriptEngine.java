@@ -2,12 +2,16 @@ package dmm.api;
 
 import dmm.cancel.Cancelled;
 import dmm.lang.DmmException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import javax.script.AbstractScriptEngine;
 import javax.script.Bindings;
 import javax.script.ScriptContext;
@@ -66,7 +70,7 @@ public final class DmmScriptEngine extends AbstractScriptEngine {
         } catch (IllegalArgumentException e) {
             throw new ScriptException("a binding cannot be a dmm value: " + e.getMessage());
         }
-        java.util.Set<String> before = new java.util.HashSet<>(dmm.interpreter().boundVars().keySet());
+        Set<String> before = new HashSet<>(dmm.interpreter().boundVars().keySet());
         Object file = context.getAttribute(ScriptEngine.FILENAME);
         PrintStream out = new PrintStream(new WriterStream(context.getWriter()), true, StandardCharsets.UTF_8);
         dmm.output(out);
@@ -115,9 +119,9 @@ public final class DmmScriptEngine extends AbstractScriptEngine {
     }
 
     /** Bytes to a Writer (the context's writer), UTF-8. */
-    private static final class WriterStream extends java.io.OutputStream {
+    private static final class WriterStream extends OutputStream {
         private final Writer w;
-        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
         WriterStream(Writer w) {
             this.w = w;

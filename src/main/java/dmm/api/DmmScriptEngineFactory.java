@@ -1,5 +1,6 @@
 package dmm.api;
 
+import dmm.lang.Printer;
 import java.util.List;
 import javax.script.ScriptEngine;
 import javax.script.ScriptEngineFactory;
@@ -62,7 +63,7 @@ public final class DmmScriptEngineFactory implements ScriptEngineFactory {
 
     @Override
     public String getOutputStatement(String toDisplay) {
-        return "(println " + dmm.lang.Printer.print(toDisplay) + ")";
+        return "(println " + Printer.print(toDisplay) + ")";
     }
 
     @Override

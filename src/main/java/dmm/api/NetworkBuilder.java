@@ -4,6 +4,7 @@ import dmm.bind.Bindings;
 import dmm.machine.Network;
 import dmm.machine.NeuronDecl;
 import dmm.machine.NeuronFunction;
+import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,7 @@ public final class NetworkBuilder {
     }
 
     private VValue matrix(List<Object[]> links) {
-        dmm.vvalue.VBuilder b = new dmm.vvalue.VBuilder();
+        VBuilder b = new VBuilder();
         for (Object[] l : links) {
             String[] to = endpoint((String) l[0]), from = endpoint((String) l[2]);
             b.addAt(net.linkPath(to[0], to[1], from[0], List.of(from[1])), (Double) l[1]);

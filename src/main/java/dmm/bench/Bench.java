@@ -11,12 +11,16 @@ import dmm.train.Adam;
 import dmm.train.Regularizer;
 import dmm.train.Trainer;
 import dmm.vvalue.VValue;
+import dmm.vvalue.VValueJson;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,7 +73,7 @@ public final class Bench {
         String home = System.getProperty("dmm.home");
         if (home == null) return null;
         Path p = Path.of(home, "dmm");
-        return java.nio.file.Files.isExecutable(p) ? p : null;
+        return Files.isExecutable(p) ? p : null;
     }
 
     /** Runs {@code args} through the launcher in the checkout; returns {wall ms, exit code} and collects the output. */
@@ -82,7 +86,7 @@ public final class Bench {
         pb.environment().remove("DMM_JAVA_OPTS");
         long t0 = System.nanoTime();
         Process p = pb.start();
-        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int exit;
         try {
             exit = p.waitFor();
@@ -110,7 +114,7 @@ public final class Bench {
             if (r[1] != 0) throw new IOException("./dmm eval '(+ 1 2)' failed with exit code " + (int) r[1]);
             ms[i] = r[0];
         }
-        java.util.Arrays.sort(ms);
+        Arrays.sort(ms);
         Harness.Stats st = new Harness.Stats("./dmm eval '(+ 1 2)' (wall)", ms[2], Harness.percentile(ms, 0.1), Harness.percentile(ms, 0.9), ms.length);
         record(st, "ms");
     }
@@ -121,7 +125,7 @@ public final class Bench {
             out.println("synthesis: not run through ./dmm, skipped");
             return;
         }
-        Path dir = java.nio.file.Files.createTempDirectory("dmm-bench-synthesis");
+        Path dir = Files.createTempDirectory("dmm-bench-synthesis");
         StringBuilder text = new StringBuilder();
         double[] r = timeLauncher(List.of("run", "examples/synthesis.dmm", "--out", dir.toString()), text);
         if (r[1] != 0) throw new IOException("./dmm run examples/synthesis.dmm failed with exit code " + (int) r[1] + ":\n" + text);
@@ -146,7 +150,7 @@ public final class Bench {
 
     private static String cpuName() {
         try {
-            for (String l : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo")))
+            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo")))
                 if (l.startsWith("model name")) return l.substring(l.indexOf(':') + 1).trim();
         } catch (IOException | RuntimeException e) {
             // not Linux
@@ -342,7 +346,7 @@ public final class Bench {
             g.useDefaultPrettyPrinter();
             writeValue(g, results);
         }
-        dmm.vvalue.VValueJson.writeAtomically(file, w + "\n");
+        VValueJson.writeAtomically(file, w + "\n");
         out.println("results: " + file);
     }
 

@@ -5,6 +5,7 @@ import dmm.machine.Network;
 import dmm.machine.NeuronDecl;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,13 +117,13 @@ final class FlatBaseline {
                     case TIMER -> set(next[os[0]], c);
                     case DRIVER -> {
                         double[] out = next[os[0]];
-                        java.util.Arrays.fill(out, 0);
+                        Arrays.fill(out, 0);
                         int t = c - 1;
                         if (t % 10 == 0) out[charIndex.get(String.valueOf(text.charAt(Math.min(t / 10, text.length() - 1))))] = 1;
                     }
                     case CONST_1 -> set(next[os[0]], 1);
                     case CONST_END -> {
-                        java.util.Arrays.fill(next[os[0]], 0);
+                        Arrays.fill(next[os[0]], 0);
                         next[os[0]][charIndex.get(".")] = 1;
                     }
                     case OUTPUT -> {
@@ -166,7 +167,7 @@ final class FlatBaseline {
     }
 
     private void gather(int neuron, int field, double[][] y, double[] into) {
-        java.util.Arrays.fill(into, 0);
+        Arrays.fill(into, 0);
         int[] src = rowSrc[neuron][field];
         double[] w = rowW[neuron][field];
         for (int j = 0; j < src.length; j++) {
@@ -177,7 +178,7 @@ final class FlatBaseline {
     }
 
     private static void set(double[] v, double scalar) {
-        java.util.Arrays.fill(v, 0);
+        Arrays.fill(v, 0);
         v[0] = scalar;
     }
 }

@@ -1,5 +1,6 @@
 package dmm.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -21,7 +22,7 @@ final class Harness {
     private static final boolean CPU = Boolean.getBoolean("dmm.bench.cpu");
 
     private static long now() {
-        return CPU ? java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : System.nanoTime();
+        return CPU ? ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : System.nanoTime();
     }
 
     /** Times {@code body} (milliseconds per call). */

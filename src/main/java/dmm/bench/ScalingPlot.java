@@ -1,5 +1,6 @@
 package dmm.bench;
 
+import dmm.vvalue.AtomicFile;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,6 +42,6 @@ final class ScalingPlot {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         JFreeChart chart = new JFreeChart("dmm bench: scaling of one training step", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        dmm.vvalue.AtomicFile.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, 800, 500));
+        AtomicFile.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, 800, 500));
     }
 }

@@ -1,8 +1,12 @@
 package dmm.bind;
 
+import dmm.lang.DmmException;
+import dmm.lang.EvalError;
 import dmm.lang.Fn;
 import dmm.lang.Interpreter;
+import dmm.lang.Var;
 import dmm.machine.NeuronFunction;
+import java.util.function.Supplier;
 
 /** Installs the language's forms and built-ins for networks, live runners and training. */
 public final class Bindings {
@@ -31,13 +35,13 @@ public final class Bindings {
      * language error with its place, an engine error with its context lines ("in neuron ...").
      */
     public static String describe(RuntimeException error) {
-        dmm.lang.DmmException e = error instanceof dmm.lang.DmmException d ? d : EngineErrors.translate(error);
+        DmmException e = error instanceof DmmException d ? d : EngineErrors.translate(error);
         if (e != null) return e.report();
         return error.getMessage() == null ? error.toString() : error.getMessage();
     }
 
     /** The source of a neuron declared with the type held by {@code var} (re-read every cycle). */
-    public static java.util.function.Supplier<NeuronFunction> neuronSource(dmm.lang.Var var, String type) {
+    public static Supplier<NeuronFunction> neuronSource(Var var, String type) {
         return LanguageNeurons.fromVar(var, type);
     }
 
@@ -53,7 +57,7 @@ public final class Bindings {
 
         @Override
         public Object invoke(Object[] args) {
-            if (args.length != 1) throw new dmm.lang.EvalError("the neuron type `" + name + "` takes one argument, the input map; got " + args.length);
+            if (args.length != 1) throw new EvalError("the neuron type `" + name + "` takes one argument, the input map; got " + args.length);
             return function.apply(args[0]);
         }
 

@@ -15,6 +15,7 @@ import dmm.vvalue.VValue;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
 
 /**
@@ -82,7 +83,7 @@ public final class DataLib extends Lib {
             if (v < 0 || (v >= 1 && v != Math.rint(v)) || k > n)
                 throw new EvalError("split-data: the validation part must be a fraction in [0, 1) or a count up to " + n + ", got " + Printer.print(a[1]));
             List<Object> order = new ArrayList<>(items);
-            if (o.has("seed")) Collections.shuffle(order, new java.util.Random(o.integer("seed", 0)));
+            if (o.has("seed")) Collections.shuffle(order, new Random(o.integer("seed", 0)));
             return List.of(Collections.unmodifiableList(new ArrayList<>(order.subList(0, n - k))),
                     Collections.unmodifiableList(new ArrayList<>(order.subList(n - k, n))));
         });

@@ -1,7 +1,10 @@
 package dmm.bind;
 
 import dmm.lang.EvalError;
+import dmm.lang.Interpreter;
+import dmm.lang.Span;
 import dmm.machine.MachineError;
+import java.util.function.Function;
 
 /**
  * The one place where the engine's and training's errors become language errors. A neuron's
@@ -12,8 +15,8 @@ import dmm.machine.MachineError;
 final class EngineErrors {
     private EngineErrors() {}
 
-    /** The translator the binding installs ({@link dmm.lang.Interpreter#addErrorTranslator}). */
-    static final java.util.function.Function<RuntimeException, EvalError> TRANSLATOR = EngineErrors::translate;
+    /** The translator the binding installs ({@link Interpreter#addErrorTranslator}). */
+    static final Function<RuntimeException, EvalError> TRANSLATOR = EngineErrors::translate;
 
     static EvalError translate(RuntimeException e) {
         if (!(e instanceof MachineError m)) return null;
@@ -23,7 +26,7 @@ final class EngineErrors {
     }
 
     /** The language error for an engine error raised by the form at {@code span}. */
-    static EvalError at(MachineError e, dmm.lang.Span span) {
+    static EvalError at(MachineError e, Span span) {
         EvalError err = translate(e);
         err.at(span);
         return err;

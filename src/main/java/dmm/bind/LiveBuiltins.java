@@ -1,9 +1,8 @@
 package dmm.bind;
 
 import static dmm.bind.MachineLib.*;
-import dmm.machine.Network;
-import dmm.machine.Runner;
 import dmm.ad.Ops;
+import dmm.cancel.Cancelled;
 import dmm.lang.EvalError;
 import dmm.lang.Fn;
 import dmm.lang.Interpreter;
@@ -12,6 +11,8 @@ import dmm.lang.Lib;
 import dmm.lang.Options;
 import dmm.lang.Values;
 import dmm.lang.Var;
+import dmm.machine.Network;
+import dmm.machine.Runner;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,7 +105,7 @@ final class LiveBuiltins extends Lib {
                     throw new EvalError("await: network `" + r.name() + "` did not reach cycle " + c + " within " + timeout + " s");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new dmm.cancel.Cancelled();
+                throw new Cancelled();
             }
             return r.current();
         });

@@ -1,15 +1,16 @@
 package dmm.bind;
 
 import static dmm.bind.MachineLib.*;
-import dmm.machine.Network;
-import dmm.machine.Dot;
 import dmm.ad.Ops;
 import dmm.lang.EvalError;
 import dmm.lang.Interpreter;
 import dmm.lang.Lib;
 import dmm.lang.Options;
 import dmm.lang.Values;
+import dmm.machine.Dot;
+import dmm.machine.Network;
 import dmm.vvalue.VValue;
+import dmm.vvalue.VValueJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,7 +36,7 @@ final class MatrixFiles extends Lib {
             if (rank != 4 && rank != 6) throw new EvalError("save-matrix :rank must be 4 or 6");
             VValue w = Ops.primal(n.softMatrix());
             try {
-                dmm.vvalue.VValueJson.writeFile(rank == 4 ? Network.namedView(w) : w, Path.of(path));
+                VValueJson.writeFile(rank == 4 ? Network.namedView(w) : w, Path.of(path));
             } catch (IOException e) {
                 throw new EvalError("cannot write " + path + ": " + Values.whyNotWritten(e, path));
             }
@@ -52,7 +53,7 @@ final class MatrixFiles extends Lib {
             String format = path.endsWith(".svg") ? "svg" : path.endsWith(".png") ? "png" : null;
             try {
                 if (format == null) {
-                    dmm.vvalue.VValueJson.writeAtomically(Path.of(path), Dot.render(n));
+                    VValueJson.writeAtomically(Path.of(path), Dot.render(n));
                     return path;
                 }
                 Dot.renderWithGraphviz(Dot.render(n), format, Path.of(path));
@@ -64,7 +65,7 @@ final class MatrixFiles extends Lib {
         fn("write-dot", "[net path]", "Writes the DOT graph to a file (atomically); returns the path. Render it with `dot -Tsvg`.", 2, 2, a -> {
             String path = Values.toKey(a[1], null);
             try {
-                dmm.vvalue.VValueJson.writeAtomically(Path.of(path), Dot.render(network(a[0], "write-dot")));
+                VValueJson.writeAtomically(Path.of(path), Dot.render(network(a[0], "write-dot")));
             } catch (IOException e) {
                 throw new EvalError("cannot write " + path + ": " + Values.whyNotWritten(e, path));
             }

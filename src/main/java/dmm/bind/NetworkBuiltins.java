@@ -1,10 +1,6 @@
 package dmm.bind;
 
 import static dmm.bind.MachineLib.*;
-import dmm.machine.Engine;
-import dmm.machine.Links;
-import dmm.machine.Network;
-import dmm.machine.NeuronDecl;
 import dmm.ad.Ops;
 import dmm.lang.EvalError;
 import dmm.lang.Fn;
@@ -14,6 +10,11 @@ import dmm.lang.Options;
 import dmm.lang.Printer;
 import dmm.lang.Values;
 import dmm.lang.Var;
+import dmm.machine.Engine;
+import dmm.machine.Links;
+import dmm.machine.Network;
+import dmm.machine.NeuronDecl;
+import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -134,7 +135,7 @@ final class NetworkBuiltins extends Lib {
         });
         fn("add-links", "[net links]", "The network with many soft links added at once; links is a vector of [to to-field from from-field w].", 2, 2, a -> {
             Network n = network(a[0], "add-links");
-            dmm.vvalue.VBuilder b = dmm.vvalue.VBuilder.of(Ops.primal(n.softMatrix()));
+            VBuilder b = VBuilder.of(Ops.primal(n.softMatrix()));
             for (Object spec : Values.toSeq(a[1], "add-links")) {
                 List<?> l = Values.toSeq(spec, "add-links");
                 if (l.size() != 5) throw new EvalError("add-links: each link is [to to-field from from-field w], got " + Printer.print(spec));

@@ -8,6 +8,7 @@ import dmm.lang.Fn;
 import dmm.lang.Interpreter;
 import dmm.lang.Values;
 import dmm.lang.Var;
+import dmm.machine.Engine;
 import dmm.vvalue.VValue;
 import java.util.List;
 
@@ -110,7 +111,7 @@ final class StandardFunctions {
 
         @Override
         public Object apply(Object[] args) {
-            if (dmm.machine.Engine.GENERAL || args.length != 2 || !intact()) return DECLINE;
+            if (Engine.GENERAL || args.length != 2 || !intact()) return DECLINE;
             if (!(args[0] instanceof List<?> as) || !(args[1] instanceof List<?> bs) || as.size() != bs.size()) return DECLINE;
             int n = as.size();
             Object[] a = as.toArray(), b = bs.toArray();

@@ -6,13 +6,16 @@ import dmm.lang.Builtin;
 import dmm.lang.Fn;
 import dmm.lang.Interpreter;
 import dmm.lang.Var;
+import dmm.machine.Engine;
 import dmm.machine.NeuronFunction;
-import dmm.machine.NeuronKernel;
 import dmm.machine.NeuronKernel.DenseCotangents;
+import dmm.machine.NeuronKernel;
 import dmm.vvalue.VValue;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.Consumer;
 
 /**
  * Native fast paths for the standard neuron types of the built-in {@code std} and {@code lite}
@@ -87,7 +90,7 @@ final class StandardNeurons {
         VValue x = Ops.primal(in), out = k.forward(x);
         Tape t = k.constant() ? null : Ops.recordingTape(in);
         if (t == null) return out;
-        java.util.function.Consumer<VValue> back = g -> NeuronKernel.pullbackInto(k, t, in, out, g);
+        Consumer<VValue> back = g -> NeuronKernel.pullbackInto(k, t, in, out, g);
         return k.readsNumbersOnly() ? t.recordNumbers(out, back) : t.record(out, back);
     }
 
@@ -359,7 +362,7 @@ final class StandardNeurons {
      */
     static NeuronFunction fastPath(Fn f, NeuronFunction general) {
         Native n = NATIVE.get(f);
-        if (n == null || dmm.machine.Engine.GENERAL) return general;
+        if (n == null || Engine.GENERAL) return general;
         // a redefined helper (say clamp) changes the definition's meaning: then run it as written
         return new NeuronFunction() {
             @Override
@@ -373,12 +376,12 @@ final class StandardNeurons {
             }
 
             @Override
-            public java.util.List<String> inputFields() {
+            public List<String> inputFields() {
                 return general.inputFields();
             }
 
             @Override
-            public java.util.List<String> outputFields() {
+            public List<String> outputFields() {
                 return general.outputFields();
             }
 

@@ -9,11 +9,15 @@ import dmm.lang.Options;
 import dmm.lang.Printer;
 import dmm.lang.Values;
 import dmm.machine.Network;
+import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The language surface of training: optimizers, trainers, train!, prune!, sparsify!, checkpoints. */
@@ -74,7 +78,7 @@ public final class TrainLib extends Lib {
     }
 
     static <R extends Record> R settings(String fnName, Options o, Class<R> type, R defaults) {
-        java.util.Map<String, Object> given = new java.util.LinkedHashMap<>();
+        Map<String, Object> given = new LinkedHashMap<>();
         for (Settings.Setting s : Settings.of(type, defaults)) {
             if (!o.has(s.option())) continue;
             Class<?> t = s.type();
@@ -113,7 +117,7 @@ public final class TrainLib extends Lib {
                 a -> optimizer(a[0], "optimizer-step!").step(Values.vvalue(a[1], "optimizer-step!"), Values.vvalue(a[2], "optimizer-step!")));
         fn("optimizer-state", "[opt-or-trainer]", "The optimizer's state as a V-value ({:m .. :v .. :t ..} for Adam, {:velocity .. :t ..} for SGD), keyed like the parameters.", 1, 1, a -> {
             Optimizer o = a[0] instanceof Trainer t ? t.optimizer() : optimizer(a[0], "optimizer-state");
-            dmm.vvalue.VBuilder b = new dmm.vvalue.VBuilder();
+            VBuilder b = new VBuilder();
             o.state().forEach((k, v) -> {
                 if (v instanceof VValue vv) b.addScaled(k, 1, vv);
                 else if (v instanceof Double d) b.addScaled(k, 1, VValue.of(d));
@@ -215,7 +219,7 @@ public final class TrainLib extends Lib {
             for (TrainLog.Row r : trainer(a[0], "train-log").log().rows())
                 out.add(VValue.ofPairs("step", (double) r.step(), "loss", r.loss(), "prereg", r.prereg(), "l1", r.l1(), "lambda", r.lambda(),
                         "links", (double) r.links(), "lr", r.lr(), "seconds", r.seconds()));
-            return java.util.Collections.unmodifiableList(out);
+            return Collections.unmodifiableList(out);
         });
         fn("jax-normals", "[seed n scale]", "The initial draw of the 2024 JAX superfluid experiment, bit-exact: for the n keys of JAX's split(PRNGKey(seed), n), scale · normal(key) in float32 (threefry2x32, float32 erfinv; SUPERFLUID.md §5). A vector of n numbers.", 3, 3, a -> {
             long seed = Values.toLong(a[0], "jax-normals");
@@ -223,7 +227,7 @@ public final class TrainLib extends Lib {
             if (n < 0) throw new EvalError("jax-normals needs a count of at least 0, got " + n);
             List<Object> out = new ArrayList<>(n);
             for (double d : JaxRandom.splitNormals(seed, n, (float) Values.toDouble(a[2], "jax-normals"))) out.add(VValue.of(d));
-            return java.util.Collections.unmodifiableList(out);
+            return Collections.unmodifiableList(out);
         });
         fn("train-step", "[trainer]", "The number of steps taken.", 1, 1, a -> VValue.of(trainer(a[0], "train-step").step()));
     }

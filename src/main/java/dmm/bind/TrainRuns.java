@@ -1,5 +1,6 @@
 package dmm.bind;
 
+import dmm.cancel.CancelToken;
 import dmm.lang.EvalError;
 import dmm.lang.Interpreter;
 import dmm.lang.Lib;
@@ -114,7 +115,7 @@ public final class TrainRuns extends Lib {
         r.pause();
         long deadline = System.currentTimeMillis() + 5000;   // a step in progress finishes first
         while (!r.isParked() && !r.isFinished() && System.currentTimeMillis() < deadline) {
-            dmm.cancel.CancelToken.check(null);
+            CancelToken.check(null);
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {

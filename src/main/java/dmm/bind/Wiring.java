@@ -1,10 +1,6 @@
 package dmm.bind;
 
-import dmm.machine.MachineError;
-import dmm.machine.Network;
-import dmm.machine.NeuronDecl;
-import 
-dmm.lang.Analyzer;
+import dmm.lang.Analyzer;
 import dmm.lang.EvalError;
 import dmm.lang.Form;
 import dmm.lang.Frame;
@@ -12,6 +8,11 @@ import dmm.lang.Node;
 import dmm.lang.Span;
 import dmm.lang.SyntaxError;
 import dmm.lang.Values;
+import dmm.machine.MachineError;
+import dmm.machine.Network;
+import dmm.machine.NeuronDecl;
+import dmm.vvalue.VBuilder;
+import dmm.vvalue.VValue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,9 +82,9 @@ final class Wiring {
     }
 
     /** Applies links to a matrix of {@code net}: adds {@code sign·weight} at each link's path. */
-    static dmm.vvalue.VValue apply(Network net, dmm.vvalue.VValue m, List<Link> links, Frame f, boolean remove) {
+    static VValue apply(Network net, VValue m, List<Link> links, Frame f, boolean remove) {
         if (remove) {
-            dmm.vvalue.VValue result = m;
+            VValue result = m;
             for (Link l : links) {
                 List<String> p = pathOf(net, l);
                 if (result.getIn(p).isZero()) throw new EvalError("there is no link " + l.describe() + " to remove", l.span());
@@ -93,18 +94,18 @@ final class Wiring {
         }
         if (links.size() <= 8) {
             // a few links: edit the paths (O(depth · log n) each), not a copy of the whole matrix
-            dmm.vvalue.VValue result = m;
+            VValue result = m;
             for (Link l : links) result = addAt(result, pathOf(net, l), l.weight(f));
             return result;
         }
-        dmm.vvalue.VBuilder b = dmm.vvalue.VBuilder.of(m);
+        VBuilder b = VBuilder.of(m);
         for (Link l : links) b.addAt(pathOf(net, l), l.weight(f));
         return b.build();
     }
 
     /** {@code m} with {@code w} added at the leaf {@code path}, sharing everything off the path. */
-    static dmm.vvalue.VValue addAt(dmm.vvalue.VValue m, List<String> path, double w) {
-        dmm.vvalue.VValue at = m.getIn(path);
+    static VValue addAt(VValue m, List<String> path, double w) {
+        VValue at = m.getIn(path);
         return m.assocIn(path, at.withScalar(at.scalarPart() + w));
     }
 

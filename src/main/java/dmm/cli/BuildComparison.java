@@ -1,5 +1,6 @@
 package dmm.cli;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -60,7 +61,7 @@ final class BuildComparison {
             step = in.readAllBytes();
         }
         List<URL> own = new ArrayList<>();
-        for (String p : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) if (!p.isEmpty()) own.add(Path.of(p).toUri().toURL());
+        for (String p : System.getProperty("java.class.path").split(File.pathSeparator)) if (!p.isEmpty()) own.add(Path.of(p).toUri().toURL());
         String[] names = {"this build", otherName};
         Runnable[] steps = new Runnable[2];
         for (int b = 0; b < 2; b++) {

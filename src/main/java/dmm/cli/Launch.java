@@ -1,7 +1,10 @@
 package dmm.cli;
 
+import dmm.bench.Bench;
 import dmm.lang.Interpreter;
 import dmm.repl.Repl;
+import dmm.view.ViewLib;
+import dmm.view.ViewServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -44,7 +48,7 @@ final class Launch {
                     default -> {
                         try {
                             long p = Long.parseLong(v);
-                            dmm.view.ViewServer.checkPort(p);
+                            ViewServer.checkPort(p);
                             port = (int) p;
                         } catch (NumberFormatException e) {
                             err.println("dmm serve: --port needs a whole number from 0 to 65535, got `" + v + "`");
@@ -62,7 +66,7 @@ final class Launch {
         }
         Interpreter interp = Toolkit.newInterpreter(out, debug);
         try {
-            dmm.view.ViewLib.serveAnnounced(interp, host, port, allow, out);
+            ViewLib.serveAnnounced(interp, host, port, allow, out);
         } catch (IOException e) {
             err.println("dmm serve: cannot listen on " + host + ":" + port + ": " + e.getMessage());
             return Main.RUNTIME;
@@ -93,8 +97,8 @@ final class Launch {
     }
 
     /** {@code dmm bench}'s options: the flags, and the options that take a value. */
-    private static final java.util.Set<String> BENCH_FLAGS = java.util.Set.of("--quick", "--micro", "--synthesis", "--flagship"),
-            BENCH_VALUES = java.util.Set.of("--json", "--plot", "--compare");
+    private static final Set<String> BENCH_FLAGS = Set.of("--quick", "--micro", "--synthesis", "--flagship"),
+            BENCH_VALUES = Set.of("--json", "--plot", "--compare");
 
     static final String BENCH_USAGE = """
             usage: dmm bench [--quick] [--json FILE] [--plot FILE] [--micro] [--synthesis] [--flagship]
@@ -133,9 +137,9 @@ final class Launch {
             int compare = args.indexOf("--compare");
             if (compare >= 0) {
                 boolean quick = args.contains("--quick");
-                return BuildComparison.run(java.nio.file.Path.of(args.get(compare + 1)), quick ? 5 : 300, quick ? 5 : 300, out);
+                return BuildComparison.run(Path.of(args.get(compare + 1)), quick ? 5 : 300, quick ? 5 : 300, out);
             }
-            return dmm.bench.Bench.run(args, Toolkit.newInterpreter(out, false), out);
+            return Bench.run(args, Toolkit.newInterpreter(out, false), out);
         } catch (IOException e) {
             err.println("dmm bench: " + e.getMessage());
             return Main.RUNTIME;

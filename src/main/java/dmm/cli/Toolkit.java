@@ -1,6 +1,9 @@
 package dmm.cli;
 
+import dmm.bind.Bindings;
 import dmm.lang.Interpreter;
+import dmm.study.StudyLib;
+import dmm.view.ViewLib;
 import java.io.PrintStream;
 
 /** Assembles an interpreter with every package's built-ins installed. */
@@ -12,9 +15,9 @@ public final class Toolkit {
         Interpreter interp = new Interpreter();
         interp.setOut(out);
         interp.setDebug(debug);
-        dmm.bind.Bindings.install(interp);
-        dmm.study.StudyLib.install(interp);
-        dmm.view.ViewLib.install(interp);
+        Bindings.install(interp);
+        StudyLib.install(interp);
+        ViewLib.install(interp);
         return interp;
     }
 }

@@ -8,6 +8,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns forms into executable nodes once: special forms get their own nodes, symbols resolve
@@ -24,7 +26,7 @@ public final class Analyzer {
     }
 
     /** The names of all special forms (for completion and highlighting). */
-    public java.util.Set<String> specialFormNames() {
+    public Set<String> specialFormNames() {
         return Collections.unmodifiableSet(specials.keySet());
     }
 
@@ -345,11 +347,11 @@ public final class Analyzer {
      * links from any field are accepted.
      */
     static String[] outputFields(List<Form> body) {
-        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        TreeSet<String> out = new TreeSet<>();
         return !body.isEmpty() && collectOutputs(body.get(body.size() - 1), out) ? out.toArray(String[]::new) : null;
     }
 
-    private static boolean collectOutputs(Form f, java.util.Set<String> out) {
+    private static boolean collectOutputs(Form f, Set<String> out) {
         if (f instanceof MapForm m) {
             List<Form> items = m.items();
             for (int i = 0; i < items.size(); i += 2) {

@@ -1,5 +1,6 @@
 package dmm.lang;
 
+import dmm.ad.Ops;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -75,7 +76,7 @@ public final class Closure implements Fn {
                         + ", expected 1 (the input map)");
             Object in = args[0];
             if (t.neuronWhole) f.slots[0] = in;
-            else System.arraycopy(dmm.ad.Ops.fields(in, t.neuronFields), 0, f.slots, 0, t.neuronFields.length);
+            else System.arraycopy(Ops.fields(in, t.neuronFields), 0, f.slots, 0, t.neuronFields.length);
         } else {
             int n = args.length;
             if (n < t.required || (!t.rest && n > t.required))

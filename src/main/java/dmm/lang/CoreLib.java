@@ -5,10 +5,16 @@ import dmm.vvalue.VValueJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.IllegalFormatException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Core built-ins: predicates, comparisons, sequences, strings, printing, randomness, files. */
 final class CoreLib extends Lib {
@@ -37,12 +43,12 @@ final class CoreLib extends Lib {
         return Node.truthy(o);
     }
 
-    private static final java.util.regex.Pattern FORMAT_SPEC =
-            java.util.regex.Pattern.compile("%(\\d+\\$|<)?[-#+ 0,(]*\\d*(\\.\\d+)?[tT]?([a-zA-Z%])");
+    private static final Pattern FORMAT_SPEC =
+            Pattern.compile("%(\\d+\\$|<)?[-#+ 0,(]*\\d*(\\.\\d+)?[tT]?([a-zA-Z%])");
 
     /** Numbers arrive as doubles: those given to an integer conversion (%d, %x, %o) become longs when integral. */
     static void integersFor(String f, Object[] args) {
-        java.util.regex.Matcher m = FORMAT_SPEC.matcher(f);
+        Matcher m = FORMAT_SPEC.matcher(f);
         int next = 0, last = -1;
         while (m.find()) {
             char conv = m.group(3).charAt(0);
@@ -308,7 +314,7 @@ final class CoreLib extends Lib {
     }
 
     private static Object listOf(Object[] a) {
-        return Collections.unmodifiableList(new ArrayList<>(java.util.Arrays.asList(a)));
+        return Collections.unmodifiableList(new ArrayList<>(Arrays.asList(a)));
     }
 
     static int compareValues(Object x, Object y) {
@@ -337,8 +343,8 @@ final class CoreLib extends Lib {
             }
             integersFor(f, args);
             try {
-                return String.format(java.util.Locale.ROOT, f, args);
-            } catch (java.util.IllegalFormatException e) {
+                return String.format(Locale.ROOT, f, args);
+            } catch (IllegalFormatException e) {
                 throw new EvalError("format: " + e.getMessage());
             }
         });
@@ -362,7 +368,7 @@ final class CoreLib extends Lib {
     }
 
     /** The arguments' texts ({@link Printer#print} readable, {@link Printer#display} for people), separated by spaces. */
-    private static String join(Object[] a, java.util.function.Function<Object, String> text) {
+    private static String join(Object[] a, Function<Object, String> text) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < a.length; i++) {
             if (i > 0) sb.append(' ');
@@ -409,7 +415,7 @@ final class CoreLib extends Lib {
             String k = x == null ? "nil" : Values.isVValue(x) ? (Values.vvalue(x, "type").isScalar() ? "number" : "vvalue")
                     : x instanceof String ? "string" : x instanceof Keyword ? "keyword" : x instanceof Symbol ? "symbol"
                     : x instanceof Boolean ? "boolean" : x instanceof List ? "vector" : x instanceof Fn ? "fn"
-                    : x.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+                    : x.getClass().getSimpleName().toLowerCase(Locale.ROOT);
             return new Keyword(k);
         });
     }
@@ -434,7 +440,7 @@ final class CoreLib extends Lib {
             return Node.of(l.span(), interp, f -> {
                 long t0 = System.nanoTime();
                 Object r = body.eval(f);
-                interp.out().printf(java.util.Locale.ROOT, "elapsed: %.3f ms%n", (System.nanoTime() - t0) / 1e6);
+                interp.out().printf(Locale.ROOT, "elapsed: %.3f ms%n", (System.nanoTime() - t0) / 1e6);
                 return r;
             });
         });

@@ -1,22 +1,28 @@
 package dmm.lang;
 
-import dmm.cancel.Cancelled;
 import dmm.cancel.CancelToken;
+import dmm.cancel.Cancelled;
 import dmm.vvalue.TextFiles;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The environment and the one evaluation path shared by {@code dmm run}, {@code dmm eval} and
@@ -30,11 +36,11 @@ public final class Interpreter {
     private final List<Path> libraryPath = new ArrayList<>();
     private final CancelToken cancel = new CancelToken();
     /** The files being loaded on each thread, outermost first: {canonical path, path as given}. */
-    private final ThreadLocal<java.util.ArrayDeque<Path[]>> loading = ThreadLocal.withInitial(java.util.ArrayDeque::new);
+    private final ThreadLocal<ArrayDeque<Path[]>> loading = ThreadLocal.withInitial(ArrayDeque::new);
     private volatile PrintStream out = System.out;
     private volatile boolean debug;
     private volatile boolean terminal;
-    private volatile java.util.function.Consumer<String> notifier;
+    private volatile Consumer<String> notifier;
     private final Map<Class<?>, Object> extensions = new ConcurrentHashMap<>();
 
     /** A fresh environment with the core built-ins and the standard library path. */
@@ -43,7 +49,7 @@ public final class Interpreter {
         String home = System.getProperty("dmm.home");
         if (home != null) libraryPath.add(Path.of(home, "lib-dmm"));
         String env = System.getenv("DMM_PATH");
-        if (env != null) for (String p : env.split(java.io.File.pathSeparator)) if (!p.isBlank()) libraryPath.add(Path.of(p));
+        if (env != null) for (String p : env.split(File.pathSeparator)) if (!p.isBlank()) libraryPath.add(Path.of(p));
         CoreLib.install(this);
         MathLib.install(this);
     }
@@ -131,7 +137,7 @@ public final class Interpreter {
 
     /** A per-interpreter object owned by a package above lang (e.g. the machine's runner registry). */
     @SuppressWarnings("unchecked")
-    public <T> T extension(Class<T> type, java.util.function.Supplier<T> create) {
+    public <T> T extension(Class<T> type, Supplier<T> create) {
         return (T) extensions.computeIfAbsent(type, k -> create.get());
     }
 
@@ -148,7 +154,7 @@ public final class Interpreter {
      * prompt in the REPL, a plain line elsewhere.
      */
     public void notify(String message) {
-        java.util.function.Consumer<String> n = notifier;
+        Consumer<String> n = notifier;
         if (n != null) n.accept(message);
         else {
             out.println(message);
@@ -157,7 +163,7 @@ public final class Interpreter {
     }
 
     /** Where {@link #notify} sends messages (the REPL installs LineReader.printAbove). */
-    public void setNotifier(java.util.function.Consumer<String> notifier) {
+    public void setNotifier(Consumer<String> notifier) {
         this.notifier = notifier;
     }
 
@@ -226,7 +232,7 @@ public final class Interpreter {
 
     /** A Java exception from a built-in as a language error at {@code span}: the translators first, then the generic rules. */
     EvalError wrap(RuntimeException e, Span span, String fnName) {
-        if (e instanceof dmm.cancel.Cancelled c) throw c;
+        if (e instanceof Cancelled c) throw c;
         for (Function<RuntimeException, EvalError> t : errorTranslators) {
             EvalError translated = t.apply(e);
             if (translated != null) {
@@ -269,7 +275,7 @@ public final class Interpreter {
      * {@code file:line:col: message}, the line with a caret, the chain of calls. Running out of
      * memory is such an error, and Ctrl-C ({@link #requestCancel}) ends the run as interrupted.
      */
-    public Outcome run(Source source, PrintStream err, java.util.function.Consumer<Outcome> then) {
+    public Outcome run(Source source, PrintStream err, Consumer<Outcome> then) {
         boolean evaluated = false;
         try {
             List<Form> forms = read(source);
@@ -298,7 +304,7 @@ public final class Interpreter {
      * Runs a file as {@link #run} runs a source. A file that cannot be read is reported as such
      * ({@link Outcome.Status#UNREADABLE}, saying why); invalid UTF-8 is a syntax error.
      */
-    public Outcome runFile(Path file, PrintStream err, java.util.function.Consumer<Outcome> then) {
+    public Outcome runFile(Path file, PrintStream err, Consumer<Outcome> then) {
         Source src;
         try {
             src = readSource(file);
@@ -397,7 +403,7 @@ public final class Interpreter {
     /** Evaluates the forms read from {@code src} in order, its file marked as being loaded meanwhile; returns the last value. */
     private Object evalForms(Source src, List<Form> forms) {
         Path file = src.path();
-        java.util.ArrayDeque<Path[]> stack = loading.get();
+        ArrayDeque<Path[]> stack = loading.get();
         if (file != null) stack.push(new Path[] {checkNotLoading(file), file});
         try {
             Object result = null;
@@ -416,10 +422,10 @@ public final class Interpreter {
         } catch (IOException | SecurityException e) {
             // not there (reported when read) or not resolvable: the normalized path identifies it
         }
-        java.util.ArrayDeque<Path[]> stack = loading.get();
+        ArrayDeque<Path[]> stack = loading.get();
         boolean in = false;
         StringBuilder cycle = new StringBuilder();
-        for (java.util.Iterator<Path[]> it = stack.descendingIterator(); it.hasNext();) {
+        for (Iterator<Path[]> it = stack.descendingIterator(); it.hasNext();) {
             Path[] p = it.next();
             if (p[0].equals(key)) in = true;
             if (in) cycle.append(display(p[1])).append(" → ");
@@ -443,20 +449,20 @@ public final class Interpreter {
         return loadFile(p);
     }
 
-    private final List<java.util.function.Consumer<String>> builtinLibraryListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> builtinLibraryListeners = new CopyOnWriteArrayList<>();
 
     /**
      * Calls {@code listener} with a library's name each time the built-in copy of a library has
      * just loaded (the copy inside the jar, or a file on the library path with exactly its text);
      * the bindings use it to know which definitions are the library's own.
      */
-    public void onBuiltinLibraryLoaded(java.util.function.Consumer<String> listener) {
+    public void onBuiltinLibraryLoaded(Consumer<String> listener) {
         builtinLibraryListeners.add(listener);
     }
 
     private static boolean sameAsBuiltin(Path p, String file) {
         try (InputStream in = Interpreter.class.getResourceAsStream("/lib-dmm/" + file)) {
-            return in != null && java.util.Arrays.equals(in.readAllBytes(), Files.readAllBytes(p));
+            return in != null && Arrays.equals(in.readAllBytes(), Files.readAllBytes(p));
         } catch (IOException e) {
             return false;
         }
@@ -480,7 +486,7 @@ public final class Interpreter {
                     throw e;
                 }
                 // a file with exactly the text of the built-in copy (the checkout's own lib-dmm) is the built-in library
-                if (sameAsBuiltin(p, file)) for (java.util.function.Consumer<String> l : builtinLibraryListeners) l.accept(lib);
+                if (sameAsBuiltin(p, file)) for (Consumer<String> l : builtinLibraryListeners) l.accept(lib);
                 return Boolean.TRUE;
             }
         }
@@ -495,7 +501,7 @@ public final class Interpreter {
                 loadedLibraries.remove(lib);
                 throw e;
             }
-            for (java.util.function.Consumer<String> l : builtinLibraryListeners) l.accept(lib);
+            for (Consumer<String> l : builtinLibraryListeners) l.accept(lib);
             return Boolean.TRUE;
         } catch (IOException e) {
             throw new EvalError("cannot read library `" + lib + "`: " + TextFiles.why(e, null));

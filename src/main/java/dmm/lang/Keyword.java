@@ -1,14 +1,16 @@
 package dmm.lang;
 
+import dmm.vvalue.VValuePrinter;
+
 /** A keyword such as {@code :dict-1}; its name is a V-value key. */
 public record Keyword(String name) {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        if (dmm.vvalue.VValuePrinter.isSimpleKey(name)) sb.append(':').append(name);
+        if (VValuePrinter.isSimpleKey(name)) sb.append(':').append(name);
         else {
             sb.append(':');
-            dmm.vvalue.VValuePrinter.quote(name, sb);
+            VValuePrinter.quote(name, sb);
         }
         return sb.toString();
     }

@@ -4,6 +4,7 @@ import dmm.ad.Grad;
 import dmm.ad.Ops;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
 
@@ -152,7 +153,7 @@ final class MathLib extends Lib {
         fn("leaves", "[v]", "The leaves as a vector of [path value] pairs, path a vector of key strings (not differentiable).", 1, 1, a -> {
             List<Object> out = new ArrayList<>();
             Values.vvalue(a[0], "leaves").forEachLeaf((p, x) -> out.add(List.of(List.copyOf(p), VValue.of(x))));
-            return java.util.Collections.unmodifiableList(out);
+            return Collections.unmodifiableList(out);
         });
     }
 

@@ -4,7 +4,10 @@ import dmm.ad.Ops;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * An analyzed, executable form. The analyzer resolves every symbol once (local slot, captured
@@ -370,7 +373,7 @@ public abstract class Node {
         public Object eval(Frame f) {
             String[] ks = new String[keys.length];
             Object[] vs = new Object[values.length];
-            java.util.Map<String, Integer> seen = keys.length > 16 ? new java.util.HashMap<>() : null;
+            Map<String, Integer> seen = keys.length > 16 ? new HashMap<>() : null;
             for (int i = 0; i < ks.length; i++) {
                 ks[i] = Values.toKey(keys[i].eval(f), keys[i].span);
                 int j = indexOf(ks, i, seen);
@@ -389,7 +392,7 @@ public abstract class Node {
         }
 
         /** The index before {@code i} holding the key {@code ks[i]}, or -1 (a scan for small maps, else {@code seen}). */
-        private static int indexOf(String[] ks, int i, java.util.Map<String, Integer> seen) {
+        private static int indexOf(String[] ks, int i, Map<String, Integer> seen) {
             if (seen != null) {
                 Integer j = seen.putIfAbsent(ks[i], i);
                 return j == null ? -1 : j;
@@ -416,7 +419,7 @@ public abstract class Node {
     }
 
     /** A node whose behaviour is a Java lambda over the frame (used by registered special forms). */
-    public static Node of(Span span, Interpreter interp, java.util.function.Function<Frame, Object> body) {
+    public static Node of(Span span, Interpreter interp, Function<Frame, Object> body) {
         return new Node(span) {
             @Override
             public Object eval(Frame f) {

@@ -3,6 +3,7 @@ package dmm.lang;
 import dmm.lang.Form.*;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -103,7 +104,7 @@ public final class Reader {
                     deliver(cur, f);
                 }
                 case DmmLexer.QUOTE, DmmLexer.DISCARD -> {
-                    if (cur.prefixCount == cur.prefixes.length) cur.prefixes = java.util.Arrays.copyOf(cur.prefixes, 2 * cur.prefixCount);
+                    if (cur.prefixCount == cur.prefixes.length) cur.prefixes = Arrays.copyOf(cur.prefixes, 2 * cur.prefixCount);
                     cur.prefixes[cur.prefixCount++] = type;
                     cur.prefixes[cur.prefixCount++] = t.getStartIndex();
                 }

@@ -1,6 +1,7 @@
 package dmm.lang;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** A named source text (a file, a REPL line, an {@code eval} argument). */
 public final class Source {
@@ -52,7 +53,7 @@ public final class Source {
     /** The 1-based line of character offset {@code offset} (binary search in the line table). */
     public int lineOf(int offset) {
         int[] starts = lineStarts();
-        int i = java.util.Arrays.binarySearch(starts, Math.max(0, Math.min(offset, text.length())));
+        int i = Arrays.binarySearch(starts, Math.max(0, Math.min(offset, text.length())));
         return i >= 0 ? i + 1 : -i - 1;
     }
 

@@ -1,10 +1,18 @@
 package dmm.lang;
 
+import dmm.ad.AdException;
 import dmm.ad.Ops;
 import dmm.ad.Tracked;
+import dmm.cancel.Cancelled;
+import dmm.vvalue.TextFiles;
 import dmm.vvalue.VValue;
+import dmm.vvalue.VValueJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** Conversions and checks on runtime values, with errors in the language's terms. */
 public final class Values {
@@ -113,19 +121,19 @@ public final class Values {
      * permission denied, is a directory, invalid UTF-8) or where ({@code file:line:col: ...}).
      */
     public static VValue readJsonFile(String path) {
-        java.nio.file.Path file = java.nio.file.Path.of(path);
+        Path file = Path.of(path);
         try {
-            return dmm.vvalue.VValueJson.readFile(file);
-        } catch (java.io.IOException e) {
-            throw new EvalError("cannot read " + path + ": " + dmm.vvalue.TextFiles.why(e, file));
-        } catch (dmm.vvalue.VValueJson.JsonFormatException e) {
+            return VValueJson.readFile(file);
+        } catch (IOException e) {
+            throw new EvalError("cannot read " + path + ": " + TextFiles.why(e, file));
+        } catch (VValueJson.JsonFormatException e) {
             throw new EvalError(e.describe(path));
         }
     }
 
     /** Why writing {@code path} failed, in words ("permission denied", "is a directory", ...). */
-    public static String whyNotWritten(java.io.IOException e, String path) {
-        return dmm.vvalue.TextFiles.why(e, java.nio.file.Path.of(path));
+    public static String whyNotWritten(IOException e, String path) {
+        return TextFiles.why(e, Path.of(path));
     }
 
     /**
@@ -133,17 +141,17 @@ public final class Values {
      * exceptions no translator of the interpreter knows ({@link Interpreter#wrap} asks those first).
      */
     static EvalError wrap(RuntimeException e, Span span, String fnName) {
-        if (e instanceof dmm.cancel.Cancelled c) throw c;
+        if (e instanceof Cancelled c) throw c;
         String msg = e.getMessage();
         if (e instanceof ArithmeticException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                || e instanceof dmm.ad.AdException || e instanceof UnsupportedOperationException) {
+                || e instanceof AdException || e instanceof UnsupportedOperationException) {
             if (msg == null) msg = e.getClass().getSimpleName();
         } else if (e instanceof IndexOutOfBoundsException) {
             msg = "index out of range" + (msg == null ? "" : ": " + msg);
-        } else if (e instanceof dmm.vvalue.VValueJson.JsonFormatException j) {
+        } else if (e instanceof VValueJson.JsonFormatException j) {
             msg = "bad JSON at line " + j.line() + ", column " + j.column() + ": " + j.reason()
                     + ("$".equals(j.jsonPath()) ? "" : "; at " + j.jsonPath());
-        } else if (e instanceof java.io.UncheckedIOException u) {
+        } else if (e instanceof UncheckedIOException u) {
             msg = "I/O error: " + u.getCause().getMessage();
         } else {
             msg = "internal error (" + e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg) + ")"
@@ -160,6 +168,6 @@ public final class Values {
             for (int i = 0; i < x.size(); i++) if (!equal(x.get(i), y.get(i))) return false;
             return true;
         }
-        return java.util.Objects.equals(a, b);
+        return Objects.equals(a, b);
     }
 }

@@ -1,9 +1,15 @@
 package dmm.machine;
 
 import dmm.ad.Ops;
+import dmm.cancel.Cancelled;
+import dmm.vvalue.AtomicFile;
 import dmm.vvalue.VValue;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 /** Graphviz DOT rendering of a network: neurons as boxes, links as labelled edges. */
 public final class Dot {
@@ -42,33 +48,33 @@ public final class Dot {
      * atomically (a link stays a link; a device or directory is refused); a clear error when
      * Graphviz is not installed.
      */
-    public static void renderWithGraphviz(String dot, String format, java.nio.file.Path out) throws java.io.IOException {
-        dmm.vvalue.AtomicFile.resolve(out); // refuse a device or directory before running anything
+    public static void renderWithGraphviz(String dot, String format, Path out) throws IOException {
+        AtomicFile.resolve(out); // refuse a device or directory before running anything
         Process p;
         try {
             p = new ProcessBuilder("dot", "-T" + format).start();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new MachineError("Graphviz `dot` is not installed: write a .dot file instead, or install graphviz");
         }
-        java.util.concurrent.CompletableFuture<byte[]> errors = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<byte[]> errors = CompletableFuture.supplyAsync(() -> {
             try {
                 return p.getErrorStream().readAllBytes();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return new byte[0];
             }
         });
         try (var in = p.getOutputStream()) {
-            in.write(dot.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            in.write(dot.getBytes(StandardCharsets.UTF_8));
         }
         byte[] rendered = p.getInputStream().readAllBytes();
         try {
             if (p.waitFor() != 0)
-                throw new MachineError("Graphviz `dot` failed: " + new String(errors.join(), java.nio.charset.StandardCharsets.UTF_8).trim());
+                throw new MachineError("Graphviz `dot` failed: " + new String(errors.join(), StandardCharsets.UTF_8).trim());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new dmm.cancel.Cancelled();
+            throw new Cancelled();
         }
-        dmm.vvalue.AtomicFile.write(out, rendered);
+        AtomicFile.write(out, rendered);
     }
 
     private static String esc(String s) {

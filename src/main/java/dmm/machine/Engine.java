@@ -7,6 +7,7 @@ import dmm.cancel.CancelToken;
 import dmm.cancel.Cancelled;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -203,8 +204,8 @@ public final class Engine {
                 else {
                     k = fn.kernel();
                     if (seen == seenFns.length) {
-                        seenFns = java.util.Arrays.copyOf(seenFns, seen * 2);
-                        seenKernels = java.util.Arrays.copyOf(seenKernels, seen * 2);
+                        seenFns = Arrays.copyOf(seenFns, seen * 2);
+                        seenKernels = Arrays.copyOf(seenKernels, seen * 2);
                     }
                     seenFns[seen] = fn;
                     seenKernels[seen++] = k;

@@ -3,6 +3,7 @@ package dmm.machine;
 import dmm.ad.Ops;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ final class Layer {
         }
         List<String[]> ks = new ArrayList<>(keys);
         ks.add(new String[] {type, name});
-        Object[] vs = java.util.Arrays.copyOf(values, values.length + 1);
+        Object[] vs = Arrays.copyOf(values, values.length + 1);
         vs[values.length] = v;
         return new Layer(ks, vs);
     }

@@ -1,9 +1,10 @@
 package dmm.machine;
 
-import dmm.vvalue.VValuePrinter;
 import dmm.vvalue.VValue;
+import dmm.vvalue.VValuePrinter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Readable link lists: {@code to.field <- weight from.field}, sorted. */
 public final class Links {
@@ -26,6 +27,6 @@ public final class Links {
 
     static String format(double w) {
         if (w == Math.rint(w) && Math.abs(w) < 1e6) return VValuePrinter.number(w);
-        return String.format(java.util.Locale.ROOT, "%.4g", w).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replace(".e", "e").replaceAll("\\.$", "");
+        return String.format(Locale.ROOT, "%.4g", w).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replace(".e", "e").replaceAll("\\.$", "");
     }
 }

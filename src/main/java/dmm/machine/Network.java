@@ -4,10 +4,13 @@ import dmm.ad.Ops;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -92,7 +95,7 @@ public final class Network {
     }
 
     /** The candidate within edit distance 2 of {@code n} (the closest), or null. */
-    private static String closest(String n, java.util.Collection<String> candidates) {
+    private static String closest(String n, Collection<String> candidates) {
         String best = null;
         int bestD = 3;
         for (String m : candidates) {
@@ -410,7 +413,7 @@ public final class Network {
         if (!rank4 && depth[0] < 6)
             throw new MachineError(file + ": not a matrix: leaves at depth " + depth[0] + (depth[0] == depth[1] ? "" : " to " + depth[1])
                     + " (a rank-4 matrix has them at depth 4, a rank-6 one at depth 6)");
-        java.util.TreeSet<String> unknown = new java.util.TreeSet<>();
+        TreeSet<String> unknown = new TreeSet<>();
         m.forEachLeaf((p, x) -> {
             String to = rank4 ? p.get(0) : p.get(1), from = rank4 ? p.get(2) : p.get(4);
             if (!neurons.containsKey(to)) unknown.add(to);
@@ -419,7 +422,7 @@ public final class Network {
         if (!unknown.isEmpty())
             throw new MachineError(file + " names neurons that network `" + name + "` does not declare: " + String.join(", ", unknown));
         if (!rank4) check(m, false);
-        java.util.Set<String> problems = new java.util.LinkedHashSet<>();
+        Set<String> problems = new LinkedHashSet<>();
         m.forEachLeaf((p, x) -> {
             int o = rank4 ? 0 : 1; // rank 4: to, to-field, from, from-field; rank 6: the types come first
             String in = fieldProblem(neurons.get(p.get(o)), p.get(o + 1), true);

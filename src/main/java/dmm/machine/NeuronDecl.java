@@ -1,5 +1,6 @@
 package dmm.machine;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -22,12 +23,12 @@ public record NeuronDecl(String name, String type, Supplier<NeuronFunction> sour
     }
 
     /** The input fields the type declares now, or null when it takes the whole input map (any field). */
-    public java.util.List<String> declaredInputs() {
+    public List<String> declaredInputs() {
         return function().inputFields();
     }
 
     /** The output fields the type declares now (its body returns a map literal), or null when computed. */
-    public java.util.List<String> declaredOutputs() {
+    public List<String> declaredOutputs() {
         return function().outputFields();
     }
 }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * The down movement compiled for a fixed matrix: the rows of soft + hard become flat arrays of
@@ -58,7 +59,7 @@ final class Plan {
     /** The neurons in the matrix's order (type, then name): the order the general down movement's pullback visits rows in. */
     final int[] rowOrder;
     /** Positions of the active neurons, shared by the layers of every cycle. */
-    final java.util.Map<String, Integer> neuronIndex;
+    final Map<String, Integer> neuronIndex;
     /** Per active neuron: its declaration when declared with that type, else null (the plan fits one table of declarations). */
     final NeuronDecl[] decls;
     /** Per active neuron: its slots that read one output field (not `number`), in field order; the pullback sends them one map. */
@@ -106,7 +107,7 @@ final class Plan {
                     else hasHard[rowBase[i] + f] = true;
                 }
         // the matrix's order of rows: by type, then name
-        rowOrder = java.util.stream.IntStream.range(0, n).boxed()
+        rowOrder = IntStream.range(0, n).boxed()
                 .sorted((x, y) -> {
                     int c = neurons.get(x)[0].compareTo(neurons.get(y)[0]);
                     return c != 0 ? c : neurons.get(x)[1].compareTo(neurons.get(y)[1]);
@@ -245,7 +246,7 @@ final class Plan {
                 }
                 f++;
             }
-            if (java.util.Arrays.asList(fields[i]).contains(VValue.NUMBER))
+            if (Arrays.asList(fields[i]).contains(VValue.NUMBER))
                 throw new MachineError("a link cannot target the input field `number` (it is the reserved scalar key) of neuron `" + neurons.get(i)[1] + "`");
         }
         int[] sn = slotNeuron.stream().mapToInt(Integer::intValue).toArray();

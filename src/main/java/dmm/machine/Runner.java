@@ -3,8 +3,11 @@ package dmm.machine;
 import dmm.cancel.CancelToken;
 import dmm.cancel.Cancelled;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.UnaryOperator;
 
@@ -396,7 +399,7 @@ public final class Runner {
 
     /** The runners of one interpreter, by network name. */
     public static final class Registry {
-        private final java.util.Map<String, Runner> runners = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Runner> runners = new ConcurrentHashMap<>();
 
         public Runner get(String name) {
             return runners.get(name);
@@ -418,7 +421,7 @@ public final class Runner {
         public List<Runner> all() {
             List<Runner> out = new ArrayList<>(runners.values());
             out.removeIf(Runner::isStopped);
-            out.sort(java.util.Comparator.comparing(Runner::name));
+            out.sort(Comparator.comparing(Runner::name));
             return out;
         }
 

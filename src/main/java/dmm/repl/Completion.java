@@ -97,7 +97,7 @@ final class Completion implements Completer {
     }
 
     /** Forms whose string arguments are file paths. */
-    static final java.util.Set<String> FILE_FORMS = java.util.Set.of("load", "read-json", "write-json", "load-checkpoint",
+    static final Set<String> FILE_FORMS = Set.of("load", "read-json", "write-json", "load-checkpoint",
             "save-checkpoint", "load-matrix", "save-matrix", "graph", "write-dot");
 
     /**

@@ -1,11 +1,12 @@
 package dmm.repl;
 
+import dmm.bind.MachineLib;
+import dmm.bind.TrainRuns;
 import dmm.lang.Interpreter;
 import dmm.lang.Outcome;
 import dmm.lang.Printer;
 import dmm.lang.Source;
 import dmm.lang.Var;
-import dmm.bind.MachineLib;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -136,7 +137,7 @@ public final class Repl {
             }
             case ":running" -> {
                 for (Object r : MachineLib.runners(interp).all()) out.println(r);
-                for (Object r : dmm.bind.TrainRuns.runs(interp).all()) out.println(r);
+                for (Object r : TrainRuns.runs(interp).all()) out.println(r);
                 return OK;
             }
             case ":quit", ":q", ":exit" -> {
@@ -184,7 +185,7 @@ public final class Repl {
         }
         if (pending.length() > 0 && !pending.toString().isBlank()) status = repl.handle(pending.toString());
         MachineLib.runners(interp).stopAll();
-        dmm.bind.TrainRuns.runs(interp).stopAll();
+        TrainRuns.runs(interp).stopAll();
         return status;
     }
 
@@ -227,7 +228,7 @@ public final class Repl {
             }
         }
         MachineLib.runners(interp).stopAll();
-        dmm.bind.TrainRuns.runs(interp).stopAll();
+        TrainRuns.runs(interp).stopAll();
         try {
             reader.getHistory().save();
         } catch (IOException e) {

@@ -1,5 +1,5 @@
 /**
- * The interactive REPL on JLine 3, over {@link dmm.lang.Interpreter#run} (the run path of
+ * The interactive REPL on JLine 3, over {@link Interpreter#run} (the run path of
  * {@code dmm run} and {@code dmm eval}) and the grammar's lexer: a parser that keeps reading
  * while brackets, a string or a block comment are open, highlighting, completion, history, commands ({@code :help}, {@code :doc}, {@code :source},
  * {@code :load}, {@code :reload}, {@code :quit}), {@code *1 *2 *3 *e}, Ctrl-C that cancels a
@@ -7,3 +7,5 @@
  * above the prompt, and a plain mode for piped input.
  */
 package dmm.repl;
+
+import dmm.lang.Interpreter;

@@ -1,5 +1,7 @@
 package dmm.study;
 
+import dmm.vvalue.AtomicFile;
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -129,14 +131,14 @@ public final class Report {
         System.setProperty("java.awt.headless", "true");
         JFreeChart chart = ChartFactory.createBoxAndWhiskerChart(metric + " by setting", "setting", log ? "log10 " + metric : metric, data, false);
         org.jfree.chart.plot.CategoryPlot plot = chart.getCategoryPlot();
-        plot.setBackgroundPaint(java.awt.Color.WHITE);
-        plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         org.jfree.chart.renderer.category.BoxAndWhiskerRenderer r = (org.jfree.chart.renderer.category.BoxAndWhiskerRenderer) plot.getRenderer();
         r.setMeanVisible(false);   // median, quartiles and whiskers; a mean of five seeds says little
         r.setMaximumBarWidth(0.12);
-        r.setSeriesPaint(0, new java.awt.Color(0x4C72B0));
+        r.setSeriesPaint(0, new Color(0x4C72B0));
         plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(2.0f);
-        dmm.vvalue.AtomicFile.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, Math.max(600, 200 * groups.size()), 450));
+        AtomicFile.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, Math.max(600, 200 * groups.size()), 450));
     }
 
     @Override

@@ -3,11 +3,13 @@ package dmm.study;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dmm.vvalue.AtomicFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -126,7 +129,7 @@ public final class ResultFile {
         }
     }
 
-    private static final java.util.concurrent.ConcurrentHashMap<Path, Object> TURNS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Path, Object> TURNS = new ConcurrentHashMap<>();
 
     private void appendLocked(Result r) throws IOException {
         ObjectNode n = JSON.createObjectNode();
@@ -150,8 +153,8 @@ public final class ResultFile {
 
     private void appendLine(byte[] line) throws IOException {
         if (file.getParent() != null) Files.createDirectories(file.getParent());
-        try (FileChannel ch = FileChannel.open(dmm.vvalue.AtomicFile.resolve(file), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE); java.nio.channels.FileLock lock = ch.lock()) {
+        try (FileChannel ch = FileChannel.open(AtomicFile.resolve(file), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
             // the lock serializes appends across processes too (Spark executors append their own rows)
             ch.position(ch.size());
             if (ch.size() > 0) {   // a line cut short by a kill must not swallow this one

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One run of a study: a fresh interpreter (nothing shared with other runs), the run's settings
@@ -31,7 +32,7 @@ final class RunOne {
      * Runs {@code run} and returns its row (a failure is a row too). {@code started} receives the
      * run's interpreter so that a caller can cancel it; a cancelled run throws {@link Cancelled}.
      */
-    static Result execute(Study study, Study.Run run, Path outRoot, java.util.function.Consumer<Interpreter> started) {
+    static Result execute(Study study, Study.Run run, Path outRoot, Consumer<Interpreter> started) {
         long t0 = System.nanoTime();
         Path out = outRoot.resolve(safe(run.id()));
         Interpreter interp = new Interpreter();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -80,7 +81,7 @@ public final class SparkRunner {
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel("ERROR");
             log.printf(Locale.ROOT, "Spark started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger done = new AtomicInteger();
             sc.sc().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
                 @Override
                 public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {

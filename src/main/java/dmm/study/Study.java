@@ -2,10 +2,13 @@ package dmm.study;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A study: a program run once for every combination of the grid's settings and every seed.
@@ -24,19 +27,19 @@ public record Study(String name, Path program, Map<String, List<Object>> grid, L
     }
 
     public Study {
-        cases = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(cases));
+        cases = Collections.unmodifiableMap(new LinkedHashMap<>(cases));
         if (!cases.isEmpty() && !grid.isEmpty()) throw new IllegalArgumentException("a study has a grid or named cases, not both");
         if (name == null || name.isBlank()) throw new IllegalArgumentException("a study needs a name");
-        grid = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(grid));
+        grid = Collections.unmodifiableMap(new LinkedHashMap<>(grid));
         seeds = List.copyOf(seeds);
         extraArgs = List.copyOf(extraArgs);
         if (seeds.isEmpty()) throw new IllegalArgumentException("a study needs at least one seed");
-        if (new java.util.HashSet<>(seeds).size() != seeds.size())
+        if (new HashSet<>(seeds).size() != seeds.size())
             throw new IllegalArgumentException("the seeds " + seeds + " list a seed twice: each run of a study must differ from the others");
         for (Map.Entry<String, List<Object>> e : grid.entrySet()) {
             if (e.getValue().isEmpty()) throw new IllegalArgumentException("the setting `" + e.getKey() + "` has no values");
             checkName(e.getKey(), "setting name");
-            java.util.Set<String> seen = new java.util.HashSet<>();
+            Set<String> seen = new HashSet<>();
             for (Object v : e.getValue()) {
                 checkName(format(v), "value of `" + e.getKey() + "`");
                 if (!seen.add(format(v)))
@@ -105,7 +108,7 @@ public record Study(String name, Path program, Map<String, List<Object>> grid, L
         for (Map<String, Object> c : combos)
             for (long s : seeds) {
                 String id = (c.isEmpty() ? "" : label(c).replace(' ', ',') + ",") + "seed=" + s;
-                out.add(new Run(id, java.util.Collections.unmodifiableMap(c), s));
+                out.add(new Run(id, Collections.unmodifiableMap(c), s));
             }
         return out;
     }

@@ -2,6 +2,7 @@ package dmm.train;
 
 import dmm.vvalue.VValue;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -119,6 +120,6 @@ public final class Adam extends TreeOptimizer {
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "#<adam lr=%g β1=%g β2=%g ε=%g, %d steps>", lr, beta1, beta2, eps, t);
+        return String.format(Locale.ROOT, "#<adam lr=%g β1=%g β2=%g ε=%g, %d steps>", lr, beta1, beta2, eps, t);
     }
 }

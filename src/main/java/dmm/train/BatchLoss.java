@@ -5,6 +5,7 @@ import dmm.ad.Ops;
 import dmm.ad.Tape;
 import dmm.cancel.CancelToken;
 import dmm.cancel.Cancelled;
+import dmm.machine.MachineError;
 import dmm.machine.Network;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
@@ -15,10 +16,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 
 /**
  * A loss over a data set: one loss per item (a driving string, say, each with its own
@@ -235,7 +238,7 @@ public final class BatchLoss implements Loss {
         String label = labels.get(i);
         String line = String.format(Locale.ROOT, "in item %d of %d of the data set: \"%s\"", i + 1, items.size(),
                 label.length() > 80 ? label.substring(0, 77) + "..." : label);
-        dmm.machine.MachineError m = e instanceof dmm.machine.MachineError me ? me : new TrainingError(e.getMessage(), e);
+        MachineError m = e instanceof MachineError me ? me : new TrainingError(e.getMessage(), e);
         return m.addContext(line);
     }
 
@@ -245,7 +248,7 @@ public final class BatchLoss implements Loss {
      * first failure (in index order) is rethrown after every worker has stopped, naming the item
      * it came from ({@code item.applyAsInt(index)}, see {@link #named}).
      */
-    private Object[] parallel(int n, java.util.function.IntUnaryOperator item, IntFunction<Object> task) {
+    private Object[] parallel(int n, IntUnaryOperator item, IntFunction<Object> task) {
         Object[] out = new Object[n];
         RuntimeException[] failures = new RuntimeException[n];
         Error[] errors = new Error[n];
@@ -282,7 +285,7 @@ public final class BatchLoss implements Loss {
                             CancelToken.bind(null);
                         }
                     }));
-                } catch (java.util.concurrent.RejectedExecutionException | OutOfMemoryError e) {
+                } catch (RejectedExecutionException | OutOfMemoryError e) {
                     break;   // no thread to be had: go on with the helpers there are
                 }
             }

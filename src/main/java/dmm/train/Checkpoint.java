@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dmm.ad.Ops;
 import dmm.machine.Network;
+import dmm.vvalue.TextFiles;
+import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import dmm.vvalue.VValueJson;
 import java.io.IOException;
@@ -12,7 +15,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -52,7 +58,7 @@ final class Checkpoint {
                 g.writeEndObject();
             }
             g.writeFieldName("soft");
-            VValueJson.write(dmm.ad.Ops.primal(t.net.softMatrix()), g);
+            VValueJson.write(Ops.primal(t.net.softMatrix()), g);
             g.writeFieldName("hard");
             VValueJson.write(t.net.hardMatrix(), g);
             g.writeObjectFieldStart("optimizer");
@@ -91,7 +97,7 @@ final class Checkpoint {
                     + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
                     + (duplicate ? "" : " (a checkpoint cut short, or not a checkpoint)"));
         } catch (IOException e) {
-            throw new TrainingError("cannot read the checkpoint " + file + ": " + dmm.vvalue.TextFiles.why(e, file));
+            throw new TrainingError("cannot read the checkpoint " + file + ": " + TextFiles.why(e, file));
         }
         if (root == null || !(FORMAT.equals(text(root, "format")) || FORMAT_1.equals(text(root, "format"))))
             throw new TrainingError("checkpoint " + file + " is not a dmm checkpoint (expected \"format\": \"" + FORMAT + "\")");
@@ -131,7 +137,7 @@ final class Checkpoint {
     static String dataSet(Loss loss) {
         if (loss instanceof BatchLoss b) return b.fingerprint();
         if (loss instanceof Curriculum c) {
-            java.util.List<String> parts = new java.util.ArrayList<>();
+            List<String> parts = new ArrayList<>();
             boolean any = false;
             for (Curriculum.Stage s : c.stages()) {
                 String d = dataSet(s.loss());
@@ -159,7 +165,7 @@ final class Checkpoint {
         if (p.judgedOn != null) g.writeStringField("judged-on", p.judgedOn);
         if (p.maxCut > 0) g.writeNumberField("max-cut", p.maxCut);
         g.writeArrayFieldStart("protected");
-        for (java.util.List<String> path : p.protectedLinks) {
+        for (List<String> path : p.protectedLinks) {
             g.writeStartArray();
             for (String k : path) g.writeString(k);
             g.writeEndArray();
@@ -187,9 +193,9 @@ final class Checkpoint {
         JsonNode prot = n.path("protected");
         if (!prot.isArray()) throw bad(file, "sparsification.protected");
         for (JsonNode path : prot) {
-            java.util.List<String> keys = new java.util.ArrayList<>();
+            List<String> keys = new ArrayList<>();
             for (JsonNode k : path) keys.add(k.asText());
-            p.protectedLinks.add(java.util.List.copyOf(keys));
+            p.protectedLinks.add(List.copyOf(keys));
         }
         return p;
     }
@@ -219,8 +225,8 @@ final class Checkpoint {
             return VValue.of(x);
         }
         if (!n.isObject())
-            throw new TrainingError("checkpoint " + file + " is corrupt: expected a number or an object at " + path + ", found " + n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
-        dmm.vvalue.VBuilder b = new dmm.vvalue.VBuilder();
+            throw new TrainingError("checkpoint " + file + " is corrupt: expected a number or an object at " + path + ", found " + n.getNodeType().toString().toLowerCase(Locale.ROOT));
+        VBuilder b = new VBuilder();
         for (Map.Entry<String, JsonNode> e : n.properties()) {
             String p = path + "." + e.getKey();
             if (e.getKey().equals("number")) {

@@ -1,6 +1,7 @@
 package dmm.train;
 
 import dmm.vvalue.VValue;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -16,7 +17,7 @@ public record Regularizer(double l1, double l2, Set<String> excluded) {
     }
 
     /** True when the leaf at {@code path} (rank 6: to-type, to-name, ...) is regularized. */
-    boolean applies(java.util.List<String> path) {
+    boolean applies(List<String> path) {
         return path.size() < 2 || !excluded.contains(path.get(1));
     }
 

@@ -2,6 +2,7 @@ package dmm.train;
 
 import dmm.vvalue.VValue;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /** SGD with momentum over trees: {@code u ← μ·u + g}, {@code p ← p − lr·u}. */
@@ -78,6 +79,6 @@ public final class Sgd extends TreeOptimizer {
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT, "#<sgd lr=%g momentum=%g, %d steps>", lr, momentum, t);
+        return String.format(Locale.ROOT, "#<sgd lr=%g momentum=%g, %d steps>", lr, momentum, t);
     }
 }

@@ -1,9 +1,15 @@
 package dmm.train;
 
+import dmm.cancel.CancelToken;
 import dmm.cancel.Cancelled;
+import dmm.vvalue.VValue;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The automated version of the hand-steered sparsification protocol (REFERENCE-EXPERIMENT.md):
@@ -122,7 +128,7 @@ public final class Sparsifier {
          */
         public int maxCut;
         /** Links whose single cut was rejected, as matrix paths; never cut again. */
-        public final java.util.Set<List<String>> protectedLinks = new java.util.LinkedHashSet<>();
+        public final Set<List<String>> protectedLinks = new LinkedHashSet<>();
 
         /** A copy (the position at a round boundary, kept while the next round changes this one). */
         Position copy() {
@@ -252,7 +258,7 @@ public final class Sparsifier {
         long every = judged ? Math.max(1, s.polishSteps() / 10) : 1;
         try {
             for (long i = 0; i < s.polishSteps(); i++) {
-                dmm.cancel.CancelToken.check(t.host.cancel());
+                CancelToken.check(t.host.cancel());
                 t.control.boundary(t, Phase.POLISH);
                 double candidate = judged && i % every == 0 ? validate() : Double.POSITIVE_INFINITY;
                 TrainLog.Row r = t.trainStep();
@@ -360,14 +366,14 @@ public final class Sparsifier {
      * The threshold this round cuts at: the position's, lowered when more than {@code pos.maxCut}
      * unprotected links lie below it, so that only the {@code maxCut} smallest go.
      */
-    static double cutThreshold(dmm.vvalue.VValue w, Position pos) {
+    static double cutThreshold(VValue w, Position pos) {
         if (pos.maxCut <= 0) return pos.threshold;
-        List<Double> below = new java.util.ArrayList<>();
+        List<Double> below = new ArrayList<>();
         w.forEachLeaf((p, x) -> {
             if (Math.abs(x) < pos.threshold && !pos.protectedLinks.contains(p)) below.add(Math.abs(x));
         });
         if (below.size() <= pos.maxCut) return pos.threshold;
-        java.util.Collections.sort(below);
+        Collections.sort(below);
         return below.get(pos.maxCut);
     }
 
@@ -376,7 +382,7 @@ public final class Sparsifier {
         pos.rounds++;
         int before = t.network().softLinkCount();
         t.train(s.recoverSteps(), Phase.SHRINK, false);
-        dmm.vvalue.VValue beforeCut = t.weights();
+        VValue beforeCut = t.weights();
         double cutAt = cutThreshold(beforeCut, pos);
         int cut = t.prune(cutAt, pos.protectedLinks);
         String how = cutAt < pos.threshold ? String.format(Locale.ROOT, "|w| < %.3g, at most %d after a rejected cut", pos.threshold, pos.maxCut)
@@ -405,7 +411,7 @@ public final class Sparsifier {
                 pos.rounds, t.lambda(), before - after, how, after, lossName(), loss, accept, good.net().softLinkCount());
         if (cut == 1) {
             // one small link the task needs: keep it from now on, and go on cutting as before
-            dmm.vvalue.VValue gone = beforeCut.filterLeaves((p, x) -> t.weights().getIn(p).scalarPart() == 0);
+            VValue gone = beforeCut.filterLeaves((p, x) -> t.weights().getIn(p).scalarPart() == 0);
             gone.forEachLeaf((p, x) -> pos.protectedLinks.add(List.copyOf(p)));
             restore(good);
             pos.threshold = pos.acceptedThreshold;

@@ -2,6 +2,7 @@ package dmm.train;
 
 import dmm.ad.Ops;
 import dmm.cancel.CancelToken;
+import dmm.cancel.Cancelled;
 import dmm.machine.MachineError;
 import dmm.machine.Network;
 import dmm.vvalue.VValue;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -60,7 +62,7 @@ public final class TrainControl {
     /** Schedule parameters given while running (option name → value), applied at the next round. */
     private final Map<String, Object> schedulePatch = new LinkedHashMap<>();
     /** The weights of links cut by hand (matrix path → weight), the default weight of their restore. */
-    private final Map<List<String>, Double> cutWeights = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<List<String>, Double> cutWeights = new ConcurrentHashMap<>();
     /** Ordering of snapshots and applied changes: a restore to a snapshot older than a change re-applies it. */
     private long clock;
     /** When each snapshot still alive was taken (weak: a snapshot nobody holds can never be restored). */
@@ -268,7 +270,7 @@ public final class TrainControl {
                         lock.wait(50);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        throw new dmm.cancel.Cancelled();
+                        throw new Cancelled();
                     }
                     if (!queue.isEmpty()) {
                         lock.notifyAll();

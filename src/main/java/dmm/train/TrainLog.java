@@ -1,9 +1,15 @@
 package dmm.train;
 
+import dmm.vvalue.AtomicFile;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,9 +58,9 @@ public final class TrainLog {
         synchronized (TrainLog.class) {
             if (plottingReady) return;
             try {
-                new TrainLog(null).chartPng(new java.io.ByteArrayOutputStream(), 8, 8);
+                new TrainLog(null).chartPng(new ByteArrayOutputStream(), 8, 8);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
             plottingReady = true;
         }
@@ -74,7 +80,7 @@ public final class TrainLog {
         try {
             if (writer == null) {
                 // append to the file a link names, and never to a device or directory
-                Path file = dmm.vvalue.AtomicFile.resolve(csv);
+                Path file = AtomicFile.resolve(csv);
                 Files.createDirectories(file.getParent());
                 boolean fresh = !Files.exists(file) || Files.size(file) == 0;
                 boolean cutShort = !fresh && !endsWithNewline(file);   // the last row of a killed run
@@ -97,9 +103,9 @@ public final class TrainLog {
     }
 
     private static boolean endsWithNewline(Path file) throws IOException {
-        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+        try (SeekableByteChannel ch = Files.newByteChannel(file)) {
             ch.position(ch.size() - 1);
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+            ByteBuffer b = ByteBuffer.allocate(1);
             return ch.read(b) == 1 && b.get(0) == '\n';
         }
     }
@@ -172,10 +178,10 @@ public final class TrainLog {
 
     /** Writes the loss curve and the soft-link count over steps as a PNG. */
     public void writePlot(Path png) throws IOException {
-        dmm.vvalue.AtomicFile.write(png, out -> chartPng(out, 900, 500));
+        AtomicFile.write(png, out -> chartPng(out, 900, 500));
     }
 
-    private void chartPng(java.io.OutputStream out, int width, int height) throws IOException {
+    private void chartPng(OutputStream out, int width, int height) throws IOException {
         System.setProperty("java.awt.headless", "true");
         XYSeries loss = new XYSeries("loss (prereg)"), total = new XYSeries("loss + penalty"), links = new XYSeries("soft links");
         for (Row r : rows) {

@@ -11,6 +11,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -130,7 +132,7 @@ public final class TrainRun {
         }
     }
 
-    private static final java.util.Map<Trainer, TrainRun> RUNS = new java.util.WeakHashMap<>();
+    private static final Map<Trainer, TrainRun> RUNS = new WeakHashMap<>();
 
     private void body() {
         CancelToken.bind(cancel);

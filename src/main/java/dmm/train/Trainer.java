@@ -2,15 +2,19 @@ package dmm.train;
 
 import dmm.ad.Grad;
 import dmm.ad.Ops;
-import dmm.cancel.Cancelled;
 import dmm.cancel.CancelToken;
+import dmm.cancel.Cancelled;
 import dmm.machine.MachineError;
 import dmm.machine.Network;
-import java.io.PrintStream;
+import dmm.vvalue.NonFiniteException;
 import dmm.vvalue.VValue;
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A training run: the network being trained, its {@link Loss} (a function of the network
@@ -62,7 +66,7 @@ public final class Trainer {
     /** The settings; the sparsifier's judge trains quietly for a while. */
     Options options;
     /** Called after every step with its log row (a Java program's progress callback), or null. */
-    private java.util.function.Consumer<TrainLog.Row> onStep;
+    private Consumer<TrainLog.Row> onStep;
     /** Changes and pauses asked for by other threads, applied at step boundaries (a run in the background). */
     final TrainControl control = new TrainControl();
 
@@ -107,8 +111,8 @@ public final class Trainer {
         private Options options = Options.DEFAULTS;
 
         private Builder(Network net, Loss loss) {
-            this.net = java.util.Objects.requireNonNull(net, "net");
-            this.loss = java.util.Objects.requireNonNull(loss, "loss");
+            this.net = Objects.requireNonNull(net, "net");
+            this.loss = Objects.requireNonNull(loss, "loss");
         }
 
         /** Where messages go, whether it is a terminal, and the cancellation to obey. */
@@ -198,7 +202,7 @@ public final class Trainer {
     }
 
     /** Calls {@code listener} after every completed step (training, judging and polishing alike) with its log row. */
-    public Trainer onStep(java.util.function.Consumer<TrainLog.Row> listener) {
+    public Trainer onStep(Consumer<TrainLog.Row> listener) {
         this.onStep = listener;
         return this;
     }
@@ -283,7 +287,7 @@ public final class Trainer {
         } catch (Cancelled e) {
             throw e;
         } catch (RuntimeException e) {
-            dmm.vvalue.NonFiniteException nonFinite = dmm.vvalue.NonFiniteException.in(e);
+            NonFiniteException nonFinite = NonFiniteException.in(e);
             if (nonFinite == null) throw e;
             throw new TrainingError("training stopped at step " + next + ": " + nonFinite.getMessage() + "; the network keeps the weights of step " + step);
         }
@@ -387,11 +391,11 @@ public final class Trainer {
      * exactly those entries. Returns how many were removed.
      */
     public int prune(double threshold) {
-        return prune(threshold, java.util.Set.of());
+        return prune(threshold, Set.of());
     }
 
     /** {@link #prune(double)}, keeping the links at the {@code protectedPaths} whatever their size. */
-    public int prune(double threshold, java.util.Set<java.util.List<String>> protectedPaths) {
+    public int prune(double threshold, Set<List<String>> protectedPaths) {
         VValue w = weights();
         VValue kept = w.filterLeaves((p, x) -> Math.abs(x) >= threshold || (!protectedPaths.isEmpty() && protectedPaths.contains(p)));
         net = net.withSoftMatrix(kept);

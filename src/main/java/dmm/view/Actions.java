@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The only things the page can ask for: pause, resume or stop a training run; a new learning
@@ -38,7 +39,7 @@ final class Actions {
     Result perform(JsonNode a) {
         if (a == null || !a.isObject() || !a.path("action").isTextual()) return new Result(400, "an action is a JSON object with \"action\"");
         String action = a.get("action").asText();
-        if (!NAMES.contains(action)) return new Result(400, "unknown action `" + action + "`; the actions are " + String.join(", ", new java.util.TreeSet<>(NAMES)));
+        if (!NAMES.contains(action)) return new Result(400, "unknown action `" + action + "`; the actions are " + String.join(", ", new TreeSet<>(NAMES)));
         try {
             if (action.endsWith("-network")) return network(action, a);
             TrainRun run = run(a);

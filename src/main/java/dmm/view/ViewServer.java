@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -23,6 +24,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -140,7 +142,7 @@ public final class ViewServer {
      */
     private static Set<String> allowedHosts(String host, List<String> allowHosts) {
         Set<String> names = new HashSet<>(List.of("localhost", "127.0.0.1", "::1", host));
-        for (String a : allowHosts) names.add(a.toLowerCase(java.util.Locale.ROOT));
+        for (String a : allowHosts) names.add(a.toLowerCase(Locale.ROOT));
         if (host.equals("0.0.0.0") || host.equals("::")) {
             try {
                 for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces()))
@@ -150,8 +152,8 @@ public final class ViewServer {
                         names.add(zone < 0 ? addr : addr.substring(0, zone));
                     }
                 InetAddress local = InetAddress.getLocalHost();
-                names.add(local.getHostName().toLowerCase(java.util.Locale.ROOT));
-                names.add(local.getCanonicalHostName().toLowerCase(java.util.Locale.ROOT));
+                names.add(local.getHostName().toLowerCase(Locale.ROOT));
+                names.add(local.getCanonicalHostName().toLowerCase(Locale.ROOT));
             } catch (IOException e) {
                 // the loopback names and those asked for still work
             }
@@ -317,7 +319,7 @@ public final class ViewServer {
         String hostPart = h.startsWith("[") ? h.substring(0, h.indexOf(']') + 1) : h.contains(":") ? h.substring(0, h.lastIndexOf(':')) : h;
         String portPart = h.startsWith("[") ? h.substring(h.indexOf(']') + 1) : h.contains(":") ? h.substring(h.lastIndexOf(':')) : "";
         if (!portPart.equals(":" + port)) return false;
-        String bare = hostPart.replace("[", "").replace("]", "").toLowerCase(java.util.Locale.ROOT);
+        String bare = hostPart.replace("[", "").replace("]", "").toLowerCase(Locale.ROOT);
         return allowedHosts.contains(bare)
                 || (!isLoopback(host) && !host.equals("0.0.0.0") && !host.equals("::"));   // bound to one public address on purpose: any name of it
     }
@@ -328,7 +330,7 @@ public final class ViewServer {
         for (String part : q.split("&")) {
             int eq = part.indexOf('=');
             if (eq > 0 && part.substring(0, eq).equals(name))
-                return java.net.URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+                return URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
         }
         return null;
     }

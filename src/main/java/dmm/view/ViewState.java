@@ -15,9 +15,15 @@ import dmm.train.TrainControl;
 import dmm.train.TrainLog;
 import dmm.train.TrainRun;
 import dmm.vvalue.VValue;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the browser view shows, as JSON: every live network and every background training run
@@ -56,7 +62,7 @@ final class ViewState {
         ObjectNode root = JSON.objectNode();
         boolean changed = false;
         ArrayNode nets = root.putArray("networks");
-        java.util.Set<String> present = new java.util.HashSet<>();
+        Set<String> present = new HashSet<>();
         for (Runner r : MachineLib.runners(interp).all()) {
             String key = "live:" + r.name();
             present.add(key);
@@ -123,7 +129,7 @@ final class ViewState {
             boolean due = net.softLinkCount() <= LARGE_NETWORK || lastWeights == null || now - (long) lastWeights[2] >= 1_000_000_000L;
             if (due) {
                 double[] w = rounded(softValue);
-                if (lastWeights == null || !java.util.Arrays.equals(w, (double[]) lastWeights[1])) {
+                if (lastWeights == null || !Arrays.equals(w, (double[]) lastWeights[1])) {
                     ArrayNode ws = n.putArray("weights");
                     for (double x : w) ws.add(x);
                     sentWeights.put(key, new Object[] {soft, w, now});
@@ -157,7 +163,7 @@ final class ViewState {
 
     /** The soft weights in the order {@link #links} lists them, to {@link #WEIGHT_DIGITS} significant digits. */
     private static double[] rounded(VValue soft) {
-        List<Double> ws = new java.util.ArrayList<>();
+        List<Double> ws = new ArrayList<>();
         soft.forEachLeaf((p, w) -> {
             if (p.size() >= 5) ws.add(w);
         });
@@ -167,7 +173,7 @@ final class ViewState {
     }
 
     static double round(double w) {
-        return w == 0 || !Double.isFinite(w) ? w : new java.math.BigDecimal(w).round(new java.math.MathContext(WEIGHT_DIGITS)).doubleValue();
+        return w == 0 || !Double.isFinite(w) ? w : new BigDecimal(w).round(new MathContext(WEIGHT_DIGITS)).doubleValue();
     }
 
     private static void links(ArrayNode out, VValue matrix, boolean hard) {

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -165,7 +166,7 @@ public final class AtomicFile {
         if (e instanceof AccessDeniedException) what = "permission denied";
         else if (e instanceof NoSuchFileException) what = "no such file or directory";
         else if (e instanceof NotDirectoryException) what = "not a directory";
-        else if (e instanceof java.nio.file.FileAlreadyExistsException) what = "not a directory"; // a file where a parent folder must go, as TextFiles.why says
+        else if (e instanceof FileAlreadyExistsException) what = "not a directory"; // a file where a parent folder must go, as TextFiles.why says
         else what = e.getReason() != null ? e.getReason() : "file system error";
         return new IOException(file == null ? what : what + ": " + file, e);
     }

@@ -6,6 +6,7 @@ import dmm.vvalue.RandomVValues;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class PrimitiveGradientTest {
         }
     }
 
-    static void checkBinary(String name, UnaryOperator<VValue> domain, java.util.function.BiFunction<Object, Object, Object> prim) {
+    static void checkBinary(String name, UnaryOperator<VValue> domain, BiFunction<Object, Object, Object> prim) {
         RandomVValues gen = new RandomVValues(name.hashCode() + 1);
         for (int t = 0; t < TRIALS; t++) {
             VValue x = domain.apply(gen.next(3)), y = domain.apply(gen.next(3));

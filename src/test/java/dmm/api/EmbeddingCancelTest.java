@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dmm.cancel.Cancelled;
+import dmm.vvalue.VValue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -47,7 +49,7 @@ class EmbeddingCancelTest {
         assertThrows(CancellationException.class, f::get);
         // the interrupted evaluation has ended (the engine is free) and the next one runs whole
         Future<Object> next = pool.submit(() -> e.eval("(+ 1 2)"));
-        assertEquals(3.0, ((dmm.vvalue.VValue) next.get(10, TimeUnit.SECONDS)).scalarPart());
+        assertEquals(3.0, ((VValue) next.get(10, TimeUnit.SECONDS)).scalarPart());
     }
 
     @Test
@@ -56,11 +58,11 @@ class EmbeddingCancelTest {
         Future<Object> f = pool.submit(() -> e.eval("(def started 1) (loop [i 0] (recur (+ i 1)))"));
         awaitStart(e.dmm());
         e.cancel();
-        Exception thrown = assertThrows(java.util.concurrent.ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+        Exception thrown = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
         assertTrue(thrown.getCause() instanceof ScriptException, String.valueOf(thrown.getCause()));
         assertTrue(thrown.getCause().getMessage().startsWith("cancelled"), thrown.getCause().getMessage());
         e.cancel();   // nothing is running: this must not stop the next evaluation
-        assertEquals(5050.0, ((dmm.vvalue.VValue) e.eval("(loop [i 0 s 0] (if (> i 100) s (recur (+ i 1) (+ s i))))")).scalarPart());
+        assertEquals(5050.0, ((VValue) e.eval("(loop [i 0 s 0] (if (> i 100) s (recur (+ i 1) (+ s i))))")).scalarPart());
     }
 
     @Test
@@ -69,7 +71,7 @@ class EmbeddingCancelTest {
         Future<Object> f = pool.submit(() -> dmm.eval("(def started 1) (loop [i 0] (recur (+ i 1)))"));
         awaitStart(dmm);
         dmm.cancel();
-        Exception thrown = assertThrows(java.util.concurrent.ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+        Exception thrown = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
         assertTrue(thrown.getCause() instanceof Cancelled, String.valueOf(thrown.getCause()));
     }
 
@@ -77,7 +79,7 @@ class EmbeddingCancelTest {
     void embeddedRecursionIsAsDeepAsTheCommandLines() throws Exception {
         ScriptEngine e = engine();
         Object depth = e.eval("(defn down [n] (if (= n 0) 0 (+ 1 (down (- n 1))))) (down 50000)");
-        assertEquals(50000.0, ((dmm.vvalue.VValue) depth).scalarPart());
+        assertEquals(50000.0, ((VValue) depth).scalarPart());
     }
 
     @Test
@@ -85,7 +87,7 @@ class EmbeddingCancelTest {
         ScriptEngine e = engine();
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> e.put("nan", Double.NaN));
         assertTrue(bad.getMessage().contains("`nan`") && bad.getMessage().contains("finite numbers only"), bad.getMessage());
-        assertEquals(2.0, ((dmm.vvalue.VValue) e.eval("(+ 1 1)")).scalarPart());
+        assertEquals(2.0, ((VValue) e.eval("(+ 1 1)")).scalarPart());
         e.getBindings(javax.script.ScriptContext.ENGINE_SCOPE).put("inf", Double.POSITIVE_INFINITY);   // around put: a clear error at use
         ScriptException at = assertThrows(ScriptException.class, () -> e.eval("(+ 1 1)"));
         assertTrue(at.getMessage().contains("`inf`"), at.getMessage());

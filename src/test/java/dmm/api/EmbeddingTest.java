@@ -3,9 +3,11 @@ package dmm.api;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.ad.Ops;
+import dmm.lang.DmmException;
 import dmm.machine.Engine;
 import dmm.machine.MachineError;
 import dmm.machine.Network;
+import dmm.machine.NeuronFunction;
 import dmm.machine.Runner;
 import dmm.train.Adam;
 import dmm.train.Regularizer;
@@ -66,7 +68,7 @@ class EmbeddingTest {
                 in -> Ops.makeMap(new String[] {"y"}, new Object[] {Ops.scale(VValue.of(2), Ops.get(in, "x"))}));
         Network net = (Network) dmm.eval("(network n (neurons src (const {:x 1}), t twice) (links t.x <- 0.5 src.x))");
         assertEquals(VValue.ofPairs("y", 1), dmm.run(net, 2).outputOf("t"));
-        dmm.lang.DmmException e = assertThrows(dmm.lang.DmmException.class,
+        DmmException e = assertThrows(DmmException.class,
                 () -> dmm.eval("(network n (neurons src (const {:x 1}), t twice) (links t.z <- 0.5 src.x))"));
         assertTrue(e.getMessage().contains("has no input field `z`"), e.getMessage());
     }
@@ -75,7 +77,7 @@ class EmbeddingTest {
     void aNetworkBuiltInJavaTrainsWithAProgressCallback() {
         Dmm dmm = Dmm.create().require("std");
         Network net = dmm.network("n")
-                .neuron("src", (dmm.machine.NeuronFunction) in -> VValue.ofPairs("x", 1))
+                .neuron("src", (NeuronFunction) in -> VValue.ofPairs("x", 1))
                 .neuron("acc", "accum")
                 .link("acc.delta", 0.2, "src.x")
                 .accumulator("acc", "accum", "single")

@@ -10,12 +10,15 @@ import dmm.lang.Fn;
 import dmm.lang.Interpreter;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +52,7 @@ class StandardFunctionsTest {
     }
 
     /** The library's definition as the interpreter runs it (its body, the intrinsic removed for the call). */
-    private static <T> T interpreted(Closure c, java.util.function.Supplier<T> body) {
+    private static <T> T interpreted(Closure c, Supplier<T> body) {
         Closure.Intrinsic i = c.intrinsic();
         c.setIntrinsic(null);
         try {
@@ -136,8 +139,8 @@ class StandardFunctionsTest {
 
         @Override
         public String toString() {
-            return "tracked a " + java.util.Arrays.toString(trackA) + ", tracked b " + java.util.Arrays.toString(trackB)
-                    + ", reused " + java.util.Arrays.toString(sameAsA) + ", weight " + weight + ", other use " + otherUse;
+            return "tracked a " + Arrays.toString(trackA) + ", tracked b " + Arrays.toString(trackB)
+                    + ", reused " + Arrays.toString(sameAsA) + ", weight " + weight + ", other use " + otherUse;
         }
 
         List<Object>[] sequences(Object x) {
@@ -267,13 +270,13 @@ class StandardFunctionsTest {
 
     private static boolean[] all(int n) {
         boolean[] b = new boolean[n];
-        java.util.Arrays.fill(b, true);
+        Arrays.fill(b, true);
         return b;
     }
 
     private static int[] none(int n) {
         int[] s = new int[n];
-        java.util.Arrays.fill(s, -1);
+        Arrays.fill(s, -1);
         return s;
     }
 
@@ -352,7 +355,7 @@ class StandardFunctionsTest {
     void aLibraryFromTheLibraryPathGetsNoFastPath(@TempDir Path dir) throws Exception {
         String text;
         try (var in = StandardFunctionsTest.class.getResourceAsStream("/lib-dmm/train.dmm")) {
-            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         Files.writeString(dir.resolve("train.dmm"), text + "\n;; a local copy\n");
         Interpreter i = TestInterpreters.quiet();

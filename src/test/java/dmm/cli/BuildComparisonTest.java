@@ -3,6 +3,7 @@ package dmm.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URL;
@@ -19,7 +20,7 @@ class BuildComparisonTest {
     @Test
     void aBuildComparedWithItselfRunsBothStepsAndReportsTheirShare() throws IOException {
         List<URL> cp = new ArrayList<>();
-        for (String p : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) if (!p.isEmpty()) cp.add(Path.of(p).toUri().toURL());
+        for (String p : System.getProperty("java.class.path").split(File.pathSeparator)) if (!p.isEmpty()) cp.add(Path.of(p).toUri().toURL());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         assertEquals(0, BuildComparison.run(cp.toArray(URL[]::new), "the same build", 2, 3, new PrintStream(bytes, true, StandardCharsets.UTF_8)));
         String out = bytes.toString(StandardCharsets.UTF_8);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import dmm.lang.DmmException;
 import dmm.lang.EvalError;
 import dmm.lang.Interpreter;
+import dmm.lang.Source;
+import dmm.lang.Span;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +46,8 @@ class DeepRecursionTest {
 
     @Test
     void callTracesFoldRunsAndKeepDistinctCalls() {
-        dmm.lang.Source src = dmm.lang.Source.of("t.dmm", "(a) (b) (c)");
-        dmm.lang.Span a = new dmm.lang.Span(src, 0, 3), b = new dmm.lang.Span(src, 4, 7), c = new dmm.lang.Span(src, 8, 11);
+        Source src = Source.of("t.dmm", "(a) (b) (c)");
+        Span a = new Span(src, 0, 3), b = new Span(src, 4, 7), c = new Span(src, 8, 11);
         EvalError e = new EvalError("boom", a);
         e.addCall("f", a);
         e.addCall("f", a);

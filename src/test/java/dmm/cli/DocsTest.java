@@ -6,14 +6,17 @@ import dmm.lang.Builtin;
 import dmm.lang.Closure;
 import dmm.lang.Interpreter;
 import dmm.lang.Printer;
+import dmm.lang.SpecialForm;
 import dmm.lang.Var;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** The README's tour and the built-in reference are checked against the running system. */
@@ -54,8 +57,8 @@ class DocsTest {
         StringBuilder sb = new StringBuilder("# Built-ins and library definitions\n\n"
                 + "Generated from the docstrings by `DocsTest` (run `mvn test -Dtest=DocsTest -Ddmm.updateDocs=true` after changing one).\n\n"
                 + "## Special forms\n\nWhat `(doc name)` prints for each.\n\n");
-        for (String name : new java.util.TreeSet<>(interp.specialForms())) {
-            dmm.lang.SpecialForm.Doc d = interp.specialFormDoc(name);
+        for (String name : new TreeSet<>(interp.specialForms())) {
+            SpecialForm.Doc d = interp.specialFormDoc(name);
             sb.append("### `").append(name).append("`\n\n```\n").append(d.usage()).append("\n").append(d.text()).append("\n```\n\n");
         }
         sb.append("## Functions\n\n| name | parameters | doc |\n|---|---|---|\n");
@@ -87,7 +90,7 @@ class DocsTest {
                 "quote", "and", "or", "loop", "recur", "dotimes", "doseq", "load", "require", "doc", "time", "assert", "defneuron",
                 "neuron", "defnet", "network", "link", "unlink", "fragment", "link!", "unlink!")), interp.specialForms().toString());
         for (String name : interp.specialForms()) {
-            dmm.lang.SpecialForm.Doc d = interp.specialFormDoc(name);
+            SpecialForm.Doc d = interp.specialFormDoc(name);
             assertNotNull(d, name);
             assertTrue(d.usage().startsWith("(" + name + " ") || d.usage().equals("(" + name + ")"), name + ": " + d.usage());
             assertTrue(d.text().length() >= 40, name + " has a docstring of a sentence at least: " + d.text());
@@ -99,9 +102,9 @@ class DocsTest {
     @Test
     void docOfDefnetPrintsItsSyntaxSectionsAndExample() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Interpreter interp = Toolkit.newInterpreter(new PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), false);
+        Interpreter interp = Toolkit.newInterpreter(new PrintStream(out, true, StandardCharsets.UTF_8), false);
         interp.eval("test", "(doc defnet)");
-        String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String printed = out.toString(StandardCharsets.UTF_8);
         assertEquals(interp.docText("defnet") + "\n", printed, "(doc defnet) prints its entry");
         assertTrue(printed.startsWith("defnet — special form\n  (defnet name \"doc\"? sections...)\n  Builds a network and binds it"), printed);
         for (String section : List.of("(neurons name type, ...)", "(links to.field <- w? from.field ...)", "(hard to.field <- w? from.field ...)",
@@ -120,7 +123,7 @@ class DocsTest {
     void specialFormExamplesEvaluateAsDocumented() {
         int checked = 0;
         Interpreter any = Toolkit.newInterpreter(new PrintStream(new ByteArrayOutputStream()), false);
-        for (String name : new java.util.TreeSet<>(any.specialForms())) {
+        for (String name : new TreeSet<>(any.specialForms())) {
             List<String> lines = List.of(any.specialFormDoc(name).text().split("\n"));
             int start = lines.size();
             while (start > 0 && lines.get(start - 1).startsWith("  ")) start--;

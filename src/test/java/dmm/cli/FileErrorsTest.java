@@ -3,6 +3,7 @@ package dmm.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.lang.Interpreter;
+import dmm.vvalue.VValue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ class FileErrorsTest {
         assertEquals(Main.OK, r.exit(), r.err());
         assertEquals("3\n", r.out());
         Files.write(f, ("\uFEFF(+ 1 2)\n").getBytes(StandardCharsets.UTF_8));
-        assertEquals(dmm.vvalue.VValue.of(3), new Interpreter().loadFile(f));
+        assertEquals(VValue.of(3), new Interpreter().loadFile(f));
     }
 
     @Test

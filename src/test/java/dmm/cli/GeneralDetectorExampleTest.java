@@ -2,6 +2,7 @@ package dmm.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dmm.vvalue.VValueJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,7 +57,7 @@ class GeneralDetectorExampleTest {
         assertTrue(table.get(1).matches("  a-z, space and \\. +\\d+/8 +pass .* on \"[a-z .]+\\.\""), table.get(1));
         assertTrue(table.get(2).matches("  unseen characters \\(digits, A-Z, !\\?,;:-'\\) +\\d+/8 +pass .* on \"[0-9A-Z!?,;:'-]+\\.\""), table.get(2));
         // the final matrix in the published rank-4 layout, one leaf per soft link, readable by load-matrix
-        assertEquals(716, dmm.vvalue.VValueJson.readFile(dir.resolve("general-detector-matrix.json")).leafCount());
+        assertEquals(716, VValueJson.readFile(dir.resolve("general-detector-matrix.json")).leafCount());
         List<String> check = figures(CliRuns.ok("run", "examples/general-detector.dmm", "--quick", "--matrix",
                 dir.resolve("general-detector-matrix.json").toString()));
         assertEquals("checking " + dir.resolve("general-detector-matrix.json") + " : 716 soft links", check.get(1));

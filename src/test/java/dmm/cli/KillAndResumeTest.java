@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dmm.vvalue.VValueJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +23,7 @@ class KillAndResumeTest {
     private static final String[] RUN = {"run", "examples/synthesis.dmm", "--quick", "--quick-rounds", "12", "--dense-steps", "30"};
 
     private static String run(Path out, String... extra) {
-        List<String> args = new java.util.ArrayList<>(List.of(RUN));
+        List<String> args = new ArrayList<>(List.of(RUN));
         args.addAll(List.of("--out", out.toString()));
         args.addAll(List.of(extra));
         return CliRuns.ok(args.toArray(String[]::new));
@@ -44,7 +47,7 @@ class KillAndResumeTest {
         Path whole = Files.createDirectories(dir.resolve("whole")), killed = Files.createDirectories(dir.resolve("killed"));
         String uninterrupted = run(whole);
 
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dmm.cli.Main"));
         cmd.addAll(List.of(RUN));
         cmd.addAll(List.of("--out", killed.toString()));
@@ -74,8 +77,8 @@ class KillAndResumeTest {
         String resumed = run(killed, "--resume", ckpt.toString());
         // the run goes on from the checkpoint's step, links and position in the schedule
         JsonNode at = atKill.path("sparsification");
-        String resumeLine = String.format(java.util.Locale.ROOT, "sparsify: resuming at step %d, %d soft links (rounds, round %d (%d accepted), "
-                + "threshold %.4g, %d protected)", atKill.path("step").asLong(), dmm.vvalue.VValueJson.read(atKill.path("soft").toString()).leafCount(),
+        String resumeLine = String.format(Locale.ROOT, "sparsify: resuming at step %d, %d soft links (rounds, round %d (%d accepted), "
+                + "threshold %.4g, %d protected)", atKill.path("step").asLong(), VValueJson.read(atKill.path("soft").toString()).leafCount(),
                 at.path("rounds").asInt(), at.path("accepted").asInt(), at.path("threshold").asDouble(), at.path("protected").size());
         assertEquals(List.of(resumeLine), resumed.lines().filter(l -> l.startsWith("sparsify: resuming")).toList(), resumed);
         assertFalse(resumed.contains("dense phase:"), "the dense phase is not run again");

@@ -2,10 +2,12 @@ package dmm.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dmm.lang.EvalError;
 import dmm.lang.Interpreter;
 import dmm.lang.Outcome;
 import dmm.lang.Source;
 import dmm.repl.Repl;
+import dmm.vvalue.VValue;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -115,13 +117,13 @@ class OneRunPathTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
         Outcome ok = interp.run(Source.of("t", "1 (+ 1 2)"), e, null);
-        assertEquals(new Outcome(Outcome.Status.OK, dmm.vvalue.VValue.of(3), 2, null), ok);
+        assertEquals(new Outcome(Outcome.Status.OK, VValue.of(3), 2, null), ok);
         Outcome bad = interp.run(Source.of("t", "(/ 1 0)"), e, null);
         assertEquals(Outcome.Status.RUNTIME_ERROR, bad.status());
         assertEquals("t:1:1: division by zero\n    (/ 1 0)\n    ^", bad.report());
         assertEquals(bad.report() + "\n", err.toString(StandardCharsets.UTF_8), "the report is written once, as returned");
         Outcome thenFailed = interp.run(Source.of("t", "1"), e, o -> {
-            throw new dmm.lang.EvalError("cannot print");
+            throw new EvalError("cannot print");
         });
         assertEquals(Outcome.Status.RUNTIME_ERROR, thenFailed.status(), "an error in `then` is reported like the source's own");
         assertEquals("error: cannot print", thenFailed.report());

@@ -7,6 +7,8 @@ import dmm.lang.Printer;
 import dmm.lang.Values;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -125,7 +127,7 @@ class SuperfluidTest {
     }
 
     @Test
-    void quickSparsificationPrunesLinksAndFunctionEntries(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    void quickSparsificationPrunesLinksAndFunctionEntries(@org.junit.jupiter.api.io.TempDir Path dir) {
         List<String> lines = run("run", "examples/superfluid.dmm", "--window", "20", "--steps", "2", "--sparsify", "--quick-sparsify",
                 "--dense-steps", "20", "--out", dir.toString()).lines().toList();
         assertTrue(lines.contains("sparsify: coupling λ_acc 0.5, L1 0.001, 20 dense steps, then sparsify!"), lines.toString());
@@ -138,7 +140,7 @@ class SuperfluidTest {
         assertFalse(neurons.isEmpty());
         // F entries were pruned too: some surviving neuron has fewer than four
         assertTrue(neurons.stream().anyMatch(l -> l.split("[a-z_]+_[a-z_]+ ", -1).length - 1 < 4), neurons.toString());
-        assertTrue(java.nio.file.Files.exists(dir.resolve("superfluid-sparse-matrix.json")));
+        assertTrue(Files.exists(dir.resolve("superfluid-sparse-matrix.json")));
     }
 
     private static String run(String... args) {

@@ -2,6 +2,7 @@ package dmm.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dmm.vvalue.VValueJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -75,7 +76,7 @@ class SynthesisExampleTest {
         assertEquals(List.of("dmm-checkpoint/2", "feedforward", "40"), List.of(dense.path("format").asText(), dense.path("network").asText(),
                 dense.path("step").asText()));
         assertFalse(dense.has("sparsification"), "written after the dense phase");
-        assertEquals(729, dmm.vvalue.VValueJson.readFile(dir.resolve("synthesis-matrix.json")).leafCount(), "one leaf per soft link");
+        assertEquals(729, VValueJson.readFile(dir.resolve("synthesis-matrix.json")).leafCount(), "one leaf per soft link");
         List<String> dot = Files.readAllLines(dir.resolve("synthesis.dot"));
         assertEquals("digraph \"feedforward\" {", dot.get(0));
         assertEquals("}", dot.get(dot.size() - 1));

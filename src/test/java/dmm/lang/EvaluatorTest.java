@@ -1,8 +1,9 @@
 package dmm.lang;
 
-import dmm.cancel.Cancelled;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dmm.cancel.Cancelled;
+import dmm.vvalue.VValue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -193,7 +194,7 @@ class EvaluatorTest {
         Files.createDirectories(dir.resolve("sub"));
         Files.writeString(dir.resolve("sub/helper.dmm"), "(def helper-value 41)");
         Files.writeString(dir.resolve("main.dmm"), "(load \"sub/helper.dmm\") (+ helper-value 1)");
-        assertEquals(dmm.vvalue.VValue.of(42), interp.loadFile(dir.resolve("main.dmm")));
+        assertEquals(VValue.of(42), interp.loadFile(dir.resolve("main.dmm")));
         Files.writeString(dir.resolve("mylib.dmm"), "(println \"loading mylib\") (def mylib-x 1)");
         interp.libraryPath().add(0, dir);
         assertEquals("true", eval("(require mylib)"));

@@ -3,6 +3,7 @@ package dmm.lang;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ class ReaderRobustnessTest {
                 case 0 -> { // random bytes, decoded leniently
                     byte[] b = new byte[rnd.nextInt(200)];
                     rnd.nextBytes(b);
-                    text = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+                    text = new String(b, StandardCharsets.ISO_8859_1);
                 }
                 case 1 -> { // random characters from the grammar's alphabet
                     StringBuilder sb = new StringBuilder();

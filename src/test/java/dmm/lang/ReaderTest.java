@@ -3,6 +3,7 @@ package dmm.lang;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.lang.Form.*;
+import dmm.vvalue.RandomVValues;
 import dmm.vvalue.VValue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -113,7 +114,7 @@ class ReaderTest {
     @Test
     void printingAndReadingRoundTrip() {
         Interpreter interp = new Interpreter();
-        dmm.vvalue.RandomVValues gen = new dmm.vvalue.RandomVValues(11);
+        RandomVValues gen = new RandomVValues(11);
         for (int i = 0; i < 300; i++) {
             VValue v = gen.next(4);
             assertEquals(v, interp.eval("t", v.toString()), v::toString);

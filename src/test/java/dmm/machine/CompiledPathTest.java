@@ -7,6 +7,7 @@ import dmm.ad.Ops;
 import dmm.bind.LanguageNeurons;
 import dmm.bind.TestInterpreters;
 import dmm.lang.Interpreter;
+import dmm.vvalue.NonFiniteException;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -118,7 +120,7 @@ class CompiledPathTest {
         assertNotEquals(VValue.ZERO, viaFast.grad, "the case exercises the backward pass");
     }
 
-    private static Grad.Result gradOf(Interpreter interp, String src, java.util.function.Function<Network, Object> loss) {
+    private static Grad.Result gradOf(Interpreter interp, String src, Function<Network, Object> loss) {
         Network net = (Network) interp.eval("t", src);
         return Grad.valueAndGrad(a -> loss.apply(net.withSoftMatrix(a[0])), Ops.primal(net.softMatrix()));
     }
@@ -133,7 +135,7 @@ class CompiledPathTest {
         for (boolean compiled : new boolean[] {false, true}) {
             Interpreter i = compiled ? fast : general;
             Engine.Context ctx = LanguageNeurons.context(i);
-            assertThrows(dmm.vvalue.NonFiniteException.class, () -> gradOf(i, src, n -> {
+            assertThrows(NonFiniteException.class, () -> gradOf(i, src, n -> {
                 Object loss = VValue.ZERO;
                 for (int k = 0; k < 3; k++) {
                     n = compiled ? Engine.step(n, ctx) : Engine.stepGeneral(n, ctx);

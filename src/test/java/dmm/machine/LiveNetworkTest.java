@@ -1,16 +1,19 @@
 package dmm.machine;
 
-import dmm.bind.MachineLib;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dmm.bind.MachineLib;
 import dmm.cancel.Cancelled;
 import dmm.lang.Interpreter;
+import dmm.lang.Printer;
 import dmm.vvalue.VValue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -54,8 +57,8 @@ class LiveNetworkTest {
     void aRedefinitionWhileACycleResolvesItsFunctionsDoesNotSplitTheCycle() {
         NeuronFunction v1 = in -> VValue.of("v", VValue.of(1));
         NeuronFunction v2 = in -> VValue.of("v", VValue.of(2));
-        java.util.concurrent.atomic.AtomicReference<NeuronFunction> type = new java.util.concurrent.atomic.AtomicReference<>(v1);
-        java.util.concurrent.atomic.AtomicBoolean redefined = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicReference<NeuronFunction> type = new AtomicReference<>(v1);
+        AtomicBoolean redefined = new AtomicBoolean();
         Network net = (Network) eval("live");
         net = net.withNeuron(new NeuronDecl("a", "tagger", type::get))
                 .withNeuron(new NeuronDecl("b", "tagger", () -> {
@@ -119,7 +122,7 @@ class LiveNetworkTest {
                 + "\n  fix the definition and (resume! live), or (restore! 'tagger) to bring back its previous definition"), notes);
         Thread.sleep(50);
         assertEquals(kept, r.current().cycle(), "no cycle runs while paused");
-        assertEquals("{:v 1}", dmm.lang.Printer.print(r.current().outputOf("a")), "state of the last good cycle");
+        assertEquals("{:v 1}", Printer.print(r.current().outputOf("a")), "state of the last good cycle");
         eval("(restore! 'tagger)");
         eval("(resume! live)");
         assertTrue(r.awaitCycle(kept + 20, 10_000));
@@ -137,7 +140,7 @@ class LiveNetworkTest {
         eval("(resume! live)");
         long c = r.current().cycle();
         assertTrue(r.awaitCycle(c + 3, 10_000));
-        assertEquals("{:extra 0.5 :in 1}", dmm.lang.Printer.print(r.current().inputOf("sink")));
+        assertEquals("{:extra 0.5 :in 1}", Printer.print(r.current().inputOf("sink")));
     }
 
     @Test
@@ -156,8 +159,8 @@ class LiveNetworkTest {
         eval("(pause-at! selfish 8) (resume! selfish)");
         assertTrue(r.awaitCycle(8, 10_000));
         Network n = r.current();
-        assertEquals("[\"self.delta <- 1 editor.fragment\" \"sink.in <- 3 src.x\"]", dmm.lang.Printer.print(eval("(links (current selfish))")));
-        assertEquals("{:in 3}", dmm.lang.Printer.print(n.inputOf("sink")), "the network rewired itself");
+        assertEquals("[\"self.delta <- 1 editor.fragment\" \"sink.in <- 3 src.x\"]", Printer.print(eval("(links (current selfish))")));
+        assertEquals("{:in 3}", Printer.print(n.inputOf("sink")), "the network rewired itself");
     }
 
     @Test
@@ -172,7 +175,7 @@ class LiveNetworkTest {
         });
         t.start();
         assertThrows(Cancelled.class, () -> eval("(def live2 (run live 100000000))"));
-        assertEquals("0", dmm.lang.Printer.print(eval("(cycle live)")));
+        assertEquals("0", Printer.print(eval("(cycle live)")));
         assertFalse(interp.findVar("live2").isBound());
     }
 }

@@ -1,15 +1,20 @@
 package dmm.machine;
 
-import dmm.bind.MachineLib;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dmm.bind.LanguageNeurons;
+import dmm.bind.MachineLib;
 import dmm.lang.DmmException;
 import dmm.lang.Interpreter;
 import dmm.lang.Printer;
 import dmm.lang.Values;
 import dmm.vvalue.VValue;
+import dmm.vvalue.VValueJson;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +70,7 @@ class MachineTest {
         Network net = (Network) eval("wave");
         String[] expected = {"update-2", "update-3", "update-1"};
         for (int c = 1; c <= 12; c++) {
-            net = Engine.step(net, dmm.bind.LanguageNeurons.context(interp));
+            net = Engine.step(net, LanguageNeurons.context(interp));
             VValue row = Values.vvalue(net.softMatrix(), "test").getIn("accum", "self", "delta", "identity");
             assertEquals(List.of(expected[(c - 1) % 3]), row.keys(), "self.delta row after cycle " + c);
             assertEquals(1.0, row.getIn(expected[(c - 1) % 3], "result").scalarPart());
@@ -89,7 +94,7 @@ class MachineTest {
         Network net = (Network) eval("grow");
         long linkedAt = -1, inputAt = -1;
         for (int c = 1; c <= 6; c++) {
-            net = Engine.step(net, dmm.bind.LanguageNeurons.context(interp));
+            net = Engine.step(net, LanguageNeurons.context(interp));
             VValue w = Values.vvalue(net.softMatrix(), "t");
             if (linkedAt < 0 && !w.getIn("identity", "sink", "in").isZero()) linkedAt = c;
             if (inputAt < 0 && !Values.vvalue(net.inputOf("sink"), "t").isZero()) inputAt = c;
@@ -144,40 +149,40 @@ class MachineTest {
     }
 
     @Test
-    void matricesSaveAndLoadInBothLayouts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void matricesSaveAndLoadInBothLayouts(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         eval("(require lite) (def ff (feedforward \"ab\" {:layers 2 :copies 1})) (def blank (feedforward \"ab\" {:layers 2 :copies 1 :init 0}))");
         String p4 = dir.resolve("m4.json").toString().replace("\\", "/"), p6 = dir.resolve("m6.json").toString().replace("\\", "/");
         eval("(save-matrix ff \"" + p4 + "\") (save-matrix ff \"" + p6 + "\" :rank 6)");
         assertEquals("true", str("(= (matrix ff) (matrix (load-matrix blank \"" + p4 + "\")))"));
         assertEquals("true", str("(= (matrix ff) (matrix (load-matrix blank \"" + p6 + "\")))"));
-        assertEquals(eval("(named-matrix ff)"), dmm.vvalue.VValueJson.readFile(dir.resolve("m4.json")), "rank 4 is keyed by neuron names");
-        assertEquals(eval("(matrix ff)"), dmm.vvalue.VValueJson.readFile(dir.resolve("m6.json")), "rank 6 is keyed by types, then neuron names");
-        java.nio.file.Files.writeString(dir.resolve("bad.json"), "{\"ghost\": {\"x\": {\"input\": {\"char\": 1}}}, \"output\": {\"dict-1\": {\"phantom\": {\"y\": 2}}}}");
+        assertEquals(eval("(named-matrix ff)"), VValueJson.readFile(dir.resolve("m4.json")), "rank 4 is keyed by neuron names");
+        assertEquals(eval("(matrix ff)"), VValueJson.readFile(dir.resolve("m6.json")), "rank 6 is keyed by types, then neuron names");
+        Files.writeString(dir.resolve("bad.json"), "{\"ghost\": {\"x\": {\"input\": {\"char\": 1}}}, \"output\": {\"dict-1\": {\"phantom\": {\"y\": 2}}}}");
         String bad = dir.resolve("bad.json").toString().replace("\\", "/");
         assertEquals("t.dmm:1:1: " + bad + " names neurons that network `feedforward` does not declare: ghost, phantom\n"
                 + "    (load-matrix blank \"" + bad + "\")\n    ^", error("(load-matrix blank \"" + bad + "\")"));
-        java.nio.file.Files.writeString(dir.resolve("shallow.json"), "{\"output\": {\"dict-1\": 1}}");
+        Files.writeString(dir.resolve("shallow.json"), "{\"output\": {\"dict-1\": 1}}");
         String shallow = dir.resolve("shallow.json").toString().replace("\\", "/");
         assertEquals("t.dmm:1:1: " + shallow + ": not a matrix: leaves at depth 2 (a rank-4 matrix has them at depth 4, a rank-6 one at depth 6)\n"
                 + "    (load-matrix blank \"" + shallow + "\")\n    ^", error("(load-matrix blank \"" + shallow + "\")"));
     }
 
     @Test
-    void graphWritesDotAndRendersWithGraphvizWhenInstalled(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void graphWritesDotAndRendersWithGraphvizWhenInstalled(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         eval("(require lite) (def d (duplicate-detector \"ab\"))");
         String dotFile = dir.resolve("d.dot").toString().replace("\\", "/");
         eval("(graph d \"" + dotFile + "\")");
-        assertEquals(eval("(to-dot d)"), java.nio.file.Files.readString(dir.resolve("d.dot")), "the file holds the network's DOT text");
+        assertEquals(eval("(to-dot d)"), Files.readString(dir.resolve("d.dot")), "the file holds the network's DOT text");
         String svg = dir.resolve("d.svg").toString().replace("\\", "/");
         boolean haveDot;
         try {
             haveDot = new ProcessBuilder("dot", "-V").redirectErrorStream(true).start().waitFor() == 0;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             haveDot = false;
         }
         if (haveDot) {
             eval("(graph d \"" + svg + "\")");
-            String rendered = java.nio.file.Files.readString(dir.resolve("d.svg"));
+            String rendered = Files.readString(dir.resolve("d.svg"));
             assertTrue(rendered.contains("<svg") && rendered.contains("<title>duplicates</title>"), rendered);
             assertEquals(9, rendered.split("class=\"node\"", -1).length - 1, "one node per neuron: " + rendered);
             assertEquals(11, rendered.split("class=\"edge\"", -1).length - 1, "one edge per link: " + rendered);

@@ -1,8 +1,9 @@
 package dmm.machine;
 
-import dmm.bind.MachineLib;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dmm.bind.MachineLib;
+import dmm.lang.EvalError;
 import dmm.lang.Interpreter;
 import dmm.lang.Printer;
 import java.io.ByteArrayOutputStream;
@@ -81,7 +82,7 @@ class NeuronTableTest {
             (def big (reduce (fn [n i] (add-neuron n (str "a" i) 'identity)) (network x (neurons)) (range 20000)))
             [(count (neuron-names big)) (first (neuron-names big)) (nth (neuron-names big) 19999)]""");
         assertEquals("[20000 \"a0\" \"a19999\"]", Printer.print(r));
-        var e = assertThrows(dmm.lang.EvalError.class, () -> interp.eval("t.dmm", "(add-neuron big 'a5 'max-norm)"));
+        var e = assertThrows(EvalError.class, () -> interp.eval("t.dmm", "(add-neuron big 'a5 'max-norm)"));
         assertEquals("neuron `a5` is already declared with type `identity`", e.bareMessage());
     }
 }

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +39,7 @@ class StudyTest {
 
     @Test
     void theGridTimesTheSeedsGivesTheRunsWithTheirArguments() {
-        Study s = new Study("g", TOY, new java.util.LinkedHashMap<>(Map.of("lr", List.of(0.001, 0.0003))), List.of(1L, 2L), List.of("--quick"));
+        Study s = new Study("g", TOY, new LinkedHashMap<>(Map.of("lr", List.of(0.001, 0.0003))), List.of(1L, 2L), List.of("--quick"));
         List<Study.Run> runs = s.runs();
         assertEquals(List.of("lr=0.001,seed=1", "lr=0.001,seed=2", "lr=3.0E-4,seed=1", "lr=3.0E-4,seed=2"), runs.stream().map(Study.Run::id).toList());
         assertEquals(List.of("--lr", "0.001", "--seed", "2", "--out", "o", "--quick"), runs.get(1).args(Path.of("o"), s.extraArgs()));
@@ -48,7 +50,7 @@ class StudyTest {
 
     @Test
     void namedCasesStandForTheirArguments() {
-        Map<String, List<String>> cases = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> cases = new LinkedHashMap<>();
         cases.put("plain", List.of());
         cases.put("clip", List.of("--clip", "1"));
         Study s = new Study("c", TOY, Map.of(), List.of(1L, 2L), List.of("--dense-only"), cases);
@@ -84,7 +86,7 @@ class StudyTest {
         List<Result> spark = new SparkRunner(s, new ResultFile(dir.resolve("spark/results.jsonl")), dir.resolve("spark"), "local[2]",
                 new PrintStream(log, true, StandardCharsets.UTF_8)).run();
         assertEquals(local.stream().map(StudyTest::content).toList(),
-                spark.stream().sorted(java.util.Comparator.comparing(r -> s.runs().stream().map(Study.Run::id).toList().indexOf(r.run())))
+                spark.stream().sorted(Comparator.comparing(r -> s.runs().stream().map(Study.Run::id).toList().indexOf(r.run())))
                         .map(StudyTest::content).toList(), log.toString(StandardCharsets.UTF_8));
         assertEquals(4, new ResultFile(dir.resolve("spark/results.jsonl")).read().size());
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("Spark started in "), log.toString(StandardCharsets.UTF_8));

@@ -8,11 +8,15 @@ import dmm.bind.TestInterpreters;
 import dmm.lang.EvalError;
 import dmm.lang.Interpreter;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -56,7 +60,7 @@ class StudyTrustTest {
         Files.writeString(program, "\n;; changed\n", StandardOpenOption.APPEND);
         String changed = assertThrows(IllegalArgumentException.class, () -> run(s, dir)).getMessage();
         assertTrue(changed.contains("the program " + program + " changed since"), changed);
-        Files.copy(TOY, program, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(TOY, program, StandardCopyOption.REPLACE_EXISTING);
         Study otherArgs = new Study("t", program, Map.of("scale", List.of(1.0)), List.of(1L, 2L), List.of("--wait", "0"));
         String args = assertThrows(IllegalArgumentException.class, () -> run(otherArgs, dir)).getMessage();
         assertTrue(args.contains(":args were [], now [\"--wait\",\"0\"]"), args);
@@ -90,7 +94,7 @@ class StudyTrustTest {
         run(s, dir);
         Path results = dir.resolve("results.jsonl");
         Files.write(results, new byte[] {'{', '"', (byte) 0xC3, '"', '}', '\n'}, StandardOpenOption.APPEND);
-        List<String> warnings = new java.util.ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         assertEquals(2, new ResultFile(results).read(warnings::add).size());
         assertTrue(warnings.get(0).endsWith("line 4 is not UTF-8 text; skipped"), warnings.toString());
         String report = (String) eval("(study-report \"" + results + "\")");
@@ -124,7 +128,7 @@ class StudyTrustTest {
         Files.writeString(results, """
                 {"study":"s","run":"a","settings":{"case":"a"},"seed":1,"ok":true,"metrics":{"links":"many","prereg":0.5},"seconds":1,"out":"a"}
                 """);
-        List<String> warnings = new java.util.ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         Report.Group g = Report.of(new ResultFile(results), warnings::add).groups().get(0);
         assertEquals(List.of(0.5), g.metrics().get("prereg"));
         assertTrue(!g.metrics().containsKey("links") && warnings.get(0).contains("the metric `links` = \"many\", not a number"), warnings.toString());
@@ -133,7 +137,7 @@ class StudyTrustTest {
     /** The launcher's jar has no Spark: :backend "spark" there is a clear error, not an internal one. */
     @Test
     void theSparkBackendWithoutSparkIsAClearError(@TempDir Path dir) throws Exception {
-        String cp = String.join(java.io.File.pathSeparator, java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        String cp = String.join(File.pathSeparator, Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> !e.contains("spark") && !e.contains("scala")).toList());
         assertTrue(!cp.equals(System.getProperty("java.class.path")), "the test classpath lists Spark's jars");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp, "dmm.cli.Main", "eval",

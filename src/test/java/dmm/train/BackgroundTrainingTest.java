@@ -2,7 +2,9 @@ package dmm.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dmm.ad.Ops;
 import dmm.lang.Interpreter;
+import dmm.machine.Network;
 import dmm.vvalue.VValue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** Training in the background: the REPL stays free, pause/resume/stop, changes applied at step boundaries. */
@@ -30,7 +34,7 @@ class BackgroundTrainingTest {
         return (Trainer) eval("(def tr (trainer small :loss small-loss " + options + ")) tr");
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
+    private static void waitFor(BooleanSupplier done, String what) throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) fail("timed out waiting: " + what);
@@ -162,7 +166,7 @@ class BackgroundTrainingTest {
     void aChangeThatFailsWhenAppliedLeavesTheTrainerAsItWas() {
         Trainer t = trainer(":quiet true :l1 0.001");
         t.train(5);
-        dmm.machine.Network before = t.network();
+        Network before = t.network();
         t.control().submit(new TrainControl.Change() {
             public String describe() {
                 return "a broken change";
@@ -170,7 +174,7 @@ class BackgroundTrainingTest {
 
             public void apply(Trainer tr) {
                 tr.setLambda(7);
-                tr.control().cut(tr.network(), java.util.List.of()).apply(tr);   // throws: no such path
+                tr.control().cut(tr.network(), List.of()).apply(tr);   // throws: no such path
             }
         });
         List<String> messages = Collections.synchronizedList(new ArrayList<>());
@@ -195,7 +199,7 @@ class BackgroundTrainingTest {
         Trainer t = trainer(":quiet true :l1 0.001");
         t.train(2);
         Trainer.Snapshot before = t.snapshot();
-        java.util.concurrent.atomic.AtomicInteger applications = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger applications = new AtomicInteger();
         for (int i = 1; i <= 1500; i++) t.control().submit(new TrainControl.Change() {
             public String describe() {
                 return "counted";
@@ -218,7 +222,7 @@ class BackgroundTrainingTest {
         });
         // a state that lacks the link: the cut cannot apply again there, and says so
         Trainer.Snapshot without = new Trainer.Snapshot(before.net().withSoftMatrix(
-                dmm.ad.Ops.primal(before.net().softMatrix()).dissocIn(link)), before.optimizer(), before.step(), before.lambda());
+                Ops.primal(before.net().softMatrix()).dissocIn(link)), before.optimizer(), before.step(), before.lambda());
         t.restore(before);
         assertEquals(3000, applications.get(), "all 1500 changes applied, then all 1500 replayed");
         assertTrue(messages.isEmpty(), messages.toString());
@@ -228,7 +232,7 @@ class BackgroundTrainingTest {
 
     private static List<String> firstSoftLink(Trainer t) {
         List<List<String>> paths = new ArrayList<>();
-        dmm.ad.Ops.primal(t.network().softMatrix()).forEachLeaf((p, w) -> {
+        Ops.primal(t.network().softMatrix()).forEachLeaf((p, w) -> {
             if (paths.isEmpty()) paths.add(List.copyOf(p));
         });
         return paths.get(0);

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dmm.lang.DmmException;
 import dmm.lang.Interpreter;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +53,7 @@ class CheckpointPolicyTest {
         Trainer.Options d = trainer(dir.resolve("d"), "").options();
         assertEquals(500, d.checkpointEvery());
         assertEquals(60, d.checkpointSeconds());
-        assertThrows(dmm.lang.DmmException.class, () -> trainer(dir.resolve("x"), ":checkpoint-every -1"));
+        assertThrows(DmmException.class, () -> trainer(dir.resolve("x"), ":checkpoint-every -1"));
     }
 
     @Test
@@ -111,7 +113,7 @@ class CheckpointPolicyTest {
         Trainer a = trainer(base, ":checkpoint-every 2 :checkpoint-seconds 0");
         a.train(4);
         a.log().flush();
-        Files.writeString(dir.resolve("run.csv"), "5,0.1", java.nio.file.StandardOpenOption.APPEND);   // killed while writing step 5
+        Files.writeString(dir.resolve("run.csv"), "5,0.1", StandardOpenOption.APPEND);   // killed while writing step 5
         Trainer b = trainer(base, ":checkpoint-every 2 :checkpoint-seconds 0");
         b.loadCheckpoint(dir.resolve("run.ckpt.json"));
         b.train(2);   // closes the cut row, writes 5 and 6, checkpoint at 6

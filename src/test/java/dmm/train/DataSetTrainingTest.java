@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.ad.Grad;
 import dmm.lang.DmmException;
+import dmm.lang.Fn;
 import dmm.lang.Interpreter;
+import dmm.machine.MachineError;
 import dmm.machine.Network;
 import dmm.vvalue.VValue;
 import java.io.ByteArrayOutputStream;
@@ -12,9 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,7 +101,7 @@ class DataSetTrainingTest {
         for (int i : batch) {
             String s = sum.labels().get(i);
             // the single-string loss, built from scratch, differentiated through the trained network's matrix
-            dmm.lang.Fn f = (dmm.lang.Fn) eval("(fn [t] ((imitation-loss (duplicate-detector \"" + s + "\") " + (10 * s.length() + 20)
+            Fn f = (Fn) eval("(fn [t] ((imitation-loss (duplicate-detector \"" + s + "\") " + (10 * s.length() + 20)
                     + " [:output]) (with-matrix (feedforward \"" + s + "\" opts) (matrix t))))");
             Loss single = n -> interp.call(f, n);
             expected = expected.add(single.valueAndGradient(net, w, 1).gradients().get(0));
@@ -134,7 +139,7 @@ class DataSetTrainingTest {
             assertEquals(List.of(0, 1, 2, 3, 4, 5), seen.subList(6 * e, 6 * e + 6).stream().sorted().toList(), "epoch " + e);
         assertNotEquals(seen.subList(0, 6), seen.subList(6, 12), "each epoch is shuffled anew");
         assertArrayEquals(b.batchAt(5), batchLoss(":batch 4 :seed 7").batchAt(5), "a function of the seed and the step");
-        assertFalse(java.util.Arrays.equals(b.batchAt(1), batchLoss(":batch 4 :seed 8").batchAt(1)) && java.util.Arrays.equals(b.batchAt(2), batchLoss(":batch 4 :seed 8").batchAt(2)));
+        assertFalse(Arrays.equals(b.batchAt(1), batchLoss(":batch 4 :seed 8").batchAt(1)) && Arrays.equals(b.batchAt(2), batchLoss(":batch 4 :seed 8").batchAt(2)));
         assertArrayEquals(new long[] {2, 0}, b.position(3), "after 3 steps of 4: 12 samples, the start of epoch 2");
         assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5}, batchLoss(":batch 0").batchAt(9), "batch 0: every item, in order");
         assertEquals(List.of(VValue.of(0), VValue.of(1), VValue.of(2), VValue.of(3), VValue.of(4), VValue.of(5)),
@@ -170,7 +175,7 @@ class DataSetTrainingTest {
         Map<String, Integer> calls = new HashMap<>();
         List<String> order = new ArrayList<>();
         VValue zero = VValue.ZERO;
-        java.util.function.Function<String, Loss> counting = name -> new Loss() {
+        Function<String, Loss> counting = name -> new Loss() {
             @Override
             public Object of(Network net) {
                 return VValue.ZERO;   // only the steps' values and gradients are counted here
@@ -198,7 +203,7 @@ class DataSetTrainingTest {
         assertTrue(out.contains("curriculum stage 1 of 3 (from step 0): a\n") && out.contains("curriculum stage 2 of 3 (from step 3): b\n")
                 && out.contains("curriculum stage 3 of 3 (from step 7): c\n"), out);
         Curriculum c = (Curriculum) eval("(curriculum [0 la] [3 lb] [7 lc])");
-        assertEquals(List.of(0, 0, 0, 1, 1, 1, 1, 2, 2), java.util.stream.LongStream.range(0, 9).mapToObj(c::stageAt).toList());
+        assertEquals(List.of(0, 0, 0, 1, 1, 1, 1, 2, 2), LongStream.range(0, 9).mapToObj(c::stageAt).toList());
     }
 
     @Test
@@ -324,7 +329,7 @@ class DataSetTrainingTest {
         // under an outer tape the items run in order on this thread: the same context line
         BatchLoss picky = (BatchLoss) eval("picky");
         Network net = small();
-        dmm.machine.MachineError e = assertThrows(dmm.machine.MachineError.class,
+        MachineError e = assertThrows(MachineError.class,
                 () -> Grad.valueAndGrad(a -> picky.of(net.withSoftMatrix(a[0])), (VValue) net.softMatrix()));
         assertEquals(List.of("in item 3 of 6 of the data set: \"aab.\""), e.context());
     }

@@ -2,6 +2,11 @@ package dmm.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dmm.bind.TrainLib;
+import dmm.lang.DmmException;
+import dmm.lang.Interpreter;
+import dmm.lang.Values;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The threefry2x32 / normal / erfinv port against JAX's published key(0) vectors and the spec's first draws. */
@@ -30,14 +35,14 @@ class JaxRandomTest {
 
     @Test
     void builtinGivesTheSameDraws() {
-        dmm.lang.Interpreter interp = new dmm.lang.Interpreter();
-        dmm.bind.TrainLib.install(interp);
-        java.util.List<?> draws = (java.util.List<?>) interp.eval("t", "(take 3 (drop 4 (jax-normals 0 2944 0.1)))");
+        Interpreter interp = new Interpreter();
+        TrainLib.install(interp);
+        List<?> draws = (List<?>) interp.eval("t", "(take 3 (drop 4 (jax-normals 0 2944 0.1)))");
         double[] expected = JaxRandom.splitNormals(0, 2944, 0.1f);
         for (int i = 0; i < 3; i++)
-            assertEquals(expected[4 + i], dmm.lang.Values.toDouble(draws.get(i), "draw"), 0.0);
-        assertEquals(0.11594379f, (float) dmm.lang.Values.toDouble(draws.get(1), "draw"));
-        dmm.lang.DmmException e = assertThrows(dmm.lang.DmmException.class, () -> interp.eval("t", "(jax-normals 0 -1 0.1)"));
+            assertEquals(expected[4 + i], Values.toDouble(draws.get(i), "draw"), 0.0);
+        assertEquals(0.11594379f, (float) Values.toDouble(draws.get(1), "draw"));
+        DmmException e = assertThrows(DmmException.class, () -> interp.eval("t", "(jax-normals 0 -1 0.1)"));
         assertTrue(e.getMessage().contains("jax-normals needs a count of at least 0, got -1"), e.getMessage());
     }
 

@@ -1,11 +1,14 @@
 package dmm.train;
 
-import dmm.bind.TrainLib;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dmm.bind.MachineLib;
+import dmm.bind.TrainLib;
 import dmm.lang.DmmException;
 import dmm.lang.Interpreter;
-import dmm.bind.MachineLib;
+import dmm.vvalue.VValue;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,7 +52,7 @@ class SettingsTest {
     @Test
     void clippingScalesTheWholeGradientDownToTheGivenNorm() {
         Interpreter interp = new Interpreter();
-        interp.setOut(new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
+        interp.setOut(new PrintStream(new ByteArrayOutputStream()));
         MachineLib.install(interp);
         TrainLib.install(interp);
         interp.eval("s", """
@@ -58,13 +61,13 @@ class SettingsTest {
             (def small-loss (imitation-loss (duplicate-detector "abcab") 30 [:output]))""");
         Trainer free = (Trainer) interp.eval("t", "(trainer small :loss small-loss :optimizer (sgd :lr 1 :momentum 0) :quiet true)");
         Trainer clipped = (Trainer) interp.eval("t", "(trainer small :loss small-loss :optimizer (sgd :lr 1 :momentum 0) :quiet true :clip 0.5)");
-        dmm.vvalue.VValue w0 = free.weights();
+        VValue w0 = free.weights();
         free.trainStep();
         clipped.trainStep();
-        dmm.vvalue.VValue freeStep = free.weights().add(w0.scale(-1)), clippedStep = clipped.weights().add(w0.scale(-1));
-        double freeNorm = Math.sqrt(dmm.vvalue.VValue.dot(freeStep, freeStep));
+        VValue freeStep = free.weights().add(w0.scale(-1)), clippedStep = clipped.weights().add(w0.scale(-1));
+        double freeNorm = Math.sqrt(VValue.dot(freeStep, freeStep));
         assertTrue(freeNorm > 0.5, "the raw step is longer than the clip: " + freeNorm);
-        assertEquals(0.5, Math.sqrt(dmm.vvalue.VValue.dot(clippedStep, clippedStep)), 1e-9, "lr 1: the step is the clipped gradient");
-        assertEquals(0, dmm.vvalue.VValue.dot(freeStep, clippedStep) / (freeNorm * 0.5) - 1, 1e-9, "same direction");
+        assertEquals(0.5, Math.sqrt(VValue.dot(clippedStep, clippedStep)), 1e-9, "lr 1: the step is the clipped gradient");
+        assertEquals(0, VValue.dot(freeStep, clippedStep) / (freeNorm * 0.5) - 1, 1e-9, "same direction");
     }
 }

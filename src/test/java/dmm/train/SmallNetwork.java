@@ -1,5 +1,6 @@
 package dmm.train;
 
+import dmm.bind.DataLib;
 import dmm.bind.MachineLib;
 import dmm.bind.TrainLib;
 import dmm.lang.Interpreter;
@@ -19,7 +20,7 @@ final class SmallNetwork {
         interp.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         MachineLib.install(interp);
         TrainLib.install(interp);
-        dmm.bind.DataLib.install(interp);
+        DataLib.install(interp);
         interp.eval("setup", """
             (require lite)
             (require train)

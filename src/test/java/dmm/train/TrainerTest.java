@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,7 +131,7 @@ class TrainerTest {
         t.train(20);
         int before = t.network().softLinkCount();
         Sparsifier.Result r = new Sparsifier(t, Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS,
-                java.util.Map.of("threshold", 0.02, "recover-steps", 10, "judge-steps", 5, "max-rounds", 3, "polish-steps", 30))).run();
+                Map.of("threshold", 0.02, "recover-steps", 10, "judge-steps", 5, "max-rounds", 3, "polish-steps", 30))).run();
         assertEquals(92, before);
         assertEquals(List.of(92, 56, 3, 3), List.of(r.startLinks(), r.endLinks(), r.rounds(), r.accepted()), "links before and after, rounds, accepted: " + r);
         assertEquals(0.0965089269678607, r.prereg(), 1e-9);
@@ -158,7 +159,7 @@ class TrainerTest {
         // the judge accepts losing one link, no more
         Loss oneMayGo = n -> VValue.of(n.softLinkCount() >= 91 ? 0.0 : 1e9);
         Sparsifier.Result r = new Sparsifier(t, Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS,
-                java.util.Map.of("threshold", 0.05, "recover-steps", 2, "judge-steps", 0, "tolerance", 0.0, "max-loss", 1.0,
+                Map.of("threshold", 0.05, "recover-steps", 2, "judge-steps", 0, "tolerance", 0.0, "max-loss", 1.0,
                         "max-rounds", 40, "max-rejections", 40, "polish-steps", 0, "retry-fewer", true)), oneMayGo).run();
         assertEquals(91, r.endLinks(), "exactly one link could go");
         List<String> rounds = printed.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("round ")).toList();

@@ -2,6 +2,7 @@ package dmm.view;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dmm.bind.MachineLib;
 import dmm.bind.TrainRuns;
 import dmm.cli.Toolkit;
 import dmm.lang.Interpreter;
@@ -21,10 +22,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,11 +66,11 @@ class LiveViewBrowserTest {
     }
 
     /** Selenium's logger, kept so its level holds (it warns that it has no DevTools bindings for this Chromium: not needed here). */
-    static final java.util.logging.Logger SELENIUM_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium");
+    static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
 
     @BeforeAll
     static void start() throws Exception {
-        SELENIUM_LOG.setLevel(java.util.logging.Level.SEVERE);
+        SELENIUM_LOG.setLevel(Level.SEVERE);
         String browser = find(BROWSERS), chromedriver = find(DRIVERS);
         if (browser == null || chromedriver == null) {
             String why = "no browser for the view's tests: need chromium " + BROWSERS + " and chromedriver " + DRIVERS
@@ -104,11 +108,11 @@ class LiveViewBrowserTest {
         if (server != null) server.close();
         if (interp != null) {
             TrainRuns.runs(interp).stopAll();
-            dmm.bind.MachineLib.runners(interp).stopAll();
+            MachineLib.runners(interp).stopAll();
         }
         if (profile != null) {
             try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -136,7 +140,7 @@ class LiveViewBrowserTest {
 
     @Test
     void theGraphShowsTheNetworksNeuronsAndLinksAndItsValuesChange() throws InterruptedException {
-        Runner r = dmm.bind.MachineLib.runners(interp).get("duplicates");
+        Runner r = MachineLib.runners(interp).get("duplicates");
         Network net = r.current();
         waitFor(() -> card("[data-network='live:duplicates']").findElements(By.cssSelector("g.neuron")).size() == net.neurons().size(), "the neurons");
         WebElement c = card("[data-network='live:duplicates']");

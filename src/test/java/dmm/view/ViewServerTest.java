@@ -8,16 +8,25 @@ import dmm.bind.TrainRuns;
 import dmm.cli.Toolkit;
 import dmm.lang.Interpreter;
 import dmm.train.TrainRun;
+import dmm.vvalue.VValue;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +68,7 @@ class ViewServerTest {
         try {
             other = ViewServer.start(interp, "127.0.0.1", 0);
             assertNotEquals(server.token(), other.token());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             fail(e);
         } finally {
             if (other != null) other.close();
@@ -181,7 +190,7 @@ class ViewServerTest {
         interp.eval("t", "(stop! tr)");
         assertTrue(run.await(10_000));
         Object loss = interp.eval("t", "(evaluate tr)");
-        assertTrue(loss instanceof Number || loss instanceof dmm.vvalue.VValue, String.valueOf(loss));
+        assertTrue(loss instanceof Number || loss instanceof VValue, String.valueOf(loss));
         HttpResponse<String> cut = action("{\"action\":\"cut-link\",\"run\":1,"
                 + "\"link\":[\"output\",\"output\",\"dict-1\",\"sum-dicts\",\"accum-1-1\",\"dict\"]}");
         assertEquals(200, cut.statusCode(), cut.body());
@@ -190,7 +199,7 @@ class ViewServerTest {
     /** Clients that send half a request hold no thread the others need: /api/state answers while 20 of them hang. */
     @Test
     void clientsSendingPartialHeadersDoNotBlockOthers() throws Exception {
-        java.util.List<Socket> stuck = new java.util.ArrayList<>();
+        List<Socket> stuck = new ArrayList<>();
         try {
             for (int i = 0; i < 20; i++) {
                 Socket s = new Socket("127.0.0.1", server.port());
@@ -201,7 +210,7 @@ class ViewServerTest {
             Thread.sleep(200);
             long t0 = System.nanoTime();
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/state?token=" + server.token()))
-                    .timeout(java.time.Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertEquals(200, r.statusCode());
             assertTrue(seconds < ViewServer.REQUEST_SECONDS, "answered in " + seconds + " s, before the stuck clients time out");
@@ -217,7 +226,7 @@ class ViewServerTest {
     @Test
     void namesGivenWithAllowHostAreAnsweredAndOthersRefused() throws Exception {
         server.close();
-        server = ViewServer.start(interp, "127.0.0.1", 0, java.util.List.of("dmm.example"));
+        server = ViewServer.start(interp, "127.0.0.1", 0, List.of("dmm.example"));
         assertEquals(200, rawStatus("dmm.example:" + server.port()));
         assertEquals(200, rawStatus("DMM.example:" + server.port()), "host names are case-insensitive");
         assertEquals(403, rawStatus("evil.example:" + server.port()));
@@ -225,18 +234,18 @@ class ViewServerTest {
 
     @Test
     void boundToEveryInterfaceTheMachinesOwnAddressesAreAllowed() throws Exception {
-        java.util.Set<String> allowed = allowedFor("0.0.0.0");
-        for (var ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()))
-            for (var a : java.util.Collections.list(ni.getInetAddresses()))
-                if (a instanceof java.net.Inet4Address) assertTrue(allowed.contains(a.getHostAddress()), a + " in " + allowed);
+        Set<String> allowed = allowedFor("0.0.0.0");
+        for (var ni : Collections.list(NetworkInterface.getNetworkInterfaces()))
+            for (var a : Collections.list(ni.getInetAddresses()))
+                if (a instanceof Inet4Address) assertTrue(allowed.contains(a.getHostAddress()), a + " in " + allowed);
         assertTrue(!allowed.contains("evil.example"));
     }
 
-    private java.util.Set<String> allowedFor(String host) throws Exception {
-        var m = ViewServer.class.getDeclaredMethod("allowedHosts", String.class, java.util.List.class);
+    private Set<String> allowedFor(String host) throws Exception {
+        var m = ViewServer.class.getDeclaredMethod("allowedHosts", String.class, List.class);
         m.setAccessible(true);
         @SuppressWarnings("unchecked")
-        java.util.Set<String> names = (java.util.Set<String>) m.invoke(null, host, java.util.List.of());
+        Set<String> names = (Set<String>) m.invoke(null, host, List.of());
         return names;
     }
 
@@ -245,7 +254,7 @@ class ViewServerTest {
         server.close();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Interpreter other = Toolkit.newInterpreter(new PrintStream(out, true, StandardCharsets.UTF_8), false);
-        ViewServer s = ViewLib.serveAnnounced(other, "127.0.0.2", 0, java.util.List.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        ViewServer s = ViewLib.serveAnnounced(other, "127.0.0.2", 0, List.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
             String printed = out.toString(StandardCharsets.UTF_8);
             assertTrue(printed.startsWith("warning: the view listens on 127.0.0.2, not only on this machine"), printed);

@@ -3,6 +3,7 @@ package dmm.vvalue;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -111,7 +112,7 @@ class LeafValuesTest {
     void aNanFailsAtOnceAsMapLeavesDoes() {
         VValue shape = new RandomVValues(14).next(2).add(VValue.of("k", VValue.of(2)));
         double[] xs = new double[shape.leafCount()];
-        java.util.Arrays.fill(xs, 1.5);
+        Arrays.fill(xs, 1.5);
         xs[xs.length - 1] = Double.NaN;
         assertThrows(NonFiniteException.class, () -> VValue.withLeaves(shape, xs));
         assertThrows(IllegalArgumentException.class, () -> VValue.withLeaves(shape, new double[xs.length + 1]), "one value per leaf");

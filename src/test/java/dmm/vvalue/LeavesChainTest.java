@@ -2,6 +2,7 @@ package dmm.vvalue;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Found in review of {@link VValue#withLeaves}: a flat shape stays a flat node, and chains of training steps that drop weights keep no earlier step alive. */
@@ -48,7 +49,7 @@ class LeavesChainTest {
     @Test
     void stepsThatDropAWeightDoNotChainTheirTrees() {
         VBuilder b = new VBuilder();
-        for (int i = 0; i < 40; i++) b.addAt(java.util.List.of("n" + (char) ('a' + i % 26) + i, "x"), 1 + i);
+        for (int i = 0; i < 40; i++) b.addAt(List.of("n" + (char) ('a' + i % 26) + i, "x"), 1 + i);
         VValue w = b.build();
         for (int step = 0; step < 20; step++) {
             int n = w.leafCount();

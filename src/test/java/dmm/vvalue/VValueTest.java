@@ -3,7 +3,9 @@ package dmm.vvalue;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class VValueTest {
@@ -139,7 +141,7 @@ class VValueTest {
         RandomVValues r = new RandomVValues(31);
         for (int trial = 0; trial < 2000; trial++) {
             VValue a = r.next(3), support = trial % 3 == 0 ? a.mapLeaves(x -> 2 * x) : r.next(3);
-            java.util.Set<List<String>> paths = new java.util.HashSet<>();
+            Set<List<String>> paths = new HashSet<>();
             support.forEachLeaf((p, x) -> paths.add(List.copyOf(p)));
             VValue expected = a.filterLeaves((p, x) -> paths.contains(p));
             VValue got = a.restrictTo(support);
