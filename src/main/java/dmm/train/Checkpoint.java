@@ -40,27 +40,27 @@ final class Checkpoint {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeStringField("format", FORMAT);
-            g.writeStringField("network", t.net.name());
-            g.writeNumberField("step", t.step);
+            g.writeStringField("network", t.network().name());
+            g.writeNumberField("step", t.step());
             g.writeNumberField("lambda", t.lambda());
             g.writeNumberField("seconds", t.seconds());
-            if (t.sparsification != null) writeSparsification(t.sparsification, g);
+            if (t.sparsification() != null) writeSparsification(t.sparsification(), g);
             String data = dataSet(t.loss);
             if (data != null) {
                 // the data set is named, not stored: its sampling position is a function of the step
                 g.writeObjectFieldStart("data");
                 g.writeStringField("fingerprint", data);
-                if (t.loss.at(t.step) instanceof BatchLoss b) {
-                    long[] at = b.position(t.step);
+                if (t.loss.at(t.step()) instanceof BatchLoss b) {
+                    long[] at = b.position(t.step());
                     g.writeNumberField("epoch", at[0]);
                     g.writeNumberField("position", at[1]);
                 }
                 g.writeEndObject();
             }
             g.writeFieldName("soft");
-            VValueJson.write(Ops.primal(t.net.softMatrix()), g);
+            VValueJson.write(Ops.primal(t.network().softMatrix()), g);
             g.writeFieldName("hard");
-            VValueJson.write(t.net.hardMatrix(), g);
+            VValueJson.write(t.network().hardMatrix(), g);
             g.writeObjectFieldStart("optimizer");
             for (Map.Entry<String, Object> e : t.optimizer.state().entrySet()) {
                 Object v = e.getValue();
@@ -125,7 +125,7 @@ final class Checkpoint {
         if (root.has("data") && data != null && !data.equals(root.path("data").path("fingerprint").asText()))
             throw new TrainingError("checkpoint " + file + " was written while training on another data set (" + root.path("data").path("fingerprint").asText()
                     + "); this trainer's loss is over " + data);
-        Network n = t.net;
+        Network n = t.network();
         CheckpointCheck.validate(file, text(root, "network"), n, soft, hard, t.optimizer.state(), opt);
         t.restoreState(n.withHardMatrix(hard).withSoftMatrix(soft), step, lambda, opt, sparsification, seconds);
     }

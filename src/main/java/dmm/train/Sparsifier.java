@@ -225,19 +225,18 @@ public final class Sparsifier {
     private double judge() {
         if (s.judgeSteps() <= 0) return judgedOn() != null ? validate() : t.evaluate();
         Trainer.Snapshot before = snapshot();
-        Trainer.Options options = t.options;
         try {
             t.setLambda(0);
-            t.options = new Trainer.Options(true, options.progressEvery(), options.checkpointEvery(), options.checkpointSeconds(), options.clip());
-            t.train(s.judgeSteps(), Phase.JUDGE, false);
-            if (judgedOn() != null) return validate();
-            List<TrainLog.Row> rows = t.log.rows();
-            int tail = (int) Math.max(1, s.judgeSteps() / 5);
-            double best = t.evaluate();
-            for (int i = Math.max(0, rows.size() - tail); i < rows.size(); i++) best = Math.min(best, rows.get(i).prereg());
-            return best;
+            return t.quietly(() -> {
+                t.train(s.judgeSteps(), Phase.JUDGE, false);
+                if (judgedOn() != null) return validate();
+                List<TrainLog.Row> rows = t.log.rows();
+                int tail = (int) Math.max(1, s.judgeSteps() / 5);
+                double best = t.evaluate();
+                for (int i = Math.max(0, rows.size() - tail); i < rows.size(); i++) best = Math.min(best, rows.get(i).prereg());
+                return best;
+            });
         } finally {
-            t.options = options;
             restore(before);
         }
     }
@@ -252,7 +251,7 @@ public final class Sparsifier {
         Trainer.Snapshot before = snapshot();
         Trainer.Snapshot best = before;
         double bestLoss = Double.POSITIVE_INFINITY;
-        Progress p = new Progress(out, false, s.polishSteps(), t.options.progressEvery(), t.options.quiet());
+        Progress p = new Progress(out, false, s.polishSteps(), t.options().progressEvery(), t.options().quiet());
         // with a validation loss, the candidates are every tenth state, judged on held-out data
         boolean judged = judgedOn() != null;
         long every = judged ? Math.max(1, s.polishSteps() / 10) : 1;
@@ -295,11 +294,11 @@ public final class Sparsifier {
      */
     public Result run() {
         s = t.control.schedule(s);
-        Position pos = t.sparsification;
+        Position pos = t.sparsification();
         if (pos != null && pos.stage == Position.Stage.DONE) {
             out.printf(Locale.ROOT, "sparsify: the checkpointed sparsification is complete (%d -> %d soft links); nothing to do%n",
                     pos.startLinks, t.network().softLinkCount());
-            t.sparsification = null;   // a later sparsify! starts a new one
+            t.sparsification(null);   // a later sparsify! starts a new one
             return new Result(pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted, t.evaluate());
         }
         if (pos == null) {
@@ -311,7 +310,7 @@ public final class Sparsifier {
             pos.reference = pos.startLoss;
             pos.threshold = pos.acceptedThreshold = s.threshold();
             pos.judgedOn = judgeName();
-            t.sparsification = pos;
+            t.sparsification(pos);
             out.printf(Locale.ROOT, "sparsify: %d soft links, %s %.5g (after a %d-step λ=0 check); cutting |w| < %.3g each round, "
                     + "accepting up to %.2fx the last accepted (cap %.4g, floor %.4g)%n",
                     pos.startLinks, lossName(), pos.startLoss, s.judgeSteps(), s.threshold(), s.slack(), pos.maxLoss, s.tolerance());
@@ -336,7 +335,7 @@ public final class Sparsifier {
             // back to the last round boundary, weights and position alike, so a resume redoes the round whole
             restore(good);
             pos = boundary;
-            t.sparsification = pos;
+            t.sparsification(pos);
             out.println("sparsify " + (e instanceof Cancelled ? "interrupted" : "stopped") + ": restored the last accepted state ("
                     + t.network().softLinkCount() + " links)" + (t.base != null ? "; checkpoint written to " + t.checkpointPath() : ""));
             checkpoint();
@@ -350,7 +349,7 @@ public final class Sparsifier {
         if (s.polishSteps() > 0) polish();
         pos.stage = Position.Stage.DONE;
         checkpoint();
-        t.sparsification = null;   // a later sparsify! in this session starts a new one
+        t.sparsification(null);   // a later sparsify! in this session starts a new one
         double end = t.evaluate();
         out.printf(Locale.ROOT, "sparsify: %d -> %d soft links in %d rounds (%d accepted), prereg %.5g%s%n",
                 pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted, end,

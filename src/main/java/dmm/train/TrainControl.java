@@ -122,7 +122,7 @@ public final class TrainControl {
                 double x = w.getIn(p).scalarPart();
                 if (x == 0) throw new IllegalArgumentException("there is no soft link " + linkName(p));
                 VValue kept = w.dissocIn(p);
-                t.net = t.net.withSoftMatrix(kept);
+                t.replaceSoftMatrix(kept);
                 t.optimizer().restrictTo(kept);
                 cutWeights.put(p, x);
             }
@@ -151,8 +151,8 @@ public final class TrainControl {
                 if (x == 0 || !Double.isFinite(x)) throw new IllegalArgumentException("a restored link needs a finite non-zero weight, got " + x);
                 VValue cur = t.weights();
                 double old = cur.getIn(p).scalarPart();
-                t.net.checkTypes(VValue.ZERO.assocIn(p, VValue.of(x)));
-                t.net = t.net.withSoftMatrix(cur.assocIn(p, VValue.of(x)));
+                t.network().checkTypes(VValue.ZERO.assocIn(p, VValue.of(x)));
+                t.replaceSoftMatrix(cur.assocIn(p, VValue.of(x)));
                 if (old == 0) cutWeights.remove(p);
             }
         };

@@ -11,8 +11,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -112,12 +110,9 @@ public final class TrainRun {
 
     /** Starts the run (the trainer must not be running already). */
     public TrainRun start() {
-        synchronized (RUNS) {
-            TrainRun other = RUNS.get(trainer);
-            if (other != null && !other.isFinished())
-                throw new TrainingError("the trainer of " + name + " is already training in the background (run " + other.id + "); pause, stop or await it first");
-            RUNS.put(trainer, this);
-        }
+        TrainRun other = trainer.attachRun(this);
+        if (other != null)
+            throw new TrainingError("the trainer of " + name + " is already training in the background (run " + other.id + "); pause, stop or await it first");
         startStep = trainer.step();
         trainer.control().addListener(listener);
         thread.start();
@@ -126,13 +121,10 @@ public final class TrainRun {
 
     /** The background run using {@code t} now (running or paused), or null. */
     public static TrainRun of(Trainer t) {
-        synchronized (RUNS) {
-            TrainRun r = RUNS.get(t);
-            return r == null || r.isFinished() ? null : r;
-        }
+        TrainRun r = t.run();
+        return r == null || r.isFinished() ? null : r;
     }
 
-    private static final Map<Trainer, TrainRun> RUNS = new WeakHashMap<>();
 
     private void body() {
         CancelToken.bind(cancel);

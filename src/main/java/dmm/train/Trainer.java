@@ -52,19 +52,19 @@ public final class Trainer {
     }
 
     final Host host;
-    Network net;
+    private Network net;
     final Loss loss;
     final Optimizer optimizer;
-    Regularizer regularizer;
-    long step;
+    private Regularizer regularizer;
+    private long step;
     final Path base;
     final TrainLog log;
     /** The sparsification in progress (saved with checkpoints so that it resumes exactly), or null. */
-    Sparsifier.Position sparsification;
+    private Sparsifier.Position sparsification;
     /** Wall-clock origin of the log's seconds column (moved back on resume, so seconds keep counting). */
     private long created = System.nanoTime();
     /** The settings; the sparsifier's judge trains quietly for a while. */
-    Options options;
+    private Options options;
     /** Called after every step with its log row (a Java program's progress callback), or null. */
     private Consumer<TrainLog.Row> onStep;
     /** Changes and pauses asked for by other threads, applied at step boundaries (a run in the background). */
@@ -179,6 +179,42 @@ public final class Trainer {
         return s;
     }
 
+    /** The background run on this trainer, if one was started (its own record of it: no registry elsewhere). */
+    private TrainRun run;
+
+    /** Makes {@code r} this trainer's background run; returns the one still running instead (and changes nothing), else null. */
+    synchronized TrainRun attachRun(TrainRun r) {
+        if (run != null && !run.isFinished()) return run;
+        run = r;
+        return null;
+    }
+
+    /** The background run last started on this trainer (perhaps finished), or null. */
+    synchronized TrainRun run() {
+        return run;
+    }
+
+    /** The same network with soft matrix {@code w} (a link cut or restored by hand; the optimizer's state is the caller's to align). */
+    void replaceSoftMatrix(VValue w) {
+        net = net.withSoftMatrix(w);
+    }
+
+    /** Runs {@code body} with the progress display off (the judge's trial steps), then puts the options back. */
+    <T> T quietly(java.util.function.Supplier<T> body) {
+        Options before = options;
+        options = new Options(true, before.progressEvery(), before.checkpointEvery(), before.checkpointSeconds(), before.clip());
+        try {
+            return body.get();
+        } finally {
+            options = before;
+        }
+    }
+
+    /** Records where the sparsification in progress stands (null: none), saved with checkpoints. */
+    void sparsification(Sparsifier.Position p) {
+        sparsification = p;
+    }
+
     /** The state now, as a snapshot the sparsifier and the change replay do not know of (a change's rollback point). */
     Snapshot capture() {
         return new Snapshot(net, optimizer.state(), step, lambda());
@@ -210,6 +246,11 @@ public final class Trainer {
     /** The queue of changes (learning rate, λ, links, schedule) and the pause applied at this trainer's step boundaries. */
     public TrainControl control() {
         return control;
+    }
+
+    /** The L1/L2 regularizer in force (λ changes with the schedule). */
+    public Regularizer regularizer() {
+        return regularizer;
     }
 
     public Options options() {

@@ -231,11 +231,12 @@ class DataSetTrainingTest {
         Trainer t = (Trainer) eval("(train! (trainer small :loss small-loss :l1 0.001 :quiet true) 4)");
         Path ckpt = dir.resolve("mid.json");
         // a checkpoint written in the middle of a sparsification judged on `judge`
-        t.sparsification = new Sparsifier.Position();
-        t.sparsification.threshold = t.sparsification.acceptedThreshold = 0.05;
-        t.sparsification.maxLoss = t.sparsification.reference = t.sparsification.startLoss = 1;
-        t.sparsification.judgedOn = "validation " + judge.fingerprint();
-        t.sparsification.maxCut = 3;
+        Sparsifier.Position pos = new Sparsifier.Position();
+        pos.threshold = pos.acceptedThreshold = 0.05;
+        pos.maxLoss = pos.reference = pos.startLoss = 1;
+        pos.judgedOn = "validation " + judge.fingerprint();
+        pos.maxCut = 3;
+        t.sparsification(pos);
         t.saveCheckpoint(ckpt);
 
         Trainer wrong = (Trainer) eval("(trainer small :loss small-loss :l1 0.001 :quiet true)");

@@ -56,7 +56,7 @@ class PublishedLossTest {
     @Test
     void l1NormOfThePublishedInitialMatrixExcludingTimerAndInputRows() {
         Trainer t = (Trainer) interp.eval("t.dmm", "(trainer net :loss (imitation-loss reference 140 [:output]) :l1 0.001 :exclude [:timer :input] :quiet true)");
-        assertEquals(PUBLISHED_L1, t.regularizer.l1Norm(t.weights()), PUBLISHED_L1 * 1e-6);
+        assertEquals(PUBLISHED_L1, t.regularizer().l1Norm(t.weights()), PUBLISHED_L1 * 1e-6);
         assertEquals(PUBLISHED_PREREG, t.evaluate(), PUBLISHED_PREREG * 1e-6);
     }
 

@@ -59,7 +59,7 @@ class TrainerTest {
     void lambdaEntersTheLossExactlyAndExclusionsAreHonoured() {
         Trainer t = trainer(":l1 0.01 :exclude [:output]");
         VValue w = t.weights();
-        double l1 = t.regularizer.l1Norm(w);
+        double l1 = t.regularizer().l1Norm(w);
         double[] expected = {0};
         w.forEachLeaf((p, x) -> {
             if (!p.get(1).equals("output")) expected[0] += Math.abs(x);
@@ -67,7 +67,7 @@ class TrainerTest {
         assertEquals(expected[0], l1, 1e-12);
         TrainLog.Row r = t.trainStep();
         assertEquals(r.prereg() + 0.01 * expected[0], r.loss(), 1e-12);
-        VValue grad = t.regularizer.gradient(w);
+        VValue grad = t.regularizer().gradient(w);
         assertEquals(0.0, grad.getIn(List.of("output")).maxAbs(), "no penalty gradient on excluded rows");
     }
 
