@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
@@ -53,6 +54,19 @@ public final class Sparsifier {
             @Doc("restart Adam after each cut") boolean freshOptimizer,
             @Doc("after a rejected cut of k links, cut at most k/2 (the smallest) until a cut is accepted, so links that are only ever cut together are tried one by one") boolean retryFewer) {
         public static final Schedule DEFAULTS = new Schedule(0.01, 1.1, 0.2, 100, 100, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, false, false);
+
+        /**
+         * The defaults with the parameters given by name — the names of {@code sparsify!}'s options,
+         * so Java and the language say the same thing:
+         * <pre>{@code Schedule.of(Map.of("threshold-max", 1.0, "lambda-max", 0.5, "retry-fewer", true))}</pre>
+         * An unknown name or a bad value is an {@link IllegalArgumentException} naming it.
+         */
+        public static Schedule of(Map<String, Object> settings) {
+            List<String> known = Settings.options(Schedule.class);
+            for (String k : settings.keySet())
+                if (!known.contains(k)) throw new IllegalArgumentException("the schedule has no parameter `" + k + "`; it has " + String.join(", ", known));
+            return Settings.with(Schedule.class, DEFAULTS, settings);
+        }
 
         /** Every parameter checked here, once, for the language, the view and Java alike. */
         public Schedule {

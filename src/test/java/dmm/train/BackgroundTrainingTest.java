@@ -155,7 +155,8 @@ class BackgroundTrainingTest {
         t.control().submit(t.control().schedule(Map.of("recover-steps", 3L)));
         t.train(1);   // applied at this step boundary
         long before = t.step();
-        new Sparsifier(t, new Sparsifier.Schedule(0.005, 1.1, 0.2, 10, 0, 1000, 4, 0, 0.01, 1.5, 0.2, 0, 2, 3, 0, false, false)).run();
+        new Sparsifier(t, Sparsifier.Schedule.of(Map.of("threshold", 0.005, "recover-steps", 10L, "judge-steps", 0L, "tolerance", 1000.0,
+                "max-rounds", 2, "polish-steps", 0L))).run();
         assertEquals(before + 6, t.step(), "two rounds of 3 recover steps, not 10");
         assertThrows(IllegalArgumentException.class, () -> t.control().schedule(Map.of("no-such", 1L)));
         assertThrows(IllegalArgumentException.class, () -> t.control().schedule(Map.of("threshold", -1.0)));

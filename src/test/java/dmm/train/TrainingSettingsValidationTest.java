@@ -42,9 +42,9 @@ class TrainingSettingsValidationTest {
         assertThrows(IllegalArgumentException.class, () -> new Adam(0.001, 2, 0.999, 1e-8));
         assertThrows(IllegalArgumentException.class, () -> new Sgd(0.1, -0.5));
         assertThrows(IllegalArgumentException.class, () -> new Adam(0.001, 0.9, 0.999, 1e-8).setLearningRate(Double.NaN));
-        Sparsifier.Schedule d = Sparsifier.Schedule.DEFAULTS;
-        assertThrows(IllegalArgumentException.class, () -> new Sparsifier.Schedule(d.threshold(), 0, d.thresholdMax(), d.recoverSteps(),
-                d.judgeSteps(), d.tolerance(), d.slack(), d.maxLoss(), d.lambdaStart(), d.lambdaGrowth(), d.lambdaMax(), d.targetLinks(),
-                d.maxRounds(), d.maxRejections(), d.polishSteps(), d.freshOptimizer(), d.retryFewer()));
+        assertThrows(IllegalArgumentException.class, () -> Sparsifier.Schedule.of(java.util.Map.of("threshold-growth", 0.0)));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Sparsifier.Schedule.of(java.util.Map.of("nope", 1)));
+        assertTrue(unknown.getMessage().contains("the schedule has no parameter `nope`"), unknown.getMessage());
+        assertTrue(Sparsifier.Schedule.of(java.util.Map.of("retry-fewer", true)).retryFewer());
     }
 }
