@@ -33,8 +33,23 @@ public final class Engine {
      * (self-referential networks), and the cancellation to check between cycles (the current
      * thread's bound token first, then this one; null: only the bound one).
      */
-    public record Context(NeuronTypes types, CancelToken cancel) {
+    /**
+     * What a run needs besides the network: the neuron types beyond the declared ones, the
+     * cancellation to obey, and where the kernels' pullbacks of a compiled cycle run under grad —
+     * in the down movement's entry on dense coordinates ({@code denseKernelPullbacks}, the default)
+     * or as one V-value entry per cycle (the same numbers; for comparing the two).
+     */
+    public record Context(NeuronTypes types, CancelToken cancel, boolean denseKernelPullbacks) {
         public static final Context DEFAULT = new Context(NeuronTypes.NONE, null);
+
+        public Context(NeuronTypes types, CancelToken cancel) {
+            this(types, cancel, true);
+        }
+
+        /** This context with the kernels' pullbacks as one V-value entry per cycle. */
+        public Context withPerCycleKernelPullbacks() {
+            return new Context(types, cancel, false);
+        }
     }
 
     /** Runs {@code n} cycles, checking for cancellation between cycles. */
@@ -72,13 +87,6 @@ public final class Engine {
      */
     public static final boolean GENERAL = Boolean.getBoolean("dmm.general");
 
-    /**
-     * True: in a compiled cycle under grad, the kernels' pullbacks run in the down movement's
-     * entry on dense coordinates (the default); false: as one V-value entry per cycle. For tests
-     * comparing the two, and for measuring the difference in one process.
-     */
-    static volatile boolean cycleKernels = true;
-
     /** One cycle through the general tree-based down movement whatever the network (the reference the tests compare the compiled one with). */
     static Network stepGeneral(Network net, Context ctx) {
         return step(net, ctx, null, false);
@@ -91,14 +99,14 @@ public final class Engine {
             Plan plan = net.planFor(w);
             Plan.Down d = plan.down(plan.align(net.outputs), net.outputs.cycle);
             Object[] ins = d.inputs();
-            Object[] outs = up(net, plan.neurons, plan.decls, ins, ctx.types(), failedType, d.cycle());
+            Object[] outs = up(net, plan.neurons, plan.decls, ins, ctx.types(), failedType, d.cycle(), ctx.denseKernelPullbacks());
             return net.withState(new Layer(plan.neurons, outs, plan.neuronIndex, d.cycle()), new Layer(plan.neurons, ins, plan.neuronIndex), net.cycle + 1);
         }
         // a self-referential network reads a new matrix every cycle: the general down movement
         List<String[]> active = net.activeNeurons(Ops.primal(w));
         Object x = down(w, net.hard, net.outputs.tree());
         Layer inputs = Layer.fromTree(x, active);
-        Object[] outs = up(net, active, null, inputs.values, ctx.types(), failedType, null);
+        Object[] outs = up(net, active, null, inputs.values, ctx.types(), failedType, null, false);
         return net.withState(new Layer(active, outs), inputs, net.cycle + 1);
     }
 
@@ -166,10 +174,11 @@ public final class Engine {
     /**
      * The up movement; {@code decls}: each active neuron's declaration with its type, or null
      * there (null: look them up); {@code cycle}: the recorded compiled cycle whose down movement
-     * made {@code ins} (its entry then runs the kernels' pullbacks), or null.
+     * made {@code ins}, or null; {@code denseKernels}: that entry runs the kernels' pullbacks (else
+     * one V-value entry per cycle does).
      */
     private static Object[] up(Network net, List<String[]> active, NeuronDecl[] decls, Object[] ins, NeuronTypes types, String[] failedType,
-                               Plan.Cycle cycle) {
+                               Plan.Cycle cycle, boolean denseKernels) {
         // resolve every function once, before any neuron runs: a redefinition made while this
         // cycle runs takes effect at the next cycle, never half-way through this one. A
         // redefinition made on another thread while the functions are being resolved could
@@ -215,7 +224,7 @@ public final class Engine {
                     VValue y = k.forward(Ops.primal(ins[i]));
                     Tape t = k.constant() ? null : Ops.recordingTape(ins[i]);
                     if (t == null) out = y;
-                    else if (cycle != null && cycleKernels && t == cycle.tape) {
+                    else if (cycle != null && denseKernels && t == cycle.tape) {
                         // the cycle's down-movement entry runs this kernel's pullback
                         cycle.kernels[i] = k;
                         out = t.made(y, k.readsNumbersOnly());

@@ -183,20 +183,15 @@ class CompiledPathTest {
     @Test
     void theDenseKernelPullbacksEqualThePerCycleVValueOnes() {
         Random rnd = new Random(5);
-        try {
-            for (int k = 0; k < 6; k++) {
-                String src = feedforward(rnd);
-                Network a = (Network) fast.eval("t", src);
-                VValue w = Ops.primal(a.softMatrix());
-                Engine.cycleKernels = true;
-                Run dense = run(a, w, LanguageNeurons.context(fast), true, 40, k % 2 == 0, k % 3 == 0);
-                Engine.cycleKernels = false;
-                Run perCycle = run(a, w, LanguageNeurons.context(fast), true, 40, k % 2 == 0, k % 3 == 0);
-                assertEquals(perCycle.loss, dense.loss, src);
-                assertTrue(perCycle.grad.equals(dense.grad), src);
-            }
-        } finally {
-            Engine.cycleKernels = true;
+        for (int k = 0; k < 6; k++) {
+            String src = feedforward(rnd);
+            Network a = (Network) fast.eval("t", src);
+            VValue w = Ops.primal(a.softMatrix());
+            Engine.Context ctx = LanguageNeurons.context(fast);
+            Run dense = run(a, w, ctx, true, 40, k % 2 == 0, k % 3 == 0);
+            Run perCycle = run(a, w, ctx.withPerCycleKernelPullbacks(), true, 40, k % 2 == 0, k % 3 == 0);
+            assertEquals(perCycle.loss, dense.loss, src);
+            assertTrue(perCycle.grad.equals(dense.grad), src);
         }
     }
 
