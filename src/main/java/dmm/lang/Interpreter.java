@@ -217,30 +217,19 @@ public final class Interpreter {
 
     // ------------------------------------------------------------------ evaluation
 
-    /** Translators of the layers below the language (the engine's errors), installed by the bindings. */
-    private final List<Function<RuntimeException, EvalError>> errorTranslators = new CopyOnWriteArrayList<>();
+    private final ErrorTranslators errorTranslators = new ErrorTranslators();
 
     /**
      * Installs a translation of Java exceptions into this interpreter's language errors (returning
-     * null for the exceptions it does not know). The bindings install the one for engine and
-     * training errors; {@link #wrap} is the one place where a Java exception becomes a language
-     * error, so two interpreters with different bindings never see each other's translators.
+     * null for the exceptions it does not know): see {@link ErrorTranslators}.
      */
     public void addErrorTranslator(Function<RuntimeException, EvalError> t) {
-        if (!errorTranslators.contains(t)) errorTranslators.add(t);
+        errorTranslators.add(t);
     }
 
     /** A Java exception from a built-in as a language error at {@code span}: the translators first, then the generic rules. */
     EvalError wrap(RuntimeException e, Span span, String fnName) {
-        if (e instanceof Cancelled c) throw c;
-        for (Function<RuntimeException, EvalError> t : errorTranslators) {
-            EvalError translated = t.apply(e);
-            if (translated != null) {
-                if (span != null && translated.span() == null) translated.at(span);
-                return translated;
-            }
-        }
-        return Values.wrap(e, span, fnName);
+        return errorTranslators.wrap(e, span, fnName);
     }
 
     /** Reads and evaluates every form of {@code source}; returns the value of the last. */

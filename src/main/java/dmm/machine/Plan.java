@@ -25,6 +25,11 @@ import java.util.stream.IntStream;
  * {@code w · dX[row]} to the source outputs and accumulates {@code dot(dX[row], Y[source])}
  * into a flat array of soft-weight cotangents (both paths are checked against finite differences), which one entry recorded before the first
  * cycle (so it runs after all of them in the backward pass) turns into the matrix's cotangent.
+ *
+ * <p>Why one long file: the row table, the forward written for trees and for dense coordinates,
+ * the transpose and the kernels' hand-over share the plan's arrays and were tuned together; it is
+ * to be split by concept, with the transpose stated once for both paths (the architecture issue,
+ * round two), before the neuron compiler builds on it.
  */
 final class Plan {
     final Object soft;

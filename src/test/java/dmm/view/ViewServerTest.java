@@ -124,8 +124,8 @@ class ViewServerTest {
         }
     }
 
-    @Test
-    void onlyTheListedActionsWithCheckedArguments() throws Exception {
+    /** A small network training in the background as run 1, paused (`tr` in the session). */
+    private TrainRun pausedRun() {
         interp.eval("setup", """
             (require lite) (require train)
             (def tr (trainer (feedforward "abcab" {:layers 2 :copies 1 :init 0.1 :seed 2})
@@ -133,7 +133,12 @@ class ViewServerTest {
             (train! tr 1000000 :background true)
             (pause! tr)
             """);
-        TrainRun run = TrainRuns.runs(interp).get(1);
+        return TrainRuns.runs(interp).get(1);
+    }
+
+    @Test
+    void onlyTheListedActionsWithCheckedArguments() throws Exception {
+        TrainRun run = pausedRun();
         assertEquals(400, action("{\"action\":\"eval\",\"code\":\"(System/exit 0)\"}").statusCode());
         assertEquals(400, action("not json").statusCode());
         assertEquals(400, action("{\"action\":\"set-lr\",\"run\":1,\"value\":\"fast\"}").statusCode());
@@ -164,14 +169,7 @@ class ViewServerTest {
      */
     @Test
     void aMalformedLinkActionIsRefusedAndTheTrainerStaysUsable() throws Exception {
-        interp.eval("setup", """
-            (require lite) (require train)
-            (def tr (trainer (feedforward "abcab" {:layers 2 :copies 1 :init 0.1 :seed 2})
-                             :loss (imitation-loss (duplicate-detector "abcab") 30 [:output]) :quiet true))
-            (train! tr 1000000 :background true)
-            (pause! tr)
-            """);
-        TrainRun run = TrainRuns.runs(interp).get(1);
+        TrainRun run = pausedRun();
         HttpResponse<String> bad = action("{\"action\":\"restore-link\",\"run\":1,\"link\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\"],\"weight\":1}");
         assertEquals(400, bad.statusCode(), bad.body());
         assertTrue(bad.body().contains("`b`"), bad.body());
