@@ -26,6 +26,8 @@ final class GracefulStop {
 
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Interpreter interp;
+    /** True for a program (dmm run, eval): its thread ends once stopped. False for the REPL, which waits at its prompt. */
+    private volatile boolean program;
     private final PrintStream err;
 
     private GracefulStop(PrintStream err) {
@@ -39,8 +41,9 @@ final class GracefulStop {
         return g;
     }
 
-    /** The interpreter of the program that is running (what a signal cancels). */
-    void running(Interpreter i) {
+    /** The interpreter of the program or REPL that is running (what a signal cancels). */
+    void running(Interpreter i, boolean program) {
+        this.program = program;
         this.interp = i;
     }
 
@@ -62,10 +65,17 @@ final class GracefulStop {
                 // a run that cannot be asked (ended meanwhile) has nothing to write
             }
         }
-        i.requestCancel();
+        if (i.isRunning()) i.requestCancel();
         try {
-            if (!finished.await(WRITE_SECONDS, TimeUnit.SECONDS))
-                err.println("dmm: the program did not stop within " + WRITE_SECONDS + " s; exiting without waiting for it");
+            // a program's thread ends once stopped; the REPL returns to its prompt, where it waits for no one
+            long deadline = System.nanoTime() + WRITE_SECONDS * 1_000_000_000L;
+            while (!finished.await(50, TimeUnit.MILLISECONDS)) {
+                if (!program && !i.isRunning() && TrainRuns.runs(i).all().stream().allMatch(TrainRun::isFinished)) return;
+                if (System.nanoTime() > deadline) {
+                    err.println("dmm: the program did not stop within " + WRITE_SECONDS + " s; exiting without waiting for it");
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

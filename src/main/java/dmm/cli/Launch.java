@@ -79,7 +79,7 @@ final class Launch {
     }
 
     private static int repl(Interpreter interp) {
-        Main.stopOnSignal(interp);
+        Main.stopOnSignal(interp, false);
         try {
             if (System.console() == null) {
                 // stdin is a pipe or a file: no prompt, no colours, exit with the last status

@@ -51,10 +51,10 @@ public final class Main {
      */
     static final long STACK_BYTES = 64L << 20;
 
-    /** Lets a signal stop {@code interp}'s training gracefully (the REPL's and serve's interpreter). */
-    static void stopOnSignal(Interpreter interp) {
+    /** Lets a signal stop {@code interp}'s training gracefully: a program's ({@code program}) or the REPL's. */
+    static void stopOnSignal(Interpreter interp, boolean program) {
         GracefulStop g = stop;
-        if (g != null) g.running(interp);
+        if (g != null) g.running(interp, program);
     }
 
     /** A bug in dmm, not in the program it runs: say so, and how to see more. */
@@ -152,7 +152,7 @@ public final class Main {
         List<Object> argVals = new ArrayList<>(fileArgs);
         interp.define("*command-line-args*", List.copyOf(argVals), "The arguments after the file name on the command line.");
         interp.define("*file*", file.toString(), "The file being run.");
-        stopOnSignal(interp);
+        stopOnSignal(interp, true);
         int code = interp.runFile(file, err, null).status().code();
         if (!GracefulStop.awaitBackgroundRuns(interp, out) && code == OK) code = RUNTIME;
         return code;
@@ -161,7 +161,7 @@ public final class Main {
     /** {@code dmm eval TEXT}: the text through {@link Interpreter#run}, printing the value of its last form. */
     static int evalText(String text, boolean debug, PrintStream out, PrintStream err) {
         Interpreter interp = Toolkit.newInterpreter(out, debug);
-        stopOnSignal(interp);
+        stopOnSignal(interp, true);
         Outcome o = interp.run(Source.of("<eval>", text), err, done -> out.println(Printer.print(done.value())));
         out.flush();
         int code = o.status().code();

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -266,6 +267,7 @@ public final class Interpreter {
      */
     public Outcome run(Source source, PrintStream err, Consumer<Outcome> then) {
         boolean evaluated = false;
+        running.incrementAndGet();
         try {
             List<Form> forms = read(source);
             Outcome done = new Outcome(Outcome.Status.OK, evalForms(source, forms), forms.size(), null);
@@ -285,8 +287,17 @@ public final class Interpreter {
             return failed(Outcome.Status.RUNTIME_ERROR,
                     EvalError.outOfMemory(evaluated ? "printing the value" : "evaluating", null).report(), err);
         } finally {
+            running.decrementAndGet();
             err.flush();
         }
+    }
+
+    /** Evaluations of {@link #run} in progress (the REPL's line, a program). */
+    private final AtomicInteger running = new AtomicInteger();
+
+    /** True while {@link #run} evaluates something (a signal's handler waits for it, not for an idle prompt). */
+    public boolean isRunning() {
+        return running.get() > 0;
     }
 
     /**

@@ -101,4 +101,22 @@ class SignalStopTest {
         List<String> csv = Files.readAllLines(dir.resolve("t.csv"));
         assertEquals("40", csv.get(csv.size() - 1).split(",")[0], "all 40 steps ran");
     }
+
+    /** A REPL waiting at its prompt has nothing to write: a signal ends it at once, not after a wait. */
+    @Test
+    void anIdleReplEndsPromptlyOnSigterm() throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "repl");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().write("(+ 40 2)\n".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().flush();   // stdin stays open: the REPL waits for more
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = r.readLine()) != null; ) if (line.contains("42")) break;
+        long t0 = System.nanoTime();
+        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the REPL ended");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(143, p.exitValue());
+        assertTrue(seconds < GracefulStop.WRITE_SECONDS / 4.0, "ended in " + seconds + " s, without waiting for a prompt that never returns");
+    }
 }
