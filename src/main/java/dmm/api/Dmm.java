@@ -101,7 +101,8 @@ public final class Dmm {
     public static final long EVAL_STACK_BYTES = 64L << 20;
 
     private final Object evalLock = new Object();
-    private volatile boolean inEval;
+    /** Evaluations in progress (more than one when a Java function called by dmm code evaluates again). */
+    private int inEval;
 
     /**
      * Asks the evaluation in progress (on any thread) to stop at its next loop, call, cycle or step
@@ -111,7 +112,7 @@ public final class Dmm {
      */
     public void cancel() {
         synchronized (evalLock) {
-            if (inEval) interp.requestCancel();
+            if (inEval > 0) interp.requestCancel();
         }
     }
 
@@ -134,8 +135,7 @@ public final class Dmm {
             }
         }, "dmm-eval", EVAL_STACK_BYTES);
         synchronized (evalLock) {
-            interp.clearCancel();   // a request that arrived between evaluations was for none of them
-            inEval = true;
+            if (inEval++ == 0) interp.clearCancel();   // a request that arrived between evaluations was for none of them
         }
         boolean interrupted = false;
         try {
@@ -151,8 +151,7 @@ public final class Dmm {
             }
         } finally {
             synchronized (evalLock) {
-                inEval = false;
-                interp.clearCancel();
+                if (--inEval == 0) interp.clearCancel();
             }
             if (interrupted) Thread.currentThread().interrupt();
         }
