@@ -47,7 +47,7 @@ public final class VBuilder {
     public VBuilder addScaled(double w, VValue v) {
         if (w == 0) return this;
         scalar += w * v.scalar;
-        if (v instanceof VValue.Flat f) {
+        if (v instanceof FlatNode f) {
             // a dense flat value: its non-zero keys in key order, no tree made
             FlatKeys t = f.table;
             double[] x = f.v;

@@ -15,9 +15,9 @@ import java.util.function.DoubleUnaryOperator;
  * <p>Values are always canonical: no zero leaves, no empty subtrees, so structural equality is
  * mathematical equality. Children are kept in arrays sorted by key, which makes printing
  * deterministic and merging linear in the number of keys. A node with many children that is
- * edited key by key ({@code assoc} in a loop) becomes a {@link Wide} node, which keeps its
+ * edited key by key ({@code assoc} in a loop) becomes a {@link WideNode} node, which keeps its
  * edits in a small persistent tree, so building a large value one key at a time is linear. A
- * flat value (numbers under keys, the DMM Lite wire shape) may be held as a {@link Flat} node:
+ * flat value (numbers under keys, the DMM Lite wire shape) may be held as a {@link FlatNode} node:
  * one {@code double[]} over a shared {@link FlatKeys} table, no object per leaf; it is the same
  * value as the tree (equal, same hash, same printing), and the algebra on flat nodes of one key
  * family works on the arrays, with the tree's summation order, so the numbers are the same.
@@ -27,7 +27,7 @@ import java.util.function.DoubleUnaryOperator;
  * VValue s = a.add(a).scale(0.5);                   // == a
  * }</pre>
  */
-public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
+public sealed class VValue permits WideNode, FlatNode, LeavesNode {
     /** The reserved key under which a node's scalar is written. */
     public static final String NUMBER = "number";
     private static final int NUMBER_HASH = NUMBER.hashCode();
@@ -45,7 +45,7 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
     /** The scalar 1. */
     public static final VValue ONE = new VValue(1.0, NO_KEYS, NO_CHILDREN);
 
-    /** Nodes with at least this many children are edited through a {@link Wide} node. */
+    /** Nodes with at least this many children are edited through a {@link WideNode} node. */
     static final int WIDE_MIN = 32;
 
     private static final VValue[] SMALL_INTS = new VValue[257];
@@ -58,9 +58,9 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
     }
 
     final double scalar;
-    /** The sorted keys; null in a {@link Wide} node, whose arrays are made on demand: read them with {@link #ks()}. */
+    /** The sorted keys; null in a {@link WideNode} node, whose arrays are made on demand: read them with {@link #ks()}. */
     final String[] keys;
-    /** The children in key order; null in a {@link Wide} node: read them with {@link #cs()}. */
+    /** The children in key order; null in a {@link WideNode} node: read them with {@link #cs()}. */
     final VValue[] children;
     private int hash;
 
@@ -140,14 +140,14 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
 
     /** True when every child is a bare number (a "flat" sparse vector, the DMM Lite wire shape). */
     public boolean isFlat() {
-        if (this instanceof Flat) return true;
+        if (this instanceof FlatNode) return true;
         for (VValue c : cs()) if (!c.isScalar()) return false;
         return true;
     }
 
     /**
      * The flat V-value with dense coordinates {@code values} over {@code table} (coordinate 0 is
-     * the scalar; coordinates beyond the array read as 0): a {@link Flat} node, with no object
+     * the scalar; coordinates beyond the array read as 0): a {@link FlatNode} node, with no object
      * per leaf, unless it has no non-zero key (then a number). The array is kept, not copied: the
      * caller must not change it afterwards. Rejects NaN.
      */
@@ -160,12 +160,12 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
             if (x != 0 && i > 0) n++;
         }
         if (n == 0) return of(values.length == 0 ? 0 : values[0]);
-        return new Flat(table, values, n);
+        return new FlatNode(table, values, n);
     }
 
     /** The key table of a flat node ({@link #flat(FlatKeys, double[])}), or null for any other node. */
     public FlatKeys flatKeys() {
-        return this instanceof Flat f ? f.table : null;
+        return this instanceof FlatNode f ? f.table : null;
     }
 
     /**
@@ -174,7 +174,7 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
      * the value: read it, never write it.
      */
     public double[] flatValues() {
-        return this instanceof Flat f ? f.v : null;
+        return this instanceof FlatNode f ? f.v : null;
     }
 
     /**
@@ -283,8 +283,8 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
 
     /** Number of non-zero leaves (scalars at any node). */
     public int leafCount() {
-        if (this instanceof Leaves l && l.keepsAll) return l.values.length;
-        if (this instanceof Flat f) return f.size + (scalar != 0 ? 1 : 0);
+        if (this instanceof LeavesNode l && l.keepsAll) return l.values.length;
+        if (this instanceof FlatNode f) return f.size + (scalar != 0 ? 1 : 0);
         int n = scalar != 0 ? 1 : 0;
         for (VValue c : cs()) n += c.leafCount();
         return n;
@@ -312,7 +312,7 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
         if (lambda == 1.0) return this;
         if (lambda == 0.0 || isZero()) return ZERO;
         if (Double.isNaN(lambda)) throw new NonFiniteException("NaN scale factor");
-        if (this instanceof Flat f) return f.scaled(lambda);
+        if (this instanceof FlatNode f) return f.scaled(lambda);
         return mapLeaves(x -> lambda * x);
     }
 
@@ -320,8 +320,8 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
     public static VValue combine(double alpha, VValue a, double beta, VValue b) {
         if (b.isZero() || beta == 0) return a.scale(alpha);
         if (a.isZero() || alpha == 0) return b.scale(beta);
-        if (a instanceof Flat || b instanceof Flat) {
-            VValue r = Flat.flatCombine(alpha, a, beta, b);
+        if (a instanceof FlatNode || b instanceof FlatNode) {
+            VValue r = FlatNode.flatCombine(alpha, a, beta, b);
             if (r != null) return r;
         }
         if (alpha == 1 && a.childCount() >= WIDE_MIN && b.childCount() * 16 < a.childCount()) return addInto(a, beta, b);
@@ -390,7 +390,7 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
 
     /** The dot product: Σ over common leaf paths of the product of the coefficients. */
     public static double dot(VValue a, VValue b) {
-        if (a instanceof Flat fa && b instanceof Flat fb && fa.table.sameFamily(fb.table)) return Flat.flatDot(fa, fb);
+        if (a instanceof FlatNode fa && b instanceof FlatNode fb && fa.table.sameFamily(fb.table)) return FlatNode.flatDot(fa, fb);
         double s = a.scalar * b.scalar;
         VValue small = a.childCount() <= b.childCount() ? a : b;
         VValue large = small == a ? b : a;
@@ -406,8 +406,8 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
 
     /** The largest absolute leaf value (0 for zero). */
     public double maxAbs() {
-        if (this instanceof Leaves l) return l.maxAbsOfValues();
-        if (this instanceof Flat f) {
+        if (this instanceof LeavesNode l) return l.maxAbsOfValues();
+        if (this instanceof FlatNode f) {
             double m = 0;
             for (double x : f.v) m = Math.max(m, Math.abs(x));
             return m;
@@ -419,7 +419,7 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
 
     /** Σ of all leaves. */
     public double sum() {
-        if (this instanceof Flat f) return f.flatSum();
+        if (this instanceof FlatNode f) return f.flatSum();
         double s = scalar;
         for (VValue c : cs()) s += c.sum();
         return s;
@@ -432,7 +432,7 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
      */
     public VValue mapLeaves(DoubleUnaryOperator f) {
         if (isZero()) return ZERO;
-        if (this instanceof Flat fl) return fl.map(f);
+        if (this instanceof FlatNode fl) return fl.map(f);
         double s = scalar == 0 ? 0 : checkFinite(f.applyAsDouble(scalar));
         String[] mk = ks();
         VValue[] mc = cs();
@@ -558,7 +558,7 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
      */
     public VValue restrictTo(VValue support) {
         // a tree made over the support's own leaf paths keeps all of its leaves
-        if (this instanceof Leaves l && l.shape == shapeOf(support)) return this;
+        if (this instanceof LeavesNode l && l.shape == shapeOf(support)) return this;
         double s = support.scalar != 0 ? scalar : 0;
         String[] tk = ks();
         VValue[] tc = cs();
@@ -636,17 +636,17 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
 
     /**
      * This value with the child at {@code key} replaced (removed when zero). On a node with
-     * many children the edit is recorded in a {@link Wide} node in O(log n) amortized time.
+     * many children the edit is recorded in a {@link WideNode} node in O(log n) amortized time.
      */
     public VValue withChild(String key, VValue child) {
         if (key.equals(NUMBER)) return withScalar(child.scalarPart());
         if (keys == null) return lazyWith(key, child);
-        if (keys.length >= WIDE_MIN) return new Wide(scalar, keys, children, null, 0, keys.length).with(key, child);
+        if (keys.length >= WIDE_MIN) return new WideNode(scalar, keys, children, null, 0, keys.length).with(key, child);
         return plainEdit(this, key, child);
     }
 
     /** {@link #withChild} on a node with plain arrays, copying them. */
-    private static VValue plainEdit(VValue v, String key, VValue child) {
+    static VValue plainEdit(VValue v, String key, VValue child) {
         String[] keys = v.keys;
         VValue[] children = v.children;
         double scalar = v.scalar;
@@ -730,109 +730,6 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
         return x;
     }
 
-    /**
-     * A node with many children being edited key by key: the sorted arrays of a base node plus
-     * a persistent balanced tree of edits (a key and its new child, zero for a removal). Reading
-     * one child looks in the edits, then in the base; an edit copies O(log n) tree nodes; when
-     * the edits number a quarter of the base's children they are merged into new sorted arrays
-     * (O(n), so O(1) per edit amortized, and the tree stays small). Everything else reads the
-     * merged arrays, made once on first use ({@link #sorted()}), so a wide node behaves exactly
-     * like a plain one.
-     */
-    static final class Wide extends VValue {
-        final String[] baseKeys;
-        final VValue[] baseChildren;
-        final Edit edits;
-        final int editCount;
-        final int size;
-        /** The merged arrays once made; racy but safe: a {@link Sorted} is immutable with final fields. */
-        Sorted merged;
-
-        Wide(double scalar, String[] baseKeys, VValue[] baseChildren, Edit edits, int editCount, int size) {
-            super(scalar, null, null);
-            this.baseKeys = baseKeys;
-            this.baseChildren = baseChildren;
-            this.edits = edits;
-            this.editCount = editCount;
-            this.size = size;
-        }
-
-        @Override
-        int lazySize() {
-            return size;
-        }
-
-        @Override
-        VValue lazyGet(String key) {
-            return lookup(key);
-        }
-
-        @Override
-        VValue lazyWithScalar(double s) {
-            return withNumber(s);
-        }
-
-        @Override
-        VValue lazyWith(String key, VValue child) {
-            return with(key, child);
-        }
-
-        VValue lookup(String key) {
-            for (Edit e = edits; e != null; ) {
-                int c = key.compareTo(e.key);
-                if (c == 0) return e.value;
-                e = c < 0 ? e.left : e.right;
-            }
-            int i = Arrays.binarySearch(baseKeys, key);
-            return i >= 0 ? baseChildren[i] : ZERO;
-        }
-
-        VValue with(String key, VValue child) {
-            VValue old = lookup(key);
-            if (old == child || (old.isZero() && child.isZero())) return this;
-            int n = size + (old.isZero() ? 1 : 0) - (child.isZero() ? 1 : 0);
-            if (editCount < Math.max(WIDE_MIN, baseKeys.length / 4) && n >= WIDE_MIN / 2)
-                return new Wide(scalar, baseKeys, baseChildren, Edit.put(edits, key, child), editCount + 1, n);
-            // edits a quarter of the base (or few children left): merge them, then edit the plain node
-            Sorted m = sorted();
-            return plainEdit(new VValue(scalar, m.keys, m.children), key, child);
-        }
-
-        VValue withNumber(double s) {
-            Wide w = new Wide(s, baseKeys, baseChildren, edits, editCount, size);
-            w.merged = merged;
-            return w;
-        }
-
-        @Override
-        Sorted sorted() {
-            Sorted m = merged;
-            if (m == null) {
-                String[] k = new String[size];
-                VValue[] c = new VValue[size];
-                int[] at = {0, 0}; // next base index, next output index
-                Edit.inOrder(edits, (ek, ev) -> {
-                    while (at[0] < baseKeys.length && baseKeys[at[0]].compareTo(ek) < 0) {
-                        k[at[1]] = baseKeys[at[0]];
-                        c[at[1]++] = baseChildren[at[0]++];
-                    }
-                    if (at[0] < baseKeys.length && baseKeys[at[0]].equals(ek)) at[0]++;
-                    if (!ev.isZero()) {
-                        k[at[1]] = ek;
-                        c[at[1]++] = ev;
-                    }
-                });
-                while (at[0] < baseKeys.length) {
-                    k[at[1]] = baseKeys[at[0]];
-                    c[at[1]++] = baseChildren[at[0]++];
-                }
-                m = new Sorted(k, c);
-                merged = m;
-            }
-            return m;
-        }
-    }
-
     int lazySize() {
         throw new IllegalStateException("a plain node has its arrays");
     }
@@ -849,143 +746,6 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
         throw new IllegalStateException("a plain node has its arrays");
     }
 
-    /**
-     * A flat value held densely: the scalar and the numbers under keys as one array over a
-     * {@link FlatKeys} table (coordinate 0 the scalar). At least one key is non-zero (a value
-     * with none is a number). Read through the common API it is the tree it stands for (the
-     * plain arrays are made once, on first use); the algebra on two flat nodes of one family,
-     * or a flat node and a number, works on the arrays.
-     */
-    static final class Flat extends VValue {
-        final FlatKeys table;
-        final double[] v;
-        final int size;
-        /** The plain arrays once made; racy but safe: a {@link Sorted} is immutable with final fields. */
-        Sorted merged;
-
-        Flat(FlatKeys table, double[] v, int size) {
-            super(v[0], null, null);
-            this.table = table;
-            this.v = v;
-            this.size = size;
-        }
-
-        @Override
-        Sorted sorted() {
-            Sorted m = merged;
-            if (m == null) {
-                String[] k = new String[size];
-                VValue[] c = new VValue[size];
-                int n = 0;
-                for (int id : table.sortedIds()) {
-                    if (id >= v.length || v[id] == 0) continue;
-                    k[n] = table.name(id);
-                    c[n++] = of(v[id]);
-                }
-                m = new Sorted(k, c);
-                merged = m;
-            }
-            return m;
-        }
-
-        @Override
-        int lazySize() {
-            return size;
-        }
-
-        @Override
-        VValue lazyGet(String key) {
-            int id = table.id(key);
-            return id > 0 && id < v.length ? of(v[id]) : ZERO;
-        }
-
-        @Override
-        VValue lazyWithScalar(double s) {
-            double[] r = v.clone();
-            r[0] = s;
-            return new Flat(table, r, size);
-        }
-
-        @Override
-        VValue lazyWith(String key, VValue child) {
-            int id = table.id(key);
-            if (id > 0 && child.isScalar()) {
-                double[] r = Arrays.copyOf(v, Math.max(v.length, id + 1));
-                r[id] = child.scalar;
-                return flat(table, r);
-            }
-            Sorted m = sorted();
-            return new VValue(scalar, m.keys, m.children).withChild(key, child);
-        }
-
-        /** Leaf-wise {@code f} on the non-zero coordinates (in key order, as the tree would visit them). */
-        VValue map(DoubleUnaryOperator f) {
-            double[] r = new double[v.length];
-            if (v[0] != 0) r[0] = checkFinite(f.applyAsDouble(v[0]));
-            for (int id : table.sortedIds()) {
-                if (id >= v.length || v[id] == 0) continue;
-                r[id] = checkFinite(f.applyAsDouble(v[id]));
-            }
-            return flat(table, r);
-        }
-
-        /** {@code map(x -> λ·x)} as one pass over the array (each coordinate on its own: the order does not matter). */
-        VValue scaled(double lambda) {
-            double[] r = new double[v.length];
-            for (int i = 0; i < r.length; i++) {
-                double x = v[i];
-                if (x != 0) r[i] = checkFinite(lambda * x);
-            }
-            return flat(table, r);
-        }
-
-        /** Σ of the leaves: the scalar, then the keys in key order (the tree's order). */
-        double flatSum() {
-            double s = v[0];
-            for (int id : table.sortedIds()) if (id < v.length && v[id] != 0) s += v[id];
-            return s;
-        }
-
-        /** The dot product of two flat nodes of one family: the scalars' product, then the common keys in key order. */
-        static double flatDot(Flat a, Flat b) {
-            double s = a.v[0] * b.v[0];
-            double[] x = a.v, y = b.v;
-            int len = Math.min(x.length, y.length);
-            for (int id : FlatKeys.larger(a.table, b.table).sortedIds()) {
-                if (id >= len) continue;
-                double xi = x[id], yi = y[id];
-                if (xi != 0 && yi != 0) s += xi * yi;
-            }
-            return s;
-        }
-
-        /**
-         * {@code α·a + β·b} on the arrays when both are flat nodes of one family or one is a number
-         * (each coordinate as the tree merge computes it); null otherwise (the tree merge does it).
-         */
-        static VValue flatCombine(double alpha, VValue a, double beta, VValue b) {
-            FlatKeys t;
-            if (a instanceof Flat fa) {
-                if (b instanceof Flat fb) {
-                    if (!fa.table.sameFamily(fb.table)) return null;
-                    t = FlatKeys.larger(fa.table, fb.table);
-                } else if (b.isScalar()) t = fa.table;
-                else return null;
-            } else if (a.isScalar()) t = ((Flat) b).table;
-            else return null;
-            double[] x = a instanceof Flat fa ? fa.v : null, y = b instanceof Flat fb ? fb.v : null;
-            int n = Math.max(x == null ? 1 : x.length, y == null ? 1 : y.length);
-            double[] r = new double[n];
-            r[0] = alpha * a.scalar + beta * b.scalar;
-            for (int i = 1; i < n; i++) {
-                double xi = x != null && i < x.length ? x[i] : 0, yi = y != null && i < y.length ? y[i] : 0;
-                // as the merge: a key of one side only is that side scaled; of both, α·x + β·y
-                r[i] = yi == 0 ? (xi == 0 ? 0 : alpha == 1 ? xi : alpha * xi) : xi == 0 ? (beta == 1 ? yi : beta * yi) : alpha * xi + beta * yi;
-            }
-            return flat(t, r);
-        }
-    }
-
     /** The merged arrays of a wide node. */
     /**
      * The tree {@code shape} with its leaves replaced by {@code values}, one per leaf in
@@ -1000,13 +760,13 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
         // a shape made this way with no leaf dropped has its own shape's structure: chains of
         // training steps share the first tree's (and keep no earlier step alive)
         int leaves;
-        if (shape instanceof Leaves l && l.keepsAll) {
+        if (shape instanceof LeavesNode l && l.keepsAll) {
             leaves = l.values.length; // (checked when it was made: no walk)
             shape = l.shape;
         } else {
             // (a tree made this way that dropped a leaf: its own tree is the shape, so a chain
             // of steps never holds more than one earlier step)
-            if (shape instanceof Leaves l) shape = l.tree();
+            if (shape instanceof LeavesNode l) shape = l.tree();
             leaves = shape.leafCount();
         }
         if (values.length != leaves) throw new IllegalArgumentException(values.length + " values for a tree of " + leaves + " leaves");
@@ -1019,11 +779,11 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
         }
         // (lazily only a tree with children left: a lazy node is never a bare number)
         // (over a flat node, the flat node mapLeaves makes)
-        if (nan || !child || shape instanceof Flat || shape.childCount() == 0) return mapped(shape, values);
-        return new Leaves(shape, values, keepsAll);
+        if (nan || !child || shape instanceof FlatNode || shape.childCount() == 0) return mapped(shape, values);
+        return new LeavesNode(shape, values, keepsAll);
     }
 
-    private static VValue mapped(VValue shape, double[] values) {
+    static VValue mapped(VValue shape, double[] values) {
         int[] i = {0};
         return shape.mapLeaves(x -> values[i[0]++]);
     }
@@ -1034,7 +794,7 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
      * {@code shape} was made over, no leaf dropped); else null. A new array.
      */
     public double[] leavesOver(VValue shape) {
-        if (!(this instanceof Leaves l) || l.shape != shapeOf(shape)) return null;
+        if (!(this instanceof LeavesNode l) || l.shape != shapeOf(shape)) return null;
         // (a -0.0 stays -0.0 where its node keeps children and reads +0.0 where the leaf is
         // dropped: with one, the caller walks the tree)
         for (double x : l.values) if (Double.doubleToRawLongBits(x) == NEGATIVE_ZERO_BITS) return null;
@@ -1045,68 +805,8 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
 
     /** The shape a tree made over {@code v} by {@link #withLeaves} has: v's own, or v's shape when it is such a tree with all of its leaves. */
     private static VValue shapeOf(VValue v) {
-        if (!(v instanceof Leaves l)) return v;
+        if (!(v instanceof LeavesNode l)) return v;
         return l.keepsAll ? l.shape : l.tree();
-    }
-
-    /** A tree given by a shape and one value per leaf ({@link #withLeaves}), built on first read. */
-    static final class Leaves extends VValue {
-        final VValue shape;
-        final double[] values;
-        /** No value is 0: the tree has exactly the shape's leaf paths. */
-        final boolean keepsAll;
-        /** The tree and its arrays once built; racy but safe: both are immutable with final fields. */
-        private VValue tree;
-        private Sorted merged;
-
-        Leaves(VValue shape, double[] values, boolean keepsAll) {
-            super(shape.scalar != 0 ? values[0] : 0, null, null);
-            this.shape = shape;
-            this.values = values;
-            this.keepsAll = keepsAll;
-        }
-
-        VValue tree() {
-            VValue t = tree;
-            if (t == null) tree = t = mapped(shape, values);
-            return t;
-        }
-
-        double maxAbsOfValues() {
-            double m = 0;
-            for (double x : values) m = Math.max(m, Math.abs(x));
-            return m;
-        }
-
-        @Override
-        Sorted sorted() {
-            Sorted m = merged;
-            if (m == null) {
-                VValue t = tree();
-                merged = m = new Sorted(t.ks(), t.cs());
-            }
-            return m;
-        }
-
-        @Override
-        int lazySize() {
-            return tree().childCount();
-        }
-
-        @Override
-        VValue lazyGet(String key) {
-            return tree().get(key);
-        }
-
-        @Override
-        VValue lazyWithScalar(double s) {
-            return tree().withScalar(s);
-        }
-
-        @Override
-        VValue lazyWith(String key, VValue child) {
-            return tree().withChild(key, child);
-        }
     }
 
     static final class Sorted {
@@ -1116,57 +816,6 @@ public sealed class VValue permits VValue.Wide, VValue.Flat, VValue.Leaves {
         Sorted(String[] keys, VValue[] children) {
             this.keys = keys;
             this.children = children;
-        }
-    }
-
-    /** A persistent AVL tree of edits keyed by child key; a zero value records a removal. */
-    static final class Edit {
-        final String key;
-        final VValue value;
-        final Edit left, right;
-        final int height;
-
-        private Edit(String key, VValue value, Edit left, Edit right) {
-            this.key = key;
-            this.value = value;
-            this.left = left;
-            this.right = right;
-            this.height = 1 + Math.max(height(left), height(right));
-        }
-
-        private static int height(Edit e) {
-            return e == null ? 0 : e.height;
-        }
-
-        static Edit put(Edit t, String key, VValue value) {
-            if (t == null) return new Edit(key, value, null, null);
-            int c = key.compareTo(t.key);
-            if (c == 0) return new Edit(key, value, t.left, t.right);
-            return c < 0 ? balance(t.key, t.value, put(t.left, key, value), t.right) : balance(t.key, t.value, t.left, put(t.right, key, value));
-        }
-
-        private static Edit balance(String k, VValue v, Edit l, Edit r) {
-            int d = height(l) - height(r);
-            if (d > 1) {
-                if (height(l.left) >= height(l.right)) return new Edit(l.key, l.value, l.left, new Edit(k, v, l.right, r));
-                return new Edit(l.right.key, l.right.value, new Edit(l.key, l.value, l.left, l.right.left), new Edit(k, v, l.right.right, r));
-            }
-            if (d < -1) {
-                if (height(r.right) >= height(r.left)) return new Edit(r.key, r.value, new Edit(k, v, l, r.left), r.right);
-                return new Edit(r.left.key, r.left.value, new Edit(k, v, l, r.left.left), new Edit(r.key, r.value, r.left.right, r.right));
-            }
-            return new Edit(k, v, l, r);
-        }
-
-        interface Visitor {
-            void visit(String key, VValue value);
-        }
-
-        static void inOrder(Edit t, Visitor v) {
-            if (t == null) return;
-            inOrder(t.left, v);
-            v.visit(t.key, t.value);
-            inOrder(t.right, v);
         }
     }
 

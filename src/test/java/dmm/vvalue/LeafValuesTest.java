@@ -101,7 +101,7 @@ class LeafValuesTest {
             if (step > 0) assertNotNull(read, "step " + step + ": read as an array over the first shape");
             VValue next = VValue.withLeaves(w, xs.clone());
             expected = mapped(expected, xs);
-            assertSame(shape, ((VValue.Leaves) next).shape, "step " + step + ": the first tree is the shape");
+            assertSame(shape, ((LeavesNode) next).shape, "step " + step + ": the first tree is the shape");
             assertArrayEquals(xs, next.leavesOver(w), "step " + step + ": read over the previous step's tree");
             w = next;
         }

@@ -32,7 +32,7 @@ class LeavesChainTest {
     /** Depth of the chain of lazy trees behind {@code v} (0: a plain tree). */
     private static int chain(VValue v) {
         int n = 0;
-        while (v instanceof VValue.Leaves l) {
+        while (v instanceof LeavesNode l) {
             n++;
             v = l.shape;
         }

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Values with many children edited key by key ({@link VValue.Wide}) behave exactly like plain
+ * Values with many children edited key by key ({@link WideNode}) behave exactly like plain
  * ones, and building them one key at a time copies a linear number of children.
  */
 class WideValueTest {
@@ -67,7 +67,7 @@ class WideValueTest {
         VValue wide = VValue.ZERO;
         for (int i = 0; i < 300; i++) wide = wide.withChild("k" + (i * 37 % 300), gen.next(2).add(VValue.of("z", 1)));
         wide = wide.withScalar(2.5);
-        assertInstanceOf(VValue.Wide.class, wide, "built key by key, the value is wide");
+        assertInstanceOf(WideNode.class, wide, "built key by key, the value is wide");
         VValue plain = VValueJson.read(VValueJson.write(wide));
         assertNotNull(plain.keys, "read back, it is plain");
         VValue small = VValue.ofPairs("k5", 1, "k7", VValue.ofPairs("z", 2), "new", 3, "number", 1);
@@ -102,7 +102,7 @@ class WideValueTest {
         VValue v = VValue.ZERO;
         for (String k : keys) {
             v = v.assoc(k, VValue.ONE);
-            if (v instanceof VValue.Wide w) {
+            if (v instanceof WideNode w) {
                 baseArrays.put(w.baseKeys, true);
                 assertNull(w.merged, "editing does not make the sorted arrays");
             }
