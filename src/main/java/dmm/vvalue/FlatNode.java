@@ -142,4 +142,48 @@ final class FlatNode extends VValue {
         }
         return flat(t, r);
     }
+
+    // ------------------------------------------------------------------ the API on the array
+
+    @Override
+    public boolean isFlat() {
+        return true;
+    }
+
+    @Override
+    public FlatKeys flatKeys() {
+        return table;
+    }
+
+    @Override
+    public double[] flatValues() {
+        return v;
+    }
+
+    @Override
+    public int leafCount() {
+        return size + (scalar != 0 ? 1 : 0);
+    }
+
+    @Override
+    VValue scaledBy(double lambda) {
+        return scaled(lambda);
+    }
+
+    @Override
+    public double maxAbs() {
+        double m = 0;
+        for (double x : v) m = Math.max(m, Math.abs(x));
+        return m;
+    }
+
+    @Override
+    public double sum() {
+        return flatSum();
+    }
+
+    @Override
+    VValue mapNonZero(DoubleUnaryOperator f) {
+        return map(f);
+    }
 }

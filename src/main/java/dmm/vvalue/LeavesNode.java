@@ -65,4 +65,14 @@ final class LeavesNode extends VValue {
     VValue lazyWith(String key, VValue child) {
         return tree().withChild(key, child);
     }
+
+    @Override
+    public int leafCount() {
+        return keepsAll ? values.length : super.leafCount();
+    }
+
+    @Override
+    public double maxAbs() {
+        return maxAbsOfValues();
+    }
 }

@@ -140,7 +140,6 @@ public sealed class VValue permits WideNode, FlatNode, LeavesNode {
 
     /** True when every child is a bare number (a "flat" sparse vector, the DMM Lite wire shape). */
     public boolean isFlat() {
-        if (this instanceof FlatNode) return true;
         for (VValue c : cs()) if (!c.isScalar()) return false;
         return true;
     }
@@ -165,7 +164,7 @@ public sealed class VValue permits WideNode, FlatNode, LeavesNode {
 
     /** The key table of a flat node ({@link #flat(FlatKeys, double[])}), or null for any other node. */
     public FlatKeys flatKeys() {
-        return this instanceof FlatNode f ? f.table : null;
+        return null;
     }
 
     /**
@@ -174,7 +173,7 @@ public sealed class VValue permits WideNode, FlatNode, LeavesNode {
      * the value: read it, never write it.
      */
     public double[] flatValues() {
-        return this instanceof FlatNode f ? f.v : null;
+        return null;
     }
 
     /**
@@ -283,8 +282,6 @@ public sealed class VValue permits WideNode, FlatNode, LeavesNode {
 
     /** Number of non-zero leaves (scalars at any node). */
     public int leafCount() {
-        if (this instanceof LeavesNode l && l.keepsAll) return l.values.length;
-        if (this instanceof FlatNode f) return f.size + (scalar != 0 ? 1 : 0);
         int n = scalar != 0 ? 1 : 0;
         for (VValue c : cs()) n += c.leafCount();
         return n;
@@ -312,7 +309,11 @@ public sealed class VValue permits WideNode, FlatNode, LeavesNode {
         if (lambda == 1.0) return this;
         if (lambda == 0.0 || isZero()) return ZERO;
         if (Double.isNaN(lambda)) throw new NonFiniteException("NaN scale factor");
-        if (this instanceof FlatNode f) return f.scaled(lambda);
+        return scaledBy(lambda);
+    }
+
+    /** {@code λ · this} for a λ that is neither 0, 1 nor NaN, on a non-zero value (a representation may do it on its arrays). */
+    VValue scaledBy(double lambda) {
         return mapLeaves(x -> lambda * x);
     }
 
@@ -406,12 +407,6 @@ public sealed class VValue permits WideNode, FlatNode, LeavesNode {
 
     /** The largest absolute leaf value (0 for zero). */
     public double maxAbs() {
-        if (this instanceof LeavesNode l) return l.maxAbsOfValues();
-        if (this instanceof FlatNode f) {
-            double m = 0;
-            for (double x : f.v) m = Math.max(m, Math.abs(x));
-            return m;
-        }
         double m = Math.abs(scalar);
         for (VValue c : cs()) m = Math.max(m, c.maxAbs());
         return m;
@@ -419,7 +414,6 @@ public sealed class VValue permits WideNode, FlatNode, LeavesNode {
 
     /** Σ of all leaves. */
     public double sum() {
-        if (this instanceof FlatNode f) return f.flatSum();
         double s = scalar;
         for (VValue c : cs()) s += c.sum();
         return s;
@@ -432,7 +426,11 @@ public sealed class VValue permits WideNode, FlatNode, LeavesNode {
      */
     public VValue mapLeaves(DoubleUnaryOperator f) {
         if (isZero()) return ZERO;
-        if (this instanceof FlatNode fl) return fl.map(f);
+        return mapNonZero(f);
+    }
+
+    /** {@link #mapLeaves} of a non-zero value (a representation may do it on its arrays). */
+    VValue mapNonZero(DoubleUnaryOperator f) {
         double s = scalar == 0 ? 0 : checkFinite(f.applyAsDouble(scalar));
         String[] mk = ks();
         VValue[] mc = cs();
