@@ -160,10 +160,10 @@ public final class Dmm {
         return result[0];
     }
 
-    /** The value of a top-level name (a var), or null when it is not defined. */
+    /** The value of a top-level name (a var), or null when it is not defined (or only named so far by code being read). */
     public Object get(String name) {
         var v = interp.findVar(name);
-        return v == null ? null : v.get();
+        return v == null || !v.isBound() ? null : v.get();
     }
 
     /** Defines a top-level name; Java maps and numbers become V-values (NaN and infinities are refused: an {@link IllegalArgumentException}). */

@@ -4,6 +4,7 @@ import dmm.ad.Ops;
 import dmm.ad.Tape;
 import dmm.ad.Tracked;
 import dmm.vvalue.FlatKeys;
+import dmm.vvalue.LeafVector;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
@@ -269,7 +270,7 @@ final class Plan {
         int n = paths.size();
         // weights made over the template's own leaves (a training step's) come as an array;
         // otherwise canonical trees with the same leaf paths have the same shape: compare the shapes
-        double[] values = Ops.primal(w).leavesOver(Ops.primal(template.soft));
+        double[] values = LeafVector.valuesOver(Ops.primal(w), Ops.primal(template.soft));
         if (values != null && hasZero(values)) return null;
         if (values == null) {
             values = new double[n];
@@ -335,7 +336,7 @@ final class Plan {
                 if (!any) return;
                 // the soft leaves are softPaths in forEachLeaf order: the matrix's own tree with
                 // the cotangents for leaves (zeros dropped), made only if read as a tree
-                Ops.accumulate(tape, w, 1, VValue.withLeaves(Ops.primal(w), d));
+                Ops.accumulate(tape, w, 1, LeafVector.tree(Ops.primal(w), d));
             });
         }
         return plan;

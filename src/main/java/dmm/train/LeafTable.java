@@ -1,5 +1,6 @@
 package dmm.train;
 
+import dmm.vvalue.LeafVector;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ final class LeafTable {
      * ignored): one walk of the parameter tree and t side by side, no path lists.
      */
     double[] read(VValue t) {
-        double[] known = t.leavesOver(source);
+        double[] known = LeafVector.valuesOver(t, source);
         if (known != null) return known;
         double[] out = new double[values.length];
         int n = readWalk(source, t, out, 0);
@@ -108,7 +109,7 @@ final class LeafTable {
         for (double x : xs) finite &= !Double.isNaN(x);
         if (finite) {
             // the parameters' tree with new leaves (zeros dropped), made only if read as a tree
-            return VValue.withLeaves(source, xs.clone());
+            return LeafVector.tree(source, xs.clone());
         }
         VBuilder b = new VBuilder();
         for (int i = 0; i < xs.length; i++) if (xs[i] != 0) b.addAt(paths.get(i), xs[i]);

@@ -744,7 +744,6 @@ public sealed class VValue permits WideNode, FlatNode, LeavesNode {
         throw new IllegalStateException("a plain node has its arrays");
     }
 
-    /** The merged arrays of a wide node. */
     /**
      * The tree {@code shape} with its leaves replaced by {@code values}, one per leaf in
      * {@link #forEachLeaf} order (a 0 drops its leaf): the tree {@code shape.mapLeaves} with those
@@ -752,9 +751,9 @@ public sealed class VValue permits WideNode, FlatNode, LeavesNode {
      * read. A training step reads its gradient and its new weights as arrays ({@link #leavesOver},
      * {@link #maxAbs}, {@link #restrictTo} its shape), so on most steps the trees are never built.
      * {@code values} must not change afterwards. With a NaN among the values the tree is built
-     * at once (and fails as mapLeaves does).
+     * at once (and fails as mapLeaves does). Outside this package: {@link LeafVector#tree}.
      */
-    public static VValue withLeaves(VValue shape, double[] values) {
+    static VValue withLeaves(VValue shape, double[] values) {
         // a shape made this way with no leaf dropped has its own shape's structure: chains of
         // training steps share the first tree's (and keep no earlier step alive)
         int leaves;
@@ -791,7 +790,7 @@ public sealed class VValue permits WideNode, FlatNode, LeavesNode {
      * none), when this tree was made by {@link #withLeaves} over {@code shape} (or over the shape
      * {@code shape} was made over, no leaf dropped); else null. A new array.
      */
-    public double[] leavesOver(VValue shape) {
+    double[] leavesOver(VValue shape) {
         if (!(this instanceof LeavesNode l) || l.shape != shapeOf(shape)) return null;
         // (a -0.0 stays -0.0 where its node keeps children and reads +0.0 where the leaf is
         // dropped: with one, the caller walks the tree)

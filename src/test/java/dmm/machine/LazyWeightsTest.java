@@ -7,6 +7,7 @@ import dmm.ad.Ops;
 import dmm.bind.LanguageNeurons;
 import dmm.bind.TestInterpreters;
 import dmm.lang.Interpreter;
+import dmm.vvalue.LeafVector;
 import dmm.vvalue.VValue;
 import dmm.vvalue.VValueJson;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ class LazyWeightsTest {
             double[] a = new double[xs.size()];
             for (int i = 0; i < a.length; i++) a[i] = xs.get(i);
             if (step % 3 == 1) a[r.nextInt(a.length)] = 0;
-            w = VValue.withLeaves(w, a);
+            w = LeafVector.tree(w, a);
         }
     }
 }
