@@ -14,6 +14,7 @@ import java.util.TreeSet;
 /**
  * Turns forms into executable nodes once: special forms get their own nodes, symbols resolve
  * to local slots, captured values or vars, and constant map literals become V-values.
+ * (Long because it holds the analysis of each of the core special forms, one method each.)
  */
 public final class Analyzer {
     private final Interpreter interp;

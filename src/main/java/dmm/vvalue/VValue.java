@@ -26,6 +26,10 @@ import java.util.function.DoubleUnaryOperator;
  * VValue a = VValue.ofPairs("a", 1, "b", VValue.of("c", 2.5));   // {:a 1 :b {:c 2.5}}
  * VValue s = a.add(a).scale(0.5);                   // == a
  * }</pre>
+ *
+ * <p>Why this file is long: it is the whole public algebra of V-values (construction, access,
+ * the arithmetic and the canonical form every operation keeps), and the plain node, which is the
+ * base representation; the other representations are in files of their own.
  */
 public sealed class VValue permits WideNode, FlatNode, LeavesNode {
     /** The reserved key under which a node's scalar is written. */
