@@ -4,6 +4,7 @@ import dmm.bind.Bindings;
 import dmm.cancel.Cancelled;
 import dmm.lang.DmmException;
 import dmm.lang.Interpreter;
+import dmm.lang.Outcome;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -41,8 +42,12 @@ final class RunOne {
         try (OutputStream file = openOutput(out); PrintStream ps = new PrintStream(file, true, StandardCharsets.UTF_8)) {
             interp.setOut(ps);
             interp.define("*command-line-args*", List.copyOf(run.args(out, study.extraArgs())), "The run's settings as arguments.");
+            interp.define("*file*", study.program().toString(), "The file being run.");
             started.accept(interp);
-            interp.loadFile(study.program());
+            // the one run path of dmm run: the same report, in the run's output too
+            Outcome o = interp.runFile(study.program(), ps, null);
+            if (o.status() == Outcome.Status.INTERRUPTED) throw new Cancelled();
+            if (o.status() != Outcome.Status.OK) return failed(study, run, o.report(), t0, out);
             Map<String, Double> m = interp.extension(Holder.class, Holder::new).metrics;
             if (m == null)
                 return failed(study, run, "the program reported no result: call (study-result! {:metric value ...}) at its end", t0, out);
