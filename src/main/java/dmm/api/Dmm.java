@@ -7,6 +7,7 @@ import dmm.cancel.Cancelled;
 import dmm.lang.DmmException;
 import dmm.lang.Fn;
 import dmm.lang.Interpreter;
+import dmm.lang.Outcome;
 import dmm.lang.Source;
 import dmm.machine.Engine;
 import dmm.machine.MachineError;
@@ -87,6 +88,16 @@ public final class Dmm {
     /** {@link #eval(String)} with the name error reports give the source. */
     public Object eval(String name, String source) {
         return evaluating(() -> interp.eval(new Source(name, source, null)));
+    }
+
+    /**
+     * Runs dmm source as {@code dmm run} does and reports as it does: the {@link Outcome} has the
+     * status (its exit code), the value of the last form, and on failure the report (file:line:col,
+     * the line, a caret, the call trace), which is also printed to {@code err}. Never throws for a
+     * mistake in the source; cancellation ({@link #cancel}) is {@link Outcome.Status#INTERRUPTED}.
+     */
+    public Outcome run(String name, String source, PrintStream err) {
+        return (Outcome) evaluating(() -> interp.run(new Source(name, source, null), err, null));
     }
 
     /** Evaluates a file (relative {@code load}s inside it resolve against its folder). */

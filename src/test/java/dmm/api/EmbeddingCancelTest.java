@@ -93,4 +93,18 @@ class EmbeddingCancelTest {
         assertTrue(at.getMessage().contains("`inf`"), at.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Dmm.create().set("x", Double.NaN));
     }
+
+    @Test
+    void runReportsAsTheCommandLineDoes() {
+        Dmm dmm = Dmm.create();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        dmm.lang.Outcome ok = dmm.run("a.dmm", "(+ 1 2)", new java.io.PrintStream(err, true));
+        assertEquals(0, ok.status().code());
+        assertEquals(3.0, ((dmm.vvalue.VValue) ok.value()).scalarPart());
+        dmm.lang.Outcome bad = dmm.run("b.dmm", "(+ 1\n   (nope 2))", new java.io.PrintStream(err, true));
+        assertEquals(70, bad.status().code());
+        assertTrue(bad.report().startsWith("b.dmm:2:5: unknown name `nope`"), bad.report());
+        assertTrue(bad.report().contains("^"), "a caret under the place: " + bad.report());
+        assertEquals(65, dmm.run("c.dmm", "(+ 1", new java.io.PrintStream(err, true)).status().code());
+    }
 }
