@@ -28,6 +28,8 @@ import java.util.function.Supplier;
 /**
  * The environment and the one evaluation path shared by {@code dmm run}, {@code dmm eval} and
  * the REPL ({@link #run}): source → {@link Reader} → {@link Analyzer} → {@link Node#eval}.
+ * (A little over 500 lines: the vars and neuron types, that run path with its one report of
+ * errors, and loading files and libraries belong to the one environment object.)
  */
 public final class Interpreter {
     private final Map<String, Var> vars = new ConcurrentHashMap<>();
