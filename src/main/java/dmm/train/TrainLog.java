@@ -196,6 +196,7 @@ public final class TrainLog {
         LogarithmicAxis lossAxis = new LogarithmicAxis("loss");
         lossAxis.setAllowNegativesFlag(false);
         lossAxis.setStrictValuesFlag(false);
+        lossAxis.setExpTickLabelsFlag(true);   // 1e-20, not a row of zeros, once the loss spans many decades
         XYLineAndShapeRenderer r1 = new XYLineAndShapeRenderer(true, false);
         r1.setSeriesPaint(0, new Color(0x1f77b4));
         r1.setSeriesPaint(1, new Color(0xaec7e8));
