@@ -1,6 +1,7 @@
 package dmm.api;
 
 import dmm.ad.Ops;
+import dmm.ad.Tape;
 import dmm.bind.Bindings;
 import dmm.bind.LanguageNeurons;
 import dmm.cancel.Cancelled;
@@ -133,6 +134,9 @@ public final class Dmm {
      * interrupt flag stays set). Errors are rethrown on the caller's thread.
      */
     private Object evaluating(Supplier<Object> body) {
+        // under a gradient of the caller's, the evaluation must record on the caller's tape
+        // (a thread-local): it stays on the caller's thread, with the caller's stack
+        if (Tape.current() != null) return body.get();
         Object[] result = new Object[1];
         RuntimeException[] failure = new RuntimeException[1];
         Error[] fatal = new Error[1];

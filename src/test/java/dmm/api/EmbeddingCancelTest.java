@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dmm.ad.Grad;
 import dmm.cancel.Cancelled;
 import dmm.vvalue.VValue;
 import java.util.concurrent.CancellationException;
@@ -106,5 +107,16 @@ class EmbeddingCancelTest {
         assertTrue(bad.report().startsWith("b.dmm:2:5: unknown name `nope`"), bad.report());
         assertTrue(bad.report().contains("^"), "a caret under the place: " + bad.report());
         assertEquals(65, dmm.run("c.dmm", "(+ 1", new java.io.PrintStream(err, true)).status().code());
+    }
+
+    /** An evaluation under the caller's gradient records on the caller's tape: the gradient flows through it. */
+    @Test
+    void anEvaluationInsideAGradientIsDifferentiated() {
+        Dmm embedded = Dmm.create();
+        Object g = Grad.valueAndGrad(args -> {
+            embedded.set("x", args[0]);
+            return embedded.eval("(* x x x)");
+        }, VValue.of(2)).gradients().get(0);
+        assertEquals(12.0, ((VValue) g).scalarPart(), "d/dx x³ at 2");
     }
 }
