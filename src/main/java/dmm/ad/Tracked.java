@@ -17,17 +17,6 @@ public final class Tracked {
     VBuilder cotangent;
     /** The entry that made this value reads only the :number part of each field of its cotangent. */
     final boolean numbersOnly;
-    /** A first contribution held in its maker's own form (see {@link #defer}), or null. */
-    private Deferred deferred;
-
-    /**
-     * A cotangent contribution held in a form of its own (a network's pullback keeps dense
-     * coordinates) until something needs it as a V-value.
-     */
-    public interface Deferred {
-        /** The contribution as a V-value (may throw as building that V-value would). */
-        VValue value();
-    }
 
     Tracked(VValue value, Tape tape) {
         this(value, tape, false);
@@ -53,38 +42,9 @@ public final class Tracked {
         return value;
     }
 
-    /**
-     * Makes {@code d} this value's cotangent when nothing has arrived yet: the entry that made
-     * this value may then read {@link #deferred()} instead of the V-value. Any later contribution
-     * first turns it into its V-value, so the sum is formed in the order the contributions
-     * arrive, exactly as without deferring. False (nothing done) when a contribution is there.
-     */
-    public boolean defer(Deferred d) {
-        if (deferred != null || single != null || cotangent != null) return false;
-        deferred = d;
-        return true;
-    }
-
-    /** The deferred contribution when it is this value's whole cotangent, else null. */
-    public Deferred deferred() {
-        return deferred;
-    }
-
-    /** The deferred contribution as the first V-value term. */
-    private void materialize() {
-        Deferred d = deferred;
-        deferred = null;
-        VValue v = d.value();
-        if (!v.isZero()) {
-            single = v;
-            singleWeight = 1;
-        }
-    }
-
     /** Adds {@code w · g} to this value's cotangent. */
     void accumulate(double w, VValue g) {
         if (g.isZero() || w == 0) return;
-        if (deferred != null) materialize();
         if (cotangent == null) {
             if (single == null) {
                 single = g;
@@ -109,13 +69,12 @@ public final class Tracked {
 
     /** True when some cotangent has been accumulated. */
     public boolean hasCotangent() {
-        return deferred != null || single != null || (cotangent != null && !cotangent.isEmpty());
+        return single != null || (cotangent != null && !cotangent.isEmpty());
     }
 
     /** Adds {@code w·g} to the cotangent at {@code path} (no intermediate tree is built). */
     void accumulateAt(List<String> path, double w, VValue g) {
         if (g.isZero() || w == 0) return;
-        if (deferred != null) materialize();
         if (cotangent == null && single == null) {
             // the first contribution: keep it as a value placed at the path, no builder
             VValue placed = g;
@@ -138,7 +97,6 @@ public final class Tracked {
 
     /** The cotangent accumulated so far (zero when none). */
     VValue cotangentValue() {
-        if (deferred != null) materialize();
         if (single != null) return single.scale(singleWeight);
         return cotangent == null ? VValue.ZERO : cotangent.build();
     }

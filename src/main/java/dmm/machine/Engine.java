@@ -5,7 +5,6 @@ import dmm.ad.Tape;
 import dmm.ad.Tracked;
 import dmm.cancel.CancelToken;
 import dmm.cancel.Cancelled;
-import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,11 +27,6 @@ public final class Engine {
         boolean afterCycle(Network net);
     }
 
-    /**
-     * What a run needs besides the network: the neuron types that matrix rows may bring to life
-     * (self-referential networks), and the cancellation to check between cycles (the current
-     * thread's bound token first, then this one; null: only the bound one).
-     */
     /**
      * What a run needs besides the network: the neuron types beyond the declared ones, the
      * cancellation to obey, and where the kernels' pullbacks of a compiled cycle run under grad —
@@ -81,92 +75,35 @@ public final class Engine {
     }
 
     /**
-     * {@code -Ddmm.general=true}: every network takes the general tree-based down movement (and
-     * the binding runs no native fast paths), to check on a whole run that the fast paths change
-     * no result; slow.
+     * {@code -Ddmm.general=true}: every network takes the reference down movement
+     * ({@link ReferenceDown}, the definition on trees) and the binding runs no native fast paths,
+     * to check on a whole run that the fast paths change no result; slow.
      */
     public static final boolean GENERAL = Boolean.getBoolean("dmm.general");
 
-    /** One cycle through the general tree-based down movement whatever the network (the reference the tests compare the compiled one with). */
+    /** One cycle through the reference down movement whatever the network (what the tests compare the compiled one with). */
     static Network stepGeneral(Network net, Context ctx) {
         return step(net, ctx, null, false);
     }
 
     private static Network step(Network net, Context ctx, String[] failedType, boolean compiled) {
         Object w = net.softMatrix();
-        if (compiled && !net.isSelfReferential()) {
-            // the matrix is fixed during a run: use the compiled down movement
+        if (compiled) {
+            // the compiled down movement; a self-referential network reads a new matrix every
+            // cycle, whose plan reuses the links of the last one when they are the same
             Plan plan = net.planFor(w);
-            Plan.Down d = plan.down(plan.align(net.outputs), net.outputs.cycle);
+            RowLinks links = plan.links;
+            Plan.Down d = plan.down(plan.align(net.outputs));
             Object[] ins = d.inputs();
-            Object[] outs = up(net, plan.neurons, plan.decls, ins, ctx.types(), failedType, d.cycle(), ctx.denseKernelPullbacks());
-            return net.withState(new Layer(plan.neurons, outs, plan.neuronIndex, d.cycle()), new Layer(plan.neurons, ins, plan.neuronIndex), net.cycle + 1);
+            Object[] outs = up(net, links.neurons, links.decls, ins, ctx.types(), failedType, d.cycle(), ctx.denseKernelPullbacks());
+            return net.withState(new Layer(links.neurons, outs, links.neuronIndex), new Layer(links.neurons, ins, links.neuronIndex), net.cycle + 1);
         }
-        // a self-referential network reads a new matrix every cycle: the general down movement
+        // the reference: the definition, row by row on trees
         List<String[]> active = net.activeNeurons(Ops.primal(w));
-        Object x = down(w, net.hard, net.outputs.tree());
+        Object x = ReferenceDown.down(w, net.hard, net.outputs.tree());
         Layer inputs = Layer.fromTree(x, active);
         Object[] outs = up(net, active, null, inputs.values, ctx.types(), failedType, null, false);
         return net.withState(new Layer(active, outs), inputs, net.cycle + 1);
-    }
-
-    // ------------------------------------------------------------------ down movement
-
-    /**
-     * {@code X[f][n][i] = lincomb(W[f][n][i] + H[f][n][i], Y)} for every row of both matrices.
-     * Pullback: {@link Ops#lincombPullback}, the transpose rule of lincomb, row by row.
-     */
-    public static Object down(Object w, VValue hard, Object y) {
-        VValue wv = Ops.primal(w), yv = Ops.primal(y);
-        VBuilder xb = new VBuilder();
-        forwardRows(wv, yv, xb);
-        forwardRows(hard, yv, xb);
-        VValue x = xb.build();
-        Tape t = Ops.recordingTape(w, y);
-        if (t == null) return x;
-        boolean wantY = Ops.isTracked(y), wantW = Ops.isTracked(w);
-        return t.record(x, g -> {
-            VBuilder dy = wantY ? new VBuilder() : null;
-            VBuilder dw = wantW ? new VBuilder() : null;
-            backwardRows(wv, yv, g, dy, dw);
-            if (dy != null) backwardRows(hard, yv, g, dy, null);
-            if (dy != null) Ops.accumulate(t, y, 1, dy.build());
-            if (dw != null) Ops.accumulate(t, w, 1, dw.build());
-        });
-    }
-
-    private static void forwardRows(VValue m, VValue y, VBuilder xb) {
-        if (m.isZero() || y.isZero()) return;
-        for (int a = 0; a < m.childCount(); a++) {
-            VValue byName = m.childAt(a);
-            VBuilder xa = xb.child(m.keyAt(a));
-            for (int b = 0; b < byName.childCount(); b++) {
-                VValue byField = byName.childAt(b);
-                VBuilder xbn = xa.child(byName.keyAt(b));
-                for (int c = 0; c < byField.childCount(); c++)
-                    VValue.lincombInto(byField.childAt(c), y, xbn.child(byField.keyAt(c)));
-            }
-        }
-    }
-
-    private static void backwardRows(VValue m, VValue y, VValue g, VBuilder dy, VBuilder dw) {
-        for (int a = 0; a < m.childCount(); a++) {
-            VValue ga = g.get(m.keyAt(a));
-            if (ga.isZero()) continue;
-            VValue byName = m.childAt(a);
-            for (int b = 0; b < byName.childCount(); b++) {
-                VValue gb = ga.get(byName.keyAt(b));
-                if (gb.isZero()) continue;
-                VValue byField = byName.childAt(b);
-                for (int c = 0; c < byField.childCount(); c++) {
-                    VValue gr = gb.get(byField.keyAt(c));
-                    if (gr.isZero()) continue;
-                    VBuilder dwRow = dw == null ? null
-                            : dw.child(m.keyAt(a)).child(byName.keyAt(b)).child(byField.keyAt(c));
-                    Ops.lincombPullback(byField.childAt(c), y, gr, dy, dwRow);
-                }
-            }
-        }
     }
 
     // ------------------------------------------------------------------ up movement
@@ -178,7 +115,7 @@ public final class Engine {
      * one V-value entry per cycle does).
      */
     private static Object[] up(Network net, List<String[]> active, NeuronDecl[] decls, Object[] ins, NeuronTypes types, String[] failedType,
-                               Plan.Cycle cycle, boolean denseKernels) {
+                               RecordedCycle cycle, boolean denseKernels) {
         // resolve every function once, before any neuron runs: a redefinition made while this
         // cycle runs takes effect at the next cycle, never half-way through this one. A
         // redefinition made on another thread while the functions are being resolved could
@@ -226,7 +163,7 @@ public final class Engine {
                     if (t == null) out = y;
                     else if (cycle != null && denseKernels && t == cycle.tape) {
                         // the cycle's down-movement entry runs this kernel's pullback
-                        cycle.kernels[i] = k;
+                        cycle.ranKernel(i, k);
                         out = t.made(y, k.readsNumbersOnly());
                     } else {
                         if (tape == null) {
@@ -253,7 +190,7 @@ public final class Engine {
             outs[i] = out;
         }
         if (kernels != null) recordKernels(tape, kernels, ins, outs);
-        if (cycle != null) cycle.outs = outs;
+        if (cycle != null) cycle.completed(outs);
         return outs;
     }
 

@@ -20,24 +20,16 @@ final class Layer {
     final Object[] values;
     private Map<String, Integer> index;
     private Object tree;
-    /** The recorded cycle whose up movement made these outputs (compiled runs under grad), or null. */
-    final Plan.Cycle cycle;
 
     Layer(List<String[]> keys, Object[] values) {
-        this(keys, values, null, null);
+        this(keys, values, null);
     }
 
     /** A layer whose key index is already known (shared by every cycle of a compiled run). */
     Layer(List<String[]> keys, Object[] values, Map<String, Integer> index) {
-        this(keys, values, index, null);
-    }
-
-    /** The outputs of a recorded compiled cycle (its pullback may hand their cotangents over on dense coordinates). */
-    Layer(List<String[]> keys, Object[] values, Map<String, Integer> index, Plan.Cycle cycle) {
         this.keys = keys;
         this.values = values;
         this.index = index;
-        this.cycle = cycle;
     }
 
     /** The index of keys to positions (for sharing between layers with the same keys). */

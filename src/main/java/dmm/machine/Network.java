@@ -229,7 +229,7 @@ public final class Network {
         if (p == null || !p.fits(w, hard, neurons)) {
             // a matrix with the links of an earlier plan (a training step) reuses its rows
             Plan t = p != null ? p : lineage.last;
-            Plan r = t != null && t.hard == hard && t.declared == neurons ? Plan.reuse(t, w) : null;
+            Plan r = t != null && t.links.hard == hard && t.links.declared == neurons ? Plan.reuse(t, w) : null;
             p = r != null ? r : Plan.compile(neurons, hard, w, activeNeurons(Ops.primal(w)));
             plan = p;
             lineage.last = p;

@@ -36,14 +36,15 @@ class PlanReuseTest {
         VValue w2 = Ops.primal(n.softMatrix()).mapLeaves(x -> x * 1.5 - 0.001);
         Plan reused = Plan.reuse(first, w2);
         assertNotNull(reused);
+        assertSame(first.links, reused.links);
         Plan fresh = compile(n, w2);
         assertTrue(Arrays.deepEquals(fresh.weight, reused.weight));
-        assertTrue(Arrays.deepEquals(fresh.src, reused.src));
-        assertTrue(Arrays.deepEquals(fresh.softIndex, reused.softIndex));
-        assertTrue(Arrays.deepEquals(fresh.fields, reused.fields));
-        assertArrayEquals(fresh.slotNeuron, reused.slotNeuron);
-        assertEquals(fresh.slotPath, reused.slotPath);
-        assertEquals(fresh.softPaths, reused.softPaths);
+        assertTrue(Arrays.deepEquals(fresh.links.src, reused.links.src));
+        assertTrue(Arrays.deepEquals(fresh.links.softIndex, reused.links.softIndex));
+        assertTrue(Arrays.deepEquals(fresh.links.fields, reused.links.fields));
+        assertArrayEquals(fresh.links.slotNeuron, reused.links.slotNeuron);
+        assertEquals(fresh.links.slotPath, reused.links.slotPath);
+        assertEquals(fresh.links.softPaths, reused.links.softPaths);
         // and a network made with the new weights runs exactly like one compiled from nothing
         Network viaTemplate = n.withSoftMatrix(w2);
         assertSame(first, viaTemplate.lineage.last);
@@ -64,7 +65,7 @@ class PlanReuseTest {
         Network b = n.withSoftMatrix(w2);
         Plan pb = b.planFor(w2);
         assertNotSame(pa, pb);
-        assertSame(pa.src, pb.src, "the second sibling reuses the first one's rows");
+        assertSame(pa.links, pb.links, "the second sibling reuses the first one's links");
         assertEquals(Ops.primal(Engine.run(net("(feedforward \"ab.\" {:layers 2 :copies 1 :seed 3})").withSoftMatrix(w2), 30).inputOf("output")),
                 Ops.primal(Engine.run(b, 30).inputOf("output")));
     }
