@@ -55,8 +55,8 @@ public final class TrainLib extends Lib {
         Set<String> excluded = new HashSet<>();
         if (o.has("exclude")) for (Object x : Values.toSeq(o.get("exclude"), "trainer :exclude")) excluded.add(name(x));
         Path base = o.has("log") && o.get("log") != null ? Path.of(o.string("log", null)) : null;
-        // lines of a run in the background go above the prompt (TrainRun.routed); the REPL's own to interp.out()
-        return new Trainer(new Trainer.Host(TrainRun.routed(interp::out), interp.terminal(), interp.cancelToken()), net, loss, opt,
+        // a run in the background takes the trainer's text while it runs (above the prompt); else interp.out()
+        return new Trainer(new Trainer.Host(TrainOutput.console(interp::out, interp.terminal()), interp.cancelToken()), net, loss, opt,
                 new Regularizer(o.number("l1", 0), o.number("l2", 0), excluded), base,
                 settings("trainer", o, Trainer.Options.class, Trainer.Options.DEFAULTS));
     }

@@ -127,53 +127,13 @@ public final class Engine {
         // (bounded: a source that makes a new function object at every call never agrees with itself)
         for (int pass = 0; pass < 8 && !stillResolves(net, active, decls, fns); pass++) fns = resolve(net, active, decls, types, failedType);
         Object[] outs = new Object[fns.length];
-        // the neurons with a native kernel this cycle: under grad they record no entries — on
-        // the compiled path the cycle's down-movement entry runs their pullbacks, otherwise one
-        // entry for all of them
-        Tape tape = null;
-        NeuronKernel[] kernels = null;
-        // each distinct function's kernel, asked once per cycle (a network has a few types)
-        NeuronFunction[] seenFns = new NeuronFunction[8];
-        NeuronKernel[] seenKernels = new NeuronKernel[8];
-        int seen = 0;
+        Calls calls = new Calls(fns.length, cycle, denseKernels);
         for (int i = 0; i < fns.length; i++) {
             String[] tn = active.get(i);
             if (failedType != null) failedType[0] = tn[0];
             Object out;
             try {
-                // (a type's neurons share one function object)
-                NeuronFunction fn = fns[i];
-                NeuronKernel k = null;
-                int j = 0;
-                while (j < seen && seenFns[j] != fn) j++;
-                if (j < seen) k = seenKernels[j];
-                else {
-                    k = fn.kernel();
-                    if (seen == seenFns.length) {
-                        seenFns = Arrays.copyOf(seenFns, seen * 2);
-                        seenKernels = Arrays.copyOf(seenKernels, seen * 2);
-                    }
-                    seenFns[seen] = fn;
-                    seenKernels[seen++] = k;
-                }
-                if (k == null) out = fns[i].apply(ins[i]);
-                else {
-                    VValue y = k.forward(Ops.primal(ins[i]));
-                    Tape t = k.constant() ? null : Ops.recordingTape(ins[i]);
-                    if (t == null) out = y;
-                    else if (cycle != null && denseKernels && t == cycle.tape) {
-                        // the cycle's down-movement entry runs this kernel's pullback
-                        cycle.ranKernel(i, k);
-                        out = t.made(y, k.readsNumbersOnly());
-                    } else {
-                        if (tape == null) {
-                            tape = t;
-                            kernels = new NeuronKernel[fns.length];
-                        }
-                        kernels[i] = k;
-                        out = tape.made(y, k.readsNumbersOnly());
-                    }
-                }
+                out = calls.call(i, fns[i], ins[i]);
             } catch (Cancelled e) {
                 throw e;
             } catch (MachineError e) {
@@ -189,9 +149,64 @@ public final class Engine {
                         + "; a neuron must return a V-value (a map from output fields to values)");
             outs[i] = out;
         }
-        if (kernels != null) recordKernels(tape, kernels, ins, outs);
-        if (cycle != null) cycle.completed(outs);
+        calls.completed(ins, outs);
         return outs;
+    }
+
+    /**
+     * The neuron calls of one up movement. A neuron whose function has a native kernel records
+     * no entries under grad: on the compiled path the cycle's down-movement entry runs its
+     * pullback ({@link RecordedCycle}), otherwise one entry for all of them does.
+     */
+    private static final class Calls {
+        private final RecordedCycle cycle;
+        private final boolean denseKernels;
+        private final NeuronKernel[] kernels;
+        private Tape tape;
+        /** Each distinct function's kernel, asked once per cycle (a type's neurons share one function object; a network has a few types). */
+        private NeuronFunction[] seenFns = new NeuronFunction[8];
+        private NeuronKernel[] seenKernels = new NeuronKernel[8];
+        private int seen;
+
+        Calls(int neurons, RecordedCycle cycle, boolean denseKernels) {
+            this.cycle = cycle;
+            this.denseKernels = denseKernels;
+            this.kernels = new NeuronKernel[neurons];
+        }
+
+        private NeuronKernel kernelOf(NeuronFunction fn) {
+            for (int j = 0; j < seen; j++) if (seenFns[j] == fn) return seenKernels[j];
+            NeuronKernel k = fn.kernel();
+            if (seen == seenFns.length) {
+                seenFns = Arrays.copyOf(seenFns, seen * 2);
+                seenKernels = Arrays.copyOf(seenKernels, seen * 2);
+            }
+            seenFns[seen] = fn;
+            seenKernels[seen++] = k;
+            return k;
+        }
+
+        /** Neuron {@code i}'s outputs. */
+        Object call(int i, NeuronFunction fn, Object in) {
+            NeuronKernel k = kernelOf(fn);
+            if (k == null) return fn.apply(in);
+            VValue y = k.forward(Ops.primal(in));
+            Tape t = k.constant() ? null : Ops.recordingTape(in);
+            if (t == null) return y;
+            if (cycle != null && denseKernels && t == cycle.tape) {
+                cycle.ranKernel(i, k);
+                return t.made(y, k.readsNumbersOnly());
+            }
+            if (tape == null) tape = t;
+            kernels[i] = k;
+            return tape.made(y, k.readsNumbersOnly());
+        }
+
+        /** The up movement completed: the entry for the kernels that the cycle's entry does not run. */
+        void completed(Object[] ins, Object[] outs) {
+            if (tape != null) recordKernels(tape, kernels, ins, outs);
+            if (cycle != null) cycle.completed(outs);
+        }
     }
 
     /**

@@ -99,23 +99,12 @@ final class Plan {
         for (int i = 0; i < n; i++) {
             TreeMap<String, List<Contribution>> r = rows.get(i);
             fields[i] = r.keySet().stream().map(String::intern).toArray(String[]::new);
-            src[i] = new int[fields[i].length][];
-            weight[i] = new double[fields[i].length][];
-            softIndex[i] = new int[fields[i].length][];
-            int f = 0;
-            for (List<Contribution> cs : r.values()) {
-                src[i][f] = new int[cs.size()];
-                weight[i][f] = new double[cs.size()];
-                softIndex[i][f] = new int[cs.size()];
-                for (int j = 0; j < cs.size(); j++) {
-                    src[i][f][j] = cs.get(j).slot;
-                    weight[i][f][j] = cs.get(j).w;
-                    softIndex[i][f][j] = cs.get(j).soft;
-                }
-                f++;
-            }
             if (RowLinks.targetsNumber(fields[i]))
                 throw new MachineError("a link cannot target the input field `number` (it is the reserved scalar key) of neuron `" + neurons.get(i)[1] + "`");
+            List<List<Contribution>> byField = new ArrayList<>(r.values());
+            src[i] = byField.stream().map(cs -> cs.stream().mapToInt(Contribution::slot).toArray()).toArray(int[][]::new);
+            weight[i] = byField.stream().map(cs -> cs.stream().mapToDouble(Contribution::w).toArray()).toArray(double[][]::new);
+            softIndex[i] = byField.stream().map(cs -> cs.stream().mapToInt(Contribution::soft).toArray()).toArray(int[][]::new);
         }
         int[] sn = slotNeuron.stream().mapToInt(Integer::intValue).toArray();
         return new Plan(new RowLinks(hard, declared, neurons, sn, slotPath, fields, src, softIndex, softPaths), w, weight);

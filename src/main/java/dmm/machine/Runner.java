@@ -305,67 +305,84 @@ public final class Runner {
             }
             applyEdits();
             if (paused) {
-                synchronized (lock) {
-                    parked = true;
-                    cancel.clear();
-                    lock.notifyAll();
-                    try {
-                        while (paused && !stopped && edits.isEmpty()) lock.wait();
-                    } catch (InterruptedException ie) {
-                        return;
-                    } finally {
-                        parked = false;
-                    }
-                }
+                if (!park()) return;
                 next = System.nanoTime();
                 continue;
             }
-            Network before = current;
-            String[] failedType = new String[1];
-            try {
-                Network after = Engine.step(before, context, failedType);
-                current = after;
-                report(after);
-                if (after.cycle() == pauseAt) paused = true;
-                reported = after.cycle();
-            } catch (Cancelled c) {
-                // stop! or pause! cancelled a cycle that did not finish in time: discard it whole
-                host.notify("[" + name + "] " + (stopped ? "stopped" : "paused") + " during cycle " + (before.cycle() + 1)
-                        + ", which was discarded; the network keeps cycle " + before.cycle());
-                paused = true;
-                continue;
-            } catch (RuntimeException ex) {
-                fail(before, host.describe(ex), failedType[0]);
-                continue;
-            } catch (StackOverflowError ex) {
-                fail(before, "stack overflow (recursion too deep)", failedType[0]);
-                continue;
-            } catch (OutOfMemoryError ex) {
-                fail(before, "out of memory in cycle " + (before.cycle() + 1) + " (the Java heap is limited to "
-                        + (Runtime.getRuntime().maxMemory() >> 20) + " MB; allow more with DMM_JAVA_OPTS=-Xmx...)", failedType[0]);
-                continue;
-            }
+            if (!cycleOnce()) continue;
             synchronized (lock) {
                 lock.notifyAll();
             }
-            double r = rate;
-            if (r > 0) {
-                next += (long) (1e9 / r);
-                long sleep = next - System.nanoTime();
-                if (sleep > 0) {
-                    synchronized (lock) {
-                        try {
-                            lock.wait(sleep / 1_000_000, (int) (sleep % 1_000_000));
-                        } catch (InterruptedException ie) {
-                            return;
-                        }
-                    }
-                } else next = System.nanoTime();
-            } else Thread.yield();
+            next = keepRate(next);
+            if (next < 0) return;
         }
         synchronized (lock) {
             lock.notifyAll();
         }
+    }
+
+    /** Waits while paused (edits wake it to be applied); false when interrupted. */
+    private boolean park() {
+        synchronized (lock) {
+            parked = true;
+            cancel.clear();
+            lock.notifyAll();
+            try {
+                while (paused && !stopped && edits.isEmpty()) lock.wait();
+                return true;
+            } catch (InterruptedException ie) {
+                return false;
+            } finally {
+                parked = false;
+            }
+        }
+    }
+
+    /** Runs one cycle; false when it did not complete (cancelled, or failed: the network keeps the cycle before). */
+    private boolean cycleOnce() {
+        Network before = current;
+        String[] failedType = new String[1];
+        try {
+            Network after = Engine.step(before, context, failedType);
+            current = after;
+            report(after);
+            if (after.cycle() == pauseAt) paused = true;
+            reported = after.cycle();
+            return true;
+        } catch (Cancelled c) {
+            // stop! or pause! cancelled a cycle that did not finish in time: discard it whole
+            host.notify("[" + name + "] " + (stopped ? "stopped" : "paused") + " during cycle " + (before.cycle() + 1)
+                    + ", which was discarded; the network keeps cycle " + before.cycle());
+            paused = true;
+        } catch (RuntimeException ex) {
+            fail(before, host.describe(ex), failedType[0]);
+        } catch (StackOverflowError ex) {
+            fail(before, "stack overflow (recursion too deep)", failedType[0]);
+        } catch (OutOfMemoryError ex) {
+            fail(before, "out of memory in cycle " + (before.cycle() + 1) + " (the Java heap is limited to "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MB; allow more with DMM_JAVA_OPTS=-Xmx...)", failedType[0]);
+        }
+        return false;
+    }
+
+    /** Sleeps until the next cycle is due at the set rate (none: yields); the new due time, or -1 when interrupted. */
+    private long keepRate(long next) {
+        double r = rate;
+        if (r <= 0) {
+            Thread.yield();
+            return next;
+        }
+        next += (long) (1e9 / r);
+        long sleep = next - System.nanoTime();
+        if (sleep <= 0) return System.nanoTime();
+        synchronized (lock) {
+            try {
+                lock.wait(sleep / 1_000_000, (int) (sleep % 1_000_000));
+            } catch (InterruptedException ie) {
+                return -1;
+            }
+        }
+        return next;
     }
 
     private void fail(Network before, String report, String failedType) {

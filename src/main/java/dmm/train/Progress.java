@@ -1,25 +1,22 @@
 package dmm.train;
 
-import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * The progress display of a training run: on a terminal one line redrawn in place; otherwise
- * plain lines every {@code every} steps (so logs and CI output stay readable).
+ * The progress of one call's steps, as lines for a {@link TrainOutput}: on a terminal one line
+ * redrawn in place; otherwise plain lines every {@code every} steps (so logs and CI output stay
+ * readable).
  */
 final class Progress {
-    private final PrintStream out;
-    private final boolean terminal;
+    private final TrainOutput out;
     private final long total;
     private final long every;
     private final long started = System.nanoTime();
     private long lastDraw;
     private long done;
-    private boolean drawn;
 
-    Progress(PrintStream out, boolean terminal, long total, long every, boolean quiet) {
+    Progress(TrainOutput out, long total, long every, boolean quiet) {
         this.out = quiet ? null : out;
-        this.terminal = terminal;
         this.total = total;
         this.every = every > 0 ? every : Math.max(1, total / 10);
     }
@@ -32,21 +29,19 @@ final class Progress {
         double eta = (total - done) / Math.max(rate, 1e-9);
         String line = String.format(Locale.ROOT, "%s step %d  loss %.5g  prereg %.5g  L1 %.4g  λ %.3g  links %d  %.1f steps/s  ETA %s",
                 phase.word(), r.step(), r.loss(), r.prereg(), r.l1(), r.lambda(), r.links(), rate, time(eta));
-        if (terminal) {
+        if (out.terminal()) {
             long now = System.nanoTime();
             if (now - lastDraw > 100_000_000L || done == total) {
-                out.print("\r\033[2K" + line);
-                out.flush();
+                out.progress(line, true);
                 lastDraw = now;
-                drawn = true;
             }
         } else if (done % every == 0 || done == total) {
-            out.println(line);
+            out.progress(line, false);
         }
     }
 
     void finish() {
-        if (out != null && terminal && drawn) out.println();
+        if (out != null) out.progressEnd();
     }
 
     static String time(double s) {

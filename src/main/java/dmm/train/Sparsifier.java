@@ -3,7 +3,6 @@ package dmm.train;
 import dmm.cancel.CancelToken;
 import dmm.cancel.Cancelled;
 import dmm.vvalue.VValue;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -174,7 +173,6 @@ public final class Sparsifier {
     private final Trainer t;
     /** The schedule; parameters changed while running ({@link TrainControl#schedule}) take effect at the next round. */
     private Schedule s;
-    private final PrintStream out;
     /** The loss that judges each cut (held-out data), or null: the training loss judges. */
     private final Loss validation;
 
@@ -190,7 +188,6 @@ public final class Sparsifier {
     public Sparsifier(Trainer t, Schedule s, Loss validation) {
         this.t = t;
         this.s = s;
-        this.out = t.host.out();
         this.validation = validation;
     }
 
@@ -265,7 +262,7 @@ public final class Sparsifier {
         Trainer.Snapshot before = snapshot();
         Trainer.Snapshot best = before;
         double bestLoss = Double.POSITIVE_INFINITY;
-        Progress p = new Progress(out, false, s.polishSteps(), t.options().progressEvery(), t.options().quiet());
+        Progress p = new Progress(t.output(), s.polishSteps(), t.options().progressEvery(), t.options().quiet());
         // with a validation loss, the candidates are every tenth state, judged on held-out data
         boolean judged = judgedOn() != null;
         long every = judged ? Math.max(1, s.polishSteps() / 10) : 1;
@@ -297,8 +294,8 @@ public final class Sparsifier {
         }
         restore(best);
         t.log.flushAndPlot();
-        out.printf(Locale.ROOT, "polish: %d steps with λ = 0 (was %.4g); best %s %.5g at step %d, kept%n",
-                s.polishSteps(), lambda, lossName(), bestLoss, t.step());
+        t.output().message(String.format(Locale.ROOT, "polish: %d steps with λ = 0 (was %.4g); best %s %.5g at step %d, kept",
+                s.polishSteps(), lambda, lossName(), bestLoss, t.step()));
     }
 
     /**
@@ -310,8 +307,8 @@ public final class Sparsifier {
         s = t.control.schedule(s);
         Position pos = t.sparsification();
         if (pos != null && pos.stage == Position.Stage.DONE) {
-            out.printf(Locale.ROOT, "sparsify: the checkpointed sparsification is complete (%d -> %d soft links); nothing to do%n",
-                    pos.startLinks, t.network().softLinkCount());
+            t.output().message(String.format(Locale.ROOT, "sparsify: the checkpointed sparsification is complete (%d -> %d soft links); nothing to do",
+                    pos.startLinks, t.network().softLinkCount()));
             t.sparsification(null);   // a later sparsify! starts a new one
             return new Result(pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted, t.evaluate());
         }
@@ -325,15 +322,15 @@ public final class Sparsifier {
             pos.threshold = pos.acceptedThreshold = s.threshold();
             pos.judgedOn = judgeName();
             t.sparsification(pos);
-            out.printf(Locale.ROOT, "sparsify: %d soft links, %s %.5g (after a %d-step λ=0 check); cutting |w| < %.3g each round, "
-                    + "accepting up to %.2fx the last accepted (cap %.4g, floor %.4g)%n",
-                    pos.startLinks, lossName(), pos.startLoss, s.judgeSteps(), s.threshold(), s.slack(), pos.maxLoss, s.tolerance());
+            t.output().message(String.format(Locale.ROOT, "sparsify: %d soft links, %s %.5g (after a %d-step λ=0 check); cutting |w| < %.3g each round, "
+                    + "accepting up to %.2fx the last accepted (cap %.4g, floor %.4g)",
+                    pos.startLinks, lossName(), pos.startLoss, s.judgeSteps(), s.threshold(), s.slack(), pos.maxLoss, s.tolerance()));
             checkpoint();
         } else {
             if (pos.judgedOn != null && !pos.judgedOn.equals(judgeName()))
                 throw new TrainingError("this sparsification was judged on " + pos.judgedOn + " and cannot be resumed judged on "
                         + judgeName() + ": give sparsify! the same :validation as the run that wrote the checkpoint");
-            out.printf(Locale.ROOT, "sparsify: resuming at step %d, %d soft links (%s)%n", t.step(), t.network().softLinkCount(), pos);
+            t.output().message(String.format(Locale.ROOT, "sparsify: resuming at step %d, %d soft links (%s)", t.step(), t.network().softLinkCount(), pos));
         }
         Trainer.Snapshot good = snapshot();
         Position boundary = pos.copy();
@@ -350,7 +347,7 @@ public final class Sparsifier {
             restore(good);
             pos = boundary;
             t.sparsification(pos);
-            out.println("sparsify " + (e instanceof Cancelled ? "interrupted" : "stopped") + ": restored the last accepted state ("
+            t.output().message("sparsify " + (e instanceof Cancelled ? "interrupted" : "stopped") + ": restored the last accepted state ("
                     + t.network().softLinkCount() + " links)" + (t.base != null ? "; checkpoint written to " + t.checkpointPath() : ""));
             checkpoint();
             t.log.flushAndPlot();
@@ -365,9 +362,9 @@ public final class Sparsifier {
         checkpoint();
         t.sparsification(null);   // a later sparsify! in this session starts a new one
         double end = t.evaluate();
-        out.printf(Locale.ROOT, "sparsify: %d -> %d soft links in %d rounds (%d accepted), prereg %.5g%s%n",
+        t.output().message(String.format(Locale.ROOT, "sparsify: %d -> %d soft links in %d rounds (%d accepted), prereg %.5g%s",
                 pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted, end,
-                validation != null ? String.format(Locale.ROOT, ", validation %.5g", validate()) : "");
+                validation != null ? String.format(Locale.ROOT, ", validation %.5g", validate()) : ""));
         return new Result(pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted, end);
     }
 
@@ -413,15 +410,15 @@ public final class Sparsifier {
             if (cut > 0) pos.maxCut = 0;
             double lambda = t.lambda();
             t.setLambda(Math.min(s.lambdaMax(), lambda * s.lambdaGrowth()));
-            out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (%s) -> %d links, %s %.5g  accepted%n",
-                    pos.rounds, lambda, before - after, how, after, lossName(), loss);
+            t.output().message(String.format(Locale.ROOT, "round %d: λ %.4g, cut %d (%s) -> %d links, %s %.5g  accepted",
+                    pos.rounds, lambda, before - after, how, after, lossName(), loss));
             pos.threshold = Math.min(s.thresholdMax(), pos.threshold * s.thresholdGrowth());
             pos.acceptedThreshold = pos.threshold;
             return snapshot();
         }
         pos.rejections++;
-        out.printf(Locale.ROOT, "round %d: λ %.4g, cut %d (%s) -> %d links, %s %.5g > %.5g  rejected; back to %d links%n",
-                pos.rounds, t.lambda(), before - after, how, after, lossName(), loss, accept, good.net().softLinkCount());
+        t.output().message(String.format(Locale.ROOT, "round %d: λ %.4g, cut %d (%s) -> %d links, %s %.5g > %.5g  rejected; back to %d links",
+                pos.rounds, t.lambda(), before - after, how, after, lossName(), loss, accept, good.net().softLinkCount()));
         if (cut == 1) {
             // one small link the task needs: keep it from now on, and go on cutting as before
             VValue gone = beforeCut.filterLeaves((p, x) -> t.weights().getIn(p).scalarPart() == 0);
@@ -429,7 +426,7 @@ public final class Sparsifier {
             restore(good);
             pos.threshold = pos.acceptedThreshold;
             pos.rejections = 0;
-            out.printf(Locale.ROOT, "         protecting that link (%d protected)%n", pos.protectedLinks.size());
+            t.output().message(String.format(Locale.ROOT, "         protecting that link (%d protected)", pos.protectedLinks.size()));
         } else {
             restore(good);
             pos.threshold /= 2;

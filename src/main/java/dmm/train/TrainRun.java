@@ -3,17 +3,12 @@ package dmm.train;
 import dmm.cancel.CancelToken;
 import dmm.cancel.Cancelled;
 import dmm.machine.Network;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * A training run in the background: a job ({@code train}, {@code sparsify}) on a trainer, on a
@@ -128,7 +123,7 @@ public final class TrainRun {
 
     private void body() {
         CancelToken.bind(cancel);
-        SINK.set(this::say);
+        trainer.reportTo(new Output());
         Status result;
         String end;
         try {
@@ -147,7 +142,7 @@ public final class TrainRun {
             error = "stack overflow (recursion too deep)";
             end = "failed: " + error;
         } finally {
-            SINK.remove();
+            trainer.reportTo(null);
             CancelToken.bind(null);
             cancel.clear();
             trainer.control().removeListener(listener);
@@ -360,61 +355,43 @@ public final class TrainRun {
                 + (target > 0 ? " of " + (startStep + target) : "") + ", " + latest.softLinkCount() + " soft links>";
     }
 
-    // ------------------------------------------------------------------ output of background threads
-
-    /** Where the current thread's trainer output goes (set on a run's thread), or null: the stream's fallback. */
-    private static final ThreadLocal<Consumer<String>> SINK = new ThreadLocal<>();
+    // ------------------------------------------------------------------ text of the run
 
     /**
-     * A stream for a trainer's {@link Trainer.Host}: on a background run's thread its lines go to
-     * the run's sink (above the REPL's prompt) — a progress line redrawn in place (a terminal's)
-     * at most every two seconds and its last state at the end — elsewhere to {@code fallback}.
+     * The trainer's text while this run runs it: messages kept and shown above the REPL's prompt;
+     * a progress line drawn in place at most every {@link #PROGRESS_NANOS} (its last state at the
+     * end of the steps), a progress line of its own as it comes.
      */
-    public static PrintStream routed(Supplier<PrintStream> fallback) {
-        return new PrintStream(new Routed(fallback), true, StandardCharsets.UTF_8);
-    }
+    private final class Output implements TrainOutput {
+        private long lastShown = System.nanoTime() - PROGRESS_NANOS;
+        private String unshown;
 
-    private static final class Routed extends OutputStream {
-        private final Supplier<PrintStream> fallback;
-        private final ThreadLocal<ByteArrayOutputStream> pending = ThreadLocal.withInitial(ByteArrayOutputStream::new);
-        private final ThreadLocal<long[]> lastProgress = ThreadLocal.withInitial(() -> new long[] {System.nanoTime() - PROGRESS_NANOS});
-
-        Routed(Supplier<PrintStream> fallback) {
-            this.fallback = fallback;
+        @Override
+        public void message(String line) {
+            say(line);
         }
 
         @Override
-        public void write(int b) {
-            Consumer<String> sink = SINK.get();
-            if (sink == null) {
-                fallback.get().write(b);
+        public void progress(String line, boolean inPlace) {
+            long now = System.nanoTime();
+            if (inPlace && now - lastShown < PROGRESS_NANOS) {
+                unshown = line;
                 return;
             }
-            ByteArrayOutputStream buf = pending.get();
-            if (b == '\n' || b == '\r') {
-                String line = buf.toString(StandardCharsets.UTF_8).replaceAll("\u001B\\[[0-9;]*[A-Za-z]", "").strip();
-                buf.reset();
-                if (line.isEmpty()) return;
-                long now = System.nanoTime();
-                long[] last = lastProgress.get();
-                if (b == '\r' && now - last[0] < PROGRESS_NANOS) return;   // a redraw in place: throttled
-                last[0] = now;
-                sink.accept(line);
-            } else buf.write(b);
+            lastShown = now;
+            unshown = null;
+            say(line);
         }
 
         @Override
-        public void write(byte[] b, int off, int len) {
-            if (SINK.get() == null) {
-                fallback.get().write(b, off, len);
-                return;
-            }
-            for (int i = 0; i < len; i++) write(b[off + i]);
+        public void progressEnd() {
+            if (unshown != null) say(unshown);
+            unshown = null;
         }
 
         @Override
-        public void flush() {
-            if (SINK.get() == null) fallback.get().flush();
+        public boolean terminal() {
+            return trainer.host.output().terminal();
         }
     }
 }

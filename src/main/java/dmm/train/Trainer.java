@@ -25,11 +25,16 @@ import java.util.function.Consumer;
  */
 public final class Trainer {
     /**
-     * Where a trainer reports and what stops it: the stream for progress lines and messages,
-     * whether it is a terminal (progress redraws in place), and the cancellation checked at every
+     * Where a trainer reports and what stops it: the output for progress lines and messages
+     * (while a background run has it, that run's instead), and the cancellation checked at every
      * step boundary (the current thread's bound token first, then this one; null: only the bound one).
      */
-    public record Host(PrintStream out, boolean terminal, CancelToken cancel) {
+    public record Host(TrainOutput output, CancelToken cancel) {
+        /** Lines to {@code out}, redrawn in place when {@code terminal}. */
+        public Host(PrintStream out, boolean terminal, CancelToken cancel) {
+            this(TrainOutput.console(() -> out, terminal), cancel);
+        }
+
         /** Messages to standard output, no terminal, the thread's cancellation. */
         public static Host standard() {
             return new Host(System.out, false, null);
@@ -189,6 +194,20 @@ public final class Trainer {
         return null;
     }
 
+    /** While a background run runs this trainer: its output (null: the host's). */
+    private volatile TrainOutput runOutput;
+
+    /** Sends this trainer's text to {@code o} (a background run's, while it runs), or back to the host's (null). */
+    void reportTo(TrainOutput o) {
+        runOutput = o;
+    }
+
+    /** Where this trainer's text goes now. */
+    TrainOutput output() {
+        TrainOutput o = runOutput;
+        return o != null ? o : host.output();
+    }
+
     /** The background run last started on this trainer (perhaps finished), or null. */
     synchronized TrainRun run() {
         return run;
@@ -313,7 +332,7 @@ public final class Trainer {
     private void announceStage() {
         if (!(loss instanceof Curriculum c) || options.quiet()) return;
         int stage = c.stageAt(step);
-        if (stage != announcedStage) host.out().println(c.describeStage(stage));
+        if (stage != announcedStage) output().message(c.describeStage(stage));
         announcedStage = stage;
     }
 
@@ -382,7 +401,7 @@ public final class Trainer {
 
     /** {@link #train(long, Phase)}; {@code periodic} false leaves checkpoints to the caller (the sparsifier writes them at round boundaries). */
     long train(long steps, Phase phase, boolean periodic) {
-        Progress p = new Progress(host.out(), host.terminal(), steps, options.progressEvery(), options.quiet());
+        Progress p = new Progress(output(), steps, options.progressEvery(), options.quiet());
         long done = 0;
         long lastStep = step, lastTime = System.nanoTime();
         try {
@@ -411,7 +430,7 @@ public final class Trainer {
                         saved = "; no checkpoint (" + failed.getMessage() + ")";
                     }
                 }
-                host.out().println((e instanceof Cancelled ? "interrupted" : "stopped") + " at step " + step + saved + "; the network is consistent");
+                output().message((e instanceof Cancelled ? "interrupted" : "stopped") + " at step " + step + saved + "; the network is consistent");
             }
             try {
                 log.flushAndPlot();

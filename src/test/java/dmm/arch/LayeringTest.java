@@ -84,4 +84,44 @@ class LayeringTest {
             assertTrue(doc.contains(line), "docs/ARCHITECTURE.md should have the row\n" + line);
         }
     }
+
+    /** The code of a main source file without its comments' lines. */
+    private static String code(String pkg, String file) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (String line : Files.readAllLines(Path.of("src/main/java/dmm", pkg, file + ".java"))) {
+            String c = line.strip();
+            if (c.startsWith("*") || c.startsWith("/*") || c.startsWith("//")) continue;
+            b.append(line).append('\n');
+        }
+        return b.toString();
+    }
+
+    /**
+     * Inside the compiled down movement: the links, the visiting order and the two coordinate
+     * systems' arithmetic know nothing of the tape (they are the rule, run forward and
+     * transposed); the tape's side — the plan, the transpose driver, the recorded cycle, the
+     * soft cotangents — does no lincomb arithmetic of its own (the rule is stated once, in
+     * {@code FlatRows} and {@code TreeRows}).
+     */
+    @Test
+    void theCompiledDownMovementStatesItsRuleOnceAndAwayFromTheTape() throws IOException {
+        for (String f : List.of("RowLinks", "VisitOrder", "FlatRows", "TreeRows", "Recent")) {
+            String c = code("machine", f);
+            for (String tape : List.of("dmm.ad", "Tape", "Tracked", "Ops."))
+                assertFalse(c.contains(tape), "machine/" + f + " refers to " + tape);
+        }
+        for (String f : List.of("Plan", "DownTranspose", "RecordedCycle", "SoftCotangents")) {
+            String c = code("machine", f);
+            for (String arithmetic : List.of("VValue.dot(", "addScaled(", "lincombInto(", "lincombPullback("))
+                assertFalse(c.contains(arithmetic), "machine/" + f + " does lincomb arithmetic of its own: " + arithmetic);
+        }
+    }
+
+    /** The AD core's tracked values know no client's representation (no hand-over slots). */
+    @Test
+    void trackedValuesCarryOnlyVValues() throws IOException {
+        String c = code("ad", "Tracked");
+        assertFalse(c.contains("Deferred") || c.contains("defer("), "ad/Tracked holds a contribution in a form of its own");
+        assertFalse(code("machine", "Layer").contains("Cycle"), "machine/Layer carries a recorded cycle");
+    }
 }

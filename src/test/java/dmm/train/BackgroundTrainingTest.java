@@ -7,6 +7,7 @@ import dmm.lang.Interpreter;
 import dmm.machine.Network;
 import dmm.vvalue.VValue;
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -61,6 +62,36 @@ class BackgroundTrainingTest {
         assertEquals(60, r.historyAfter(0, 1000).size());
         assertEquals(60, r.last().row().step());
         assertNotEquals(Thread.currentThread().getName(), r.threadName());
+    }
+
+    /**
+     * The trainer's text is events turned into text at the edge: on a terminal in the foreground
+     * a progress line redrawn in place; the same trainer in the background shows plain lines
+     * above the prompt (no terminal codes), at most one redraw every two seconds, and its last
+     * state at the end; nothing reaches the console meanwhile.
+     */
+    @Test
+    void aBackgroundRunShowsPlainProgressAndItsLastStateWhereTheConsoleRedraws() throws InterruptedException {
+        Trainer small = trainer(":quiet true");
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(console, true, StandardCharsets.UTF_8);
+        Trainer t = Trainer.builder(small.network(), small.loss())
+                .host(new Trainer.Host(TrainOutput.console(() -> ps, true), null)).build();
+        t.train(5);
+        String drawn = console.toString(StandardCharsets.UTF_8);
+        assertTrue(drawn.contains("\r\033[2Ktrain step 5 ") && drawn.endsWith("\n"), "a redrawn line, ended: " + drawn);
+        console.reset();
+        List<String> shown = Collections.synchronizedList(new ArrayList<>());
+        TrainRun r = new TrainRun(1, "bg", "train", t, 60, tr -> tr.train(60), shown::add, RuntimeException::getMessage).start();
+        assertTrue(r.await(20_000));
+        assertEquals("", console.toString(StandardCharsets.UTF_8), "nothing on the console while it runs in the background");
+        List<String> progress = shown.stream().filter(l -> l.startsWith("[bg] train step")).toList();
+        assertFalse(progress.isEmpty(), String.valueOf(shown));
+        assertTrue(progress.size() <= 2, "throttled: " + progress);
+        assertTrue(progress.get(progress.size() - 1).startsWith("[bg] train step 65 "), "the last state: " + progress);
+        assertTrue(shown.stream().noneMatch(l -> l.contains("\033") || l.contains("\r")), String.valueOf(shown));
+        t.train(1);
+        assertTrue(console.toString(StandardCharsets.UTF_8).contains("train step 66 "), "back on the console after the run");
     }
 
     @Test
