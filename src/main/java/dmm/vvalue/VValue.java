@@ -30,6 +30,15 @@ import java.util.function.DoubleUnaryOperator;
  * <p>Why this file is long: it is the whole public algebra of V-values (construction, access,
  * the arithmetic and the canonical form every operation keeps), and the plain node, which is the
  * base representation; the other representations are in files of their own.
+ *
+ * <p>How the representations dispatch: a plain node has its arrays ({@code keys != null}) and
+ * is read directly; the others leave them null until first read in full and answer the few
+ * accessors that must not force them (size, get, withScalar, withChild) through the
+ * {@code lazy*} hooks they override. The test is one field read, so the hot accessors of the
+ * plain node — the overwhelming majority of nodes — stay monomorphic for the JIT, where
+ * overriding them in four classes would make every call site megamorphic. Binary operations
+ * that have an array form for two nodes of one kind (add, dot on two {@link FlatNode}s of one
+ * key family) test for it first.
  */
 public sealed class VValue permits WideNode, FlatNode, LeavesNode {
     /** The reserved key under which a node's scalar is written. */
