@@ -3,6 +3,7 @@ package dmm.bench;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dmm.ad.Ops;
+import dmm.bind.Bindings;
 import dmm.lang.Fn;
 import dmm.lang.Interpreter;
 import dmm.machine.Engine;
@@ -57,6 +58,7 @@ public final class Bench {
         Bench b = new Bench(out, quick, interp);
         b.header();
         b.flagship();
+        b.userNeurons();
         if (!args.contains("--flagship")) {
             b.scaling(plot == null ? (quick ? null : "runs/bench-scaling.png") : plot);
             b.memory();
@@ -168,20 +170,24 @@ public final class Bench {
     }
 
     /** The setup of the flagship experiment at a given size and window. */
-    private record Setup(Network trainable, Network reference, Fn loss, int links) {}
+    private record Setup(Interpreter interp, Network trainable, Network reference, Fn loss, int links) {}
 
     private Setup setup(int layers, int copies, int window) {
+        return setup(interp, layers, copies, window);
+    }
+
+    private static Setup setup(Interpreter interp, int layers, int copies, int window) {
         interp.eval("bench", "(require lite) (require train)");
         Network trainable = (Network) interp.eval("bench", String.format(Locale.ROOT,
                 "(feedforward \"test string.\" {:layers %d :copies %d :published 1 :seed 1})", layers, copies));
         Network reference = (Network) interp.eval("bench", "(duplicate-detector \"test string.\")");
         interp.define("*bench-reference*", reference, null);
         Fn loss = (Fn) interp.eval("bench", "(imitation-loss *bench-reference* " + window + " [:output])");
-        return new Setup(trainable, reference, loss, trainable.softLinkCount());
+        return new Setup(interp, trainable, reference, loss, trainable.softLinkCount());
     }
 
     private Trainer trainer(Setup s) {
-        return new Trainer(new Trainer.Host(out, false, null), s.trainable, net -> interp.call(s.loss, net), new Adam(0.001, 0.9, 0.999, 1e-8),
+        return new Trainer(new Trainer.Host(out, false, null), s.trainable, net -> s.interp.call(s.loss, net), new Adam(0.001, 0.9, 0.999, 1e-8),
                 new Regularizer(0.001, 0, Set.of("timer", "input")), null, Trainer.Options.DEFAULTS);
     }
 
@@ -221,6 +227,44 @@ public final class Bench {
         double stepBase = step.median() / base.median();
         out.printf(Locale.ROOT, "%-34s %10.2f   (training step / flat baseline forward; target <= 4)%n", "ratio step/baseline", stepBase);
         results.put("ratio step/baseline", stepBase);
+    }
+
+    /**
+     * The flagship network's library neuron types as a user would write them after
+     * {@code (require lite)}: the same bodies, other docstrings. They are other functions than the
+     * library's, so they run as a user's neurons run.
+     */
+    static final String USER_COPIES = """
+        (defneuron max-norm "My max-norm." [dict] {:norm (max-norm dict)})
+        (defneuron dot "My dot." [dict-1 dict-2] {:dot (clamp (dot dict-1 dict-2) -4 4)})
+        (defneuron compare "My compare." [dict-1 dict-2] (let [d (- (num dict-1) (num dict-2))] {:true (relu d) :false (relu (- d))}))
+        (defneuron sum-dicts-published "My accumulator." [dict-1 dict-2] {:dict (+ (stop-gradient dict-1) dict-2)})
+        """;
+
+    /**
+     * The flagship step with the user's copies of its neuron types next to the step with the
+     * library's, interleaved (the neuron compiler's target: at most 1.2 times). Both train the
+     * same steps from the same start, and must end with the same weights, bit for bit.
+     */
+    private void userNeurons() {
+        Interpreter user = new Interpreter();
+        user.setOut(new PrintStream(PrintStream.nullOutputStream()));
+        Bindings.install(user);
+        Setup s = setup(user, 5, 2, 140);
+        user.eval("bench", USER_COPIES);
+        Trainer mine = trainer(s), library = trainer(setup(5, 2, 140));
+        for (int i = 0; i < reps(FLAGSHIP_WARMUP); i++) {
+            library.trainStep();
+            mine.trainStep();
+        }
+        if (!Ops.primal(mine.network().softMatrix()).equals(Ops.primal(library.network().softMatrix())))
+            throw new IllegalStateException("the user's copies of the neuron types trained to other weights than the library's");
+        Harness.Stats[] st = Harness.measureInterleaved(new String[] {"step, library neurons", "step, user copies of them"},
+                new int[] {0, 0}, reps(150), new Runnable[] {library::trainStep, mine::trainStep});
+        for (Harness.Stats x : st) record(x, "ms");
+        double ratio = st[1].median() / st[0].median();
+        out.printf(Locale.ROOT, "%-34s %10.2f   (user copies / library; neuron-compiler target <= 1.2)%n", "ratio user/library neurons", ratio);
+        results.put("ratio user/library neurons", ratio);
     }
 
     /** The baseline must compute what the engine computes, or its timing means nothing. */
