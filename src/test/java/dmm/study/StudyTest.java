@@ -92,6 +92,38 @@ class StudyTest {
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("Spark started in "), log.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The driver is the only writer: a task that fails after its run (as when an executor dies
+     * after the work, before Spark hears of it) is run again by Spark, and the results file
+     * still has exactly one row per run (when the tasks appended their own rows, the retried
+     * runs had two).
+     */
+    @Test
+    void aTaskRetriedBySparkLeavesOneRowPerRun(@TempDir Path dir) throws Exception {
+        Study s = toy("retry", List.of(1.0, 10.0), List.of());
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setProperty(SparkRunner.INJECT_FAILURE_ONCE, dir.resolve("failed-once").toString());
+        List<Result> spark;
+        try {
+            spark = new SparkRunner(s, new ResultFile(dir.resolve("out/results.jsonl")), dir.resolve("out"), "local[2,3]",
+                    new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        } finally {
+            System.clearProperty(SparkRunner.INJECT_FAILURE_ONCE);
+        }
+        try (var markers = Files.list(dir.resolve("failed-once"))) {
+            assertEquals(4, markers.count(), "every task failed once and was retried");
+        }
+        assertEquals(4, spark.size(), log.toString(StandardCharsets.UTF_8));
+        List<String> rows = new ResultFile(dir.resolve("out/results.jsonl")).read().stream().map(Result::run).sorted().toList();
+        assertEquals(s.runs().stream().map(Study.Run::id).sorted().toList(), rows, "one row per run");
+        assertEquals(local(s, dir), spark.stream().sorted(Comparator.comparing(r -> s.runs().stream().map(Study.Run::id).toList().indexOf(r.run())))
+                .map(StudyTest::content).toList());
+    }
+
+    private List<Object> local(Study s, Path dir) throws Exception {
+        return run(s, dir.resolve("local"), 2).stream().map(StudyTest::content).map(Object.class::cast).toList();
+    }
+
     @Test
     void aFailedRunIsRecordedWithItsErrorAndTheOthersGoOn(@TempDir Path dir) throws Exception {
         Study s = new Study("f", TOY, Map.of("fail", List.of(false, true)), List.of(1L), List.of());
