@@ -36,6 +36,10 @@ public final class Main {
               results list | check [--all] [NAME ...] | record NAME ...
                                        the committed results (docs/results/MANIFEST.json): run
                                        their commands again and report drift, or re-measure them
+              study run FILE.dmm [args...] | report RESULTS.jsonl [--metric M] [--threshold X]
+                    [--plot FILE.png] [--log]
+                                       a study program (run-study in it), or a study's report
+                                       (study-report) as a command
               --version                print the version
               --help                   this text
 
@@ -118,6 +122,9 @@ public final class Main {
                 }
                 case "results" -> {
                     return Results.main(rest, out, err);
+                }
+                case "study" -> {
+                    return StudyCommand.main(rest, debug, out, err);
                 }
                 default -> {
                     if (cmd.endsWith(".dmm")) return runFile(Path.of(cmd), rest, debug, out, err);
