@@ -109,7 +109,8 @@ public final class SparkRunner {
             byId.put(r.id(), r);
         }
         SparkConf conf = new SparkConf().setAppName("dmm study " + study.name()).setIfMissing("spark.master", master)
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
+                .set("spark.log.level", logLevel);
         List<Result> out = new ArrayList<>();
         int failed = 0;
         String failOnce = System.getProperty(INJECT_FAILURE_ONCE);

@@ -98,7 +98,8 @@ public final class StudyLib extends Lib {
                     case "spark" -> {
                         if (!sparkOnClasspath())
                             throw new EvalError("run-study :backend \"spark\" needs Apache Spark, which the dmm launcher does not bundle: "
-                                    + "run the dmm jar with spark-submit (a cluster, or --master local[*]), or use the local backend");
+                                    + "run ./dmm --with-spark run FILE.dmm (Maven resolves Spark's jars once), or the dmm jar with spark-submit, "
+                                    + "or use the local backend");
                         rows = new SparkRunner(s, file, root, o.string("master", "local[" + workers + "]"), o.string("log-level", "WARN"), interp.out()).run();
                     }
                     default -> throw new EvalError("run-study :backend is \"local\" or \"spark\", got " + Printer.print(o.get("backend")));

@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -73,10 +74,24 @@ class LauncherBuildTest {
         // Up to date now: the next launch neither builds nor waits.
         assertEquals(0, finish(launch(dir, mvnOpts, "d"), dir, "d"));
         assertEquals("", read(dir, "d.err"));
+
+        // --with-spark: Maven resolves Spark's jars once, and a study runs on Spark (local[2]),
+        // with Spark's logging at WARN
+        copy(Path.of("src/test/resources/study"), dir.resolve("study"));
+        String study = "(run-study (study \"toy\" :program \"study/toy.dmm\" :grid [:scale [1 2]] :seeds [1 2]) :workers 2"
+                + " :out \"toy-out\" :backend \"spark\" :master \"local[2]\") nil";
+        assertEquals(0, finish(launch(dir, mvnOpts, "e", "--with-spark", "eval", study), dir, "e"), () -> read(dir, "e.err") + read(dir, "e.out"));
+        assertTrue(read(dir, "e.err").contains("resolving Apache Spark's jars"), read(dir, "e.err"));
+        assertFalse(read(dir, "e.err").contains(" INFO "), "Spark logs at WARN:\n" + read(dir, "e.err"));
+        assertTrue(read(dir, "e.out").contains("study toy: 4 runs in"), read(dir, "e.out"));
+        assertEquals(4, Files.readAllLines(dir.resolve("toy-out/results.jsonl")).stream().filter(l -> l.contains("\"run\"")).count());
+        assertTrue(Files.readString(dir.resolve("target/spark.classpath")).contains("spark-core"));
     }
 
-    private static Process launch(Path dir, String mvnOpts, String name) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(dir.resolve("dmm").toString(), "--version").directory(dir.toFile())
+    private static Process launch(Path dir, String mvnOpts, String name, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(dir.resolve("dmm").toString()));
+        cmd.addAll(args.length == 0 ? List.of("--version") : List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
         pb.environment().put("DMM_MVN_OPTS", mvnOpts);
         return pb.start();
