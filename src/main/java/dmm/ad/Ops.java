@@ -19,6 +19,12 @@ import java.util.function.DoubleUnaryOperator;
  * <p>Scalar functions ({@link #mapLeaves}: {@code exp}, {@code sigmoid}, {@code tanh},
  * {@code log}, ...) are the function itself on a number, 0 included ({@code exp 0 = 1}), with
  * the derivative at that number; on a map they act on the leaves present (sparse semantics).
+ *
+ * <p>Each primitive's transpose rule is a public static method beside its forward rule (named
+ * after it with a {@code T}: {@link #addT}, {@link #dotT}, ...), written against a {@link Sink}: the
+ * tape's entries and the neuron compiler's programs run the same rules. The file is long because
+ * it is the one list of primitives (over 500 lines); splitting it would separate rules that are
+ * read together.
  */
 public final class Ops {
     private Ops() {}
@@ -78,6 +84,38 @@ public final class Ops {
         return tape == null ? out : tape.record(out, pullback);
     }
 
+    /**
+     * Where a primitive's transpose rule sends cotangents: argument {@code arg} receives
+     * {@code w · g}. Each primitive states its rule once, as a static method beside its forward
+     * rule; a tape entry runs it with a sink into the tracked arguments, and a compiled program
+     * (the neuron compiler's) with a sink into its slots, so both compute the same cotangents
+     * in the same order.
+     */
+    public interface Sink {
+        /** True when argument {@code arg} takes a cotangent (a rule skips work for the others only where the tape's entry did). */
+        boolean wants(int arg);
+
+        /** Adds {@code w · g} to argument {@code arg}'s cotangent. */
+        void add(int arg, double w, VValue g);
+    }
+
+    /** The sink of a tape entry: argument i is {@code args[i]}, which takes cotangents when tracked on {@code tape}. */
+    private record TapeSink(Tape tape, Object[] args) implements Sink {
+        @Override
+        public boolean wants(int arg) {
+            return tapeOf(args[arg]) != null;
+        }
+
+        @Override
+        public void add(int arg, double w, VValue g) {
+            acc(tape, args[arg], w, g);
+        }
+    }
+
+    private static Sink sink(Tape t, Object... args) {
+        return new TapeSink(t, args);
+    }
+
     private static double requireScalar(VValue v, String what) {
         if (!v.isScalar()) throw new IllegalArgumentException(what + " expects a number, got " + v);
         return v.scalarPart();
@@ -89,27 +127,38 @@ public final class Ops {
     public static Object add(Object a, Object b) {
         VValue out = primal(a).add(primal(b));
         Tape t = tapeOf(a, b);
-        return wrap(t, out, g -> {
-            acc(t, a, 1, g);
-            acc(t, b, 1, g);
-        });
+        return wrap(t, out, g -> addT(g, sink(t, a, b)));
+    }
+
+    /** The transpose of {@code a + b}: both receive g. */
+    public static void addT(VValue g, Sink s) {
+        s.add(0, 1, g);
+        s.add(1, 1, g);
     }
 
     /** {@code a − b}. */
     public static Object subtract(Object a, Object b) {
         VValue out = primal(a).subtract(primal(b));
         Tape t = tapeOf(a, b);
-        return wrap(t, out, g -> {
-            acc(t, a, 1, g);
-            acc(t, b, -1, g);
-        });
+        return wrap(t, out, g -> subtractT(g, sink(t, a, b)));
+    }
+
+    /** The transpose of {@code a − b}: a receives g, b −g. */
+    public static void subtractT(VValue g, Sink s) {
+        s.add(0, 1, g);
+        s.add(1, -1, g);
     }
 
     /** {@code −a}. */
     public static Object negate(Object a) {
         VValue out = primal(a).negate();
         Tape t = tapeOf(a);
-        return wrap(t, out, g -> acc(t, a, -1, g));
+        return wrap(t, out, g -> negateT(g, sink(t, a)));
+    }
+
+    /** The transpose of {@code −a}: a receives −g. */
+    public static void negateT(VValue g, Sink s) {
+        s.add(0, -1, g);
     }
 
     /** Σ of the arguments (one tape entry for the whole sum). */
@@ -117,9 +166,12 @@ public final class Ops {
         VBuilder b = new VBuilder();
         for (Object x : xs) b.add(primal(x));
         Tape t = tapeOf(xs);
-        return wrap(t, b.build(), g -> {
-            for (Object x : xs) acc(t, x, 1, g);
-        });
+        return wrap(t, b.build(), g -> sumT(xs.length, g, sink(t, xs)));
+    }
+
+    /** The transpose of a sum of n arguments: each receives g, in order. */
+    public static void sumT(int n, VValue g, Sink s) {
+        for (int i = 0; i < n; i++) s.add(i, 1, g);
     }
 
     /** {@code s · v} where {@code s} is a scalar V-value (both may be tracked). */
@@ -128,10 +180,13 @@ public final class Ops {
         VValue vv = primal(v);
         VValue out = vv.scale(k);
         Tape t = tapeOf(s, v);
-        return wrap(t, out, g -> {
-            acc(t, v, k, g);
-            if (tapeOf(s) != null) acc(t, s, 1, VValue.of(VValue.dot(g, vv)));
-        });
+        return wrap(t, out, g -> scaleT(k, vv, g, sink(t, s, v)));
+    }
+
+    /** The transpose of {@code k · v} (argument 0 the scalar k, 1 the V-value v): v receives k·g, k receives dot(g, v). */
+    public static void scaleT(double k, VValue v, VValue g, Sink s) {
+        s.add(1, k, g);
+        if (s.wants(0)) s.add(0, 1, VValue.of(VValue.dot(g, v)));
     }
 
     /**
@@ -144,10 +199,13 @@ public final class Ops {
         if (vb.isScalar()) return scale(b, a);
         VValue out = VValue.multiply(va, vb);
         Tape t = tapeOf(a, b);
-        return wrap(t, out, g -> {
-            acc(t, a, 1, VValue.multiply(g, vb));
-            acc(t, b, 1, VValue.multiply(g, va));
-        });
+        return wrap(t, out, g -> multiplyT(va, vb, g, sink(t, a, b)));
+    }
+
+    /** The transpose of the pointwise product {@code a ⊙ b} (neither a number): a receives g ⊙ b, b receives g ⊙ a. */
+    public static void multiplyT(VValue a, VValue b, VValue g, Sink s) {
+        s.add(0, 1, VValue.multiply(g, b));
+        s.add(1, 1, VValue.multiply(g, a));
     }
 
     /** {@code v / s} for a non-zero scalar {@code s}. */
@@ -157,10 +215,13 @@ public final class Ops {
         VValue vv = primal(v);
         VValue out = vv.scale(1 / k);
         Tape t = tapeOf(v, s);
-        return wrap(t, out, g -> {
-            acc(t, v, 1 / k, g);
-            if (tapeOf(s) != null) acc(t, s, 1, VValue.of(-VValue.dot(g, vv) / (k * k)));
-        });
+        return wrap(t, out, g -> divideT(k, vv, g, sink(t, v, s)));
+    }
+
+    /** The transpose of {@code v / k} (argument 0 v, 1 the scalar k): v receives g/k, k receives −dot(g, v)/k². */
+    public static void divideT(double k, VValue v, VValue g, Sink s) {
+        s.add(0, 1 / k, g);
+        if (s.wants(1)) s.add(1, 1, VValue.of(-VValue.dot(g, v) / (k * k)));
     }
 
     /** The dot product Σ a_p b_p (a scalar). */
@@ -168,11 +229,14 @@ public final class Ops {
         VValue va = primal(a), vb = primal(b);
         VValue out = VValue.of(VValue.dot(va, vb));
         Tape t = tapeOf(a, b);
-        return wrap(t, out, g -> {
-            double k = g.scalarPart();
-            acc(t, a, k, vb);
-            acc(t, b, k, va);
-        });
+        return wrap(t, out, g -> dotT(va, vb, g, sink(t, a, b)));
+    }
+
+    /** The transpose of {@code dot(a, b)}: with k the scalar part of g, a receives k·b and b receives k·a. */
+    public static void dotT(VValue a, VValue b, VValue g, Sink s) {
+        double k = g.scalarPart();
+        s.add(0, k, b);
+        s.add(1, k, a);
     }
 
     /**
@@ -219,17 +283,25 @@ public final class Ops {
         VValue vv = primal(v);
         VValue out = VValue.of(vv.scalarPart());
         Tape t = tapeOf(v);
-        return wrap(t, out, g -> acc(t, v, 1, VValue.of(g.scalarPart())));
+        return wrap(t, out, g -> scalarPartT(g, sink(t, v)));
+    }
+
+    /** The transpose of {@code num}: the argument receives g's scalar part, as a number. */
+    public static void scalarPartT(VValue g, Sink s) {
+        s.add(0, 1, VValue.of(g.scalarPart()));
     }
 
     /** Σ of all leaves (a scalar). */
     public static Object sumLeaves(Object v) {
         VValue vv = primal(v);
         Tape t = tapeOf(v);
-        return wrap(t, VValue.of(vv.sum()), g -> {
-            double k = g.scalarPart();
-            acc(t, v, 1, vv.isScalar() ? VValue.of(k) : vv.mapLeaves(x -> k)); // a number, 0 included, is its own leaf
-        });
+        return wrap(t, VValue.of(vv.sum()), g -> sumLeavesT(vv, g, sink(t, v)));
+    }
+
+    /** The transpose of Σ-of-leaves: every leaf of v receives g's scalar part. */
+    public static void sumLeavesT(VValue v, VValue g, Sink s) {
+        double k = g.scalarPart();
+        s.add(0, 1, v.isScalar() ? VValue.of(k) : v.mapLeaves(x -> k)); // a number, 0 included, is its own leaf
     }
 
     /** The largest absolute leaf (0 when empty); the gradient is split equally among tied maxima. */
@@ -237,15 +309,18 @@ public final class Ops {
         VValue vv = primal(v);
         double m = vv.maxAbs();
         Tape t = tapeOf(v);
-        return wrap(t, VValue.of(m), g -> {
-            if (m == 0) return;
-            int[] ties = {0};
-            vv.forEachLeaf((p, x) -> {
-                if (Math.abs(x) == m) ties[0]++;
-            });
-            double k = g.scalarPart() / ties[0];
-            acc(t, v, 1, vv.mapLeaves(x -> Math.abs(x) == m ? Math.signum(x) * k : 0));
+        return wrap(t, VValue.of(m), g -> maxNormT(vv, m, g, sink(t, v)));
+    }
+
+    /** The transpose of {@code max-norm} (m = the largest absolute leaf of v): g's scalar part split equally among the tied largest leaves, with their signs. */
+    public static void maxNormT(VValue v, double m, VValue g, Sink s) {
+        if (m == 0) return;
+        int[] ties = {0};
+        v.forEachLeaf((p, x) -> {
+            if (Math.abs(x) == m) ties[0]++;
         });
+        double k = g.scalarPart() / ties[0];
+        s.add(0, 1, v.mapLeaves(x -> Math.abs(x) == m ? Math.signum(x) * k : 0));
     }
 
     /** The larger of two scalars; the gradient is split equally on a tie. */
@@ -263,11 +338,14 @@ public final class Ops {
         double y = requireScalar(primal(b), larger ? "max" : "min");
         double out = larger ? Math.max(x, y) : Math.min(x, y);
         Tape t = tapeOf(a, b);
-        return wrap(t, VValue.of(out), g -> {
-            double wa = x == y ? 0.5 : (x == out ? 1 : 0);
-            acc(t, a, wa, g);
-            acc(t, b, 1 - wa, g);
-        });
+        return wrap(t, VValue.of(out), g -> pickT(x, y, out, g, sink(t, a, b)));
+    }
+
+    /** The transpose of max/min of the numbers x, y (their result {@code out}): the one picked receives g, each half of it on a tie. */
+    public static void pickT(double x, double y, double out, VValue g, Sink s) {
+        double wa = x == y ? 0.5 : (x == out ? 1 : 0);
+        s.add(0, wa, g);
+        s.add(1, 1 - wa, g);
     }
 
     // ------------------------------------------------------------- leaf-wise maps
@@ -281,89 +359,130 @@ public final class Ops {
     public static Object mapLeaves(Object x, DoubleUnaryOperator f, DoubleUnaryOperator df) {
         VValue vx = primal(x);
         Tape t = tapeOf(x);
-        if (vx.isScalar()) {
-            double s = vx.scalarPart();
-            VValue out = VValue.of(f.applyAsDouble(s));
-            return wrap(t, out, g -> {
-                double gs = g.scalarPart();
-                if (gs != 0) acc(t, x, 1, VValue.of(gs * df.applyAsDouble(s)));
-            });
+        VValue out = vx.isScalar() ? VValue.of(f.applyAsDouble(vx.scalarPart())) : vx.mapLeaves(f);
+        return wrap(t, out, g -> mapLeavesT(vx, df, g, sink(t, x)));
+    }
+
+    /** The transpose of a scalar function f lifted to V-values, with f's derivative {@code df}: x receives g · df(x) (on a map, at its present leaves). */
+    public static void mapLeavesT(VValue x, DoubleUnaryOperator df, VValue g, Sink s) {
+        if (x.isScalar()) {
+            double gs = g.scalarPart();
+            if (gs != 0) s.add(0, 1, VValue.of(gs * df.applyAsDouble(x.scalarPart())));
+            return;
         }
-        VValue out = vx.mapLeaves(f);
-        return wrap(t, out, g -> acc(t, x, 1, VValue.zipOver(vx, g, (xv, gv) -> gv == 0 ? 0 : gv * df.applyAsDouble(xv))));
+        s.add(0, 1, VValue.zipOver(x, g, (xv, gv) -> gv == 0 ? 0 : gv * df.applyAsDouble(xv)));
     }
 
-    /** {@code max(0, x)} leaf-wise; {@code relu'(0) = 0}. */
-    public static Object relu(Object x) {
-        return mapLeaves(x, v -> v > 0 ? v : 0, v -> v > 0 ? 1 : 0);
-    }
+    /**
+     * A scalar function and its derivative, lifted leaf-wise by {@link #mapLeaves}: the named
+     * functions of the language are these values, so a compiled program runs the very same
+     * functions as the primitives.
+     */
+    public record Leafwise(String name, DoubleUnaryOperator f, DoubleUnaryOperator df) {}
 
-    /** {@code |x|} leaf-wise; {@code |x|'(0) = 0}. */
-    public static Object abs(Object x) {
-        return mapLeaves(x, Math::abs, Math::signum);
-    }
-
-    /** Clamps each leaf to {@code [lo, hi]}; the gradient passes only inside the closed range. */
-    public static Object clamp(Object x, double lo, double hi) {
-        if (lo > hi) throw new IllegalArgumentException("clamp: lower bound " + lo + " exceeds upper bound " + hi);
-        return mapLeaves(x, v -> Math.max(lo, Math.min(hi, v)), v -> v >= lo && v <= hi ? 1 : 0);
-    }
-
+    /** {@code max(0, x)}; {@code relu'(0) = 0}. */
+    public static final Leafwise RELU = new Leafwise("relu", v -> v > 0 ? v : 0, v -> v > 0 ? 1 : 0);
+    /** {@code |x|}; {@code |x|'(0) = 0}. */
+    public static final Leafwise ABS = new Leafwise("abs", Math::abs, Math::signum);
     /** {@code tanh}; {@code tanh'(0) = 1}. */
-    public static Object tanh(Object x) {
-        return mapLeaves(x, Math::tanh, v -> {
-            double th = Math.tanh(v);
-            return 1 - th * th;
-        });
-    }
+    public static final Leafwise TANH = new Leafwise("tanh", Math::tanh, v -> {
+        double th = Math.tanh(v);
+        return 1 - th * th;
+    });
+    /** The logistic sigmoid: {@code sigmoid(0) = 0.5}, {@code sigmoid'(0) = 0.25}. */
+    public static final Leafwise SIGMOID = new Leafwise("sigmoid", Ops::sig, v -> sig(v) * (1 - sig(v)));
+    /** {@code exp}: {@code exp(0) = 1}. */
+    public static final Leafwise EXP = new Leafwise("exp", Math::exp, Math::exp);
+    /** Natural logarithm; a zero or negative number is an error. */
+    public static final Leafwise LOG = new Leafwise("log", v -> {
+        if (v == 0) throw new ArithmeticException("log of 0");
+        if (v < 0) throw new ArithmeticException("log of a negative number: " + VValue.of(v));
+        return Math.log(v);
+    }, v -> 1 / v);
+    /** Square root; a negative number is an error. {@code sqrt'(0) = +∞}. */
+    public static final Leafwise SQRT = new Leafwise("sqrt", v -> {
+        if (v < 0) throw new ArithmeticException("sqrt of a negative number: " + VValue.of(v));
+        return Math.sqrt(v);
+    }, v -> 0.5 / Math.sqrt(v));
+    /** {@code x²}. */
+    public static final Leafwise SQUARE = new Leafwise("square", v -> v * v, v -> 2 * v);
 
-    /** The logistic sigmoid: {@code sigmoid(0) = 0.5}, {@code sigmoid'(0) = 0.25}; on a map, its present leaves. */
-    public static Object sigmoid(Object x) {
-        return mapLeaves(x, Ops::sig, v -> sig(v) * (1 - sig(v)));
-    }
-
-    private static double sig(double v) {
-        return 1 / (1 + Math.exp(-v));
-    }
-
-    /** {@code exp}: {@code exp(0) = 1}; on a map, its present leaves (absent leaves stay absent). */
-    public static Object exp(Object x) {
-        return mapLeaves(x, Math::exp, Math::exp);
-    }
-
-    /** Natural logarithm; a zero or negative number (or leaf) is an error. */
-    public static Object log(Object x) {
-        return mapLeaves(x, v -> {
-            if (v == 0) throw new ArithmeticException("log of 0");
-            if (v < 0) throw new ArithmeticException("log of a negative number: " + VValue.of(v));
-            return Math.log(v);
-        }, v -> 1 / v);
-    }
-
-    /** Square root; a negative number (or leaf) is an error. {@code sqrt'(0) = +∞}. */
-    public static Object sqrt(Object x) {
-        return mapLeaves(x, v -> {
-            if (v < 0) throw new ArithmeticException("sqrt of a negative number: " + VValue.of(v));
-            return Math.sqrt(v);
-        }, v -> 0.5 / Math.sqrt(v));
-    }
-
-    /** {@code x²} leaf-wise. */
-    public static Object square(Object x) {
-        return mapLeaves(x, v -> v * v, v -> 2 * v);
+    /** Clamping to {@code [lo, hi]}; the gradient passes only inside the closed range. */
+    public static Leafwise clampTo(double lo, double hi) {
+        if (lo > hi) throw new IllegalArgumentException("clamp: lower bound " + lo + " exceeds upper bound " + hi);
+        return new Leafwise("clamp", v -> Math.max(lo, Math.min(hi, v)), v -> v >= lo && v <= hi ? 1 : 0);
     }
 
     /**
      * {@code x^p} for a constant exponent {@code p} ({@code 0^0 = 1}); 0 to a negative power
      * and a negative number to a fractional power are errors.
      */
-    public static Object pow(Object x, double p) {
-        return mapLeaves(x, v -> {
+    public static Leafwise powerOf(double p) {
+        return new Leafwise("pow", v -> {
             if (v == 0 && p < 0) throw new ArithmeticException("0 to the negative power " + VValue.of(p));
             if (v < 0 && p != Math.rint(p))
                 throw new ArithmeticException("a negative number (" + VValue.of(v) + ") to the fractional power " + VValue.of(p));
             return Math.pow(v, p);
         }, v -> p == 0 ? 0 : p * Math.pow(v, p - 1));
+    }
+
+    private static double sig(double v) {
+        return 1 / (1 + Math.exp(-v));
+    }
+
+    /** {@code f} leaf-wise ({@link #mapLeaves}). */
+    public static Object mapLeaves(Object x, Leafwise f) {
+        return mapLeaves(x, f.f(), f.df());
+    }
+
+    /** {@code max(0, x)} leaf-wise; {@code relu'(0) = 0}. */
+    public static Object relu(Object x) {
+        return mapLeaves(x, RELU);
+    }
+
+    /** {@code |x|} leaf-wise; {@code |x|'(0) = 0}. */
+    public static Object abs(Object x) {
+        return mapLeaves(x, ABS);
+    }
+
+    /** Clamps each leaf to {@code [lo, hi]}; the gradient passes only inside the closed range. */
+    public static Object clamp(Object x, double lo, double hi) {
+        return mapLeaves(x, clampTo(lo, hi));
+    }
+
+    /** {@code tanh}; {@code tanh'(0) = 1}. */
+    public static Object tanh(Object x) {
+        return mapLeaves(x, TANH);
+    }
+
+    /** The logistic sigmoid: {@code sigmoid(0) = 0.5}, {@code sigmoid'(0) = 0.25}; on a map, its present leaves. */
+    public static Object sigmoid(Object x) {
+        return mapLeaves(x, SIGMOID);
+    }
+
+    /** {@code exp}: {@code exp(0) = 1}; on a map, its present leaves (absent leaves stay absent). */
+    public static Object exp(Object x) {
+        return mapLeaves(x, EXP);
+    }
+
+    /** Natural logarithm; a zero or negative number (or leaf) is an error. */
+    public static Object log(Object x) {
+        return mapLeaves(x, LOG);
+    }
+
+    /** Square root; a negative number (or leaf) is an error. {@code sqrt'(0) = +∞}. */
+    public static Object sqrt(Object x) {
+        return mapLeaves(x, SQRT);
+    }
+
+    /** {@code x²} leaf-wise. */
+    public static Object square(Object x) {
+        return mapLeaves(x, SQUARE);
+    }
+
+    /** {@code x^p} for a constant exponent {@code p} ({@link #powerOf}). */
+    public static Object pow(Object x, double p) {
+        return mapLeaves(x, powerOf(p));
     }
 
     // ------------------------------------------------------------- structure
@@ -373,7 +492,12 @@ public final class Ops {
         VValue out = primal(v).getIn(path);
         Tape t = tapeOf(v);
         List<String> p = List.copyOf(path);
-        return wrap(t, out, g -> acc(t, v, 1, VValue.ZERO.assocIn(p, g)));
+        return wrap(t, out, g -> getInT(p, g, sink(t, v)));
+    }
+
+    /** The transpose of {@code get-in} at {@code path}: the argument receives g placed at the path. */
+    public static void getInT(List<String> path, VValue g, Sink s) {
+        s.add(0, 1, VValue.ZERO.assocIn(path, g));
     }
 
     /**
@@ -425,9 +549,12 @@ public final class Ops {
      */
     public static Object makeMap(String[] keys, Object[] values) {
         Tape t = tapeOf(values);
-        return wrap(t, mapOf(keys, values), g -> {
-            for (int i = 0; i < keys.length; i++) acc(t, values[i], 1, g.get(keys[i]));
-        });
+        return wrap(t, mapOf(keys, values), g -> makeMapT(keys, g, sink(t, values)));
+    }
+
+    /** The transpose of a map literal {@code {keys[i] values[i]}}: value i receives g's child at keys[i]. */
+    public static void makeMapT(String[] keys, VValue g, Sink s) {
+        for (int i = 0; i < keys.length; i++) s.add(i, 1, g.get(keys[i]));
     }
 
     /**

@@ -1,5 +1,7 @@
 package dmm.bind;
 
+import dmm.compile.NeuronCompiler;
+import dmm.lang.Builtin;
 import dmm.lang.Closure;
 import dmm.lang.EvalError;
 import dmm.lang.Fn;
@@ -9,6 +11,7 @@ import dmm.lang.Values;
 import dmm.lang.Var;
 import dmm.machine.Engine;
 import dmm.machine.NeuronFunction;
+import dmm.machine.NeuronKernel;
 import dmm.machine.NeuronTypes;
 import java.lang.ref.WeakReference;
 import java.util.Collections;
@@ -43,12 +46,62 @@ public final class LanguageNeurons {
         return nf;
     }
 
+    /** The neuron compiler of the interpreter that made {@code c}. */
+    static NeuronCompiler compiler(Closure c) {
+        return compilerOf(c.interpreter());
+    }
+
+    private static NeuronCompiler compilerOf(Interpreter interp) {
+        return interp.extension(NeuronCompiler.class, () -> NeuronCompiler.of(interp));
+    }
+
+    /**
+     * Gives {@code interp} its neuron compiler now, while its built-ins are the ones it started
+     * with, and the {@code explain-neuron} built-in.
+     */
+    static void install(Interpreter interp) {
+        compilerOf(interp);
+        interp.defineBuiltin(new Builtin("explain-neuron", "[type]", """
+                Prints whether the neuron type runs compiled (its body compiled into a kernel: the forward \
+                program and a pullback made of the primitives' transpose rules) or interpreted, and if \
+                interpreted the first form that kept it so, with its place. Returns nil.
+                  (explain-neuron 'dot)""", 1, 1, a -> {
+            interp.out().println(explain(interp, a[0]));
+            return null;
+        }));
+    }
+
+    /** What {@code explain-neuron} prints for a neuron type named by {@code type} (a name or a function value). */
+    static String explain(Interpreter interp, Object type) {
+        Object f = type;
+        if (!(type instanceof Fn)) {
+            String name = MachineLib.nameArg(type);
+            Var v = interp.findNeuronType(name);
+            if (v == null || !v.isBound()) throw new EvalError("explain-neuron: no neuron type named `" + name + "`");
+            f = v.get();
+        }
+        if (f instanceof Bindings.JavaNeuron j) return "native: `" + j.name + "` is a neuron type written in Java";
+        if (f instanceof Fn fn && StandardNeurons.hasFastPath(fn) && !Engine.GENERAL)
+            return "native: `" + fn.name() + "` is a standard neuron with a hand-written kernel";
+        if (!(f instanceof Closure c)) throw new EvalError("explain-neuron expects a neuron type, got " + Printer.describe(f));
+        if (Engine.GENERAL) return "interpreted: -Ddmm.general=true runs every neuron as written";
+        return compiler(c).explain(c);
+    }
+
     private static NeuronFunction adapt(Fn f) {
         List<String> inputs = f instanceof Closure c && c.isNeuron() ? c.neuronFields() : null;
         List<String> outputs = f instanceof Closure c ? c.neuronOutputs() : null;
+        NeuronCompiler compiler = f instanceof Closure c && c.isNeuron() && !Engine.GENERAL ? compiler(c) : null;
         return StandardNeurons.fastPath(f, new NeuronFunction() {
             @Override
+            public NeuronKernel kernel() {
+                return compiler == null ? null : compiler.kernel((Closure) f);
+            }
+
+            @Override
             public Object apply(Object in) {
+                NeuronKernel k = kernel();
+                if (k != null) return StandardNeurons.apply(k, in);
                 Object out = f.invoke(new Object[] {in});
                 if (!Values.isVValue(out))
                     throw new EvalError("the neuron type `" + f.name() + "` returned " + Printer.describe(out)

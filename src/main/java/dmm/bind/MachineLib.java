@@ -24,6 +24,7 @@ public final class MachineLib {
         new NetworkBuiltins(interp).install();
         new MatrixFiles(interp).install();
         new LiveBuiltins(interp).install();
+        LanguageNeurons.install(interp);
         StandardNeurons.install(interp);
         StandardFunctions.install(interp);
     }

@@ -104,6 +104,37 @@ public final class Closure implements Fn {
         return intrinsic;
     }
 
+    /**
+     * The body as a compiler reads it ({@link Body}), with this closure's captured values as
+     * constants. Parameters are slots 0.. in order (a neuron's input fields in
+     * {@link #neuronFields()} order, or its whole input map in slot 0).
+     */
+    public Body body() {
+        return template.body.view(captured);
+    }
+
+    /** The number of required parameters (for a neuron: its input fields, or 1 for the whole map). */
+    public int requiredParameters() {
+        if (template.neuronWhole) return 1;
+        if (template.neuronFields != null) return template.neuronFields.length;
+        return template.required;
+    }
+
+    /** True when the parameters end with {@code & rest}. */
+    public boolean hasRestParameter() {
+        return template.rest;
+    }
+
+    /** True for a neuron function that binds its whole input map to one symbol. */
+    public boolean takesWholeInputMap() {
+        return template.neuronWhole;
+    }
+
+    /** The interpreter this closure belongs to (its vars, its cancellation). */
+    public Interpreter interpreter() {
+        return template.interp;
+    }
+
     /** True for functions made by {@code neuron} / {@code defneuron}. */
     public boolean isNeuron() {
         return template.neuronFields != null || template.neuronWhole;

@@ -31,6 +31,28 @@ public abstract class Node {
     /** Evaluates this node in frame {@code f}. */
     public abstract Object eval(Frame f);
 
+    /** This node as a compiler reads it, with the values {@code captured} by its closure. */
+    Body view(Object[] captured) {
+        return new Body.Other(formName(), span);
+    }
+
+    /** The name of the form this node came from (its first symbol, or what it is), for messages. */
+    String formName() {
+        String t = span == null ? "" : span.text();
+        if (t.startsWith("(")) {
+            int end = 1;
+            while (end < t.length() && !Character.isWhitespace(t.charAt(end)) && t.charAt(end) != ')') end++;
+            return t.substring(1, end);
+        }
+        return t;
+    }
+
+    static List<Body> views(Node[] nodes, Object[] captured) {
+        List<Body> out = new ArrayList<>(nodes.length);
+        for (Node n : nodes) out.add(n.view(captured));
+        return out;
+    }
+
     static boolean truthy(Object v) {
         return v != null && v != Boolean.FALSE;
     }
@@ -49,6 +71,11 @@ public abstract class Node {
         public Object eval(Frame f) {
             return value;
         }
+
+        @Override
+        Body view(Object[] captured) {
+            return new Body.Constant(value, span);
+        }
     }
 
     static final class LocalRef extends Node {
@@ -63,6 +90,11 @@ public abstract class Node {
         public Object eval(Frame f) {
             return f.slots[slot];
         }
+
+        @Override
+        Body view(Object[] captured) {
+            return new Body.Local(slot, span);
+        }
     }
 
     static final class CapturedRef extends Node {
@@ -76,6 +108,11 @@ public abstract class Node {
         @Override
         public Object eval(Frame f) {
             return f.closure.captured[index];
+        }
+
+        @Override
+        Body view(Object[] captured) {
+            return new Body.Constant(captured[index], span);
         }
     }
 
@@ -102,6 +139,11 @@ public abstract class Node {
         public Object eval(Frame f) {
             if (!var.isBound()) throw new EvalError("unknown name `" + var.name() + "`", span);
             return var.get();
+        }
+
+        @Override
+        Body view(Object[] captured) {
+            return new Body.Global(var, span);
         }
     }
 
@@ -201,6 +243,12 @@ public abstract class Node {
             Object r;
             while ((r = body.eval(f)) == RECUR) interp.checkCancelled();
             return r;
+        }
+
+        @Override
+        Body view(Object[] captured) {
+            if (loop) return new Body.Other("loop", span);
+            return new Body.Let(slots.clone(), views(inits, captured), body.view(captured), span);
         }
     }
 
@@ -308,6 +356,11 @@ public abstract class Node {
             return invoke(g, vals, span, interp);
         }
 
+        @Override
+        Body view(Object[] captured) {
+            return new Body.Call(fn.view(captured), views(args, captured), span);
+        }
+
         /** Calls {@code g} and turns any failure into an {@link EvalError} that names the call site. */
         static Object invoke(Fn g, Object[] vals, Span span, Interpreter interp) {
             try {
@@ -391,6 +444,11 @@ public abstract class Node {
             return Ops.makeMap(ks, vs);
         }
 
+        @Override
+        Body view(Object[] captured) {
+            return new Body.MapLiteral(views(keys, captured), views(values, captured), span);
+        }
+
         /** The index before {@code i} holding the key {@code ks[i]}, or -1 (a scan for small maps, else {@code seen}). */
         private static int indexOf(String[] ks, int i, Map<String, Integer> seen) {
             if (seen != null) {
@@ -415,6 +473,11 @@ public abstract class Node {
             List<Object> out = new ArrayList<>(items.length);
             for (Node n : items) out.add(n.eval(f));
             return Collections.unmodifiableList(out);
+        }
+
+        @Override
+        Body view(Object[] captured) {
+            return new Body.Vector(views(items, captured), span);
         }
     }
 
