@@ -558,12 +558,12 @@ public final class Ops {
     }
 
     /**
-     * The map {@code {keys[i] values[i]}} of the primals (values under one key added, a
+     * The map {@code {keys[i] values[i]}} of the primals — {@link #makeMap}'s forward rule — (values under one key added, a
      * {@code "number"} key adding to the scalar): with distinct keys, no such key and one or two
      * of them (an observation of one or two neurons, each cycle of a loss), the map itself,
      * without a builder; else as a builder sums it. The same V-value either way.
      */
-    private static VValue mapOf(String[] keys, Object[] values) {
+    public static VValue mapOf(String[] keys, Object[] values) {
         int n = keys.length;
         if (n == 1 && !keys[0].equals(VValue.NUMBER) && !negativeZeroInside(primal(values[0]))) return VValue.of(keys[0], primal(values[0]));
         if (n == 2 && !keys[0].equals(VValue.NUMBER) && !keys[1].equals(VValue.NUMBER) && !negativeZeroInside(primal(values[0]))

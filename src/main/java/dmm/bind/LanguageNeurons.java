@@ -29,8 +29,8 @@ public final class LanguageNeurons {
     private LanguageNeurons() {}
 
     /**
-     * The adapters of the built-in libraries' definitions with a fast path, one per definition,
-     * shared by every neuron of the type (so the engine asks each type's kernel once per cycle).
+     * The adapters of language functions, one per definition, shared by every neuron of the type
+     * (so the engine asks each type's kernel once per cycle).
      * Weak both ways: an adapter lives while a network's source holds it, a definition while
      * its interpreter does.
      */
@@ -39,7 +39,6 @@ public final class LanguageNeurons {
     /** The neuron function of a language function value. */
     static NeuronFunction of(Fn f) {
         if (f instanceof Bindings.JavaNeuron j) return j.function;
-        if (!StandardNeurons.hasFastPath(f)) return adapt(f);
         WeakReference<NeuronFunction> r = SHARED.get(f);
         NeuronFunction nf = r == null ? null : r.get();
         if (nf == null) SHARED.put(f, new WeakReference<>(nf = adapt(f)));
@@ -91,11 +90,11 @@ public final class LanguageNeurons {
     private static NeuronFunction adapt(Fn f) {
         List<String> inputs = f instanceof Closure c && c.isNeuron() ? c.neuronFields() : null;
         List<String> outputs = f instanceof Closure c ? c.neuronOutputs() : null;
-        NeuronCompiler compiler = f instanceof Closure c && c.isNeuron() && !Engine.GENERAL ? compiler(c) : null;
+        NeuronCompiler.Handle compiled = f instanceof Closure c && c.isNeuron() && !Engine.GENERAL ? compiler(c).handle(c) : null;
         return StandardNeurons.fastPath(f, new NeuronFunction() {
             @Override
             public NeuronKernel kernel() {
-                return compiler == null ? null : compiler.kernel((Closure) f);
+                return compiled == null ? null : compiled.kernel();
             }
 
             @Override

@@ -25,12 +25,19 @@ final class CompiledNeuron implements NeuronKernel {
 
     @Override
     public VValue forward(VValue inputs) {
+        return forward(inputs, null, 0);
+    }
+
+    /** Keeps every slot's value as the residual, so the pullback does not run the program again. */
+    @Override
+    public VValue forward(VValue inputs, Object[] residuals, int at) {
         VValue[] v;
         try {
             v = program.forward(inputs);
         } catch (RuntimeException e) {
             return interpreted(inputs);
         }
+        if (residuals != null) residuals[at] = v;
         return v[program.result];
     }
 
@@ -44,7 +51,27 @@ final class CompiledNeuron implements NeuronKernel {
 
     @Override
     public VValue pullback(VValue inputs, VValue outputs, VValue g) {
-        return program.pullback(program.forward(inputs), g);
+        return pullback(inputs, outputs, null, g);
+    }
+
+    @Override
+    public VValue pullback(VValue inputs, VValue outputs, Object residual, VValue g) {
+        return program.pullback(slots(inputs, residual), g);
+    }
+
+    @Override
+    public boolean pullbackDense(VValue inputs, VValue outputs, DenseCotangents g) {
+        return pullbackDense(inputs, outputs, null, g);
+    }
+
+    @Override
+    public boolean pullbackDense(VValue inputs, VValue outputs, Object residual, DenseCotangents g) {
+        return DensePullback.run(program, slots(inputs, residual), g);
+    }
+
+    /** The forward run's slots: kept ones, or the program run again. */
+    private VValue[] slots(VValue inputs, Object residual) {
+        return residual instanceof VValue[] v ? v : program.forward(inputs);
     }
 
     @Override

@@ -85,6 +85,32 @@ public final class NeuronCompiler {
         return k;
     }
 
+    /**
+     * The kernel source of neuron function {@code c}, asked every cycle: it keeps the last
+     * compilation and checks only that the vars it read are unchanged.
+     */
+    public Handle handle(Closure c) {
+        return new Handle(c);
+    }
+
+    /** See {@link #handle}. */
+    public final class Handle {
+        private final Closure definition;
+        private volatile Compilation last;
+
+        private Handle(Closure definition) {
+            this.definition = definition;
+        }
+
+        /** The compiled kernel, or null when the definition runs interpreted. */
+        public NeuronKernel kernel() {
+            if (!ENABLED || !definition.isNeuron()) return null;
+            Compilation k = last;
+            if (k == null || !k.current()) last = k = compilation(definition);
+            return k.kernel;
+        }
+    }
+
     /** The compiled kernel of neuron function {@code c}, or null when it runs interpreted. */
     public NeuronKernel kernel(Closure c) {
         if (!ENABLED || !c.isNeuron()) return null;

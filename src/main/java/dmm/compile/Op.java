@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * One operation of a compiled {@link Program}: a differentiable primitive of {@link Ops} applied
  * to earlier slots. Its forward rule is the primitive itself on primal values (so the program
- * computes what the interpreter computes, bit for bit), and its transpose is the primitive's one
+ * computes what the interpreter computes, bit for bit; where the primitive's forward rule is one
+ * call of the V-value algebra, that call is made directly), and its transpose is the primitive's one
  * transpose rule ({@code Ops.addT}, {@code Ops.dotT}, ...) with the program's slots as the sink.
  */
 sealed interface Op {
@@ -59,7 +60,7 @@ sealed interface Op {
         }
 
         public VValue forward(VValue[] v) {
-            return p(Ops.add(v[a], v[b]));
+            return v[a].add(v[b]); // Ops.add on primal values
         }
 
         public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
@@ -81,7 +82,7 @@ sealed interface Op {
         }
 
         public VValue forward(VValue[] v) {
-            return p(Ops.subtract(v[a], v[b]));
+            return v[a].subtract(v[b]);
         }
 
         public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
@@ -103,7 +104,7 @@ sealed interface Op {
         }
 
         public VValue forward(VValue[] v) {
-            return p(Ops.negate(v[a]));
+            return v[a].negate();
         }
 
         public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
@@ -152,7 +153,10 @@ sealed interface Op {
         }
 
         public VValue forward(VValue[] v) {
-            return p(Ops.multiply(v[a], v[b]));
+            VValue va = v[a], vb = v[b];   // Ops.multiply on primal values
+            if (va.isScalar()) return vb.scale(va.scalarPart());
+            if (vb.isScalar()) return va.scale(vb.scalarPart());
+            return VValue.multiply(va, vb);
         }
 
         public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
@@ -236,7 +240,7 @@ sealed interface Op {
         }
 
         public VValue forward(VValue[] v) {
-            return p(Ops.dot(v[a], v[b]));
+            return VValue.of(VValue.dot(v[a], v[b]));
         }
 
         public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
@@ -259,7 +263,7 @@ sealed interface Op {
         }
 
         public VValue forward(VValue[] v) {
-            return p(Ops.scalarPart(v[a]));
+            return VValue.of(v[a].scalarPart());
         }
 
         public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
@@ -304,7 +308,7 @@ sealed interface Op {
         }
 
         public VValue forward(VValue[] v) {
-            return p(Ops.maxNorm(v[a]));
+            return VValue.of(v[a].maxAbs());
         }
 
         public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
@@ -350,7 +354,8 @@ sealed interface Op {
         }
 
         public VValue forward(VValue[] v) {
-            return p(Ops.mapLeaves(v[a], f));
+            VValue x = v[a];   // Ops.mapLeaves on a primal value
+            return x.isScalar() ? VValue.of(f.f().applyAsDouble(x.scalarPart())) : x.mapLeaves(f.f());
         }
 
         public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
@@ -373,7 +378,7 @@ sealed interface Op {
         }
 
         public VValue forward(VValue[] v) {
-            return p(Ops.getIn(v[a], path));
+            return v[a].getIn(path);
         }
 
         public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
@@ -392,13 +397,13 @@ sealed interface Op {
         }
 
         public VValue forward(VValue[] v) {
-            Object[] a = new Object[values.length];
+            VValue[] a = new VValue[values.length];
             for (int i = 0; i < values.length; i++) {
                 a[i] = v[values[i]];
-                if (keys[i].equals(VValue.NUMBER) && !v[values[i]].isScalar())
+                if (keys[i].equals(VValue.NUMBER) && !a[i].isScalar())
                     throw new Guard("a map literal's :number value is not a number");
             }
-            return p(Ops.makeMap(keys, a));
+            return Ops.mapOf(keys, a);
         }
 
         public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {

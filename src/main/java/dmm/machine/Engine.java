@@ -190,10 +190,11 @@ public final class Engine {
         Object call(int i, NeuronFunction fn, Object in) {
             NeuronKernel k = kernelOf(fn);
             if (k == null) return fn.apply(in);
-            VValue y = k.forward(Ops.primal(in));
             Tape t = k.constant() ? null : Ops.recordingTape(in);
+            boolean inCycle = t != null && cycle != null && denseKernels && t == cycle.tape;
+            VValue y = inCycle ? k.forward(Ops.primal(in), cycle.residuals, i) : k.forward(Ops.primal(in));
             if (t == null) return y;
-            if (cycle != null && denseKernels && t == cycle.tape) {
+            if (inCycle) {
                 cycle.ranKernel(i, k);
                 return t.made(y, k.readsNumbersOnly());
             }

@@ -24,10 +24,30 @@ public interface NeuronKernel {
     VValue forward(VValue inputs);
 
     /**
+     * {@link #forward}, keeping in {@code residuals[at]} what the pullback needs (a compiled
+     * kernel's intermediate values), which the engine hands back to {@link #pullback(VValue,
+     * VValue, Object, VValue)} and {@link #pullbackDense(VValue, VValue, Object, DenseCotangents)}
+     * so they need not compute the forward run again. By default nothing is kept.
+     */
+    default VValue forward(VValue inputs, Object[] residuals, int at) {
+        return forward(inputs);
+    }
+
+    /**
      * The cotangent of the inputs (a map from input fields), given the inputs, the outputs
      * {@link #forward} made of them, and the outputs' non-zero cotangent; zero when none.
      */
     VValue pullback(VValue inputs, VValue outputs, VValue outputCotangent);
+
+    /** {@link #pullback} given what {@link #forward(VValue, Object[], int)} kept (null: nothing). */
+    default VValue pullback(VValue inputs, VValue outputs, Object residual, VValue outputCotangent) {
+        return pullback(inputs, outputs, outputCotangent);
+    }
+
+    /** {@link #pullbackDense} given what {@link #forward(VValue, Object[], int)} kept (null: nothing). */
+    default boolean pullbackDense(VValue inputs, VValue outputs, Object residual, DenseCotangents g) {
+        return pullbackDense(inputs, outputs, g);
+    }
 
     /**
      * True when {@link #pullback} reads only the {@code :number} part of each output field's
@@ -81,6 +101,15 @@ public interface NeuronKernel {
 
         /** Sets input field {@code field}'s cotangent coordinates. */
         void setIn(String field, double[] g);
+
+        /**
+         * The coordinates of a flat value {@code v} the kernel computed (coordinate 0 its scalar
+         * part; read-only, maybe shorter than other arrays: missing coordinates are 0), or null
+         * when it has none here (a value with deeper keys).
+         */
+        default double[] coordinates(VValue v) {
+            return null;
+        }
     }
 
     /**
@@ -88,8 +117,13 @@ public interface NeuronKernel {
      * sent to the input {@code in} (tracked on {@code tape}), added to what it has.
      */
     static void pullbackInto(NeuronKernel k, Tape tape, Object in, VValue out, VValue g) {
+        pullbackInto(k, tape, in, out, null, g);
+    }
+
+    /** {@link #pullbackInto(NeuronKernel, Tape, Object, VValue, VValue)} with the forward run's residual. */
+    static void pullbackInto(NeuronKernel k, Tape tape, Object in, VValue out, Object residual, VValue g) {
         if (g.isZero()) return;
-        VValue d = k.pullback(Ops.primal(in), out, g);
+        VValue d = k.pullback(Ops.primal(in), out, residual, g);
         if (!d.isZero()) Ops.accumulate(tape, in, 1, d);
     }
 }

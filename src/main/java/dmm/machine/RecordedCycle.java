@@ -19,6 +19,8 @@ final class RecordedCycle {
     private final FlatRows flat;
     /** Per active neuron: its kernel when one ran it, else null. */
     private final NeuronKernel[] kernels;
+    /** Per active neuron: what its kernel's forward run kept for the pullback (null: nothing). */
+    final Object[] residuals;
     /** The up movement's outputs, once it completed. */
     private Object[] outs;
 
@@ -27,6 +29,7 @@ final class RecordedCycle {
         this.tape = tape;
         this.flat = flat;
         this.kernels = new NeuronKernel[plan.links.neurons.size()];
+        this.residuals = new Object[kernels.length];
     }
 
     /** The up movement ran neuron {@code i} by kernel {@code k}, recording no entry for it: this cycle's entry runs its pullback. */
@@ -60,7 +63,8 @@ final class RecordedCycle {
                 if (kd == null) kd = new double[plan.links.rowCount][];
                 if (dense.run(k, i, ins[i].value(), y.value(), g, kd)) continue;
             }
-            NeuronKernel.pullbackInto(k, tape, ins[i], y.value(), g);
+            NeuronKernel.pullbackInto(k, tape, ins[i], y.value(), residuals[i], g);
+            residuals[i] = null;
         }
         return kd;
     }
@@ -84,7 +88,8 @@ final class RecordedCycle {
             neuron = i;
             value = g;
             npending = 0;
-            if (!k.pullbackDense(in, out, this)) return false;
+            if (!k.pullbackDense(in, out, residuals[i], this)) return false;
+            residuals[i] = null;
             for (int j = 0; j < npending; j++) kd[pendingRow[j]] = pending[j];
             return true;
         }
@@ -110,6 +115,12 @@ final class RecordedCycle {
         public double[] inVector(String field) {
             int r = plan.links.rowOf(neuron, field);
             return r < 0 ? null : flat.rowVector[r];
+        }
+
+        @Override
+        public double[] coordinates(VValue v) {
+            if (v.isScalar()) return new double[] {v.scalarPart()};
+            return v.isFlat() ? plan.links.keys.denseOf(v) : null;
         }
 
         @Override

@@ -259,4 +259,98 @@ class CompiledNeuronTest {
         RuntimeException e = assertThrows(RuntimeException.class, () -> k.forward(VValue.ofPairs("x", 0)));
         assertTrue(String.valueOf(e.getMessage()).contains("log of 0"), e.toString());
     }
+
+    // ------------------------------------------------------------------ dense coordinates
+
+    /** Dense coordinates over the keys the random values use (coordinate 0 the scalar). */
+    private static final String[] COORDINATES = {null, ".", "a", "accum_add_args", "b", "c", "compare_scalars", "dot_product", "max_norm_dict"};
+
+    private static double[] coordinatesOf(VValue v) {
+        double[] d = new double[COORDINATES.length];
+        d[0] = v.scalarPart();
+        for (int q = 1; q < d.length; q++) d[q] = v.get(COORDINATES[q]).scalarPart();
+        return d;
+    }
+
+    private static VValue valueOf(double[] d) {
+        VBuilder b = new VBuilder().addScalar(d[0]);
+        for (int q = 1; q < d.length; q++) b.child(COORDINATES[q]).addScalar(d[q]);
+        return b.build();
+    }
+
+    /** Kernel {@code k}'s dense pullback, or null when it declines; checks it equals the pullback on V-values. */
+    private static boolean assertDenseEqualsVValuePullback(NeuronKernel k, VValue in, VValue g, String what) {
+        VValue out;
+        VValue expected;
+        try {
+            out = k.forward(in);
+            expected = k.pullback(in, out, g);
+        } catch (RuntimeException e) {
+            return false;
+        }
+        VBuilder got = new VBuilder();
+        boolean ran = k.pullbackDense(in, out, new NeuronKernel.DenseCotangents() {
+            public double outScalar(String field) {
+                return g.get(field).scalarPart();
+            }
+
+            public double[] outVector(String field) {
+                VValue f = g.get(field);
+                return f.isScalar() ? null : coordinatesOf(f);
+            }
+
+            public double inScalar(String field) {
+                return in.get(field).scalarPart();
+            }
+
+            public double[] inVector(String field) {
+                VValue f = in.get(field);
+                return f.isScalar() ? null : coordinatesOf(f);
+            }
+
+            public void setIn(String field, double[] d) {
+                got.child(field).add(valueOf(d));
+            }
+
+            public double[] coordinates(VValue v) {
+                return v.isFlat() ? coordinatesOf(v) : null;
+            }
+        });
+        if (ran) assertEquals(expected, got.build(), what);
+        return ran;
+    }
+
+    @Test
+    void theDensePullbacksEqualThePullbacksOnVValues() {
+        Interpreter interp = TestInterpreters.quiet("(require lite)");
+        NeuronCompiler compiler = NeuronCompiler.of(interp);
+        Random r = new Random(23);
+        for (String type : List.of("sum-dicts", "max-norm", "dot", "compare", "timer", "sum-dicts-published", "symmetric-minus", "accum")) {
+            NeuronKernel k = compiler.kernel(neuron(interp, type));
+            int dense = 0;
+            for (int trial = 0; trial < 300; trial++) {
+                VValue in = randomInputs(r), g = randomWeights(r);
+                if (assertDenseEqualsVValuePullback(k, in, g, type + " on " + in + " with output cotangent " + g)) dense++;
+            }
+            assertTrue(dense > 250, type + " runs densely (" + dense + " of 300)");
+        }
+    }
+
+    @Test
+    void randomNeuronsDensePullbacksEqualTheirPullbacksOnVValues() {
+        Interpreter interp = TestInterpreters.quiet("(defn helper [u v] (+ (* u (num v)) (max (num u) (num v))))");
+        NeuronCompiler compiler = NeuronCompiler.of(interp);
+        Random r = new Random(99);
+        int dense = 0;
+        for (int n = 0; n < 150; n++) {
+            String body = "{:p " + expr(r, 4) + " :q " + expr(r, 3) + "}";
+            interp.eval("neuron " + n, "(defneuron dense-" + n + " [x y z] " + body + ")");
+            NeuronKernel k = compiler.kernel(neuron(interp, "dense-" + n));
+            for (int trial = 0; trial < 30; trial++) {
+                VValue in = randomInputs(r), g = randomWeights(r);
+                if (assertDenseEqualsVValuePullback(k, in, g, body + " on " + in + " with output cotangent " + g)) dense++;
+            }
+        }
+        assertTrue(dense > 1000, "dense pullbacks ran " + dense + " times");
+    }
 }
