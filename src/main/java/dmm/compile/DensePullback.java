@@ -85,14 +85,38 @@ final class DensePullback {
         } else if (op instanceof Op.Leafwise o) {
             return leafwise(o, gk);
         } else if (op instanceof Op.Multiply o) {
-            // a product by a number that takes no gradient is a scaling of the other side (Ops.scaleT without its dot)
-            if (v[o.a()].isScalar() && !p.differentiable[o.a()]) add(o.b(), v[o.a()].scalarPart(), gk);
-            else if (!v[o.a()].isScalar() && v[o.b()].isScalar() && !p.differentiable[o.b()]) add(o.a(), v[o.b()].scalarPart(), gk);
-            else return false;
+            // a product with a number is a scaling (Ops.multiply): Ops.scaleT, the number's side taking dot(g, v)
+            if (v[o.a()].isScalar()) return scale(o.a(), o.b(), gk);
+            if (v[o.b()].isScalar()) return scale(o.b(), o.a(), gk);
+            return false;
+        } else if (op instanceof Op.GetIn o) {
+            return get(o, gk);
         } else if (op instanceof Op.Divide o) {
             if (p.differentiable[o.k()]) return false;
             add(o.v(), 1 / v[o.k()].scalarPart(), gk);
         } else return false;   // get, get-in, max/min, scale, sum of leaves, a nested map literal: on V-values
+        return true;
+    }
+
+    /** Ops.scaleT on coordinates for {@code k · x} (k the number in slot {@code ks}): x receives k·g; k receives dot(g, x) in the V-value algebra's order. */
+    private boolean scale(int ks, int xs, double[] gk) {
+        double k = v[ks].scalarPart();
+        VValue gv = null;
+        if (p.differentiable[ks] && (gv = d.value(gk)) == null) return false;
+        add(xs, k, gk);   // in Ops.scaleT's order: the scaled side first
+        if (gv != null) add(ks, 1, new double[] {VValue.dot(gv, v[xs])});
+        return true;
+    }
+
+    /** Ops.getInT on coordinates for a one-key path: the number g placed at the key's coordinate (a cotangent with keys of its own would nest: declined). */
+    private boolean get(Op.GetIn o, double[] gk) {
+        if (o.path().size() != 1) return false;
+        for (int q = 1; q < gk.length; q++) if (gk[q] != 0) return false;
+        int c = d.coordinate(o.path().get(0));
+        if (c < 0) return false;
+        double[] r = new double[c + 1];
+        r[c] = gk[0];
+        add(o.a(), 1, r);
         return true;
     }
 
@@ -138,9 +162,13 @@ final class DensePullback {
         return d.coordinates(v[s]);
     }
 
-    /** Adds {@code w · x} to slot {@code s}'s cotangent, as {@code Cotangent.accumulate} adds it. */
+    /**
+     * Adds {@code w · x} to slot {@code s}'s cotangent, as {@code Cotangent.accumulate} adds it
+     * (which drops a zero {@code x}: adding its zeros changes no coordinate but the sign of a zero,
+     * which nothing reads; and a non-finite product makes the whole run decline).
+     */
     private void add(int s, double w, double[] x) {
-        if (!p.differentiable[s] || w == 0 || zero(x)) return;
+        if (!p.differentiable[s] || w == 0) return;
         double[] c = g[s];
         if (c == null) {
             if (w == 1) g[s] = x;   // kept, not copied: written only once owned

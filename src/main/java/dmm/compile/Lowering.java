@@ -68,7 +68,9 @@ final class Lowering {
         Val[] frame = new Val[Math.max(64, inputs)];
         for (int i = 0; i < inputs; i++) frame[i] = new Slot(i);
         Val r = lower(c.body(), new Frame(frame), 0);
-        return new Program(fields, ops, slot(r, c.body().span(), "the neuron's result"));
+        int[] result = {slot(r, c.body().span(), "the neuron's result")};
+        List<Op> simplified = Simplify.run(inputs, ops, result);
+        return new Program(fields, simplified, result[0]);
     }
 
     /** A function's locals during lowering (slots grow as needed). */

@@ -29,6 +29,7 @@ final class Program {
     final boolean[] differentiable;
     /** Per slot: a number whatever the inputs. */
     final boolean[] number;
+    private final boolean readsNumbersOnly;
 
     Program(String[] fields, List<Op> ops, int result) {
         this.fields = fields;
@@ -46,6 +47,7 @@ final class Program {
             differentiable[inputs + k] = d;
             number[inputs + k] = op.number(number);
         }
+        readsNumbersOnly = numbersOut();
     }
 
     /** The number of slots. */
@@ -73,6 +75,10 @@ final class Program {
      * rule that reaches a number-valued slot reads only its cotangent's scalar part).
      */
     boolean readsNumbersOnly() {
+        return readsNumbersOnly;
+    }
+
+    private boolean numbersOut() {
         if (result < inputs || !(ops[result - inputs] instanceof Op.MakeMap m)) return false;
         for (int x : m.values()) if (!number[x]) return false;
         return true;

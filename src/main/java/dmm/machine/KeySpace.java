@@ -46,6 +46,13 @@ final class KeySpace {
         return t;
     }
 
+    /** The coordinate of {@code key} (registered when new; {@code :number} is coordinate 0). */
+    int coordinate(String key) {
+        if (key.equals(VValue.NUMBER)) return 0;
+        int id = table.id(key);
+        return id >= 0 ? id : register(VValue.of(key, VValue.ONE)).id(key);
+    }
+
     /**
      * The dense coordinates of a flat value (at most {@link #size()} long; missing coordinates
      * are 0). A flat node of this family gives its own array: read it, never write it.

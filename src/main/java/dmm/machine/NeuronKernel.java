@@ -110,6 +110,16 @@ public interface NeuronKernel {
         default double[] coordinates(VValue v) {
             return null;
         }
+
+        /** The coordinate of {@code key} ({@code :number}: 0), or -1 when there are none here. */
+        default int coordinate(String key) {
+            return -1;
+        }
+
+        /** The flat value of coordinates {@code d} (read, never written), or null when there are none here. */
+        default VValue value(double[] d) {
+            return null;
+        }
     }
 
     /**

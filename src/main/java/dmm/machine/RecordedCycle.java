@@ -124,6 +124,16 @@ final class RecordedCycle {
         }
 
         @Override
+        public int coordinate(String key) {
+            return plan.links.keys.coordinate(key);
+        }
+
+        @Override
+        public VValue value(double[] d) {
+            return plan.links.keys.value(d);
+        }
+
+        @Override
         public void setIn(String field, double[] g) {
             int r = plan.links.rowOf(neuron, field);
             if (r < 0) return; // an input field no link reaches: nothing upstream needs its cotangent
