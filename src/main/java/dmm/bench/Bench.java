@@ -59,6 +59,7 @@ public final class Bench {
         b.header();
         b.flagship();
         b.userNeurons();
+        b.superfluid();
         if (!args.contains("--flagship")) {
             b.scaling(plot == null ? (quick ? null : "runs/bench-scaling.png") : plot);
             b.memory();
@@ -265,6 +266,45 @@ public final class Bench {
         double ratio = st[1].median() / st[0].median();
         out.printf(Locale.ROOT, "%-34s %10.2f   (user copies / library; neuron-compiler target <= 1.2)%n", "ratio user/library neurons", ratio);
         results.put("ratio user/library neurons", ratio);
+    }
+
+    /**
+     * The superfluid experiment's training step (examples/superfluid.dmm: 20 fluid neurons, the
+     * source's initial draw, Adam lr 0.01, T = 140), each step timed in one process: the median of
+     * steps 30–60 (the neuron compiler's target: at most 5 times the flagship library step) and,
+     * without --quick, of steps 130–160 (the later regime, after the heap has grown).
+     */
+    private void superfluid() {
+        Interpreter sf = new Interpreter();
+        sf.setOut(new PrintStream(PrintStream.nullOutputStream()));
+        Bindings.install(sf);
+        sf.eval("bench", "(require superfluid)");
+        Network net = (Network) sf.eval("bench", "(superfluid-network \"test string.\" {:inclusive 0})");
+        Fn loss = (Fn) sf.eval("bench", "(superfluid-loss (superfluid-target \"test string.\") 140)");
+        Trainer t = new Trainer(new Trainer.Host(out, false, null), net, n -> sf.call(loss, n), new Adam(0.01, 0.9, 0.999, 1e-8),
+                new Regularizer(0, 0, Set.of()), null, Trainer.Options.DEFAULTS);
+        int last = quick ? 60 : 160;
+        double[] ms = new double[last + 1];
+        for (int step = 0; step <= last; step++) {
+            long t0 = System.nanoTime();
+            t.trainStep();
+            ms[step] = (System.nanoTime() - t0) / 1e6;
+        }
+        Harness.Stats early = stats("superfluid step, steps 30-60", ms, 30, 60);
+        record(early, "ms");
+        Object flagship = results.get("step (1486 links, T=140)");
+        double step = flagship instanceof Map<?, ?> m ? ((Number) m.get("median")).doubleValue() : Double.NaN;
+        double ratio = early.median() / step;
+        out.printf(Locale.ROOT, "%-34s %10.2f   (superfluid step / flagship step; neuron-compiler target <= 5)%n", "ratio superfluid/flagship", ratio);
+        results.put("ratio superfluid/flagship", ratio);
+        if (!quick) record(stats("superfluid step, steps 130-160", ms, 130, 160), "ms");
+    }
+
+    /** The median, 10th and 90th percentiles of {@code ms[from..to]}. */
+    private static Harness.Stats stats(String name, double[] ms, int from, int to) {
+        double[] x = Arrays.copyOfRange(ms, from, to + 1);
+        Arrays.sort(x);
+        return new Harness.Stats(name, Harness.percentile(x, 0.5), Harness.percentile(x, 0.1), Harness.percentile(x, 0.9), x.length);
     }
 
     /** The baseline must compute what the engine computes, or its timing means nothing. */

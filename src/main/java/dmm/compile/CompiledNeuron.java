@@ -31,14 +31,16 @@ final class CompiledNeuron implements NeuronKernel {
     /** Keeps every slot's value as the residual, so the pullback does not run the program again. */
     @Override
     public VValue forward(VValue inputs, Object[] residuals, int at) {
-        VValue[] v;
+        Frame f;
+        VValue out;
         try {
-            v = program.forward(inputs);
+            f = program.forward(inputs);
+            out = f.val(program.result);
         } catch (RuntimeException e) {
             return interpreted(inputs);
         }
-        if (residuals != null) residuals[at] = v;
-        return v[program.result];
+        if (residuals != null) residuals[at] = f;
+        return out;
     }
 
     private VValue interpreted(VValue inputs) {
@@ -70,8 +72,8 @@ final class CompiledNeuron implements NeuronKernel {
     }
 
     /** The forward run's slots: kept ones, or the program run again. */
-    private VValue[] slots(VValue inputs, Object residual) {
-        return residual instanceof VValue[] v ? v : program.forward(inputs);
+    private Frame slots(VValue inputs, Object residual) {
+        return residual instanceof Frame f ? f : program.forward(inputs);
     }
 
     @Override

@@ -8,34 +8,44 @@ import dmm.vvalue.VValue;
  * scalar part, q > 0 the run's keys): the same transpose rules as {@link Program#pullback},
  * coordinate by coordinate, with contributions added as {@code ad.Cotangent} adds them (the
  * first kept with its weight, then {@code x + w·g} per coordinate), so the result equals the
- * pullback on V-values. It covers the operations whose rules stay on flat values — sums,
- * differences, {@code num}, {@code dot}, {@code max-norm}, leaf-wise functions, a product or
- * quotient by a number that takes no gradient, stop-gradient, and a map literal as the result —
- * and declines (returning false, having set nothing) anything else, or a non-finite number,
- * leaving the V-value pullback to run (and to report what it reports).
+ * pullback on V-values. A slot the program knows to be a number keeps only its cotangent's
+ * scalar part: every rule reading the cotangent of a number reads only that (the same argument
+ * as {@link Program#readsNumbersOnly}).
+ *
+ * <p>It covers the rules that stay on flat values — sums, differences, {@code num}, {@code dot},
+ * {@code max-norm}, leaf-wise functions, products with a number, one-key gets, max/min,
+ * stop-gradient, and a map literal as the result — and declines (returning false, having set
+ * nothing) anything else, or a non-finite number, leaving the V-value pullback to run (and to
+ * report what it reports).
  */
 final class DensePullback {
     private final Program p;
-    private final VValue[] v;
+    private final Frame f;
     private final DenseCotangents d;
-    /** Per slot: its cotangent's coordinates (null: zero), and whether this pass owns the array (may write it). */
+    /** Per slot that is not a number: its cotangent's coordinates (null: zero), and whether this pass owns the array. */
     private final double[][] g;
     private final boolean[] owned;
+    /** Per number slot: its cotangent's scalar part, and whether any contribution arrived. */
+    private final double[] s;
+    private final boolean[] has;
 
-    private DensePullback(Program p, VValue[] v, DenseCotangents d) {
+    private DensePullback(Program p, Frame f, DenseCotangents d) {
         this.p = p;
-        this.v = v;
+        this.f = f;
         this.d = d;
-        this.g = new double[p.size()][];
-        this.owned = new boolean[p.size()];
+        int n = p.size();
+        this.g = new double[n][];
+        this.owned = new boolean[n];
+        this.s = new double[n];
+        this.has = new boolean[n];
     }
 
-    /** Runs program {@code p}'s pullback densely, given its slots' values {@code v}; false when it cannot here. */
-    static boolean run(Program p, VValue[] v, DenseCotangents d) {
-        if (p.fields == null || !p.differentiable[p.result] || p.result < p.inputs) return false;
-        for (String f : p.fields) if (f.equals(VValue.NUMBER)) return false;
-        if (!(p.ops[p.result - p.inputs] instanceof Op.MakeMap)) return false;
-        return new DensePullback(p, v, d).run();
+    /** Runs program {@code p}'s pullback densely, given its forward run {@code f}; false when it cannot here. */
+    static boolean run(Program p, Frame f, DenseCotangents d) {
+        if (!p.denseForm) return false;
+        // a zero cotangent skips a number's rule, which with an infinite value could have made a NaN
+        for (int slot = p.inputs; slot < p.size(); slot++) if (p.numeric[slot] && !Double.isFinite(f.n[slot])) return false;
+        return new DensePullback(p, f, d).run();
     }
 
     private boolean run() {
@@ -46,65 +56,115 @@ final class DensePullback {
             if (slot == p.result) {
                 Op.MakeMap m = (Op.MakeMap) op;
                 for (int i = 0; i < m.keys().length; i++) {
-                    double[] gi = d.outVector(m.keys()[i]);
-                    add(m.values()[i], 1, gi != null ? gi : new double[] {d.outScalar(m.keys()[i])});
+                    String key = m.keys()[i];
+                    int vi = m.values()[i];
+                    if (p.number[vi]) addNum(vi, 1, d.outScalar(key));
+                    else {
+                        double[] gi = d.outVector(key);
+                        addVec(vi, 1, gi != null ? gi : new double[] {d.outScalar(key)});
+                    }
                 }
                 continue;
             }
-            double[] gk = g[slot];
-            if (gk == null || zero(gk)) continue;
-            if (!transpose(op, slot, gk)) return false;
+            boolean ok;
+            if (p.number[slot]) {
+                if (!has[slot] || s[slot] == 0) continue;
+                ok = transposeNumber(op, slot, s[slot]);
+            } else {
+                double[] gk = g[slot];
+                if (gk == null || zero(gk)) continue;
+                ok = transposeVector(op, gk);
+            }
+            if (!ok) return false;
         }
         for (int i = 0; i < p.inputs; i++) if (g[i] != null && !finite(g[i])) return false;
         for (int i = 0; i < p.inputs; i++) if (g[i] != null && !zero(g[i])) d.setIn(p.fields[i], g[i]);
         return true;
     }
 
-    /** One operation's transpose rule on coordinates; false when it has none here. */
-    private boolean transpose(Op op, int slot, double[] gk) {
+    /** The transpose rule of an operation whose value is a number, with its cotangent's scalar part {@code gs} (non-zero). */
+    private boolean transposeNumber(Op op, int slot, double gs) {
         if (op instanceof Op.Add o) {
-            add(o.a(), 1, gk);
-            add(o.b(), 1, gk);
+            addNum(o.a(), 1, gs);
+            addNum(o.b(), 1, gs);
         } else if (op instanceof Op.Subtract o) {
-            add(o.a(), 1, gk);
-            add(o.b(), -1, gk);
+            addNum(o.a(), 1, gs);
+            addNum(o.b(), -1, gs);
         } else if (op instanceof Op.Negate o) {
-            add(o.a(), -1, gk);
+            addNum(o.a(), -1, gs);
         } else if (op instanceof Op.Sum o) {
-            for (int x : o.xs()) add(x, 1, gk);
+            for (int x : o.xs()) addNum(x, 1, gs);
         } else if (op instanceof Op.Num o) {
-            add(o.a(), 1, new double[] {gk[0]});
+            addNum(o.a(), 1, gs);
         } else if (op instanceof Op.Dot o) {
-            double k = gk[0];
-            double[] a = coordinates(o.a()), b = coordinates(o.b());
-            if (a == null || b == null) return false;
-            add(o.a(), k, b);
-            add(o.b(), k, a);
+            // Ops.dotT: a receives k·b, b receives k·a, with k the scalar part of g
+            if (!addValue(o.a(), gs, o.b())) return false;
+            return addValue(o.b(), gs, o.a());
         } else if (op instanceof Op.MaxNorm o) {
-            return maxNorm(o.a(), v[slot].scalarPart(), gk[0]);
+            return maxNorm(o.a(), f.num(slot), gs);
+        } else if (op instanceof Op.Leafwise o) {
+            // Ops.mapLeavesT on a number (the argument of a number-valued leaf-wise function is a number)
+            addNum(o.a(), 1, gs * o.f().df().applyAsDouble(f.num(o.a())));
+        } else if (op instanceof Op.Multiply o) {
+            // both numbers: Ops.scaleT with the first as the factor
+            double x = f.num(o.a()), y = f.num(o.b());
+            addNum(o.b(), x, gs);
+            if (p.differentiable[o.a()]) addNum(o.a(), 1, gs * y);
+        } else if (op instanceof Op.Pick o) {
+            double x = f.num(o.a()), y = f.num(o.b()), out = f.num(slot);
+            double wa = x == y ? 0.5 : (x == out ? 1 : 0);
+            addNum(o.a(), wa, gs);
+            addNum(o.b(), 1 - wa, gs);
+        } else return false;   // scale, /, sum of leaves: on V-values
+        return true;
+    }
+
+    /** The transpose rule of an operation whose value may be a map, with its cotangent's coordinates {@code gk} (non-zero). */
+    private boolean transposeVector(Op op, double[] gk) {
+        if (op instanceof Op.Add o) {
+            addVec(o.a(), 1, gk);
+            addVec(o.b(), 1, gk);
+        } else if (op instanceof Op.Subtract o) {
+            addVec(o.a(), 1, gk);
+            addVec(o.b(), -1, gk);
+        } else if (op instanceof Op.Negate o) {
+            addVec(o.a(), -1, gk);
+        } else if (op instanceof Op.Sum o) {
+            for (int x : o.xs()) addVec(x, 1, gk);
         } else if (op instanceof Op.Leafwise o) {
             return leafwise(o, gk);
         } else if (op instanceof Op.Multiply o) {
             // a product with a number is a scaling (Ops.multiply): Ops.scaleT, the number's side taking dot(g, v)
-            if (v[o.a()].isScalar()) return scale(o.a(), o.b(), gk);
-            if (v[o.b()].isScalar()) return scale(o.b(), o.a(), gk);
+            if (f.isScalar(o.a())) return scale(o.a(), o.b(), gk);
+            if (f.isScalar(o.b())) return scale(o.b(), o.a(), gk);
             return false;
         } else if (op instanceof Op.GetIn o) {
             return get(o, gk);
-        } else if (op instanceof Op.Divide o) {
-            if (p.differentiable[o.k()]) return false;
-            add(o.v(), 1 / v[o.k()].scalarPart(), gk);
-        } else return false;   // get, get-in, max/min, scale, sum of leaves, a nested map literal: on V-values
+        } else return false;   // get-in deeper, scale, /, a nested map literal: on V-values
+        return true;
+    }
+
+    /** Adds {@code w} times slot {@code from}'s value to slot {@code to}'s cotangent; false when the value has no coordinates here. */
+    private boolean addValue(int to, double w, int from) {
+        if (!p.differentiable[to] || w == 0) return true;
+        if (p.number[to] || f.numeric[from]) {
+            if (p.number[to]) addNum(to, w, f.num(from));
+            else addVec(to, w, new double[] {f.num(from)});
+            return true;
+        }
+        double[] x = coordinates(from);
+        if (x == null) return false;
+        addVec(to, w, x);
         return true;
     }
 
     /** Ops.scaleT on coordinates for {@code k · x} (k the number in slot {@code ks}): x receives k·g; k receives dot(g, x) in the V-value algebra's order. */
     private boolean scale(int ks, int xs, double[] gk) {
-        double k = v[ks].scalarPart();
+        double k = f.num(ks);
         VValue gv = null;
         if (p.differentiable[ks] && (gv = d.value(gk)) == null) return false;
-        add(xs, k, gk);   // in Ops.scaleT's order: the scaled side first
-        if (gv != null) add(ks, 1, new double[] {VValue.dot(gv, v[xs])});
+        addVec(xs, k, gk);   // in Ops.scaleT's order: the scaled side first
+        if (gv != null) addNum(ks, 1, VValue.dot(gv, f.val(xs)));
         return true;
     }
 
@@ -116,13 +176,18 @@ final class DensePullback {
         if (c < 0) return false;
         double[] r = new double[c + 1];
         r[c] = gk[0];
-        add(o.a(), 1, r);
+        addVec(o.a(), 1, r);
         return true;
     }
 
     /** Ops.maxNormT on coordinates: g's scalar part split among the tied largest leaves, with their signs. */
     private boolean maxNorm(int a, double m, double gs) {
         if (m == 0) return true;
+        if (f.isScalar(a)) {
+            double x = f.num(a);
+            addNum(a, 1, Math.signum(x) * gs);   // one leaf, the largest: k = gs / 1
+            return true;
+        }
         double[] x = coordinates(a);
         if (x == null) return false;
         int ties = 0;
@@ -130,16 +195,15 @@ final class DensePullback {
         double k = gs / ties;
         double[] r = new double[x.length];
         for (int q = 0; q < x.length; q++) r[q] = Math.abs(x[q]) == m ? Math.signum(x[q]) * k : 0;
-        add(a, 1, r);
+        addVec(a, 1, r);
         return true;
     }
 
     /** Ops.mapLeavesT on coordinates: a number gets g·df(x) at its scalar; a map g·df at its present leaves. */
     private boolean leafwise(Op.Leafwise o, double[] gk) {
-        VValue x = v[o.a()];
-        if (x.isScalar()) {
+        if (f.isScalar(o.a())) {
             double gs = gk[0];
-            if (gs != 0) add(o.a(), 1, new double[] {gs * o.f().df().applyAsDouble(x.scalarPart())});
+            if (gs != 0) addNum(o.a(), 1, gs * o.f().df().applyAsDouble(f.num(o.a())));
             return true;
         }
         double[] xs = coordinates(o.a());
@@ -149,42 +213,62 @@ final class DensePullback {
             double gv = q < gk.length ? gk[q] : 0;
             if (xs[q] != 0) r[q] = gv == 0 ? 0 : gv * o.f().df().applyAsDouble(xs[q]);
         }
-        add(o.a(), 1, r);
+        addVec(o.a(), 1, r);
         return true;
     }
 
-    /** Slot {@code s}'s value as coordinates (an input's from the down movement's arrays), or null. */
-    private double[] coordinates(int s) {
-        if (s < p.inputs) {
-            double[] x = d.inVector(p.fields[s]);
-            return x != null ? x : new double[] {d.inScalar(p.fields[s])};
+    /** Slot {@code slot}'s value as coordinates (an input's from the down movement's arrays), or null. */
+    private double[] coordinates(int slot) {
+        if (slot < p.inputs) {
+            double[] x = d.inVector(p.fields[slot]);
+            return x != null ? x : new double[] {d.inScalar(p.fields[slot])};
         }
-        return d.coordinates(v[s]);
+        if (f.numeric[slot]) return new double[] {f.n[slot]};
+        return d.coordinates(f.v[slot]);
+    }
+
+    /** Adds {@code w · x} (a number) to slot {@code slot}'s cotangent. */
+    private void addNum(int slot, double w, double x) {
+        if (!p.differentiable[slot] || w == 0) return;
+        if (!p.number[slot]) {
+            addVec(slot, w, new double[] {x});
+            return;
+        }
+        if (has[slot]) s[slot] += w * x;
+        else {
+            s[slot] = w * x;
+            has[slot] = true;
+        }
     }
 
     /**
-     * Adds {@code w · x} to slot {@code s}'s cotangent, as {@code Cotangent.accumulate} adds it
+     * Adds {@code w · x} to slot {@code slot}'s cotangent, as {@code Cotangent.accumulate} adds it
      * (which drops a zero {@code x}: adding its zeros changes no coordinate but the sign of a zero,
-     * which nothing reads; and a non-finite product makes the whole run decline).
+     * which nothing reads; and a non-finite product makes the whole run decline). A number slot
+     * takes the scalar part.
      */
-    private void add(int s, double w, double[] x) {
-        if (!p.differentiable[s] || w == 0) return;
-        double[] c = g[s];
+    private void addVec(int slot, double w, double[] x) {
+        if (!p.differentiable[slot] || w == 0) return;
+        if (p.number[slot]) {
+            addNum(slot, w, x[0]);
+            return;
+        }
+        double[] c = g[slot];
         if (c == null) {
-            if (w == 1) g[s] = x;   // kept, not copied: written only once owned
+            if (w == 1) g[slot] = x;   // kept, not copied: written only once owned
             else {
                 double[] r = new double[x.length];
                 for (int q = 0; q < x.length; q++) r[q] = w * x[q];
-                g[s] = r;
-                owned[s] = true;
+                g[slot] = r;
+                owned[slot] = true;
             }
             return;
         }
-        if (!owned[s] || c.length < x.length) {
+        if (!owned[slot] || c.length < x.length) {
             double[] r = new double[Math.max(c.length, x.length)];
             System.arraycopy(c, 0, r, 0, c.length);
-            g[s] = c = r;
-            owned[s] = true;
+            g[slot] = c = r;
+            owned[slot] = true;
         }
         for (int q = 0; q < x.length; q++) c[q] += w * x[q];
     }

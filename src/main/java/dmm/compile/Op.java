@@ -8,22 +8,37 @@ import java.util.List;
  * One operation of a compiled {@link Program}: a differentiable primitive of {@link Ops} applied
  * to earlier slots. Its forward rule is the primitive itself on primal values (so the program
  * computes what the interpreter computes, bit for bit; where the primitive's forward rule is one
- * call of the V-value algebra, that call is made directly), and its transpose is the primitive's one
- * transpose rule ({@code Ops.addT}, {@code Ops.dotT}, ...) with the program's slots as the sink.
+ * call of the V-value algebra, that call is made directly, and where its arguments are numbers,
+ * the algebra's arithmetic on numbers, {@link #numeric}), and its transpose is the primitive's
+ * one transpose rule ({@code Ops.addT}, {@code Ops.dotT}, ...) with the program's slots as the sink.
  */
 sealed interface Op {
     /** The slots this operation reads, in argument order (argument i of the transpose rule is {@code args()[i]}). */
     int[] args();
 
     /** The value, given the values of all earlier slots. */
-    VValue forward(VValue[] v);
+    VValue forward(Frame f);
 
     /** Sends the cotangent {@code g} of this operation's value to its arguments through {@code s} (argument i: {@code args()[i]}). */
-    void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s);
+    void transpose(Frame f, VValue out, VValue g, Ops.Sink s);
 
     /** True when the value is a number whatever the inputs (for {@link Program#readsNumbersOnly}). */
     default boolean number(boolean[] numberSlots) {
         return false;
+    }
+
+    /**
+     * True when the value can be computed as a {@code double} ({@link #forwardNumber}) when the
+     * arguments marked in {@code numeric} are held as numbers: the V-value algebra's result on
+     * numbers, without its objects.
+     */
+    default boolean numeric(boolean[] numeric) {
+        return false;
+    }
+
+    /** The value as a number (see {@link #numeric}); equal to {@code forward(f).scalarPart()}. */
+    default double forwardNumber(Frame f) {
+        throw new IllegalStateException(name() + " has no rule on numbers");
     }
 
     /** The primitive's name, for listings. */
@@ -39,14 +54,22 @@ sealed interface Op {
             return new int[0];
         }
 
-        public VValue forward(VValue[] v) {
+        public VValue forward(Frame f) {
             return value;
         }
 
-        public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {}
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {}
 
         public boolean number(boolean[] n) {
             return value.isScalar();
+        }
+
+        public boolean numeric(boolean[] n) {
+            return value.isScalar();
+        }
+
+        public double forwardNumber(Frame f) {
+            return value.scalarPart();
         }
 
         public String name() {
@@ -59,16 +82,25 @@ sealed interface Op {
             return new int[] {a, b};
         }
 
-        public VValue forward(VValue[] v) {
-            return v[a].add(v[b]); // Ops.add on primal values
+        public VValue forward(Frame f) {
+            return f.val(a).add(f.val(b)); // Ops.add on primal values
         }
 
-        public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
             Ops.addT(g, s);
         }
 
         public boolean number(boolean[] n) {
             return n[a] && n[b];
+        }
+
+        public boolean numeric(boolean[] n) {
+            return n[a] && n[b];
+        }
+
+        /** combine(1, x, 1, y) on numbers: x + y (either alone when the other is 0). */
+        public double forwardNumber(Frame f) {
+            return Frame.number(f.n[a] + f.n[b]);
         }
 
         public String name() {
@@ -81,16 +113,25 @@ sealed interface Op {
             return new int[] {a, b};
         }
 
-        public VValue forward(VValue[] v) {
-            return v[a].subtract(v[b]);
+        public VValue forward(Frame f) {
+            return f.val(a).subtract(f.val(b));
         }
 
-        public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
             Ops.subtractT(g, s);
         }
 
         public boolean number(boolean[] n) {
             return n[a] && n[b];
+        }
+
+        public boolean numeric(boolean[] n) {
+            return n[a] && n[b];
+        }
+
+        /** combine(1, x, −1, y) on numbers: x + (−1)·y, which is x − y. */
+        public double forwardNumber(Frame f) {
+            return Frame.number(f.n[a] - f.n[b]);
         }
 
         public String name() {
@@ -103,16 +144,24 @@ sealed interface Op {
             return new int[] {a};
         }
 
-        public VValue forward(VValue[] v) {
-            return v[a].negate();
+        public VValue forward(Frame f) {
+            return f.val(a).negate();
         }
 
-        public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
             Ops.negateT(g, s);
         }
 
         public boolean number(boolean[] n) {
             return n[a];
+        }
+
+        public boolean numeric(boolean[] n) {
+            return n[a];
+        }
+
+        public double forwardNumber(Frame f) {
+            return Frame.number(-f.n[a]);
         }
 
         public String name() {
@@ -126,13 +175,13 @@ sealed interface Op {
             return xs;
         }
 
-        public VValue forward(VValue[] v) {
+        public VValue forward(Frame f) {
             Object[] a = new Object[xs.length];
-            for (int i = 0; i < xs.length; i++) a[i] = v[xs[i]];
+            for (int i = 0; i < xs.length; i++) a[i] = f.val(xs[i]);
             return p(Ops.sum(a));
         }
 
-        public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
             Ops.sumT(xs.length, g, s);
         }
 
@@ -152,22 +201,33 @@ sealed interface Op {
             return new int[] {a, b};
         }
 
-        public VValue forward(VValue[] v) {
-            VValue va = v[a], vb = v[b];   // Ops.multiply on primal values
+        public VValue forward(Frame f) {
+            VValue va = f.val(a), vb = f.val(b);   // Ops.multiply on primal values
             if (va.isScalar()) return vb.scale(va.scalarPart());
             if (vb.isScalar()) return va.scale(vb.scalarPart());
             return VValue.multiply(va, vb);
         }
 
-        public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
-            VValue va = v[a], vb = v[b];
-            if (va.isScalar()) Ops.scaleT(va.scalarPart(), vb, g, s);
-            else if (vb.isScalar()) Ops.scaleT(vb.scalarPart(), va, g, swapped(s));
-            else Ops.multiplyT(va, vb, g, s);
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
+            if (f.isScalar(a)) Ops.scaleT(f.num(a), f.val(b), g, s);
+            else if (f.isScalar(b)) Ops.scaleT(f.num(b), f.val(a), g, swapped(s));
+            else Ops.multiplyT(f.val(a), f.val(b), g, s);
         }
 
         public boolean number(boolean[] n) {
             return n[a] && n[b];
+        }
+
+        public boolean numeric(boolean[] n) {
+            return n[a] && n[b];
+        }
+
+        /** y.scale(x) on numbers: y when x is 1, 0 when either is 0, else x·y. */
+        public double forwardNumber(Frame f) {
+            double x = f.n[a], y = f.n[b];
+            if (x == 1) return y;
+            if (x == 0 || y == 0) return 0;
+            return Frame.number(x * y);
         }
 
         public String name() {
@@ -194,12 +254,12 @@ sealed interface Op {
             return new int[] {k, v};
         }
 
-        public VValue forward(VValue[] x) {
-            return p(Ops.scale(x[k], x[v]));
+        public VValue forward(Frame f) {
+            return p(Ops.scale(f.val(k), f.val(v)));
         }
 
-        public void transpose(VValue[] x, VValue out, VValue g, Ops.Sink s) {
-            Ops.scaleT(x[k].scalarPart(), x[v], g, s);
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
+            Ops.scaleT(f.num(k), f.val(v), g, s);
         }
 
         public boolean number(boolean[] n) {
@@ -217,12 +277,12 @@ sealed interface Op {
             return new int[] {v, k};
         }
 
-        public VValue forward(VValue[] x) {
-            return p(Ops.divide(x[v], x[k]));
+        public VValue forward(Frame f) {
+            return p(Ops.divide(f.val(v), f.val(k)));
         }
 
-        public void transpose(VValue[] x, VValue out, VValue g, Ops.Sink s) {
-            Ops.divideT(x[k].scalarPart(), x[v], g, s);
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
+            Ops.divideT(f.num(k), f.val(v), g, s);
         }
 
         public boolean number(boolean[] n) {
@@ -239,16 +299,26 @@ sealed interface Op {
             return new int[] {a, b};
         }
 
-        public VValue forward(VValue[] v) {
-            return VValue.of(VValue.dot(v[a], v[b]));
+        public VValue forward(Frame f) {
+            return VValue.of(VValue.dot(f.val(a), f.val(b)));
         }
 
-        public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
-            Ops.dotT(v[a], v[b], g, s);
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
+            Ops.dotT(f.val(a), f.val(b), g, s);
         }
 
         public boolean number(boolean[] n) {
             return true;
+        }
+
+        public boolean numeric(boolean[] n) {
+            return true;
+        }
+
+        /** The dot product of two numbers is their product; of anything else, VValue.dot. */
+        public double forwardNumber(Frame f) {
+            if (f.numeric[a] && f.numeric[b]) return Frame.number(f.n[a] * f.n[b]);
+            return Frame.number(VValue.dot(f.val(a), f.val(b)));
         }
 
         public String name() {
@@ -262,16 +332,24 @@ sealed interface Op {
             return new int[] {a};
         }
 
-        public VValue forward(VValue[] v) {
-            return VValue.of(v[a].scalarPart());
+        public VValue forward(Frame f) {
+            return VValue.of(f.num(a));
         }
 
-        public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
             Ops.scalarPartT(g, s);
         }
 
         public boolean number(boolean[] n) {
             return true;
+        }
+
+        public boolean numeric(boolean[] n) {
+            return true;
+        }
+
+        public double forwardNumber(Frame f) {
+            return Frame.number(f.num(a));
         }
 
         public String name() {
@@ -285,12 +363,12 @@ sealed interface Op {
             return new int[] {a};
         }
 
-        public VValue forward(VValue[] v) {
-            return p(Ops.sumLeaves(v[a]));
+        public VValue forward(Frame f) {
+            return p(Ops.sumLeaves(f.val(a)));
         }
 
-        public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
-            Ops.sumLeavesT(v[a], g, s);
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
+            Ops.sumLeavesT(f.val(a), g, s);
         }
 
         public boolean number(boolean[] n) {
@@ -307,16 +385,24 @@ sealed interface Op {
             return new int[] {a};
         }
 
-        public VValue forward(VValue[] v) {
-            return VValue.of(v[a].maxAbs());
+        public VValue forward(Frame f) {
+            return VValue.of(f.val(a).maxAbs());
         }
 
-        public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
-            Ops.maxNormT(v[a], out.scalarPart(), g, s);
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
+            Ops.maxNormT(f.val(a), out.scalarPart(), g, s);
         }
 
         public boolean number(boolean[] n) {
             return true;
+        }
+
+        public boolean numeric(boolean[] n) {
+            return true;
+        }
+
+        public double forwardNumber(Frame f) {
+            return Frame.number(f.numeric[a] ? Math.abs(f.n[a]) : f.v[a].maxAbs());
         }
 
         public String name() {
@@ -330,16 +416,17 @@ sealed interface Op {
             return new int[] {a, b};
         }
 
-        public VValue forward(VValue[] v) {
-            return p(larger ? Ops.max(v[a], v[b]) : Ops.min(v[a], v[b]));
+        public VValue forward(Frame f) {
+            return p(larger ? Ops.max(f.val(a), f.val(b)) : Ops.min(f.val(a), f.val(b)));
         }
 
-        public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
-            Ops.pickT(v[a].scalarPart(), v[b].scalarPart(), out.scalarPart(), g, s);
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
+            Ops.pickT(f.num(a), f.num(b), out.scalarPart(), g, s);
         }
 
+        /** Only when both arguments are: its transpose passes its cotangent whole to them. */
         public boolean number(boolean[] n) {
-            return true;
+            return n[a] && n[b];
         }
 
         public String name() {
@@ -353,17 +440,25 @@ sealed interface Op {
             return new int[] {a};
         }
 
-        public VValue forward(VValue[] v) {
-            VValue x = v[a];   // Ops.mapLeaves on a primal value
+        public VValue forward(Frame fr) {
+            VValue x = fr.val(a);   // Ops.mapLeaves on a primal value
             return x.isScalar() ? VValue.of(f.f().applyAsDouble(x.scalarPart())) : x.mapLeaves(f.f());
         }
 
-        public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
-            Ops.mapLeavesT(v[a], f.df(), g, s);
+        public void transpose(Frame fr, VValue out, VValue g, Ops.Sink s) {
+            Ops.mapLeavesT(fr.val(a), f.df(), g, s);
         }
 
         public boolean number(boolean[] n) {
             return n[a];
+        }
+
+        public boolean numeric(boolean[] n) {
+            return n[a];
+        }
+
+        public double forwardNumber(Frame fr) {
+            return Frame.number(f.f().applyAsDouble(fr.n[a]));
         }
 
         public String name() {
@@ -377,11 +472,11 @@ sealed interface Op {
             return new int[] {a};
         }
 
-        public VValue forward(VValue[] v) {
-            return v[a].getIn(path);
+        public VValue forward(Frame f) {
+            return f.val(a).getIn(path);
         }
 
-        public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
             Ops.getInT(path, g, s);
         }
 
@@ -396,17 +491,17 @@ sealed interface Op {
             return values;
         }
 
-        public VValue forward(VValue[] v) {
+        public VValue forward(Frame f) {
             VValue[] a = new VValue[values.length];
             for (int i = 0; i < values.length; i++) {
-                a[i] = v[values[i]];
+                a[i] = f.val(values[i]);
                 if (keys[i].equals(VValue.NUMBER) && !a[i].isScalar())
                     throw new Guard("a map literal's :number value is not a number");
             }
             return Ops.mapOf(keys, a);
         }
 
-        public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
             Ops.makeMapT(keys, g, s);
         }
 
@@ -421,14 +516,22 @@ sealed interface Op {
             return new int[] {a};
         }
 
-        public VValue forward(VValue[] v) {
-            return Ops.stopGradient(v[a]);
+        public VValue forward(Frame f) {
+            return Ops.stopGradient(f.val(a));
         }
 
-        public void transpose(VValue[] v, VValue out, VValue g, Ops.Sink s) {}
+        public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {}
 
         public boolean number(boolean[] n) {
             return n[a];
+        }
+
+        public boolean numeric(boolean[] n) {
+            return n[a];
+        }
+
+        public double forwardNumber(Frame f) {
+            return f.n[a];
         }
 
         public String name() {

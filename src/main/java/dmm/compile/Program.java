@@ -29,6 +29,10 @@ final class Program {
     final boolean[] differentiable;
     /** Per slot: a number whatever the inputs. */
     final boolean[] number;
+    /** Per slot: computed as a {@code double} (see {@link Frame}). */
+    final boolean[] numeric;
+    /** Per operation: its kind, for {@link #run}'s switch. */
+    private final int[] kinds;
     private final boolean readsNumbersOnly;
 
     Program(String[] fields, List<Op> ops, int result) {
@@ -39,6 +43,8 @@ final class Program {
         int n = inputs + this.ops.length;
         differentiable = new boolean[n];
         number = new boolean[n];
+        numeric = new boolean[n];
+        kinds = new int[this.ops.length];
         for (int i = 0; i < inputs; i++) differentiable[i] = true;
         for (int k = 0; k < this.ops.length; k++) {
             Op op = this.ops[k];
@@ -46,22 +52,84 @@ final class Program {
             if (!(op instanceof Op.StopGradient)) for (int a : op.args()) d |= differentiable[a];
             differentiable[inputs + k] = d;
             number[inputs + k] = op.number(number);
+            numeric[inputs + k] = op.numeric(numeric);
+            kinds[k] = kind(op);
         }
         readsNumbersOnly = numbersOut();
+        denseForm = fields != null && !List.of(fields).contains(VValue.NUMBER) && differentiable[result] && result >= inputs
+                && this.ops[result - inputs] instanceof Op.MakeMap;
     }
+
+    /** True when {@link DensePullback} may run: named input fields (none {@code :number}) and a map literal as the result. */
+    final boolean denseForm;
 
     /** The number of slots. */
     int size() {
         return differentiable.length;
     }
 
-    /** Every slot's value for these inputs (the result at {@link #result}). */
-    VValue[] forward(VValue in) {
-        VValue[] v = new VValue[size()];
+    /** Every slot's value for these inputs (the result: {@code f.val(result)}). */
+    Frame forward(VValue in) {
+        Frame f = new Frame(size(), numeric);
+        VValue[] v = f.v;
         if (fields == null) v[0] = in;
         else for (int i = 0; i < inputs; i++) v[i] = in.get(fields[i]);
-        for (int k = 0; k < ops.length; k++) v[inputs + k] = ops[k].forward(v);
-        return v;
+        for (int k = 0; k < ops.length; k++) {
+            int slot = inputs + k;
+            if (numeric[slot]) f.n[slot] = number(ops[k], kinds[k], f);
+            else v[slot] = run(ops[k], kinds[k], f);
+        }
+        return f;
+    }
+
+    // One call site per kind of operation (a switch, each case calling one final class), so the
+    // JIT inlines each operation's rule into the loop instead of dispatching through the interface.
+
+    private static final Class<?>[] KINDS = {Op.Const.class, Op.Add.class, Op.Subtract.class, Op.Negate.class, Op.Sum.class,
+            Op.Multiply.class, Op.Scale.class, Op.Divide.class, Op.Dot.class, Op.Num.class, Op.SumLeaves.class, Op.MaxNorm.class,
+            Op.Pick.class, Op.Leafwise.class, Op.GetIn.class, Op.MakeMap.class, Op.StopGradient.class};
+
+    private static int kind(Op op) {
+        for (int i = 0; i < KINDS.length; i++) if (KINDS[i] == op.getClass()) return i;
+        throw new IllegalStateException("an operation Program does not know: " + op.name());
+    }
+
+    private static VValue run(Op op, int kind, Frame f) {
+        return switch (kind) {
+            case 0 -> ((Op.Const) op).forward(f);
+            case 1 -> ((Op.Add) op).forward(f);
+            case 2 -> ((Op.Subtract) op).forward(f);
+            case 3 -> ((Op.Negate) op).forward(f);
+            case 4 -> ((Op.Sum) op).forward(f);
+            case 5 -> ((Op.Multiply) op).forward(f);
+            case 6 -> ((Op.Scale) op).forward(f);
+            case 7 -> ((Op.Divide) op).forward(f);
+            case 8 -> ((Op.Dot) op).forward(f);
+            case 9 -> ((Op.Num) op).forward(f);
+            case 10 -> ((Op.SumLeaves) op).forward(f);
+            case 11 -> ((Op.MaxNorm) op).forward(f);
+            case 12 -> ((Op.Pick) op).forward(f);
+            case 13 -> ((Op.Leafwise) op).forward(f);
+            case 14 -> ((Op.GetIn) op).forward(f);
+            case 15 -> ((Op.MakeMap) op).forward(f);
+            default -> ((Op.StopGradient) op).forward(f);
+        };
+    }
+
+    private static double number(Op op, int kind, Frame f) {
+        return switch (kind) {
+            case 0 -> ((Op.Const) op).forwardNumber(f);
+            case 1 -> ((Op.Add) op).forwardNumber(f);
+            case 2 -> ((Op.Subtract) op).forwardNumber(f);
+            case 3 -> ((Op.Negate) op).forwardNumber(f);
+            case 5 -> ((Op.Multiply) op).forwardNumber(f);
+            case 8 -> ((Op.Dot) op).forwardNumber(f);
+            case 9 -> ((Op.Num) op).forwardNumber(f);
+            case 11 -> ((Op.MaxNorm) op).forwardNumber(f);
+            case 13 -> ((Op.Leafwise) op).forwardNumber(f);
+            case 16 -> ((Op.StopGradient) op).forwardNumber(f);
+            default -> op.forwardNumber(f);
+        };
     }
 
     /** True when the result does not depend on the inputs. */
@@ -89,7 +157,7 @@ final class Program {
      * cotangent {@code g}: the operations' transpose rules run last to first, each with the
      * cotangent its slot has accumulated, as the tape's backward walk runs their entries.
      */
-    VValue pullback(VValue[] v, VValue g) {
+    VValue pullback(Frame f, VValue g) {
         if (g.isZero() || !differentiable[result]) return VValue.ZERO;
         Cotangent[] c = new Cotangent[size()];
         SlotSink sink = new SlotSink(c, differentiable);
@@ -106,7 +174,7 @@ final class Program {
             }
             if (gk.isZero()) continue;
             sink.args = ops[k].args();
-            ops[k].transpose(v, v[slot], gk, sink);
+            ops[k].transpose(f, f.val(slot), gk, sink);
         }
         if (result < inputs) sink.into(result).accumulate(1, g);
         return inputCotangent(c);
