@@ -583,7 +583,7 @@ public final class Ops {
      * True when a node of {@code v} has the scalar -0.0 (possible on a node with children, after
      * an underflow): the builder sums every node from +0.0, so such a value goes through it.
      */
-    private static boolean negativeZeroInside(VValue v) {
+    public static boolean negativeZeroInside(VValue v) {
         if (Double.doubleToRawLongBits(v.scalarPart()) == NEGATIVE_ZERO) return true;
         if (v.isScalar() || v.flatValues() != null) return false; // (a flat node's other coordinates are leaves)
         for (int i = 0, n = v.childCount(); i < n; i++) {

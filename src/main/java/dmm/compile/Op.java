@@ -485,15 +485,50 @@ sealed interface Op {
         }
     }
 
-    /** A map literal with constant keys. */
-    record MakeMap(String[] keys, int[] values) implements Op {
+    /**
+     * A map literal with constant keys. {@code sorted} and {@code order} are the keys in key order
+     * and where each comes from, or null when keys repeat or one is {@code :number}: then its
+     * value is made by {@link Ops#mapOf} (a builder's sum); otherwise, when no value is zero or
+     * holds a -0 (which the builder's sum from +0 would turn into +0), it is the same map made
+     * directly over one shared key array — the shape a kernel's outputs have from cycle to cycle.
+     */
+    record MakeMap(String[] keys, int[] values, String[] sorted, int[] order) implements Op {
+        MakeMap(String[] keys, int[] values) {
+            this(keys, values, sortedKeys(keys), orderOf(keys));
+        }
+
+        private static String[] sortedKeys(String[] keys) {
+            if (List.of(keys).contains(VValue.NUMBER) || new java.util.HashSet<>(List.of(keys)).size() < keys.length) return null;
+            String[] s = keys.clone();
+            java.util.Arrays.sort(s);
+            return s;
+        }
+
+        private static int[] orderOf(String[] keys) {
+            String[] s = sortedKeys(keys);
+            if (s == null) return null;
+            int[] o = new int[s.length];
+            for (int i = 0; i < s.length; i++) o[i] = List.of(keys).indexOf(s[i]);
+            return o;
+        }
+
         public int[] args() {
             return values;
         }
 
         public VValue forward(Frame f) {
-            VValue[] a = new VValue[values.length];
-            for (int i = 0; i < values.length; i++) {
+            int n = values.length;
+            if (sorted != null) {
+                VValue[] a = new VValue[n];
+                boolean direct = true;
+                for (int i = 0; i < n && direct; i++) {
+                    VValue x = a[i] = f.val(values[order[i]]);
+                    direct = !x.isZero() && !Ops.negativeZeroInside(x);
+                }
+                if (direct) return VValue.ofSortedKeeping(sorted, a);
+            }
+            VValue[] a = new VValue[n];
+            for (int i = 0; i < n; i++) {
                 a[i] = f.val(values[i]);
                 if (keys[i].equals(VValue.NUMBER) && !a[i].isScalar())
                     throw new Guard("a map literal's :number value is not a number");
