@@ -22,12 +22,13 @@ final class DensePullback {
     private final Program p;
     private final Frame f;
     private final DenseCotangents d;
-    /** Per slot that is not a number: its cotangent's coordinates (null: zero), and whether this pass owns the array. */
+    /** Per slot that is not a number: its cotangent's coordinates (null: zero); whether this pass owns the array: {@link #owned}. */
     private final double[][] g;
-    private final boolean[] owned;
-    /** Per number slot: its cotangent's scalar part, and whether any contribution arrived. */
+    /** Per number slot: its cotangent's scalar part; whether any contribution arrived: {@link #has}. */
     private final double[] s;
-    private final boolean[] has;
+    /** The two flags of slots 0..63 as bits (most programs), of the others in arrays. */
+    private long hasBits, ownedBits;
+    private final boolean[] hasMore, ownedMore;
 
     private DensePullback(Program p, Frame f, DenseCotangents d) {
         this.p = p;
@@ -35,9 +36,9 @@ final class DensePullback {
         this.d = d;
         int n = p.size();
         this.g = new double[n][];
-        this.owned = new boolean[n];
         this.s = new double[n];
-        this.has = new boolean[n];
+        this.hasMore = n > 64 ? new boolean[n] : null;
+        this.ownedMore = n > 64 ? new boolean[n] : null;
     }
 
     /** Runs program {@code p}'s pullback densely, given its forward run {@code f}; false when it cannot here. */
@@ -68,7 +69,7 @@ final class DensePullback {
             }
             boolean ok;
             if (p.number[slot]) {
-                if (!has[slot] || s[slot] == 0) continue;
+                if (!has(slot) || s[slot] == 0) continue;
                 ok = transposeNumber(op, slot, s[slot]);
             } else {
                 double[] gk = g[slot];
@@ -234,10 +235,11 @@ final class DensePullback {
             addVec(slot, w, new double[] {x});
             return;
         }
-        if (has[slot]) s[slot] += w * x;
+        if (has(slot)) s[slot] += w * x;
         else {
             s[slot] = w * x;
-            has[slot] = true;
+            if (slot < 64) hasBits |= 1L << slot;
+            else hasMore[slot] = true;
         }
     }
 
@@ -260,17 +262,30 @@ final class DensePullback {
                 double[] r = new double[x.length];
                 for (int q = 0; q < x.length; q++) r[q] = w * x[q];
                 g[slot] = r;
-                owned[slot] = true;
+                own(slot);
             }
             return;
         }
-        if (!owned[slot] || c.length < x.length) {
+        if (!owned(slot) || c.length < x.length) {
             double[] r = new double[Math.max(c.length, x.length)];
             System.arraycopy(c, 0, r, 0, c.length);
             g[slot] = c = r;
-            owned[slot] = true;
+            own(slot);
         }
         for (int q = 0; q < x.length; q++) c[q] += w * x[q];
+    }
+
+    private boolean has(int slot) {
+        return slot < 64 ? (hasBits & 1L << slot) != 0 : hasMore[slot];
+    }
+
+    private boolean owned(int slot) {
+        return slot < 64 ? (ownedBits & 1L << slot) != 0 : ownedMore[slot];
+    }
+
+    private void own(int slot) {
+        if (slot < 64) ownedBits |= 1L << slot;
+        else ownedMore[slot] = true;
     }
 
     private static boolean zero(double[] x) {
