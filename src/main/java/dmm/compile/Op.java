@@ -11,6 +11,9 @@ import java.util.List;
  * call of the V-value algebra, that call is made directly, and where its arguments are numbers,
  * the algebra's arithmetic on numbers, {@link #numeric}), and its transpose is the primitive's
  * one transpose rule ({@code Ops.addT}, {@code Ops.dotT}, ...) with the program's slots as the sink.
+ *
+ * <p>The file is long because it is the one list of the compiled operations (over 500 lines),
+ * each a record of a few one-line rules, read side by side.
  */
 sealed interface Op {
     /** The slots this operation reads, in argument order (argument i of the transpose rule is {@code args()[i]}). */
