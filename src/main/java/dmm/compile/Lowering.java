@@ -240,21 +240,17 @@ final class Lowering {
             case "dot":
                 arity(name, n, 2, 2, sp);
                 return emit(new Op.Dot(s(a, 0, sp), s(a, 1, sp)));
-            case "max-norm":
+            case "max-norm", "sum", "num", "stop-gradient", "relu", "abs", "tanh", "sigmoid", "exp", "log", "sqrt", "square": {
                 arity(name, n, 1, 1, sp);
-                return emit(new Op.MaxNorm(s(a, 0, sp)));
-            case "sum":
-                arity(name, n, 1, 1, sp);
-                return emit(new Op.SumLeaves(s(a, 0, sp)));
-            case "num":
-                arity(name, n, 1, 1, sp);
-                return emit(new Op.Num(s(a, 0, sp)));
-            case "stop-gradient":
-                arity(name, n, 1, 1, sp);
-                return emit(new Op.StopGradient(s(a, 0, sp)));
-            case "relu", "abs", "tanh", "sigmoid", "exp", "log", "sqrt", "square":
-                arity(name, n, 1, 1, sp);
-                return emit(new Op.Leafwise(s(a, 0, sp), LEAFWISE.get(name)));
+                int x = s(a, 0, sp);
+                return emit(switch (name) {
+                    case "max-norm" -> new Op.MaxNorm(x);
+                    case "sum" -> new Op.SumLeaves(x);
+                    case "num" -> new Op.Num(x);
+                    case "stop-gradient" -> new Op.StopGradient(x);
+                    default -> new Op.Leafwise(x, LEAFWISE.get(name));
+                });
+            }
             case "clamp": {
                 arity(name, n, 3, 3, sp);
                 double lo = number(a.get(1), sp, "clamp's lower bound"), hi = number(a.get(2), sp, "clamp's upper bound");

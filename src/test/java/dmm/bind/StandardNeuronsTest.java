@@ -88,21 +88,8 @@ class StandardNeuronsTest {
         }
     }
 
-    /** Dense coordinates over the keys the random values use (coordinate 0 the scalar). */
-    private static final String[] COORDINATES = {null, ".", "a", "b", "c"};
-
-    private static double[] coordinatesOf(VValue v) {
-        double[] d = new double[COORDINATES.length];
-        d[0] = v.scalarPart();
-        for (int q = 1; q < d.length; q++) d[q] = v.get(COORDINATES[q]).scalarPart();
-        return d;
-    }
-
-    private static VValue valueOf(double[] d) {
-        VBuilder b = new VBuilder().addScalar(d[0]);
-        for (int q = 1; q < d.length; q++) b.child(COORDINATES[q]).addScalar(d[q]);
-        return b.build();
-    }
+    /** Dense coordinates over the keys the random values use. */
+    private static final DenseCoordinates COORDINATES = new DenseCoordinates(".", "a", "b", "c");
 
     /** Every kernel's dense pullback gives its pullback on V-values, coordinate by coordinate. */
     @Test
@@ -116,34 +103,7 @@ class StandardNeuronsTest {
                 VValue in = randomInputs(r), out = k.forward(in), g = randomWeights(r);
                 VValue expected = k.pullback(in, out, g);
                 VBuilder got = new VBuilder();
-                boolean ran = k.pullbackDense(in, out, new NeuronKernel.DenseCotangents() {
-                    @Override
-                    public double outScalar(String field) {
-                        return g.get(field).scalarPart();
-                    }
-
-                    @Override
-                    public double[] outVector(String field) {
-                        VValue f = g.get(field);
-                        return f.isScalar() ? null : coordinatesOf(f);
-                    }
-
-                    @Override
-                    public double inScalar(String field) {
-                        return in.get(field).scalarPart();
-                    }
-
-                    @Override
-                    public double[] inVector(String field) {
-                        VValue f = in.get(field);
-                        return f.isScalar() ? null : coordinatesOf(f);
-                    }
-
-                    @Override
-                    public void setIn(String field, double[] d) {
-                        got.child(field).add(valueOf(d));
-                    }
-                });
+                boolean ran = k.pullbackDense(in, out, COORDINATES.cotangents(in, g, got));
                 if (!ran) continue;
                 dense++;
                 assertEquals(expected, got.build(), type + " on " + in + " with output cotangent " + g);

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.*;
 import dmm.ad.Grad;
 import dmm.ad.Ops;
 import dmm.ad.Tape;
+import dmm.bind.DenseCoordinates;
 import dmm.bind.TestInterpreters;
 import dmm.lang.Closure;
 import dmm.lang.Interpreter;
 import dmm.machine.NeuronKernel;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
@@ -263,21 +263,9 @@ class CompiledNeuronTest {
 
     // ------------------------------------------------------------------ dense coordinates
 
-    /** Dense coordinates over the keys the random values use (coordinate 0 the scalar). */
-    private static final String[] COORDINATES = {null, ".", "a", "accum_add_args", "b", "c", "compare_scalars", "dot_product", "max_norm_dict"};
-
-    private static double[] coordinatesOf(VValue v) {
-        double[] d = new double[COORDINATES.length];
-        d[0] = v.scalarPart();
-        for (int q = 1; q < d.length; q++) d[q] = v.get(COORDINATES[q]).scalarPart();
-        return d;
-    }
-
-    private static VValue valueOf(double[] d) {
-        VBuilder b = new VBuilder().addScalar(d[0]);
-        for (int q = 1; q < d.length; q++) b.child(COORDINATES[q]).addScalar(d[q]);
-        return b.build();
-    }
+    /** Dense coordinates over the keys the random values use. */
+    private static final DenseCoordinates COORDINATES = new DenseCoordinates(".", "a", "accum_add_args", "b", "c", "compare_scalars",
+            "dot_product", "max_norm_dict");
 
     /** Kernel {@code k}'s dense pullback, or null when it declines; checks it equals the pullback on V-values. */
     private static boolean assertDenseEqualsVValuePullback(NeuronKernel k, VValue in, VValue g, String what) {
@@ -290,41 +278,7 @@ class CompiledNeuronTest {
             return false;
         }
         VBuilder got = new VBuilder();
-        boolean ran = k.pullbackDense(in, out, new NeuronKernel.DenseCotangents() {
-            public double outScalar(String field) {
-                return g.get(field).scalarPart();
-            }
-
-            public double[] outVector(String field) {
-                VValue f = g.get(field);
-                return f.isScalar() ? null : coordinatesOf(f);
-            }
-
-            public double inScalar(String field) {
-                return in.get(field).scalarPart();
-            }
-
-            public double[] inVector(String field) {
-                VValue f = in.get(field);
-                return f.isScalar() ? null : coordinatesOf(f);
-            }
-
-            public void setIn(String field, double[] d) {
-                got.child(field).add(valueOf(d));
-            }
-
-            public double[] coordinates(VValue v) {
-                return v.isFlat() ? coordinatesOf(v) : null;
-            }
-
-            public int coordinate(String key) {
-                return key.equals(VValue.NUMBER) ? 0 : Arrays.asList(COORDINATES).indexOf(key);
-            }
-
-            public VValue value(double[] d) {
-                return valueOf(Arrays.copyOf(d, COORDINATES.length));
-            }
-        });
+        boolean ran = k.pullbackDense(in, out, COORDINATES.cotangents(in, g, got));
         if (ran) assertEquals(expected, got.build(), what);
         return ran;
     }
