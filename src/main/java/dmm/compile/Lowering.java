@@ -67,17 +67,17 @@ final class Lowering {
         inputs = fields == null ? 1 : fields.length;
         Val[] frame = new Val[Math.max(64, inputs)];
         for (int i = 0; i < inputs; i++) frame[i] = new Slot(i);
-        Val r = lower(c.body(), new Frame(frame), 0);
+        Val r = lower(c.body(), new Locals(frame), 0);
         int[] result = {slot(r, c.body().span(), "the neuron's result")};
         List<Op> simplified = Simplify.run(inputs, ops, result);
         return new Program(fields, simplified, result[0]);
     }
 
     /** A function's locals during lowering (slots grow as needed). */
-    private static final class Frame {
+    private static final class Locals {
         Val[] slots;
 
-        Frame(Val[] slots) {
+        Locals(Val[] slots) {
             this.slots = slots;
         }
 
@@ -96,7 +96,7 @@ final class Lowering {
         return new Slot(inputs + ops.size() - 1);
     }
 
-    private Val lower(Body b, Frame f, int depth) throws Refused {
+    private Val lower(Body b, Locals f, int depth) throws Refused {
         if (b instanceof Body.Constant k) return constant(k.value());
         if (b instanceof Body.Local l) {
             Val v = f.get(l.slot());
@@ -152,7 +152,7 @@ final class Lowering {
         return "a " + x.getClass().getSimpleName();
     }
 
-    private Val map(Body.MapLiteral m, Frame f, int depth) throws Refused {
+    private Val map(Body.MapLiteral m, Locals f, int depth) throws Refused {
         int n = m.keys().size();
         String[] keys = new String[n];
         int[] values = new int[n];
@@ -174,7 +174,7 @@ final class Lowering {
         throw new Refused("a key that is not a constant keyword or string", span);
     }
 
-    private Val call(Body.Call call, Frame f, int depth) throws Refused {
+    private Val call(Body.Call call, Locals f, int depth) throws Refused {
         Val fn = lower(call.fn(), f, depth);
         List<Val> args = new ArrayList<>();
         for (Body a : call.args()) args.add(lower(a, f, depth));
@@ -194,7 +194,7 @@ final class Lowering {
             throw new Refused("`" + c.name() + "` called with " + args.size() + " arguments " + c.params(), call.span());
         Val[] frame = new Val[Math.max(64, args.size())];
         for (int i = 0; i < args.size(); i++) frame[i] = args.get(i);
-        return lower(c.body(), new Frame(frame), depth + 1);
+        return lower(c.body(), new Locals(frame), depth + 1);
     }
 
     private Val builtin(String name, List<Val> a, Body.Call call) throws Refused {
