@@ -14,9 +14,10 @@ final class Frame {
     /** Per slot: held as a number in {@link #n}. */
     final boolean[] numeric;
 
-    Frame(int size, boolean[] numeric) {
+    /** {@code numbers}: whether any slot is held as a number (else no number array is made). */
+    Frame(int size, boolean[] numeric, boolean numbers) {
         this.v = new VValue[size];
-        this.n = new double[size];
+        this.n = numbers ? new double[size] : null;
         this.numeric = numeric;
     }
 

@@ -34,6 +34,8 @@ final class Program {
     /** Per operation: its kind, for {@link #run}'s switch. */
     private final int[] kinds;
     private final boolean readsNumbersOnly;
+    /** True when some slot is held as a number. */
+    private final boolean anyNumeric;
 
     Program(String[] fields, List<Op> ops, int result) {
         this.fields = fields;
@@ -56,6 +58,9 @@ final class Program {
             kinds[k] = kind(op);
         }
         readsNumbersOnly = numbersOut();
+        boolean any = false;
+        for (boolean b : numeric) any |= b;
+        anyNumeric = any;
         denseForm = fields != null && !List.of(fields).contains(VValue.NUMBER) && differentiable[result] && result >= inputs
                 && this.ops[result - inputs] instanceof Op.MakeMap;
     }
@@ -70,7 +75,7 @@ final class Program {
 
     /** Every slot's value for these inputs (the result: {@code f.val(result)}). */
     Frame forward(VValue in) {
-        Frame f = new Frame(size(), numeric);
+        Frame f = new Frame(size(), numeric, anyNumeric);
         VValue[] v = f.v;
         if (fields == null) v[0] = in;
         else for (int i = 0; i < inputs; i++) v[i] = in.get(fields[i]);
