@@ -35,7 +35,8 @@ class LayeringTest {
             Map.entry("bench", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind")),
             Map.entry("study", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind")),
             Map.entry("view", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind")),
-            Map.entry("cli", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind", "api", "repl", "bench", "study", "view")));
+            Map.entry("jupyter", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind", "repl")),
+            Map.entry("cli", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "bind", "api", "repl", "bench", "study", "view", "jupyter")));
 
     private static final Pattern REFERENCE = Pattern.compile("\\bdmm\\.([a-z]+)\\.");
 
