@@ -125,6 +125,38 @@ class DmmKernelTest(unittest.TestCase):
         data = self.of_type(msgs, "execute_result")[0]["data"]
         self.assertTrue(data["image/svg+xml"].startswith("<svg"))
 
+    def test_training_progress_is_one_display_updated_in_place(self):
+        self.run_cell('(require lite) (require train)\n'
+                      '(def small2 (feedforward "abcab" {:layers 2 :copies 1 :init 0.1 :seed 2}))\n'
+                      '(def tr2 (trainer small2 :loss (imitation-loss (duplicate-detector "abcab") 30 [:output])))')
+        _, msgs = self.run_cell("(train! tr2 1500)")
+        shown = self.of_type(msgs, "display_data")
+        updates = self.of_type(msgs, "update_display_data")
+        self.assertEqual(len(shown), 1)
+        self.assertGreater(len(updates), 0)
+        display_id = shown[0]["transient"]["display_id"]
+        self.assertTrue(all(u["transient"]["display_id"] == display_id for u in updates))
+        self.assertIn("train step 1500", updates[-1]["data"]["text/plain"])
+        streamed = "".join(s["text"] for s in self.of_type(msgs, "stream"))
+        self.assertNotIn("steps/s", streamed)
+
+    def test_trainer_value_shows_its_curves_as_png(self):
+        self.run_cell('(require lite) (require train)\n'
+                      '(def small3 (feedforward "abcab" {:layers 2 :copies 1 :init 0.1 :seed 2}))\n'
+                      '(def tr3 (trainer small3 :loss (imitation-loss (duplicate-detector "abcab") 30 [:output]) :quiet true))\n'
+                      '(train! tr3 20)')
+        _, msgs = self.run_cell("tr3")
+        data = self.of_type(msgs, "execute_result")[0]["data"]
+        self.assertTrue(data["image/png"].startswith("iVBORw0KGgo"))   # base64 of the PNG signature
+
+    def test_display_shows_a_network_now(self):
+        _, msgs = self.run_cell('(require lite)\n(display (feedforward "ab" {:layers 1 :copies 1 :seed 1}))\n(println "after")')
+        self.assertIn("image/svg+xml", self.of_type(msgs, "display_data")[0]["data"])
+
+    def test_display_of_a_missing_file_says_which(self):
+        _, msgs = self.run_cell('(display "no-such-plot.png")')
+        self.assertIn("display: no file no-such-plot.png", self.of_type(msgs, "error")[0]["evalue"])
+
     def test_interrupt_stops_training_within_two_seconds_and_keeps_vars(self):
         self.run_cell('(require lite) (require train)\n(def kept 17)\n'
                       '(def small (feedforward "abcab" {:layers 2 :copies 1 :init 0.1 :seed 2}))\n'

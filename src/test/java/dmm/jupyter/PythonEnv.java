@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -69,17 +70,25 @@ final class PythonEnv {
 
     record Result(int code, String output) {}
 
-    /** Runs the venv's Python with {@code args}, Jupyter looking in the tests' data directory first. */
+    /**
+     * Runs the venv's Python with {@code args}, Jupyter looking in the tests' data directory first.
+     * CI is not passed on: the kernel behaves as in a person's notebook (progress redrawn in place).
+     */
     Result run(List<String> args, int timeoutSeconds) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(python.toString());
         cmd.addAll(args);
-        return exec(cmd, Map.of("JUPYTER_DATA_DIR", dataDir.toString(), "PYTHONUNBUFFERED", "1"), timeoutSeconds);
+        Map<String, String> env = new HashMap<>(Map.of("JUPYTER_DATA_DIR", dataDir.toString(), "PYTHONUNBUFFERED", "1"));
+        env.put("CI", null);
+        return exec(cmd, env, timeoutSeconds);
     }
 
     private static Result exec(List<String> cmd, Map<String, String> env, int timeoutSeconds) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().putAll(env);
+        env.forEach((k, v) -> {
+            if (v == null) pb.environment().remove(k);
+            else pb.environment().put(k, v);
+        });
         Path log = Files.createTempFile("dmm-python", ".log");
         pb.redirectOutput(log.toFile());
         Process p;
