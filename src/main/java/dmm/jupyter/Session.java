@@ -19,6 +19,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The interpreter side of a kernel: one interpreter, the cells run through
@@ -35,6 +38,13 @@ final class Session {
     private volatile Wire.Message current;
     private StreamOut stdout;
     private int executionCount;
+    /** How often output written during a cell is sent (ms). */
+    static final int FLUSH_MS = 100;
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "dmm-kernel-output");
+        t.setDaemon(true);
+        return t;
+    });
 
     Session(Interpreter interp, String version) {
         this.interp = interp;
@@ -50,7 +60,8 @@ final class Session {
     void attach(Kernel k) {
         this.kernel = k;
         stdout = new StreamOut(k, "stdout", () -> current);
-        PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
+        flusher.scheduleWithFixedDelay(stdout::flush, FLUSH_MS, FLUSH_MS, TimeUnit.MILLISECONDS);
         interp.setOut(out);
         interp.setTerminal(true);   // progress lines redraw in place: one display updated, not a line per step
         interp.setNotifier(msg -> {
@@ -209,6 +220,7 @@ final class Session {
 
     /** Stops the session's live networks and background training runs. */
     void close() {
+        flusher.shutdownNow();
         MachineLib.runners(interp).stopAll();
         TrainRuns.runs(interp).stopAll();
     }

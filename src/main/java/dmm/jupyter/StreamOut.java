@@ -8,8 +8,9 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * A cell's stdout or stderr as Jupyter {@code stream} messages, sent as the text is flushed (a
- * println flushes), so output appears while a cell runs. A progress line drawn in place (the
+ * A cell's stdout or stderr as Jupyter {@code stream} messages, sent when the text is flushed:
+ * by the session every {@link Session#FLUSH_MS} ms while a cell runs (so output appears while it
+ * runs, lines written close together in one message) and when the cell ends. A progress line drawn in place (the
  * terminal's {@code \r ESC[2K} redraw that training uses) becomes one display updated in place
  * ({@code display_data}, then {@code update_display_data}) instead of a line per redraw.
  */
@@ -22,7 +23,10 @@ final class StreamOut extends OutputStream {
     private final String name;
     private final Supplier<Wire.Message> parent;
     private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    /** The display of the current progress line (null: the next redraw starts one). */
     private String progressId;
+    /** A progress line was drawn and no newline has ended it yet. */
+    private boolean lineOpen;
 
     StreamOut(Kernel kernel, String name, Supplier<Wire.Message> parent) {
         this.kernel = kernel;
@@ -42,20 +46,43 @@ final class StreamOut extends OutputStream {
         if (buf.size() >= LIMIT) flush();
     }
 
+    /**
+     * Sends what was written: plain text as one stream message; each run of progress redraws as
+     * one update of the progress display (its last line), the display ended by the newline after it.
+     */
     @Override
     public synchronized void flush() {
         if (buf.size() == 0) return;
         String text = buf.toString(StandardCharsets.UTF_8);
         buf.reset();
-        int redraw = text.lastIndexOf(REDRAW);
-        if (redraw < 0) {
-            if (progressId != null && text.startsWith("\n")) text = text.substring(1); // the end of a redrawn line
-            progressId = null;
-            send(text);
-            return;
+        StringBuilder plain = new StringBuilder();
+        String progress = null;
+        int i = 0, n = text.length();
+        while (i < n) {
+            if (text.startsWith(REDRAW, i)) {
+                send(plain);
+                int from = i + REDRAW.length();
+                int nl = text.indexOf('\n', from), next = text.indexOf(REDRAW, from);
+                int end = Math.min(nl < 0 ? n : nl, next < 0 ? n : next);
+                progress = text.substring(from, end);
+                lineOpen = true;
+                i = end;
+            } else if (lineOpen && text.charAt(i) == '\n') {
+                showProgress(progress);
+                progress = null;
+                progressId = null;   // the next redraw starts a new display
+                lineOpen = false;
+                i++;
+            } else {
+                plain.append(text.charAt(i++));
+            }
         }
-        send(text.substring(0, text.indexOf(REDRAW)));
-        String line = text.substring(redraw + REDRAW.length());
+        showProgress(progress);
+        send(plain);
+    }
+
+    private void showProgress(String line) {
+        if (line == null) return;
         boolean first = progressId == null;
         if (first) progressId = UUID.randomUUID().toString();
         ObjectNode content = Wire.JSON.createObjectNode();
@@ -69,10 +96,12 @@ final class StreamOut extends OutputStream {
     synchronized void endProgress() {
         flush();
         progressId = null;
+        lineOpen = false;
     }
 
-    private void send(String text) {
-        if (text.isEmpty()) return;
-        kernel.publish("stream", parent.get(), Wire.JSON.createObjectNode().put("name", name).put("text", text));
+    private void send(StringBuilder text) {
+        if (text.length() == 0) return;
+        kernel.publish("stream", parent.get(), Wire.JSON.createObjectNode().put("name", name).put("text", text.toString()));
+        text.setLength(0);
     }
 }
