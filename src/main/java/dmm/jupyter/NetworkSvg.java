@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A network drawn as SVG, laid out as the browser view lays it out (view.js {@code layout}): a
@@ -50,7 +52,7 @@ final class NetworkSvg {
         }
         double maxW = links.stream().filter(l -> !l.hard).mapToDouble(l -> Math.abs(l.w)).max().orElse(1);
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+        s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" style=\"max-width:100%%;height:auto\" "
                 + "font-family=\"sans-serif\" font-size=\"12\">%n", width, height, width, height));
         s.append("<title>").append(escape(net.name())).append(" — ").append(neurons.size()).append(" neurons, ")
                 .append(net.softLinkCount()).append(" soft links</title>\n");
@@ -118,7 +120,29 @@ final class NetworkSvg {
         }
         int max = depth.values().stream().mapToInt(Integer::intValue).max().orElse(0);
         for (NeuronDecl d : neurons) depth.putIfAbsent(d.name(), max + 1);
+        // layered networks (the feedforward transducer's neurons are named type-LAYER-COPY): a column
+        // per layer, the sources before them and the neurons fed by the last layer after them
+        List<String> layered = neurons.stream().map(NeuronDecl::name).filter(n -> layerOf(n) >= 0).toList();
+        if (!layered.isEmpty() && layered.size() * 2 >= neurons.size()) {
+            int top = layered.stream().mapToInt(NetworkSvg::layerOf).max().orElse(0);
+            Map<String, Set<String>> in = new LinkedHashMap<>();
+            for (Map.Entry<String, Set<String>> e : out.entrySet())
+                for (String to : e.getValue()) in.computeIfAbsent(to, k -> new LinkedHashSet<>()).add(e.getKey());
+            for (NeuronDecl d : neurons) {
+                int layer = layerOf(d.name());
+                Set<String> from = in.getOrDefault(d.name(), Set.of());
+                depth.put(d.name(), layer >= 0 ? layer : from.stream().allMatch(m -> layerOf(m) < 0) ? 0 : top + 1);
+            }
+        }
         return depth;
+    }
+
+    private static final Pattern LAYERED = Pattern.compile("-(\\d+)-(\\d+)$");
+
+    /** The layer of a neuron named type-LAYER-COPY, or -1. */
+    private static int layerOf(String name) {
+        Matcher m = LAYERED.matcher(name);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     private static String fmt(double w) {
