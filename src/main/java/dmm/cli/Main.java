@@ -1,5 +1,6 @@
 package dmm.cli;
 
+import dmm.jupyter.KernelCommand;
 import dmm.lang.EvalError;
 import dmm.lang.Interpreter;
 import dmm.lang.Outcome;
@@ -40,6 +41,8 @@ public final class Main {
                     [--plot FILE.png] [--log]
                                        a study program (run-study in it), or a study's report
                                        (study-report) as a command
+              kernel install [--user | --prefix DIR | --sys-prefix] | uninstall
+                                       the Jupyter kernel's kernelspec (README "Notebooks")
               --version                print the version
               --help                   this text
 
@@ -125,6 +128,9 @@ public final class Main {
                 }
                 case "study" -> {
                     return StudyCommand.main(rest, debug, out, err);
+                }
+                case "kernel" -> {
+                    return KernelCommand.main(rest, Main.class, o -> Toolkit.newInterpreter(o, debug), version(), out, err);
                 }
                 default -> {
                     if (cmd.endsWith(".dmm")) return runFile(Path.of(cmd), rest, debug, out, err);

@@ -22,11 +22,11 @@ import org.jline.reader.ParsedLine;
  * {@code neuron.field} for the neurons of defined networks, and file paths inside {@code load},
  * {@code read-json}, {@code load-checkpoint} and {@code :load}.
  */
-final class Completion implements Completer {
+public final class Completion implements Completer {
     private final Interpreter interp;
     private final Completer files = new Completers.FileNameCompleter();
 
-    Completion(Interpreter interp) {
+    public Completion(Interpreter interp) {
         this.interp = interp;
     }
 
@@ -41,8 +41,8 @@ final class Completion implements Completer {
             candidates.add(new Candidate(c, c, null, null, null, null, !c.endsWith(".")));
     }
 
-    /** The completions of {@code word} given the text before the cursor (for tests too). */
-    Set<String> candidates(String before, String word) {
+    /** The completions of {@code word} given the text before the cursor (for tests and the Jupyter kernel too). */
+    public Set<String> candidates(String before, String word) {
         Set<String> out = new TreeSet<>();
         if (before.trim().startsWith(":") && !before.trim().contains(" ")) {
             for (String c : Repl.COMMANDS.keySet()) if (c.startsWith(word)) out.add(c);

@@ -17,7 +17,7 @@ import org.jline.reader.SyntaxError;
  * (where indentation would change the string); for completion it splits the line into words at
  * whitespace and brackets, keeping {@code neuron.field} and {@code :keywords} whole.
  */
-final class FormParser implements Parser {
+public final class FormParser implements Parser {
     @Override
     public ParsedLine parse(String line, int cursor, ParseContext context) throws SyntaxError {
         if (context == ParseContext.ACCEPT_LINE && !line.trim().startsWith(":") && !complete(line)) {
@@ -30,7 +30,7 @@ final class FormParser implements Parser {
     }
 
     /** Whether {@code text} is a complete input: it leaves no bracket, string or block comment open. */
-    static boolean complete(String text) {
+    public static boolean complete(String text) {
         return Open.at(text).complete();
     }
 
@@ -83,7 +83,7 @@ final class FormParser implements Parser {
     }
 
     /** Characters that end a word for completion. */
-    static boolean separator(char c) {
+    public static boolean separator(char c) {
         return Character.isWhitespace(c) || c == ',' || "()[]{}'\"".indexOf(c) >= 0;
     }
 

@@ -37,7 +37,8 @@ class LayeringTest {
             Map.entry("bench", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "compile", "bind")),
             Map.entry("study", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "compile", "bind")),
             Map.entry("view", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "compile", "bind")),
-            Map.entry("cli", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "compile", "bind", "api", "repl", "bench", "study", "view")));
+            Map.entry("jupyter", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "compile", "bind", "repl")),
+            Map.entry("cli", Set.of("vvalue", "ad", "cancel", "machine", "train", "lang", "compile", "bind", "api", "repl", "bench", "study", "view", "jupyter")));
 
     private static final Pattern REFERENCE = Pattern.compile("\\bdmm\\.([a-z]+)\\.");
 
