@@ -16,7 +16,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -146,8 +145,7 @@ final class Session {
 
     private ObjectNode userExpressions(JsonNode expressions) {
         ObjectNode out = Wire.JSON.createObjectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = expressions.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : expressions.properties()) {
             ObjectNode r = out.putObject(e.getKey());
             try {
                 Object v = interp.eval("<user-expression>", e.getValue().asText(""));
