@@ -16,11 +16,26 @@ import dmm.vvalue.VValue;
  */
 final class CompiledNeuron implements NeuronKernel {
     final Program program;
+    /** The program as a class of its own ({@link Codegen}), or null when it runs through {@link Program}. */
+    final Generated generated;
+    /** Why there is no class, or null. */
+    final String notGenerated;
     private final Closure definition;
 
     CompiledNeuron(Program program, Closure definition) {
         this.program = program;
         this.definition = definition;
+        Generated g = null;
+        String why = Codegen.ENABLED ? null : "-Ddmm.codegen=false";
+        if (why == null) {
+            try {
+                g = Codegen.generate(program, definition.name());
+            } catch (RuntimeException | LinkageError e) {
+                why = "the class writer failed: " + e;
+            }
+        }
+        this.generated = g;
+        this.notGenerated = why;
     }
 
     @Override
@@ -34,7 +49,7 @@ final class CompiledNeuron implements NeuronKernel {
         Frame f;
         VValue out;
         try {
-            f = program.forward(inputs);
+            f = generated != null ? generated.forward(inputs) : program.forward(inputs);
             out = f.val(program.result);
         } catch (RuntimeException e) {
             return interpreted(inputs);
@@ -68,12 +83,14 @@ final class CompiledNeuron implements NeuronKernel {
 
     @Override
     public boolean pullbackDense(VValue inputs, VValue outputs, Object residual, DenseCotangents g) {
-        return DensePullback.run(program, slots(inputs, residual), g);
+        Frame f = slots(inputs, residual);
+        return generated != null ? generated.dense(f, g) : DensePullback.run(program, f, g);
     }
 
     /** The forward run's slots: kept ones, or the program run again. */
     private Frame slots(VValue inputs, Object residual) {
-        return residual instanceof Frame f ? f : program.forward(inputs);
+        if (residual instanceof Frame f) return f;
+        return generated != null ? generated.forward(inputs) : program.forward(inputs);
     }
 
     @Override

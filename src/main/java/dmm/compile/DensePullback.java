@@ -60,10 +60,7 @@ final class DensePullback {
                     String key = m.keys()[i];
                     int vi = m.values()[i];
                     if (p.number[vi]) addNum(vi, 1, d.outScalar(key));
-                    else {
-                        double[] gi = d.outVector(key);
-                        addVec(vi, 1, gi != null ? gi : new double[] {d.outScalar(key)});
-                    }
+                    else addVec(vi, 1, outCoordinates(d, key));
                 }
                 continue;
             }
@@ -105,15 +102,14 @@ final class DensePullback {
             return maxNorm(o.a(), f.num(slot), gs);
         } else if (op instanceof Op.Leafwise o) {
             // Ops.mapLeavesT on a number (the argument of a number-valued leaf-wise function is a number)
-            addNum(o.a(), 1, gs * o.f().df().applyAsDouble(f.num(o.a())));
+            addNum(o.a(), 1, gs * o.derivative(f.num(o.a())));
         } else if (op instanceof Op.Multiply o) {
             // both numbers: Ops.scaleT with the first as the factor
             double x = f.num(o.a()), y = f.num(o.b());
             addNum(o.b(), x, gs);
             if (p.differentiable[o.a()]) addNum(o.a(), 1, gs * y);
         } else if (op instanceof Op.Pick o) {
-            double x = f.num(o.a()), y = f.num(o.b()), out = f.num(slot);
-            double wa = x == y ? 0.5 : (x == out ? 1 : 0);
+            double wa = pickWeight(f.num(o.a()), f.num(o.b()), f.num(slot));
             addNum(o.a(), wa, gs);
             addNum(o.b(), 1 - wa, gs);
         } else return false;   // scale, /, sum of leaves: on V-values
@@ -172,11 +168,8 @@ final class DensePullback {
     /** Ops.getInT on coordinates for a one-key path: the number g placed at the key's coordinate (a cotangent with keys of its own would nest: declined). */
     private boolean get(Op.GetIn o, double[] gk) {
         if (o.path().size() != 1) return false;
-        for (int q = 1; q < gk.length; q++) if (gk[q] != 0) return false;
-        int c = d.coordinate(o.path().get(0));
-        if (c < 0) return false;
-        double[] r = new double[c + 1];
-        r[c] = gk[0];
+        double[] r = getCoordinates(d, o.path().get(0), gk);
+        if (r == null) return false;
         addVec(o.a(), 1, r);
         return true;
     }
@@ -191,12 +184,7 @@ final class DensePullback {
         }
         double[] x = coordinates(a);
         if (x == null) return false;
-        int ties = 0;
-        for (double xi : x) if (Math.abs(xi) == m) ties++;
-        double k = gs / ties;
-        double[] r = new double[x.length];
-        for (int q = 0; q < x.length; q++) r[q] = Math.abs(x[q]) == m ? Math.signum(x[q]) * k : 0;
-        addVec(a, 1, r);
+        addVec(a, 1, maxNormCoordinates(x, m, gs));
         return true;
     }
 
@@ -204,26 +192,18 @@ final class DensePullback {
     private boolean leafwise(Op.Leafwise o, double[] gk) {
         if (f.isScalar(o.a())) {
             double gs = gk[0];
-            if (gs != 0) addNum(o.a(), 1, gs * o.f().df().applyAsDouble(f.num(o.a())));
+            if (gs != 0) addNum(o.a(), 1, gs * o.derivative(f.num(o.a())));
             return true;
         }
         double[] xs = coordinates(o.a());
         if (xs == null) return false;
-        double[] r = new double[xs.length];
-        for (int q = 0; q < xs.length; q++) {
-            double gv = q < gk.length ? gk[q] : 0;
-            if (xs[q] != 0) r[q] = gv == 0 ? 0 : gv * o.f().df().applyAsDouble(xs[q]);
-        }
-        addVec(o.a(), 1, r);
+        addVec(o.a(), 1, leafwiseCoordinates(o, xs, gk));
         return true;
     }
 
     /** Slot {@code slot}'s value as coordinates (an input's from the down movement's arrays), or null. */
     private double[] coordinates(int slot) {
-        if (slot < p.inputs) {
-            double[] x = d.inVector(p.fields[slot]);
-            return x != null ? x : new double[] {d.inScalar(p.fields[slot])};
-        }
+        if (slot < p.inputs) return inCoordinates(d, p.fields[slot]);
         if (f.numeric[slot]) return new double[] {f.n[slot]};
         return d.coordinates(f.v[slot]);
     }
@@ -296,5 +276,90 @@ final class DensePullback {
     private static boolean finite(double[] x) {
         for (double e : x) if (!Double.isFinite(e)) return false;
         return true;
+    }
+
+    // The rules' arithmetic on coordinates, shared with the code Codegen emits for a program.
+
+    /** The coordinates of output field {@code key}'s cotangent (a number's: its scalar part alone). */
+    static double[] outCoordinates(DenseCotangents d, String key) {
+        double[] gi = d.outVector(key);
+        return gi != null ? gi : new double[] {d.outScalar(key)};
+    }
+
+    /** The coordinates of input field {@code field} (a number's: its scalar part alone). */
+    static double[] inCoordinates(DenseCotangents d, String field) {
+        double[] x = d.inVector(field);
+        return x != null ? x : new double[] {d.inScalar(field)};
+    }
+
+    /** Ops.pickT's weight of the first argument: ½ on a tie, else 1 for the one picked. */
+    static double pickWeight(double x, double y, double out) {
+        return x == y ? 0.5 : (x == out ? 1 : 0);
+    }
+
+    /** Ops.getInT for one key: the number g at the key's coordinate, or null when the cotangent has keys of its own (nesting) or the key has no coordinate. */
+    static double[] getCoordinates(DenseCotangents d, String key, double[] gk) {
+        for (int q = 1; q < gk.length; q++) if (gk[q] != 0) return null;
+        int c = d.coordinate(key);
+        if (c < 0) return null;
+        double[] r = new double[c + 1];
+        r[c] = gk[0];
+        return r;
+    }
+
+    /** Ops.maxNormT on coordinates x with largest magnitude m: gs split among the tied largest leaves, with their signs. */
+    static double[] maxNormCoordinates(double[] x, double m, double gs) {
+        int ties = 0;
+        for (double xi : x) if (Math.abs(xi) == m) ties++;
+        double k = gs / ties;
+        double[] r = new double[x.length];
+        for (int q = 0; q < x.length; q++) r[q] = Math.abs(x[q]) == m ? Math.signum(x[q]) * k : 0;
+        return r;
+    }
+
+    /** Ops.mapLeavesT on coordinates: g·df at the present leaves of xs. */
+    static double[] leafwiseCoordinates(Op.Leafwise o, double[] xs, double[] gk) {
+        double[] r = new double[xs.length];
+        for (int q = 0; q < xs.length; q++) {
+            double gv = q < gk.length ? gk[q] : 0;
+            if (xs[q] != 0) r[q] = gv == 0 ? 0 : gv * o.derivative(xs[q]);
+        }
+        return r;
+    }
+
+    /**
+     * {@code s + w·x}, a number slot's cotangent after a contribution (a weight of 0 adds nothing,
+     * even to an infinite x). Starting from 0 rather than from the first contribution differs
+     * only in the sign of a zero, and a number slot's zero cotangent is never read.
+     */
+    static double addNumber(double s, double w, double x) {
+        return w == 0 ? s : s + w * x;
+    }
+
+    /** {@link #addVec}'s sum as a value: c + w·x in a new array (x itself when c is null and w is 1: never written). */
+    static double[] addCoordinates(double[] c, double w, double[] x) {
+        if (w == 0) return c;
+        if (c == null) {
+            if (w == 1) return x;
+            double[] r = new double[x.length];
+            for (int q = 0; q < x.length; q++) r[q] = w * x[q];
+            return r;
+        }
+        double[] r = new double[Math.max(c.length, x.length)];
+        System.arraycopy(c, 0, r, 0, c.length);
+        for (int q = 0; q < x.length; q++) r[q] += w * x[q];
+        return r;
+    }
+
+    static double[] one(double x) {
+        return new double[] {x};
+    }
+
+    static boolean zeroOrNull(double[] x) {
+        return x == null || zero(x);
+    }
+
+    static boolean finiteOrNull(double[] x) {
+        return x == null || finite(x);
     }
 }

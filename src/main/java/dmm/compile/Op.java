@@ -86,7 +86,12 @@ sealed interface Op {
         }
 
         public VValue forward(Frame f) {
-            return f.val(a).add(f.val(b)); // Ops.add on primal values
+            return value(f.val(a), f.val(b));
+        }
+
+        /** Ops.add on primal values. */
+        VValue value(VValue x, VValue y) {
+            return x.add(y);
         }
 
         public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
@@ -101,9 +106,13 @@ sealed interface Op {
             return n[a] && n[b];
         }
 
-        /** combine(1, x, 1, y) on numbers: x + y (either alone when the other is 0). */
         public double forwardNumber(Frame f) {
-            return Frame.number(f.n[a] + f.n[b]);
+            return number(f.n[a], f.n[b]);
+        }
+
+        /** combine(1, x, 1, y) on numbers: x + y (either alone when the other is 0). */
+        double number(double x, double y) {
+            return Frame.number(x + y);
         }
 
         public String name() {
@@ -117,7 +126,11 @@ sealed interface Op {
         }
 
         public VValue forward(Frame f) {
-            return f.val(a).subtract(f.val(b));
+            return value(f.val(a), f.val(b));
+        }
+
+        VValue value(VValue x, VValue y) {
+            return x.subtract(y);
         }
 
         public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
@@ -132,9 +145,13 @@ sealed interface Op {
             return n[a] && n[b];
         }
 
-        /** combine(1, x, −1, y) on numbers: x + (−1)·y, which is x − y. */
         public double forwardNumber(Frame f) {
-            return Frame.number(f.n[a] - f.n[b]);
+            return number(f.n[a], f.n[b]);
+        }
+
+        /** combine(1, x, −1, y) on numbers: x + (−1)·y, which is x − y. */
+        double number(double x, double y) {
+            return Frame.number(x - y);
         }
 
         public String name() {
@@ -148,7 +165,11 @@ sealed interface Op {
         }
 
         public VValue forward(Frame f) {
-            return f.val(a).negate();
+            return value(f.val(a));
+        }
+
+        VValue value(VValue x) {
+            return x.negate();
         }
 
         public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
@@ -164,7 +185,11 @@ sealed interface Op {
         }
 
         public double forwardNumber(Frame f) {
-            return Frame.number(-f.n[a]);
+            return number(f.n[a]);
+        }
+
+        double number(double x) {
+            return Frame.number(-x);
         }
 
         public String name() {
@@ -179,8 +204,13 @@ sealed interface Op {
         }
 
         public VValue forward(Frame f) {
-            Object[] a = new Object[xs.length];
+            VValue[] a = new VValue[xs.length];
             for (int i = 0; i < xs.length; i++) a[i] = f.val(xs[i]);
+            return value(a);
+        }
+
+        /** {@code a}: the arguments' values, in order. */
+        VValue value(VValue[] a) {
             return p(Ops.sum(a));
         }
 
@@ -205,7 +235,11 @@ sealed interface Op {
         }
 
         public VValue forward(Frame f) {
-            VValue va = f.val(a), vb = f.val(b);   // Ops.multiply on primal values
+            return value(f.val(a), f.val(b));
+        }
+
+        /** Ops.multiply on primal values. */
+        VValue value(VValue va, VValue vb) {
             if (va.isScalar()) return vb.scale(va.scalarPart());
             if (vb.isScalar()) return va.scale(vb.scalarPart());
             return VValue.multiply(va, vb);
@@ -227,7 +261,10 @@ sealed interface Op {
 
         /** y.scale(x) on numbers: y when x is 1, 0 when either is 0, else x·y. */
         public double forwardNumber(Frame f) {
-            double x = f.n[a], y = f.n[b];
+            return number(f.n[a], f.n[b]);
+        }
+
+        double number(double x, double y) {
             if (x == 1) return y;
             if (x == 0 || y == 0) return 0;
             return Frame.number(x * y);
@@ -258,7 +295,11 @@ sealed interface Op {
         }
 
         public VValue forward(Frame f) {
-            return p(Ops.scale(f.val(k), f.val(v)));
+            return value(f.val(k), f.val(v));
+        }
+
+        VValue value(VValue k, VValue v) {
+            return p(Ops.scale(k, v));
         }
 
         public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
@@ -281,7 +322,11 @@ sealed interface Op {
         }
 
         public VValue forward(Frame f) {
-            return p(Ops.divide(f.val(v), f.val(k)));
+            return value(f.val(v), f.val(k));
+        }
+
+        VValue value(VValue v, VValue k) {
+            return p(Ops.divide(v, k));
         }
 
         public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
@@ -320,8 +365,16 @@ sealed interface Op {
 
         /** The dot product of two numbers is their product; of anything else, VValue.dot. */
         public double forwardNumber(Frame f) {
-            if (f.numeric[a] && f.numeric[b]) return Frame.number(f.n[a] * f.n[b]);
-            return Frame.number(VValue.dot(f.val(a), f.val(b)));
+            if (f.numeric[a] && f.numeric[b]) return number(f.n[a], f.n[b]);
+            return numberOf(f.val(a), f.val(b));
+        }
+
+        double number(double x, double y) {
+            return Frame.number(x * y);
+        }
+
+        double numberOf(VValue x, VValue y) {
+            return Frame.number(VValue.dot(x, y));
         }
 
         public String name() {
@@ -352,7 +405,12 @@ sealed interface Op {
         }
 
         public double forwardNumber(Frame f) {
-            return Frame.number(f.num(a));
+            return number(f.num(a));
+        }
+
+        /** {@code x}: the argument's scalar part. */
+        double number(double x) {
+            return Frame.number(x);
         }
 
         public String name() {
@@ -367,7 +425,11 @@ sealed interface Op {
         }
 
         public VValue forward(Frame f) {
-            return p(Ops.sumLeaves(f.val(a)));
+            return value(f.val(a));
+        }
+
+        VValue value(VValue x) {
+            return p(Ops.sumLeaves(x));
         }
 
         public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
@@ -405,7 +467,15 @@ sealed interface Op {
         }
 
         public double forwardNumber(Frame f) {
-            return Frame.number(f.numeric[a] ? Math.abs(f.n[a]) : f.v[a].maxAbs());
+            return f.numeric[a] ? number(f.n[a]) : numberOf(f.v[a]);
+        }
+
+        double number(double x) {
+            return Frame.number(Math.abs(x));
+        }
+
+        double numberOf(VValue x) {
+            return Frame.number(x.maxAbs());
         }
 
         public String name() {
@@ -420,7 +490,11 @@ sealed interface Op {
         }
 
         public VValue forward(Frame f) {
-            return p(larger ? Ops.max(f.val(a), f.val(b)) : Ops.min(f.val(a), f.val(b)));
+            return value(f.val(a), f.val(b));
+        }
+
+        VValue value(VValue x, VValue y) {
+            return p(larger ? Ops.max(x, y) : Ops.min(x, y));
         }
 
         public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
@@ -444,7 +518,11 @@ sealed interface Op {
         }
 
         public VValue forward(Frame fr) {
-            VValue x = fr.val(a);   // Ops.mapLeaves on a primal value
+            return value(fr.val(a));
+        }
+
+        /** Ops.mapLeaves on a primal value. */
+        VValue value(VValue x) {
             return x.isScalar() ? VValue.of(f.f().applyAsDouble(x.scalarPart())) : x.mapLeaves(f.f());
         }
 
@@ -461,7 +539,16 @@ sealed interface Op {
         }
 
         public double forwardNumber(Frame fr) {
-            return Frame.number(f.f().applyAsDouble(fr.n[a]));
+            return number(fr.n[a]);
+        }
+
+        double number(double x) {
+            return Frame.number(f.f().applyAsDouble(x));
+        }
+
+        /** The function's derivative at {@code x}. */
+        double derivative(double x) {
+            return f.df().applyAsDouble(x);
         }
 
         public String name() {
@@ -476,7 +563,11 @@ sealed interface Op {
         }
 
         public VValue forward(Frame f) {
-            return f.val(a).getIn(path);
+            return value(f.val(a));
+        }
+
+        VValue value(VValue x) {
+            return x.getIn(path);
         }
 
         public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {
@@ -520,22 +611,26 @@ sealed interface Op {
         }
 
         public VValue forward(Frame f) {
-            int n = values.length;
+            VValue[] a = new VValue[values.length];
+            for (int i = 0; i < a.length; i++) a[i] = f.val(values[i]);
+            return value(a);
+        }
+
+        /** {@code a}: the values, in the order of {@link #keys} (read, not kept). */
+        VValue value(VValue[] a) {
+            int n = a.length;
             if (sorted != null) {
-                VValue[] a = new VValue[n];
+                VValue[] s = new VValue[n];
                 boolean direct = true;
                 for (int i = 0; i < n && direct; i++) {
-                    VValue x = a[i] = f.val(values[order[i]]);
+                    VValue x = s[i] = a[order[i]];
                     direct = !x.isZero() && !Ops.negativeZeroInside(x);
                 }
-                if (direct) return VValue.ofSortedKeeping(sorted, a);
+                if (direct) return VValue.ofSortedKeeping(sorted, s);
             }
-            VValue[] a = new VValue[n];
-            for (int i = 0; i < n; i++) {
-                a[i] = f.val(values[i]);
+            for (int i = 0; i < n; i++)
                 if (keys[i].equals(VValue.NUMBER) && !a[i].isScalar())
                     throw new Guard("a map literal's :number value is not a number");
-            }
             return Ops.mapOf(keys, a);
         }
 
@@ -555,7 +650,11 @@ sealed interface Op {
         }
 
         public VValue forward(Frame f) {
-            return Ops.stopGradient(f.val(a));
+            return value(f.val(a));
+        }
+
+        VValue value(VValue x) {
+            return Ops.stopGradient(x);
         }
 
         public void transpose(Frame f, VValue out, VValue g, Ops.Sink s) {}
@@ -569,7 +668,11 @@ sealed interface Op {
         }
 
         public double forwardNumber(Frame f) {
-            return f.n[a];
+            return number(f.n[a]);
+        }
+
+        double number(double x) {
+            return x;
         }
 
         public String name() {

@@ -149,7 +149,7 @@ class CompiledNeuronTest {
     // ------------------------------------------------------------------ random neurons
 
     /** A random expression of the compiled subset over the fields x, y, z. */
-    private static String expr(Random r, int depth) {
+    static String expr(Random r, int depth) {
         if (depth == 0 || r.nextInt(4) == 0) {
             return switch (r.nextInt(5)) {
                 case 0 -> "x";
