@@ -42,6 +42,14 @@ final class Codegen {
     private final String name;
     private final List<Object> constants = new ArrayList<>();
     private final List<String> constantTypes = new ArrayList<>();
+    /**
+     * True when the dense pullback reads no computed value but numbers: the residual is then the
+     * number slots alone, in a {@code double[]} (at {@link #numberIndex}), and the inputs are read
+     * again from the input map; otherwise it is the whole {@link Frame}.
+     */
+    private boolean lean;
+    private int[] numberIndex;
+    private int numbers;
 
     private Codegen(Program p, String neuron) {
         this.p = p;
@@ -72,8 +80,19 @@ final class Codegen {
         init.visitInsn(RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
-        new Forward().emit();
-        new Dense().emit();
+        // a dry run of the dense pullback (into no method) finds which values it reads
+        Dense dry = new Dense(new MethodVisitor(ASM9) {}, false);
+        dry.emit();
+        lean = p.denseForm && !dry.readsComputedValue;
+        if (lean) {
+            numberIndex = new int[p.size()];
+            int i = 0;
+            for (int s = p.inputs; s < p.size(); s++) if (p.numeric[s]) numberIndex[s] = i++;
+            numbers = i;
+        }
+        new Forward(false).emit();
+        new Forward(true).emit();
+        new Dense(cw.visitMethod(0, "dense", "(Ljava/lang/Object;" + DCD + VVD + ")Z", null, null), lean).emit();
         classInit();
         cw.visitEnd();
         return cw.toByteArray();
@@ -138,14 +157,25 @@ final class Codegen {
         m.visitMethodInsn(INVOKESTATIC, DENSE, method, descriptor, false);
     }
 
-    /** {@code forward(VValue in)}: the inputs, then each operation into its slot's local, then the frame. */
+    /**
+     * {@code frame(VValue in)} (all slots, as a {@link Frame}) or {@code forward(VValue in, Object[]
+     * residuals, int at)} (the result, and the residual at {@code residuals[at]} unless
+     * {@code residuals} is null): the inputs, then each operation into its slot's local.
+     */
     private final class Forward {
-        final MethodVisitor m = cw.visitMethod(0, "forward", "(" + VVD + ")" + FRAMED, null, null);
+        final boolean frameOnly;
+        final MethodVisitor m;
         final int[] loc = new int[p.size()];
+
+        Forward(boolean frameOnly) {
+            this.frameOnly = frameOnly;
+            this.m = frameOnly ? cw.visitMethod(0, "frame", "(" + VVD + ")" + FRAMED, null, null)
+                    : cw.visitMethod(0, "forward", "(" + VVD + "[Ljava/lang/Object;I)" + VVD, null, null);
+        }
 
         void emit() {
             m.visitCode();
-            int next = 2;
+            int next = frameOnly ? 2 : 4;
             for (int s = 0; s < loc.length; s++) {
                 loc[s] = next;
                 next += p.numeric[s] ? 2 : 1;
@@ -159,7 +189,41 @@ final class Codegen {
                 m.visitVarInsn(ASTORE, loc[i]);
             }
             for (int k = 0; k < p.ops.length; k++) op(p.inputs + k, p.ops[k]);
-            int frame = next;
+            if (frameOnly) {
+                frame(next);
+                m.visitInsn(ARETURN);
+            } else {
+                Label done = new Label();
+                m.visitVarInsn(ALOAD, 2);
+                m.visitJumpInsn(IFNULL, done);
+                m.visitVarInsn(ALOAD, 2);
+                m.visitVarInsn(ILOAD, 3);
+                if (lean) numbers();
+                else frame(next);
+                m.visitInsn(AASTORE);
+                m.visitLabel(done);
+                value(p.result);
+                m.visitInsn(ARETURN);
+            }
+            m.visitMaxs(0, 0);
+            m.visitEnd();
+        }
+
+        /** Pushes the number slots' values in a new array (the lean residual). */
+        void numbers() {
+            push(m, numbers);
+            m.visitIntInsn(NEWARRAY, T_DOUBLE);
+            for (int s = p.inputs; s < p.size(); s++) {
+                if (!p.numeric[s]) continue;
+                m.visitInsn(DUP);
+                push(m, numberIndex[s]);
+                m.visitVarInsn(DLOAD, loc[s]);
+                m.visitInsn(DASTORE);
+            }
+        }
+
+        /** Pushes every slot's value as a new {@link Frame} (using local {@code frame}). */
+        void frame(int frame) {
             m.visitTypeInsn(NEW, FRAME);
             m.visitInsn(DUP);
             push(m, p.size());
@@ -184,9 +248,6 @@ final class Codegen {
                 }
             }
             m.visitVarInsn(ALOAD, frame);
-            m.visitInsn(ARETURN);
-            m.visitMaxs(0, 0);
-            m.visitEnd();
         }
 
         /** Slot {@code s} as a V-value (a number slot's made here, as {@code Frame.val} makes it). */
@@ -225,7 +286,12 @@ final class Codegen {
             else {
                 record(m, op);
                 int[] a = op.args();
-                if (op instanceof Op.Sum || op instanceof Op.MakeMap) {
+                if (op instanceof Op.MakeMap mm && mm.sorted() != null) {
+                    int[] inOrder = new int[a.length];
+                    for (int i = 0; i < a.length; i++) inOrder[i] = a[mm.order()[i]];
+                    values(inOrder);
+                    call(m, op, "sortedValue", "([" + VVD + ")" + VVD);
+                } else if (op instanceof Op.Sum || op instanceof Op.MakeMap) {
                     values(a);
                     call(m, op, "value", "([" + VVD + ")" + VVD);
                 } else if (a.length == 1) {
@@ -275,10 +341,23 @@ final class Codegen {
      * below emits what the {@code DensePullback} method of the same name does, in its order.
      */
     private final class Dense {
-        final MethodVisitor m = cw.visitMethod(0, "dense", "(" + FRAMED + DCD + ")Z", null, null);
+        final MethodVisitor m;
+        /** The residual is the number slots alone (see {@link Codegen#lean}); else a {@link Frame}. */
+        final boolean leanResidual;
         final int[] cot = new int[p.size()];
+        /** Per input: the local holding its value (lean residual). */
+        final int[] input = new int[p.inputs];
         final Label decline = new Label();
-        int next = 3;
+        /** Locals: 0 this, 1 the residual, 2 the cotangents, 3 the input map, 4 the residual cast. */
+        static final int RESIDUAL = 4;
+        int next = 5;
+        /** Set while emitting: some computed value other than a number is read. */
+        boolean readsComputedValue;
+
+        Dense(MethodVisitor m, boolean leanResidual) {
+            this.m = m;
+            this.leanResidual = leanResidual;
+        }
 
         int local(int width) {
             int l = next;
@@ -295,6 +374,17 @@ final class Codegen {
                 m.visitEnd();
                 return;
             }
+            m.visitVarInsn(ALOAD, 1);
+            m.visitTypeInsn(CHECKCAST, leanResidual ? "[D" : FRAME);
+            m.visitVarInsn(ASTORE, RESIDUAL);
+            if (leanResidual)
+                for (int i = 0; i < p.inputs; i++) {
+                    input[i] = local(1);
+                    m.visitVarInsn(ALOAD, 3);
+                    m.visitLdcInsn(p.fields[i]);
+                    m.visitMethodInsn(INVOKEVIRTUAL, VV, "get", "(Ljava/lang/String;)" + VVD, false);
+                    m.visitVarInsn(ASTORE, input[i]);
+                }
             for (int s = p.inputs; s < p.size(); s++) {
                 if (!p.numeric[s]) continue;
                 frameNumber(s);
@@ -375,15 +465,25 @@ final class Codegen {
             m.visitEnd();
         }
 
+        /** Number slot {@code s}'s value from the residual. */
         void frameNumber(int s) {
-            m.visitVarInsn(ALOAD, 1);
-            m.visitFieldInsn(GETFIELD, FRAME, "n", "[D");
-            push(m, s);
+            m.visitVarInsn(ALOAD, RESIDUAL);
+            if (leanResidual) push(m, numberIndex[s]);
+            else {
+                m.visitFieldInsn(GETFIELD, FRAME, "n", "[D");
+                push(m, s);
+            }
             m.visitInsn(DALOAD);
         }
 
+        /** Slot {@code s}'s value (not a number slot) from the residual, or an input's from the input map. */
         void frameValue(int s) {
-            m.visitVarInsn(ALOAD, 1);
+            if (s >= p.inputs) readsComputedValue = true;
+            if (leanResidual && s < p.inputs) {
+                m.visitVarInsn(ALOAD, input[s]);
+                return;
+            }
+            m.visitVarInsn(ALOAD, RESIDUAL);
             m.visitFieldInsn(GETFIELD, FRAME, "v", "[" + VVD);
             push(m, s);
             m.visitInsn(AALOAD);
@@ -400,9 +500,10 @@ final class Codegen {
 
         /** {@code f.val(s)}. */
         void val(int s) {
-            m.visitVarInsn(ALOAD, 1);
-            push(m, s);
-            m.visitMethodInsn(INVOKEVIRTUAL, FRAME, "val", "(I)" + VVD, false);
+            if (p.numeric[s]) {
+                frameNumber(s);
+                m.visitMethodInsn(INVOKESTATIC, VV, "of", "(D)" + VVD, false);
+            } else frameValue(s);
         }
 
         /** Jumps to {@code notScalar} unless slot {@code s} is a number ({@code f.isScalar(s)}). */

@@ -46,16 +46,15 @@ final class CompiledNeuron implements NeuronKernel {
     /** Keeps every slot's value as the residual, so the pullback does not run the program again. */
     @Override
     public VValue forward(VValue inputs, Object[] residuals, int at) {
-        Frame f;
-        VValue out;
         try {
-            f = generated != null ? generated.forward(inputs) : program.forward(inputs);
-            out = f.val(program.result);
+            if (generated != null) return generated.forward(inputs, residuals, at);
+            Frame f = program.forward(inputs);
+            if (residuals != null) residuals[at] = f;
+            return f.val(program.result);
         } catch (RuntimeException e) {
+            if (residuals != null) residuals[at] = null;
             return interpreted(inputs);
         }
-        if (residuals != null) residuals[at] = f;
-        return out;
     }
 
     private VValue interpreted(VValue inputs) {
@@ -73,7 +72,7 @@ final class CompiledNeuron implements NeuronKernel {
 
     @Override
     public VValue pullback(VValue inputs, VValue outputs, Object residual, VValue g) {
-        return program.pullback(slots(inputs, residual), g);
+        return program.pullback(residual instanceof Frame f ? f : frame(inputs), g);
     }
 
     @Override
@@ -83,14 +82,18 @@ final class CompiledNeuron implements NeuronKernel {
 
     @Override
     public boolean pullbackDense(VValue inputs, VValue outputs, Object residual, DenseCotangents g) {
-        Frame f = slots(inputs, residual);
-        return generated != null ? generated.dense(f, g) : DensePullback.run(program, f, g);
+        if (generated == null) return DensePullback.run(program, residual instanceof Frame f ? f : program.forward(inputs), g);
+        if (residual == null) {
+            Object[] r = new Object[1];
+            generated.forward(inputs, r, 0);
+            residual = r[0];
+        }
+        return generated.dense(residual, g, inputs);
     }
 
-    /** The forward run's slots: kept ones, or the program run again. */
-    private Frame slots(VValue inputs, Object residual) {
-        if (residual instanceof Frame f) return f;
-        return generated != null ? generated.forward(inputs) : program.forward(inputs);
+    /** Every slot's value for these inputs (the V-value pullback's, when the residual is not the whole frame). */
+    private Frame frame(VValue inputs) {
+        return generated != null ? generated.frame(inputs) : program.forward(inputs);
     }
 
     @Override

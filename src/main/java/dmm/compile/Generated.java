@@ -10,8 +10,15 @@ import dmm.vvalue.VValue;
  */
 abstract class Generated {
     /** Every slot's value for these inputs: {@link Program#forward}. */
-    abstract Frame forward(VValue in);
+    abstract Frame frame(VValue in);
 
-    /** The dense pullback given the forward run's slots: {@link DensePullback#run}. */
-    abstract boolean dense(Frame f, DenseCotangents d);
+    /**
+     * The result for these inputs; unless {@code residuals} is null, the residual the dense
+     * pullback reads at {@code residuals[at]}: the number slots' values in a {@code double[]}
+     * when that is all it reads besides the inputs, else the whole {@link Frame}.
+     */
+    abstract VValue forward(VValue in, Object[] residuals, int at);
+
+    /** The dense pullback given the forward run's residual: {@link DensePullback#run}. */
+    abstract boolean dense(Object residual, DenseCotangents d, VValue in);
 }

@@ -621,13 +621,34 @@ sealed interface Op {
             int n = a.length;
             if (sorted != null) {
                 VValue[] s = new VValue[n];
-                boolean direct = true;
-                for (int i = 0; i < n && direct; i++) {
-                    VValue x = s[i] = a[order[i]];
-                    direct = !x.isZero() && !Ops.negativeZeroInside(x);
-                }
-                if (direct) return VValue.ofSortedKeeping(sorted, s);
+                for (int i = 0; i < n; i++) s[i] = a[order[i]];
+                return sortedValue(s);
             }
+            return built(a);
+        }
+
+        /**
+         * {@code s}: the values in the order of {@link #sorted} (not null), in a new array the map
+         * may keep: {@link #value}. Without a -0 inside, the builder's sum over distinct keys is
+         * the map of the non-zero values, which {@code VValue.ofSorted} makes directly.
+         */
+        VValue sortedValue(VValue[] s) {
+            boolean zero = false;
+            for (VValue x : s) {
+                if (Ops.negativeZeroInside(x)) return sortedValueSlowly(s);
+                zero |= x.isZero();
+            }
+            return zero ? VValue.ofSorted(sorted, s, s.length) : VValue.ofSortedKeeping(sorted, s);
+        }
+
+        private VValue sortedValueSlowly(VValue[] s) {
+            VValue[] a = new VValue[s.length];
+            for (int i = 0; i < s.length; i++) a[order[i]] = s[i];
+            return built(a);
+        }
+
+        private VValue built(VValue[] a) {
+            int n = a.length;
             for (int i = 0; i < n; i++)
                 if (keys[i].equals(VValue.NUMBER) && !a[i].isScalar())
                     throw new Guard("a map literal's :number value is not a number");

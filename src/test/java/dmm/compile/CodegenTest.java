@@ -21,6 +21,9 @@ class CodegenTest {
     private static final DenseCoordinates COORDINATES = new DenseCoordinates(".", "a", "accum_add_args", "b", "c", "compare_scalars",
             "dot_product", "max_norm_dict");
 
+    /** How many residuals of each kind the checks met (both kinds must be checked). */
+    private static int numbersOnlyResiduals, frameResiduals;
+
     private static CompiledNeuron kernel(Interpreter interp, NeuronCompiler compiler, String type) {
         Closure c = (Closure) interp.findNeuronType(type).get();
         CompiledNeuron k = (CompiledNeuron) compiler.kernel(c);
@@ -40,15 +43,22 @@ class CodegenTest {
             try {
                 expected = p.forward(in);
             } catch (RuntimeException e) {
-                assertThrows(e.getClass(), () -> k.generated.forward(in), at + ": the program fails (" + e + ")");
+                assertThrows(e.getClass(), () -> k.generated.frame(in), at + ": the program fails (" + e + ")");
+                assertThrows(e.getClass(), () -> k.generated.forward(in, new Object[1], 0), at + ": the program fails (" + e + ")");
                 continue;
             }
-            Frame got = k.generated.forward(in);
+            Frame got = k.generated.frame(in);
             for (int s = 0; s < p.size(); s++) assertEquals(expected.val(s), got.val(s), at + ": slot %" + s);
+            Object[] residual = new Object[1];
+            assertEquals(expected.val(p.result), k.generated.forward(in, residual, 0), at + ": result");
+            if (residual[0] instanceof double[]) numbersOnlyResiduals++;
+            else if (residual[0] instanceof Frame) frameResiduals++;
+            assertEquals(expected.val(p.result), k.generated.forward(in, null, 0), at + ": result without a residual");
             assertEquals(p.pullback(expected, g), p.pullback(got, g), at + ": pullback");
             VBuilder byProgram = new VBuilder(), byClass = new VBuilder();
             boolean ran = DensePullback.run(p, expected, COORDINATES.cotangents(in, g, byProgram));
-            assertEquals(ran, k.generated.dense(got, COORDINATES.cotangents(in, g, byClass)), at + ": the dense pullback runs or declines alike");
+            assertEquals(ran, k.generated.dense(residual[0], COORDINATES.cotangents(in, g, byClass), in),
+                    at + ": the dense pullback runs or declines alike");
             assertEquals(byProgram.build(), byClass.build(), at + ": dense pullback");
             if (ran) dense++;
         }
@@ -77,6 +87,7 @@ class CodegenTest {
             dense += assertClassEqualsProgram(kernel(interp, compiler, "gen-" + n), r, 30, body);
         }
         assertTrue(dense > 1500, "dense pullbacks ran " + dense + " times");
+        assertTrue(numbersOnlyResiduals > 500 && frameResiduals > 500, numbersOnlyResiduals + " numbers-only residuals, " + frameResiduals + " frames");
     }
 
     @Test
