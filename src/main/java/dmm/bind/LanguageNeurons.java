@@ -1,5 +1,7 @@
 package dmm.bind;
 
+import dmm.ad.Ops;
+import dmm.ad.Tape;
 import dmm.compile.NeuronCompiler;
 import dmm.lang.Builtin;
 import dmm.lang.Closure;
@@ -13,11 +15,13 @@ import dmm.machine.Engine;
 import dmm.machine.NeuronFunction;
 import dmm.machine.NeuronKernel;
 import dmm.machine.NeuronTypes;
+import dmm.vvalue.VValue;
 import java.lang.ref.WeakReference;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -80,8 +84,6 @@ public final class LanguageNeurons {
             f = v.get();
         }
         if (f instanceof Bindings.JavaNeuron j) return "native: `" + j.name + "` is a neuron type written in Java";
-        if (f instanceof Fn fn && StandardNeurons.hasFastPath(fn) && !Engine.GENERAL)
-            return "native: `" + fn.name() + "` is a standard neuron with a hand-written kernel";
         if (!(f instanceof Closure c)) throw new EvalError("explain-neuron expects a neuron type, got " + Printer.describe(f));
         if (Engine.GENERAL) return "interpreted: -Ddmm.general=true runs every neuron as written";
         return compiler(c).explain(c);
@@ -91,7 +93,7 @@ public final class LanguageNeurons {
         List<String> inputs = f instanceof Closure c && c.isNeuron() ? c.neuronFields() : null;
         List<String> outputs = f instanceof Closure c ? c.neuronOutputs() : null;
         NeuronCompiler.Handle compiled = f instanceof Closure c && c.isNeuron() && !Engine.GENERAL ? compiler(c).handle(c) : null;
-        return StandardNeurons.fastPath(f, new NeuronFunction() {
+        return new NeuronFunction() {
             @Override
             public NeuronKernel kernel() {
                 return compiled == null ? null : compiled.kernel();
@@ -100,7 +102,7 @@ public final class LanguageNeurons {
             @Override
             public Object apply(Object in) {
                 NeuronKernel k = kernel();
-                if (k != null) return StandardNeurons.apply(k, in);
+                if (k != null) return LanguageNeurons.apply(k, in);
                 Object out = f.invoke(new Object[] {in});
                 if (!Values.isVValue(out))
                     throw new EvalError("the neuron type `" + f.name() + "` returned " + Printer.describe(out)
@@ -122,7 +124,20 @@ public final class LanguageNeurons {
             public String toString() {
                 return f.toString();
             }
-        });
+        };
+    }
+
+    /**
+     * The outputs of kernel {@code k} on {@code in}, called as a function (outside a network's
+     * cycle, where the engine records no entry for it): under grad, one tape entry whose
+     * pullback gives the input map's cotangent.
+     */
+    static Object apply(NeuronKernel k, Object in) {
+        VValue x = Ops.primal(in), out = k.forward(x);
+        Tape t = k.constant() ? null : Ops.recordingTape(in);
+        if (t == null) return out;
+        Consumer<VValue> back = g -> NeuronKernel.pullbackInto(k, t, in, out, g);
+        return k.readsNumbersOnly() ? t.recordNumbers(out, back) : t.record(out, back);
     }
 
     /** A source that reads the var at every cycle and adapts a new definition once. */

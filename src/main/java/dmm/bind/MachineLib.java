@@ -25,7 +25,6 @@ public final class MachineLib {
         new MatrixFiles(interp).install();
         new LiveBuiltins(interp).install();
         LanguageNeurons.install(interp);
-        StandardNeurons.install(interp);
         StandardFunctions.install(interp);
     }
 

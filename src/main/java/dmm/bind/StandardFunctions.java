@@ -13,13 +13,14 @@ import dmm.vvalue.VValue;
 import java.util.List;
 
 /**
- * Native fast paths for functions (not neuron types) of the built-in libraries, the counterpart
- * of {@link StandardNeurons}: today {@code number-squared-error} of {@code train}, the loss of the
+ * A native fast path for a function (not a neuron type) of the built-in libraries that the
+ * neuron compiler cannot compile, as it is a function over lists ({@code map}, {@code reduce}):
+ * {@code number-squared-error} of {@code train}, the loss of the
  * synthesis experiment ({@code imitation-loss} calls it once per training step on every cycle's
  * observation). The fast path computes what the interpreted definition computes, bit for bit, in
  * values and gradients, with one tape entry per call instead of about ten per observation.
  *
- * <p>The same rules as {@link StandardNeurons}: the fast path is a {@link Closure.Intrinsic}
+ * <p>The fast path is a {@link Closure.Intrinsic}
  * attached to the library's own definition object (the closure the {@code train} library's
  * {@code defn} put in the var when it loaded), so a user's redefinition is another closure and
  * takes over at once; it runs only while every global function the definition calls is still

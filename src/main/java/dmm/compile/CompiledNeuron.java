@@ -82,6 +82,7 @@ final class CompiledNeuron implements NeuronKernel {
 
     @Override
     public boolean pullbackDense(VValue inputs, VValue outputs, Object residual, DenseCotangents g) {
+        if (program.constant()) return true;   // the input map's cotangent is zero: no coordinates to set
         if (generated == null) return DensePullback.run(program, residual instanceof Frame f ? f : program.forward(inputs), g);
         if (residual == null) {
             Object[] r = new Object[1];

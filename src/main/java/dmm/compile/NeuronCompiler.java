@@ -127,8 +127,10 @@ public final class NeuronCompiler {
         if (!ENABLED) return "interpreted: the compiler is off (-Ddmm.compile=false)";
         if (k.kernel != null) {
             Program p = k.kernel.program;
-            return String.format("compiled: `%s`, %d operations over %s (compiled in %.2f ms)%n%s", c.name(), p.ops.length,
-                    p.fields == null ? "the whole input map" : "input fields " + String.join(", ", p.fields), k.nanos / 1e6, p.listing());
+            String how = k.kernel.generated != null ? "written as a class" : "run as a program (" + k.kernel.notGenerated + ")";
+            return String.format("compiled: `%s`, %d operations over %s (compiled in %.2f ms, %s)%n%s", c.name(), p.ops.length,
+                    p.fields == null ? "the whole input map" : "input fields " + String.join(", ", p.fields), k.nanos / 1e6, how,
+                    p.listing());
         }
         return "interpreted: `" + c.name() + "`: " + k.refusal + (k.where == null ? "" : " at " + k.where.where() + "\n" + k.where.excerpt());
     }

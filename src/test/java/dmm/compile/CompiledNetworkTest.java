@@ -63,6 +63,7 @@ class CompiledNetworkTest {
         i.setOut(new PrintStream(out));
         i.eval("t", "(explain-neuron 'dot)");
         assertTrue(out.toString().startsWith("compiled: `dot`"), out.toString());
+        assertTrue(out.toString().contains("written as a class"), out.toString());
         i.eval("t", copies("(if true ", " nil)"));
         out.reset();
         i.eval("t", "(explain-neuron 'dot)");

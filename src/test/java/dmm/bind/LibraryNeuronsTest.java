@@ -20,10 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The native fast paths of the standard neurons against their language definitions (values and
- * gradients, exactly, on random inputs), and hot redefinition switching away from them.
+ * The library's neuron types run compiled like any user's (no hand-written kernels): each gets a
+ * kernel equal to its language definition in values and gradients, late-bound helpers and
+ * redefinitions take effect, and -Ddmm.general's reference path agrees.
+ * (The compiler's own exactness tests are {@code dmm.compile.CompiledNeuronTest} and
+ * {@code CodegenTest}.)
  */
-class StandardNeuronsTest {
+class LibraryNeuronsTest {
     private static final List<String> TYPES = List.of("sum-dicts", "max-norm", "dot", "compare", "timer", "output",
             "const-1", "const-end", "sum-dicts-published");
 
@@ -64,12 +67,15 @@ class StandardNeuronsTest {
     }
 
     @Test
-    void everyStandardTypeHasAFastPathOnItsLibraryDefinition() {
-        for (String type : TYPES) assertTrue(StandardNeurons.hasFastPath(definition(type)), type);
+    void everyStandardTypeRunsCompiled() {
+        for (String type : TYPES) {
+            assertNotNull(LanguageNeurons.of(definition(type)).kernel(), type);
+            assertTrue(LanguageNeurons.explain(interp, type).startsWith("compiled"), LanguageNeurons.explain(interp, type));
+        }
     }
 
     @Test
-    void fastPathsEqualTheLanguageDefinitionsInValuesAndGradients() {
+    void compiledKernelsEqualTheLanguageDefinitionsInValuesAndGradients() {
         Random r = new Random(16);
         for (String type : TYPES) {
             Fn f = definition(type);
@@ -114,14 +120,14 @@ class StandardNeuronsTest {
 
     /** A helper redefined before the library loads is not the built-in the fast path mirrors: the definition runs as written. */
     @Test
-    void aHelperRedefinedBeforeTheLibraryLoadsTurnsTheFastPathOff() {
+    void aHelperRedefinedBeforeTheLibraryLoadsIsTheOneCompiledIn() {
         Interpreter i = TestInterpreters.quiet();
         i.eval("setup", "(defn clamp [x lo hi] 42) (require lite)");
         Fn dot = (Fn) i.findNeuronType("dot").get();
         NeuronFunction f = LanguageNeurons.of(dot);
         VValue in = VValue.ofPairs("dict-1", 0.5, "dict-2", 2);
         assertEquals(VValue.of("dot", VValue.of(42)), Ops.primal(f.apply(in)));
-        assertNull(f.kernel(), "no kernel while a helper is not the built-in");
+        assertEquals(VValue.of("dot", VValue.of(42)), f.kernel().forward(in), "the compiled kernel inlines the user's clamp");
     }
 
     @Test
@@ -144,7 +150,7 @@ class StandardNeuronsTest {
     }
 
     @Test
-    void theFastPathsAgreeWithFiniteDifferences() {
+    void theCompiledKernelsAgreeWithFiniteDifferences() {
         Random r = new Random(7);
         for (String type : List.of("sum-dicts", "max-norm", "dot", "compare", "timer")) { // sum-dicts-published stops the gradient on purpose
             NeuronFunction fast = LanguageNeurons.of(definition(type));
@@ -168,7 +174,6 @@ class StandardNeuronsTest {
         assertEquals(VValue.of("dot", 1), Ops.primal(Engine.step(n, ctx).outputOf("dot")));
         // the library's dot is (clamp (dot dict-1 dict-2) -4 4): clamp is late-bound, as in the language
         interp.eval("t", "(defn clamp [x lo hi] 42)");
-        assertTrue(StandardNeurons.hasFastPath(definition("dot")), "the definition itself is unchanged");
         assertEquals(VValue.of("dot", 42), Ops.primal(Engine.step(n, ctx).outputOf("dot")));
         assertEquals(VValue.of("dot", 42), Ops.primal(((Network) interp.eval("t", "(step (run (duplicate-detector \"aab.\") 35))")).outputOf("dot")),
                 "the language's own step agrees");
@@ -177,37 +182,15 @@ class StandardNeuronsTest {
     @Test
     void redefiningAStandardTypeInARunningNetworkTakesOverAtTheNextCycle() {
         Network n = (Network) interp.eval("t", "(run (duplicate-detector \"aab.\") 35)");
-        assertTrue(StandardNeurons.hasFastPath(definition("dot")));
         Engine.Context ctx = LanguageNeurons.context(interp);
         Network next = Engine.step(n, ctx);
         // the library's dot: accum · {"." 1}, here 1 (the "." fed at timer 30 has reached the accumulator)
         assertEquals(VValue.of("dot", 1), Ops.primal(next.outputOf("dot")));
         interp.eval("t", "(defneuron dot [dict-1 dict-2] {:dot 7})");
-        assertFalse(StandardNeurons.hasFastPath(definition("dot")));
         next = Engine.step(next, ctx);
         assertEquals(VValue.of("dot", 7), Ops.primal(next.outputOf("dot")));
         // and the other standard neurons keep running: the accumulator still sums its input
         VValue accum = Ops.primal(next.outputOf("accum")).get("dict");
         assertEquals(VValue.ofPairs("a", 2.0, "b", 1.0, ".", 1.0), accum);
-    }
-
-    @Test
-    void aLibraryFromTheLibraryPathGetsNoFastPaths(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("std.dmm"), "(defneuron dot [dict-1 dict-2] {:dot (dot dict-1 dict-2)})\n");
-        Interpreter i = TestInterpreters.quiet();
-        i.libraryPath().add(dir);
-        i.eval("t", "(require std)");
-        assertFalse(StandardNeurons.hasFastPath((Fn) i.findNeuronType("dot").get()));
-    }
-
-    @Test
-    void anExactCopyOfTheBuiltinLibraryOnTheLibraryPathIsTheBuiltinLibrary(@TempDir Path dir) throws Exception {
-        try (var in = StandardNeuronsTest.class.getResourceAsStream("/lib-dmm/std.dmm")) {
-            Files.write(dir.resolve("std.dmm"), in.readAllBytes());
-        }
-        Interpreter i = TestInterpreters.quiet();
-        i.libraryPath().add(0, dir);
-        i.eval("t", "(require std)");
-        assertTrue(StandardNeurons.hasFastPath((Fn) i.findNeuronType("dot").get()));
     }
 }
