@@ -20,7 +20,7 @@ public final class Main {
     public static final int OK = 0, USAGE = 64, SYNTAX = 65, NO_INPUT = 66, RUNTIME = 70;
 
     static final String USAGE_TEXT = """
-            usage: dmm [--debug] <command> [args]
+            usage: dmm [--debug] [--legacy-random] <command> [args]
 
             commands:
               run FILE.dmm [args...]   evaluate a file (args are in *command-line-args*)
@@ -45,6 +45,10 @@ public final class Main {
                                        the Jupyter kernel's kernelspec (README "Notebooks")
               --version                print the version
               --help                   this text
+
+            --legacy-random: every (seed! n) seeds java.util.Random with n, the stream of the builds
+            before 2026-12-05 that some committed results were measured with (the default is a
+            SplittableRandom, whose streams for adjacent seeds are independent)
 
             exit codes: 0 ok, 64 usage, 65 syntax error, 66 file not found, 70 runtime error
             """;
@@ -93,6 +97,10 @@ public final class Main {
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         List<String> args = new ArrayList<>(Arrays.asList(argv));
         boolean debug = args.remove("--debug");
+        if (!args.isEmpty() && args.get(0).equals("--legacy-random")) {
+            args.remove(0);
+            System.setProperty("dmm.random", "legacy");   // read by seed! (lang.CoreLib)
+        }
         if (args.isEmpty()) args.add("repl");
         String cmd = args.get(0);
         List<String> rest = args.subList(1, args.size());
