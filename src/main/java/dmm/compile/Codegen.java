@@ -590,19 +590,8 @@ final class Codegen {
 
         void transposeNumber(Op op, int s) {
             Push gs = () -> m.visitVarInsn(DLOAD, cot[s]);
-            if (op instanceof Op.Add o) {
-                addNum(o.a(), 1, null, gs);
-                addNum(o.b(), 1, null, gs);
-            } else if (op instanceof Op.Subtract o) {
-                addNum(o.a(), 1, null, gs);
-                addNum(o.b(), -1, null, gs);
-            } else if (op instanceof Op.Negate o) {
-                addNum(o.a(), -1, null, gs);
-            } else if (op instanceof Op.Sum o) {
-                for (int x : o.xs()) addNum(x, 1, null, gs);
-            } else if (op instanceof Op.Num o) {
-                addNum(o.a(), 1, null, gs);
-            } else if (op instanceof Op.Dot o) {
+            if (DensePullback.linear(op, (x, w) -> addNum(x, w, null, gs))) return;
+            if (op instanceof Op.Dot o) {
                 addValue(o.a(), gs, o.b());
                 addValue(o.b(), gs, o.a());
             } else if (op instanceof Op.MaxNorm o) {
@@ -688,17 +677,8 @@ final class Codegen {
 
         void transposeVector(Op op, int s) {
             Push gk = () -> m.visitVarInsn(ALOAD, cot[s]);
-            if (op instanceof Op.Add o) {
-                addVec(o.a(), 1, null, gk);
-                addVec(o.b(), 1, null, gk);
-            } else if (op instanceof Op.Subtract o) {
-                addVec(o.a(), 1, null, gk);
-                addVec(o.b(), -1, null, gk);
-            } else if (op instanceof Op.Negate o) {
-                addVec(o.a(), -1, null, gk);
-            } else if (op instanceof Op.Sum o) {
-                for (int x : o.xs()) addVec(x, 1, null, gk);
-            } else if (op instanceof Op.Leafwise o) {
+            if (DensePullback.linear(op, (x, w) -> addVec(x, w, null, gk))) return;
+            if (op instanceof Op.Leafwise o) {
                 leafwise(o, gk);
             } else if (op instanceof Op.Multiply o) {
                 Label second = new Label(), none = new Label(), end = new Label();

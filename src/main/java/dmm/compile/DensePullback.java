@@ -82,19 +82,8 @@ final class DensePullback {
 
     /** The transpose rule of an operation whose value is a number, with its cotangent's scalar part {@code gs} (non-zero). */
     private boolean transposeNumber(Op op, int slot, double gs) {
-        if (op instanceof Op.Add o) {
-            addNum(o.a(), 1, gs);
-            addNum(o.b(), 1, gs);
-        } else if (op instanceof Op.Subtract o) {
-            addNum(o.a(), 1, gs);
-            addNum(o.b(), -1, gs);
-        } else if (op instanceof Op.Negate o) {
-            addNum(o.a(), -1, gs);
-        } else if (op instanceof Op.Sum o) {
-            for (int x : o.xs()) addNum(x, 1, gs);
-        } else if (op instanceof Op.Num o) {
-            addNum(o.a(), 1, gs);
-        } else if (op instanceof Op.Dot o) {
+        if (linear(op, (x, w) -> addNum(x, w, gs))) return true;
+        if (op instanceof Op.Dot o) {
             // Ops.dotT: a receives k·b, b receives k·a, with k the scalar part of g
             if (!addValue(o.a(), gs, o.b())) return false;
             return addValue(o.b(), gs, o.a());
@@ -118,17 +107,8 @@ final class DensePullback {
 
     /** The transpose rule of an operation whose value may be a map, with its cotangent's coordinates {@code gk} (non-zero). */
     private boolean transposeVector(Op op, double[] gk) {
-        if (op instanceof Op.Add o) {
-            addVec(o.a(), 1, gk);
-            addVec(o.b(), 1, gk);
-        } else if (op instanceof Op.Subtract o) {
-            addVec(o.a(), 1, gk);
-            addVec(o.b(), -1, gk);
-        } else if (op instanceof Op.Negate o) {
-            addVec(o.a(), -1, gk);
-        } else if (op instanceof Op.Sum o) {
-            for (int x : o.xs()) addVec(x, 1, gk);
-        } else if (op instanceof Op.Leafwise o) {
+        if (linear(op, (x, w) -> addVec(x, w, gk))) return true;
+        if (op instanceof Op.Leafwise o) {
             return leafwise(o, gk);
         } else if (op instanceof Op.Multiply o) {
             // a product with a number is a scaling (Ops.multiply): Ops.scaleT, the number's side taking dot(g, v)
@@ -137,8 +117,8 @@ final class DensePullback {
             return false;
         } else if (op instanceof Op.GetIn o) {
             return get(o, gk);
-        } else return false;   // get-in deeper, scale, /, a nested map literal: on V-values
-        return true;
+        }
+        return false;   // get-in deeper, scale, /, a nested map literal: on V-values
     }
 
     /** Adds {@code w} times slot {@code from}'s value to slot {@code to}'s cotangent; false when the value has no coordinates here. */
@@ -279,6 +259,32 @@ final class DensePullback {
     }
 
     // The rules' arithmetic on coordinates, shared with the code Codegen emits for a program.
+
+    /** A slot and the weight of the cotangent it receives. */
+    interface Term {
+        void add(int slot, double w);
+    }
+
+    /**
+     * The linear rules (sums, differences, negation, {@code num}): each argument receives the
+     * cotangent times a constant weight, in argument order. False for any other operation.
+     */
+    static boolean linear(Op op, Term t) {
+        if (op instanceof Op.Add o) {
+            t.add(o.a(), 1);
+            t.add(o.b(), 1);
+        } else if (op instanceof Op.Subtract o) {
+            t.add(o.a(), 1);
+            t.add(o.b(), -1);
+        } else if (op instanceof Op.Negate o) {
+            t.add(o.a(), -1);
+        } else if (op instanceof Op.Sum o) {
+            for (int x : o.xs()) t.add(x, 1);
+        } else if (op instanceof Op.Num o) {
+            t.add(o.a(), 1);
+        } else return false;
+        return true;
+    }
 
     /** The coordinates of output field {@code key}'s cotangent (a number's: its scalar part alone). */
     static double[] outCoordinates(DenseCotangents d, String key) {
