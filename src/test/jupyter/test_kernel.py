@@ -29,9 +29,18 @@ class DmmKernelTest(unittest.TestCase):
     def run_cell(self, code, timeout=TIMEOUT):
         """Executes code; returns (reply content, [iopub messages for it up to idle])."""
         msg_id = self.kc.execute(code)
-        reply = self.kc.get_shell_msg(timeout=timeout)
-        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        reply = self.reply_to(msg_id, timeout)
         return reply["content"], self.iopub_until_idle(msg_id, timeout)
+
+    def reply_to(self, msg_id, timeout=TIMEOUT):
+        """The shell reply to request msg_id. Replies to other requests are skipped: while the
+        kernel starts, start_new_kernel sends kernel_info every second until one is answered, so
+        a slow start leaves the answers to the others on the channel."""
+        deadline = time.time() + timeout
+        while True:
+            m = self.kc.get_shell_msg(timeout=max(0.1, deadline - time.time()))
+            if m["parent_header"].get("msg_id") == msg_id:
+                return m
 
     def iopub_until_idle(self, msg_id, timeout=TIMEOUT):
         out = []
@@ -49,8 +58,7 @@ class DmmKernelTest(unittest.TestCase):
         return [m["content"] for m in msgs if m["msg_type"] == t]
 
     def test_kernel_info_names_the_language_and_protocol(self):
-        self.kc.kernel_info()
-        r = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        r = self.reply_to(self.kc.kernel_info())["content"]
         self.assertEqual(r["protocol_version"], "5.3")
         self.assertEqual(r["language_info"]["name"], "dmm")
         self.assertEqual(r["language_info"]["file_extension"], ".dmm")
@@ -95,29 +103,24 @@ class DmmKernelTest(unittest.TestCase):
     def test_complete_offers_defined_names(self):
         self.run_cell("(defn frobnicate-twice [x] (* 2 x))")
         code = "(frobnicate-t"
-        self.kc.complete(code, len(code))
-        r = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        r = self.reply_to(self.kc.complete(code, len(code)))["content"]
         self.assertIn("frobnicate-twice", r["matches"])
         self.assertEqual(r["cursor_start"], 1)
         self.assertEqual(r["cursor_end"], len(code))
 
     def test_inspect_gives_the_doc_text(self):
         self.run_cell('(defn documented-fn "Doubles its argument." [x] (* 2 x))')
-        self.kc.inspect("(documented-fn 1)", 5)
-        r = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        r = self.reply_to(self.kc.inspect("(documented-fn 1)", 5))["content"]
         self.assertTrue(r["found"])
         self.assertIn("Doubles its argument.", r["data"]["text/plain"])
 
     def test_is_complete_follows_open_brackets(self):
-        self.kc.is_complete("(+ 1")
-        self.assertEqual(self.kc.get_shell_msg(timeout=TIMEOUT)["content"]["status"], "incomplete")
-        self.kc.is_complete("(+ 1 2)")
-        self.assertEqual(self.kc.get_shell_msg(timeout=TIMEOUT)["content"]["status"], "complete")
+        self.assertEqual(self.reply_to(self.kc.is_complete("(+ 1"))["content"]["status"], "incomplete")
+        self.assertEqual(self.reply_to(self.kc.is_complete("(+ 1 2)"))["content"]["status"], "complete")
 
     def test_history_holds_the_cells(self):
         self.run_cell("(+ 100 1)")
-        self.kc.history(hist_access_type="tail", n=1)
-        r = self.kc.get_shell_msg(timeout=TIMEOUT)["content"]
+        r = self.reply_to(self.kc.history(hist_access_type="tail", n=1))["content"]
         self.assertEqual(r["history"][-1][2], "(+ 100 1)")
 
     def test_network_value_displays_as_svg(self):
@@ -165,7 +168,7 @@ class DmmKernelTest(unittest.TestCase):
         time.sleep(1.5)
         started = time.time()
         self.km.interrupt_kernel()
-        reply = self.kc.get_shell_msg(timeout=TIMEOUT)
+        reply = self.reply_to(msg_id)
         self.iopub_until_idle(msg_id)
         self.assertLess(time.time() - started, 2.0)
         self.assertEqual(reply["content"]["ename"], "Interrupted")
@@ -178,7 +181,7 @@ class DmmKernelTest(unittest.TestCase):
                                               "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
         forger.send(self.kc.shell_channel.socket, msg)
         with self.assertRaises(queue.Empty):
-            self.kc.get_shell_msg(timeout=2)
+            self.reply_to(msg["header"]["msg_id"], timeout=2)
         reply, msgs = self.run_cell("forged")
         self.assertEqual(reply["status"], "error")   # the forged cell never ran
         self.assertIn("unknown name `forged`", self.of_type(msgs, "error")[0]["evalue"])

@@ -30,7 +30,7 @@ class RepairExampleTest {
     void aDeletedLinkIsMissingFromTheDamagedMachineAndTrainingRuns(@TempDir Path dir) throws Exception {
         List<String> out = lines(CliRuns.ok("run", "examples/repair.dmm", "--quick", "--damage", "delete", "--link", "2",
                 "--out", dir.toString()));
-        assertTrue(out.get(1).startsWith("before: 1486 soft links; judge loss intact 0.001841, damaged "), out.get(1));
+        assertTrue(out.get(1).startsWith("before: 1486 soft links; judge loss intact 0.002916, damaged "), out.get(1));
         assertTrue(out.stream().anyMatch(l -> l.startsWith("round 1: ")), "sparsify! ran: " + out);
         String circuit = out.stream().filter(l -> l.startsWith("the original circuit: ")).findFirst().orElseThrow();
         assertTrue(circuit.startsWith("the original circuit: 7 of its 8 links present"), circuit);

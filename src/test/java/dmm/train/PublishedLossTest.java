@@ -92,8 +92,8 @@ class PublishedLossTest {
             (def small-ref (duplicate-detector "abca."))
             (def small-loss (imitation-loss small-ref 25 [:output]))
             """);
-        assertEquals(333.36989152049057, eval("(small-loss small)"), 1e-9);
-        assertEquals(346.3832303888353, eval("((imitation-loss-all-leaves small-ref 25 [:output]) small)"), 1e-9);
+        assertEquals(646.472960696796, eval("(small-loss small)"), 1e-9);
+        assertEquals(824.8191537739486, eval("((imitation-loss-all-leaves small-ref 25 [:output]) small)"), 1e-9);
         double worst = eval("(check-grad (fn [w] (small-loss (with-matrix small w))) (matrix small) :quiet true)");
         assertTrue(worst < 1e-5, "worst relative error " + worst);
     }
