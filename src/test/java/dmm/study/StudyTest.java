@@ -32,8 +32,8 @@ class StudyTest {
                 new PrintStream(log, true, StandardCharsets.UTF_8), null).run();
     }
 
-    /** A row without its wall time. */
-    private static List<Object> content(Result r) {
+    /** A row without its wall time and executor. */
+    static List<Object> content(Result r) {
         return List.of(r.study(), r.run(), r.settings(), r.seed(), r.ok(), r.metrics(), String.valueOf(r.error()));
     }
 
@@ -180,9 +180,9 @@ class StudyTest {
     @Test
     void aMetricMissingFromASuccessfulRowCountsAsZero(@TempDir Path dir) throws Exception {
         ResultFile file = new ResultFile(dir.resolve("results.jsonl"));
-        file.append(new Result("s", "a-1", Map.of("case", "a"), 1, true, Map.of("links", 11.0), null, 1, "a-1"));
-        file.append(new Result("s", "a-2", Map.of("case", "a"), 2, true, Map.of("links", 8.0, "pass", 200.0), null, 1, "a-2"));
-        file.append(new Result("s", "a-3", Map.of("case", "a"), 3, false, Map.of(), "failed", 1, "a-3"));
+        file.append(new Result("s", "a-1", Map.of("case", "a"), 1, true, Map.of("links", 11.0), null, 1, "a-1", null));
+        file.append(new Result("s", "a-2", Map.of("case", "a"), 2, true, Map.of("links", 8.0, "pass", 200.0), null, 1, "a-2", null));
+        file.append(new Result("s", "a-3", Map.of("case", "a"), 3, false, Map.of(), "failed", 1, "a-3", null));
         Report.Group g = Report.of(file).groups().get(0);
         assertEquals(List.of(0.0, 200.0), g.metrics().get("pass"));
         assertEquals(List.of(11.0, 8.0), g.metrics().get("links"));
