@@ -198,8 +198,13 @@ public final class SparkRunner {
 
     /** True for {@code local}, {@code local[...]} and a master URL whose host is a loopback address. */
     static boolean onThisMachine(String master) {
-        if (master.equals("local") || master.startsWith("local[")) return true;
-        String host = URI.create(master.replaceFirst(",.*", "")).getHost();
+        if (master.equals("local") || master.startsWith("local[") || master.startsWith("local-cluster[")) return true;
+        String host;
+        try {
+            host = URI.create(master.replaceFirst(",.*", "")).getHost();   // of a standby list, the first master
+        } catch (IllegalArgumentException e) {
+            return false;   // not a URL with a host (yarn, say): a cluster elsewhere
+        }
         return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
     }
 

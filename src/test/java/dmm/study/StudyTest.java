@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -174,6 +175,42 @@ class StudyTest {
         assertEquals(new Report.Stats(4, 1, 1.75, 2.5, 3.25, 4), Report.Stats.of(List.of(4.0, 1.0, 3.0, 2.0)));
         r.plot("value", dir.resolve("value.png"), false);
         dmm.FileAssertions.assertPng(dir.resolve("value.png"), 600, 450);   // 200 px a setting, at least 600
+    }
+
+    @Test
+    void aRowRecordsWhereItRanAndARowWithoutItStillReads(@TempDir Path dir) throws Exception {
+        ResultFile file = new ResultFile(dir.resolve("results.jsonl"));
+        file.append(new Result("s", "a-1", Map.of("case", "a"), 1, true, Map.of("links", 11.0), null, 1, "a-1", "3@10.0.0.7"));
+        Files.writeString(file.path(), """
+                {"study":"s","run":"a-2","settings":{"case":"a"},"seed":2,"ok":true,"metrics":{"links":8},"seconds":1,"out":"a-2"}
+                """, StandardOpenOption.APPEND);
+        List<Result> rows = file.read();
+        assertEquals("3@10.0.0.7", rows.get(0).executor());
+        assertNull(rows.get(1).executor(), "a row of an older dmm");
+    }
+
+    @Test
+    void theLocalBackendNamesThisMachineAsEachRowsExecutor(@TempDir Path dir) throws Exception {
+        List<Result> rows = run(toy("toy", List.of(1.0), List.of()), dir, 1);
+        assertTrue(RunOne.LOCAL.startsWith("local@") && RunOne.LOCAL.length() > "local@".length(), RunOne.LOCAL);
+        assertEquals(List.of(RunOne.LOCAL, RunOne.LOCAL), rows.stream().map(Result::executor).toList());
+        assertEquals(List.of(RunOne.LOCAL, RunOne.LOCAL), new ResultFile(dir.resolve("results.jsonl")).read().stream().map(Result::executor).toList());
+    }
+
+    /** The driver binds to loopback for a master on this machine only: executors elsewhere could not reach it there. */
+    @Test
+    void theDriverStaysOnLoopbackOnlyForAMasterOnThisMachine() {
+        for (String here : List.of("local", "local[2]", "local[2,3]", "spark://127.0.0.1:7077", "spark://localhost:7077"))
+            assertTrue(SparkRunner.onThisMachine(here), here);
+        for (String elsewhere : List.of("spark://node1:7077", "spark://node1:7077,node2:7077", "yarn", "k8s://https://10.0.0.1:443"))
+            assertFalse(SparkRunner.onThisMachine(elsewhere), elsewhere);
+        Study s = toy("toy", List.of(1.0), List.of());
+        SparkRunner remote = new SparkRunner(s, new ResultFile(Path.of("r.jsonl")), Path.of("out"), "spark://node1:7077", "WARN",
+                Map.of("spark.executor.memory", "2g"), System.out);
+        assertFalse(remote.sparkConf().contains("spark.driver.host"));
+        assertEquals("2g", remote.sparkConf().get("spark.executor.memory"));
+        SparkRunner local = new SparkRunner(s, new ResultFile(Path.of("r.jsonl")), Path.of("out"), "local[2]", System.out);
+        assertEquals("127.0.0.1", local.sparkConf().get("spark.driver.host"));
     }
 
     /** study-result! {:pass 0 :links 11} reaches the file as {:links 11}: the report reads the missing metric as 0. */
