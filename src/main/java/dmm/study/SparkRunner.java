@@ -115,7 +115,8 @@ public final class SparkRunner {
         List<Study.Run> todo = new LocalRunner(study, results, outRoot, 1, log, null).pending();
         int total = study.runs().size();
         long t0 = System.nanoTime();
-        log.printf(Locale.ROOT, "study %s on Spark (%s): %d runs (%d done before); results in %s%n", study.name(), master, total,
+        SparkConf conf = sparkConf();   // spark-submit's --master wins over the program's
+        log.printf(Locale.ROOT, "study %s on Spark (%s): %d runs (%d done before); results in %s%n", study.name(), conf.get("spark.master"), total,
                 total - todo.size(), results.path());
         if (todo.isEmpty()) return List.of();
         List<Task> tasks = new ArrayList<>();
@@ -126,7 +127,6 @@ public final class SparkRunner {
                     outRoot.toAbsolutePath().toString()));
             byId.put(r.id(), r);
         }
-        SparkConf conf = sparkConf();
         List<Result> out = new ArrayList<>();
         int failed = 0;
         String failOnce = System.getProperty(INJECT_FAILURE_ONCE);

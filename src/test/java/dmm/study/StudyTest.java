@@ -197,6 +197,20 @@ class StudyTest {
         assertEquals(List.of(RunOne.LOCAL, RunOne.LOCAL), new ResultFile(dir.resolve("results.jsonl")).read().stream().map(Result::executor).toList());
     }
 
+    /** spark-submit gives the master as a system property: it is the one used, and the one the log names. */
+    @Test
+    void aMasterGivenBySparkSubmitWinsOverTheProgramsAndIsNamed(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setProperty("spark.master", "local[1]");
+        try {
+            new SparkRunner(new Study("m", TOY, Map.of(), List.of(1L), List.of()), new ResultFile(dir.resolve("results.jsonl")), dir, "local[2]",
+                    new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        } finally {
+            System.clearProperty("spark.master");
+        }
+        assertTrue(log.toString(StandardCharsets.UTF_8).startsWith("study m on Spark (local[1]): 1 runs"), log.toString(StandardCharsets.UTF_8));
+    }
+
     /** The driver binds to loopback for a master on this machine only: executors elsewhere could not reach it there. */
     @Test
     void theDriverStaysOnLoopbackOnlyForAMasterOnThisMachine() {
