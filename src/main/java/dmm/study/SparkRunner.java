@@ -179,7 +179,7 @@ public final class SparkRunner {
 
     /**
      * Spark's settings: the JVM's {@code spark.*} properties (as {@code spark-submit} gives them), the
-     * master given unless one is set there, then {@link #conf}. A master on this machine
+     * master given unless one is set there, {@link #conf} over both. A master on this machine
      * ({@code local[N]}, or a cluster on 127.0.0.1) keeps the driver on the loopback address; for
      * another cluster the driver listens where Spark's defaults say ({@code SPARK_LOCAL_IP}, or
      * {@code spark.driver.host}), reachable by the executors. Run from a jar (the launcher's, or
@@ -189,10 +189,10 @@ public final class SparkRunner {
     SparkConf sparkConf() {
         SparkConf c = new SparkConf().setAppName("dmm study " + study.name()).setIfMissing("spark.master", master)
                 .setIfMissing("spark.ui.enabled", "false").set("spark.log.level", logLevel);
+        conf.forEach(c::set);
         if (onThisMachine(c.get("spark.master"))) c.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         String jar = ownJar();
         if (jar != null && !c.contains("spark.jars")) c.set("spark.jars", jar);
-        conf.forEach(c::set);
         return c;
     }
 
