@@ -136,6 +136,7 @@ class SparkClusterTest {
     /** A driver as a child process ({@code dmm run FILE}), with the cluster's settings as Spark system properties. */
     private static Process driver(StandaloneCluster c, Path program, Path log) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        cmd.addAll(StandaloneCluster.FAST_START);
         cmd.addAll(StandaloneCluster.OPENS);
         c.driverConf().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-Dlog4j2.configurationFile=dmm-spark-log4j2.properties", "-cp", System.getProperty("java.class.path"), "dmm.cli.Main",
