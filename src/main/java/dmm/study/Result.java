@@ -7,6 +7,13 @@ import java.util.Map;
  *
  * @param metrics the numbers the program reported with {@code study-result!} (empty when it failed)
  * @param error the error report when the run failed, else null
+ * @param executor where the run ran, {@code ID@HOST}: a Spark executor's id and host ({@code driver@HOST}
+ *     under {@code local[N]}), {@code local@HOST} for the local backend; null in rows of an older dmm
  */
 public record Result(String study, String run, Map<String, Object> settings, long seed, boolean ok, Map<String, Double> metrics,
-                     String error, double seconds, String out) {}
+                     String error, double seconds, String out, String executor) {
+    /** This row, as run by {@code executor}. */
+    Result ranOn(String executor) {
+        return new Result(study, run, settings, seed, ok, metrics, error, seconds, out, executor);
+    }
+}

@@ -61,7 +61,8 @@ public final class ResultFile {
                         + ", not a number; left out");
             });
             out.add(new Result(n.path("study").asText(), n.path("run").asText(), settings, n.path("seed").asLong(), n.path("ok").asBoolean(),
-                    metrics, n.hasNonNull("error") ? n.path("error").asText() : null, n.path("seconds").asDouble(), n.path("out").asText()));
+                    metrics, n.hasNonNull("error") ? n.path("error").asText() : null, n.path("seconds").asDouble(), n.path("out").asText(),
+                    n.hasNonNull("executor") ? n.path("executor").asText() : null));
         }
         return out;
     }
@@ -148,6 +149,7 @@ public final class ResultFile {
         if (r.error() != null) n.put("error", r.error());
         n.put("seconds", r.seconds());
         n.put("out", r.out());
+        if (r.executor() != null) n.put("executor", r.executor());
         appendLine((JSON.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
@@ -155,7 +157,7 @@ public final class ResultFile {
         if (file.getParent() != null) Files.createDirectories(file.getParent());
         try (FileChannel ch = FileChannel.open(AtomicFile.resolve(file), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
-            // the lock serializes appends across processes too (Spark executors append their own rows)
+            // the lock serializes appends across processes too (two dmm processes appending to one file)
             ch.position(ch.size());
             if (ch.size() > 0) {   // a line cut short by a kill must not swallow this one
                 ByteBuffer last = ByteBuffer.allocate(1);

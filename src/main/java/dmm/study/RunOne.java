@@ -8,6 +8,7 @@ import dmm.lang.Outcome;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ import java.util.function.Consumer;
 /**
  * One run of a study: a fresh interpreter (nothing shared with other runs), the run's settings
  * as command-line arguments, the program loaded, the row it reported with {@code study-result!}.
- * Its printed output goes to {@code OUT/output.txt}.
+ * Its printed output goes to {@code OUT/output.txt}; its row names this machine as its executor
+ * (the Spark backend replaces that with the Spark executor's id and host).
  */
 final class RunOne {
     /** Where {@code study-result!} leaves the row, one per interpreter. */
@@ -28,6 +30,17 @@ final class RunOne {
     }
 
     private RunOne() {}
+
+    /** Where the local backend runs, as a row's {@code executor}: {@code local@} this machine's host name. */
+    static final String LOCAL = "local@" + hostName();
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
 
     /**
      * Runs {@code run} and returns its row (a failure is a row too). {@code started} receives the
@@ -51,7 +64,7 @@ final class RunOne {
             Map<String, Double> m = interp.extension(Holder.class, Holder::new).metrics;
             if (m == null)
                 return failed(study, run, "the program reported no result: call (study-result! {:metric value ...}) at its end", t0, out);
-            return new Result(study.name(), run.id(), run.settings(), run.seed(), true, m, null, seconds(t0), out.toString());
+            return new Result(study.name(), run.id(), run.settings(), run.seed(), true, m, null, seconds(t0), out.toString(), LOCAL);
         } catch (Cancelled c) {
             throw c;
         } catch (DmmException e) {
@@ -69,7 +82,7 @@ final class RunOne {
     }
 
     private static Result failed(Study study, Study.Run run, String error, long t0, Path out) {
-        return new Result(study.name(), run.id(), run.settings(), run.seed(), false, new LinkedHashMap<>(), error, seconds(t0), out.toString());
+        return new Result(study.name(), run.id(), run.settings(), run.seed(), false, new LinkedHashMap<>(), error, seconds(t0), out.toString(), LOCAL);
     }
 
     private static double seconds(long t0) {

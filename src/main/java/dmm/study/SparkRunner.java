@@ -3,8 +3,11 @@ package dmm.study;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +16,10 @@ import java.util.Map;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -36,6 +41,7 @@ public final class SparkRunner {
     private final String master;
     private final PrintStream log;
     private final String logLevel;
+    private final Map<String, String> conf;
 
     /**
      * For testing the one-writer rule: a folder; each task then fails once after its run, the
@@ -50,6 +56,15 @@ public final class SparkRunner {
 
     /** {@code logLevel}: Spark's own log level (WARN by default; INFO shows every task). */
     public SparkRunner(Study study, ResultFile results, Path outRoot, String master, String logLevel, PrintStream log) {
+        this(study, results, outRoot, master, logLevel, Map.of(), log);
+    }
+
+    /**
+     * {@code conf}: Spark settings for this study (e.g. {@code spark.executor.memory}), over those of
+     * the JVM's {@code spark.*} system properties and {@code spark-submit}.
+     */
+    public SparkRunner(Study study, ResultFile results, Path outRoot, String master, String logLevel, Map<String, String> conf, PrintStream log) {
+        this.conf = Map.copyOf(conf);
         this.logLevel = logLevel;
         this.study = study;
         this.results = results;
@@ -77,12 +92,15 @@ public final class SparkRunner {
                     throw new IllegalStateException("injected failure of " + run + " after it ran (" + INJECT_FAILURE_ONCE + ")");
                 }
             }
-            return new Row(r.run(), r.ok(), new LinkedHashMap<>(r.metrics()), r.error(), r.seconds(), r.out());
+            SparkEnv env = SparkEnv.get();
+            String executor = env.executorId() + "@" + env.blockManager().blockManagerId().host();
+            return new Row(r.run(), r.ok(), new LinkedHashMap<>(r.metrics()), r.error(), r.seconds(), r.out(), executor);
         }
     }
 
-    /** A row in serializable form (the executor sends it back to the driver). */
-    record Row(String run, boolean ok, LinkedHashMap<String, Double> metrics, String error, double seconds, String out) implements Serializable {}
+    /** A row in serializable form (the executor sends it back to the driver); {@code executor}: its id and host. */
+    record Row(String run, boolean ok, LinkedHashMap<String, Double> metrics, String error, double seconds, String out, String executor)
+            implements Serializable {}
 
     /** Runs the pending runs; returns their rows in the study's order. Holds the results folder's lock, checks the fingerprint first. */
     public List<Result> run() throws IOException {
@@ -97,7 +115,8 @@ public final class SparkRunner {
         List<Study.Run> todo = new LocalRunner(study, results, outRoot, 1, log, null).pending();
         int total = study.runs().size();
         long t0 = System.nanoTime();
-        log.printf(Locale.ROOT, "study %s on Spark (%s): %d runs (%d done before); results in %s%n", study.name(), master, total,
+        SparkConf conf = sparkConf();   // spark-submit's --master wins over the program's
+        log.printf(Locale.ROOT, "study %s on Spark (%s): %d runs (%d done before); results in %s%n", study.name(), conf.get("spark.master"), total,
                 total - todo.size(), results.path());
         if (todo.isEmpty()) return List.of();
         List<Task> tasks = new ArrayList<>();
@@ -108,12 +127,10 @@ public final class SparkRunner {
                     outRoot.toAbsolutePath().toString()));
             byId.put(r.id(), r);
         }
-        SparkConf conf = new SparkConf().setAppName("dmm study " + study.name()).setIfMissing("spark.master", master)
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.log.level", logLevel);
         List<Result> out = new ArrayList<>();
         int failed = 0;
         String failOnce = System.getProperty(INJECT_FAILURE_ONCE);
+        Map<String, Integer> perExecutor = new TreeMap<>();
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             sc.setLogLevel(logLevel);
             log.printf(Locale.ROOT, "Spark started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -138,7 +155,8 @@ public final class SparkRunner {
                     Result r;
                     try {
                         Row row = e.getValue().get().get(0);
-                        r = new Result(study.name(), row.run(), run.settings(), run.seed(), row.ok(), row.metrics(), row.error(), row.seconds(), row.out());
+                        r = new Result(study.name(), row.run(), run.settings(), run.seed(), row.ok(), row.metrics(), row.error(), row.seconds(), row.out(),
+                                row.executor());
                     } catch (ExecutionException | InterruptedException x) {
                         // Spark gave up on the run (its retries failed): no row, so running the study again retries it
                         failed++;
@@ -148,13 +166,58 @@ public final class SparkRunner {
                     if (written.add(r.run())) results.append(r);
                     out.add(r);
                     if (!r.ok()) failed++;
-                    log.printf(Locale.ROOT, "[%d/%d] %s: %s%n", done, todo.size(), r.run(), r.ok() ? "ok" : "failed: " + r.error());
+                    perExecutor.merge(r.executor(), 1, Integer::sum);
+                    log.printf(Locale.ROOT, "[%d/%d] %s: %s (executor %s)%n", done, todo.size(), r.run(), r.ok() ? "ok" : "failed: " + r.error(), r.executor());
                 }
                 if (!any) sleep();
             }
         }
-        log.printf(Locale.ROOT, "study %s: %d runs in %.1f s on Spark, %d failed%n", study.name(), out.size(), (System.nanoTime() - t0) / 1e9, failed);
+        log.printf(Locale.ROOT, "study %s: %d runs in %.1f s on Spark, %d failed; runs per executor: %s%n", study.name(), out.size(),
+                (System.nanoTime() - t0) / 1e9, failed, perExecutor);
         return out;
+    }
+
+    /**
+     * Spark's settings: the JVM's {@code spark.*} properties (as {@code spark-submit} gives them), the
+     * master given unless one is set there, {@link #conf} over both. A master on this machine
+     * ({@code local[N]}, or a cluster on 127.0.0.1) keeps the driver on the loopback address; for
+     * another cluster the driver listens where Spark's defaults say ({@code SPARK_LOCAL_IP}, or
+     * {@code spark.driver.host}), reachable by the executors. Run from a jar (the launcher's, or
+     * {@code spark-submit}'s), that jar goes to the executors ({@code spark.jars}), so a cluster's
+     * workers need only Spark.
+     */
+    SparkConf sparkConf() {
+        SparkConf c = new SparkConf().setAppName("dmm study " + study.name()).setIfMissing("spark.master", master)
+                .setIfMissing("spark.ui.enabled", "false").set("spark.log.level", logLevel);
+        conf.forEach(c::set);
+        if (onThisMachine(c.get("spark.master"))) c.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+        String jar = ownJar();
+        if (jar != null && !c.contains("spark.jars")) c.set("spark.jars", jar);
+        return c;
+    }
+
+    /** True for {@code local}, {@code local[...]} and a master URL whose host is a loopback address. */
+    static boolean onThisMachine(String master) {
+        if (master.equals("local") || master.startsWith("local[") || master.startsWith("local-cluster[")) return true;
+        String host;
+        try {
+            host = URI.create(master.replaceFirst(",.*", "")).getHost();   // of a standby list, the first master
+        } catch (IllegalArgumentException e) {
+            return false;   // not a URL with a host (yarn, say): a cluster elsewhere
+        }
+        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+    }
+
+    /** The jar these classes were loaded from, or null (classes from a folder, as in the tests). */
+    private static String ownJar() {
+        try {
+            CodeSource src = SparkRunner.class.getProtectionDomain().getCodeSource();
+            if (src == null) return null;
+            Path p = Path.of(src.getLocation().toURI());
+            return Files.isRegularFile(p) && p.toString().endsWith(".jar") ? p.toAbsolutePath().toString() : null;
+        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
+            return null;
+        }
     }
 
     private static void sleep() throws IOException {

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -32,8 +33,8 @@ class StudyTest {
                 new PrintStream(log, true, StandardCharsets.UTF_8), null).run();
     }
 
-    /** A row without its wall time. */
-    private static List<Object> content(Result r) {
+    /** A row without its wall time and executor. */
+    static List<Object> content(Result r) {
         return List.of(r.study(), r.run(), r.settings(), r.seed(), r.ok(), r.metrics(), String.valueOf(r.error()));
     }
 
@@ -176,13 +177,63 @@ class StudyTest {
         dmm.FileAssertions.assertPng(dir.resolve("value.png"), 600, 450);   // 200 px a setting, at least 600
     }
 
+    @Test
+    void aRowRecordsWhereItRanAndARowWithoutItStillReads(@TempDir Path dir) throws Exception {
+        ResultFile file = new ResultFile(dir.resolve("results.jsonl"));
+        file.append(new Result("s", "a-1", Map.of("case", "a"), 1, true, Map.of("links", 11.0), null, 1, "a-1", "3@10.0.0.7"));
+        Files.writeString(file.path(), """
+                {"study":"s","run":"a-2","settings":{"case":"a"},"seed":2,"ok":true,"metrics":{"links":8},"seconds":1,"out":"a-2"}
+                """, StandardOpenOption.APPEND);
+        List<Result> rows = file.read();
+        assertEquals("3@10.0.0.7", rows.get(0).executor());
+        assertNull(rows.get(1).executor(), "a row of an older dmm");
+    }
+
+    @Test
+    void theLocalBackendNamesThisMachineAsEachRowsExecutor(@TempDir Path dir) throws Exception {
+        List<Result> rows = run(toy("toy", List.of(1.0), List.of()), dir, 1);
+        assertTrue(RunOne.LOCAL.startsWith("local@") && RunOne.LOCAL.length() > "local@".length(), RunOne.LOCAL);
+        assertEquals(List.of(RunOne.LOCAL, RunOne.LOCAL), rows.stream().map(Result::executor).toList());
+        assertEquals(List.of(RunOne.LOCAL, RunOne.LOCAL), new ResultFile(dir.resolve("results.jsonl")).read().stream().map(Result::executor).toList());
+    }
+
+    /** spark-submit gives the master as a system property: it is the one used, and the one the log names. */
+    @Test
+    void aMasterGivenBySparkSubmitWinsOverTheProgramsAndIsNamed(@TempDir Path dir) throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setProperty("spark.master", "local[1]");
+        try {
+            new SparkRunner(new Study("m", TOY, Map.of(), List.of(1L), List.of()), new ResultFile(dir.resolve("results.jsonl")), dir, "local[2]",
+                    new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        } finally {
+            System.clearProperty("spark.master");
+        }
+        assertTrue(log.toString(StandardCharsets.UTF_8).startsWith("study m on Spark (local[1]): 1 runs"), log.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The driver binds to loopback for a master on this machine only: executors elsewhere could not reach it there. */
+    @Test
+    void theDriverStaysOnLoopbackOnlyForAMasterOnThisMachine() {
+        for (String here : List.of("local", "local[2]", "local[2,3]", "spark://127.0.0.1:7077", "spark://localhost:7077"))
+            assertTrue(SparkRunner.onThisMachine(here), here);
+        for (String elsewhere : List.of("spark://node1:7077", "spark://node1:7077,node2:7077", "yarn", "k8s://https://10.0.0.1:443"))
+            assertFalse(SparkRunner.onThisMachine(elsewhere), elsewhere);
+        Study s = toy("toy", List.of(1.0), List.of());
+        SparkRunner remote = new SparkRunner(s, new ResultFile(Path.of("r.jsonl")), Path.of("out"), "spark://node1:7077", "WARN",
+                Map.of("spark.executor.memory", "2g"), System.out);
+        assertFalse(remote.sparkConf().contains("spark.driver.host"));
+        assertEquals("2g", remote.sparkConf().get("spark.executor.memory"));
+        SparkRunner local = new SparkRunner(s, new ResultFile(Path.of("r.jsonl")), Path.of("out"), "local[2]", System.out);
+        assertEquals("127.0.0.1", local.sparkConf().get("spark.driver.host"));
+    }
+
     /** study-result! {:pass 0 :links 11} reaches the file as {:links 11}: the report reads the missing metric as 0. */
     @Test
     void aMetricMissingFromASuccessfulRowCountsAsZero(@TempDir Path dir) throws Exception {
         ResultFile file = new ResultFile(dir.resolve("results.jsonl"));
-        file.append(new Result("s", "a-1", Map.of("case", "a"), 1, true, Map.of("links", 11.0), null, 1, "a-1"));
-        file.append(new Result("s", "a-2", Map.of("case", "a"), 2, true, Map.of("links", 8.0, "pass", 200.0), null, 1, "a-2"));
-        file.append(new Result("s", "a-3", Map.of("case", "a"), 3, false, Map.of(), "failed", 1, "a-3"));
+        file.append(new Result("s", "a-1", Map.of("case", "a"), 1, true, Map.of("links", 11.0), null, 1, "a-1", null));
+        file.append(new Result("s", "a-2", Map.of("case", "a"), 2, true, Map.of("links", 8.0, "pass", 200.0), null, 1, "a-2", null));
+        file.append(new Result("s", "a-3", Map.of("case", "a"), 3, false, Map.of(), "failed", 1, "a-3", null));
         Report.Group g = Report.of(file).groups().get(0);
         assertEquals(List.of(0.0, 200.0), g.metrics().get("pass"));
         assertEquals(List.of(11.0, 8.0), g.metrics().get("links"));
