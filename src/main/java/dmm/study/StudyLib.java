@@ -81,7 +81,7 @@ public final class StudyLib extends Lib {
                 throw new EvalError("study: " + e.getMessage());
             }
         });
-        fn("run-study", "[study & options]", "Runs a study's pending runs (those without a successful row in the results file), :workers at a time (default: the number of cores), each in an interpreter of its own; rows go to :out DIR/results.jsonl (default runs/NAME) as runs finish, each run's output to DIR/RUN/. Ctrl-C stops it; running it again does the rest. :backend \"spark\" runs each run as a Spark job instead (:master, default local[workers]; :log-level, Spark's own, default WARN; the driver writes every row, one per run; same rows). Returns the results file's path.", 1, -1, a -> {
+        fn("run-study", "[study & options]", "Runs a study's pending runs (those without a successful row in the results file), :workers at a time (default: the number of cores), each in an interpreter of its own; rows go to :out DIR/results.jsonl (default runs/NAME) as runs finish, each run's output to DIR/RUN/. Ctrl-C stops it; running it again does the rest. :backend \"spark\" runs each run as a Spark job instead (:master, default local[workers]; :log-level, Spark's own, default WARN; the driver writes every row, one per run; same rows). Each row records where it ran, :executor ID@HOST. Returns the results file's path.", 1, -1, a -> {
             if (!(a[0] instanceof Study s)) throw new EvalError("run-study expects a study (made by (study ...)), got " + Printer.describe(a[0]));
             Options o = Options.parse("run-study", a, 1, List.of("workers", "out", "backend", "master", "log-level"));
             Path root = Path.of(o.string("out", "runs/" + s.name()));
