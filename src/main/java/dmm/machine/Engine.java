@@ -154,7 +154,7 @@ public final class Engine {
     }
 
     /**
-     * The neuron calls of one up movement. A neuron whose function has a native kernel records
+     * The neuron calls of one up movement. A neuron whose function has a kernel (a compiled neuron type) records
      * no entries under grad: on the compiled path the cycle's down-movement entry runs its
      * pullback ({@link RecordedCycle}), otherwise one entry for all of them does.
      */
