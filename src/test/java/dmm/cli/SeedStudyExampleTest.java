@@ -1,0 +1,35 @@
+package dmm.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * examples/studies/general-detector-seeds.dmm in its quick configuration over two seeds: a row per
+ * seed with the validation metrics, each seed's final matrix copied beside the results (the same
+ * file its run wrote), the report; run again, it does nothing more.
+ */
+class SeedStudyExampleTest {
+    @Test
+    void everySeedGetsARowItsMatrixAndTheReportCountsExactRuns(@TempDir Path dir) throws Exception {
+        String out = CliRuns.ok("run", "examples/studies/general-detector-seeds.dmm", "--seeds", "2", "--quick", "--out", dir.toString());
+        List<String> rows = Files.readAllLines(dir.resolve("results.jsonl")).stream().filter(l -> l.contains("\"run\"")).toList();
+        assertEquals(2, rows.size(), rows.toString());
+        for (int seed = 1; seed <= 2; seed++) {
+            String row = rows.get(seed - 1);
+            assertTrue(row.contains("\"seed\":" + seed) && row.contains("\"ok\":true"), row);
+            for (String metric : List.of("links", "steps", "seconds", "worst-a-z", "worst-train-alphabet", "worst-unseen", "median-a-z"))
+                assertTrue(row.contains("\"" + metric + "\":"), metric + " in " + row);
+            assertEquals(-1L, Files.mismatch(dir.resolve("seed=" + seed + "/general-detector-matrix.json"), dir.resolve("seed-" + seed + "-matrix.json")),
+                    "seed " + seed + "'s matrix, copied as it was written");
+        }
+        assertTrue(out.contains("2 ok, 0 failed, 0 with worst-a-z <= 0.01"), out);
+        assertTrue(Files.size(dir.resolve("worst-a-z.png")) > 0);
+        String again = CliRuns.ok("run", "examples/studies/general-detector-seeds.dmm", "--seeds", "2", "--quick", "--out", dir.toString());
+        assertTrue(again.contains("2 runs (2 done before)"), again);
+    }
+}
