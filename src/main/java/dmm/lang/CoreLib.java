@@ -19,7 +19,13 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Core built-ins: predicates, comparisons, sequences, strings, printing, randomness, files. */
+/**
+ * Core built-ins: predicates, comparisons, sequences, strings, printing, randomness, files.
+ *
+ * <p>Long because it is the one list of the core language's built-ins (over 500 lines), each a
+ * registration of a few lines with its doc text, grouped by kind; the network, training and
+ * study built-ins live in their own packages' libraries.
+ */
 final class CoreLib extends Lib {
     private RandomGenerator random = generator(42, false);
 
