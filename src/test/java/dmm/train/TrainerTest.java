@@ -146,6 +146,22 @@ class TrainerTest {
         assertEquals(t.step(), t.log().rows().get(t.log().rows().size() - 1).step(), "the log ends at the kept state's step");
     }
 
+    /** The polish runs at :polish-lr, and the trainer's own learning rate is back afterwards. */
+    @Test
+    void thePolishRunsAtItsOwnLearningRate() {
+        Trainer t = trainer(":l1 0.001");
+        t.train(5);
+        double lr = t.optimizer().learningRate();
+        new Sparsifier(t, Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS,
+                Map.of("max-rounds", 0, "judge-steps", 0, "polish-steps", 12, "polish-lr", 0.05))).run();
+        List<TrainLog.Row> polish = t.log().rows().stream().filter(row -> row.step() > 5).toList();
+        assertFalse(polish.isEmpty());
+        for (TrainLog.Row row : polish) assertEquals(0.05, row.lr(), 0.0, "a polish step at :polish-lr: " + row);
+        assertTrue(t.log().rows().stream().filter(row -> row.step() <= 5).allMatch(row -> row.lr() == lr), "the dense steps at the trainer's rate");
+        assertEquals(lr, t.optimizer().learningRate(), 0.0, "the trainer's learning rate is back after the polish");
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("learning rate 0.05"), "the polish line says its rate");
+    }
+
     /**
      * Links that are only ever cut together and rejected together would be tried again and again:
      * after a rejected cut of k links, the following cuts take at most k/2 (the smallest), so the
