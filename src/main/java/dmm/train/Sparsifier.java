@@ -40,6 +40,7 @@ public final class Sparsifier {
             @Doc("the largest threshold") double thresholdMax,
             @Doc("steps at the current λ before each cut") long recoverSteps,
             @Doc("steps of the judge: a copy trains this long with λ = 0 after the cut; the best prereg of its last fifth is the round's loss (0: judge the cut as it is)") long judgeSteps,
+            @Doc("the judge's learning rate (0: the trainer's); a larger one undoes more of λ's bias in the same steps") double judgeLr,
             @Doc("a round is always accepted at or below this prereg") double tolerance,
             @Doc("accept up to this many times the last accepted round's prereg") double slack,
             @Doc("never accept above this prereg (0: max(1, 3x the starting prereg))") double maxLoss,
@@ -53,7 +54,7 @@ public final class Sparsifier {
             @Doc("the polish's learning rate (0: the trainer's); a few links left far from their best values settle in fewer steps with a larger one") double polishLr,
             @Doc("restart Adam after each cut") boolean freshOptimizer,
             @Doc("after a rejected cut of k links, cut at most k/2 (the smallest) until a cut is accepted, so links that are only ever cut together are tried one by one") boolean retryFewer) {
-        public static final Schedule DEFAULTS = new Schedule(0.01, 1.1, 0.2, 100, 100, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, 0, false, false);
+        public static final Schedule DEFAULTS = new Schedule(0.01, 1.1, 0.2, 100, 100, 0, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, 0, false, false);
 
         /**
          * The defaults with the parameters given by name — the names of {@code sparsify!}'s options,
@@ -75,6 +76,7 @@ public final class Sparsifier {
             positive("threshold-max", thresholdMax);
             atLeast("recover-steps", recoverSteps, 0);
             atLeast("judge-steps", judgeSteps, 0);
+            atLeast("judge-lr", judgeLr, 0);
             atLeast("tolerance", tolerance, 0);
             positive("slack", slack);
             atLeast("max-loss", maxLoss, 0);
@@ -238,8 +240,10 @@ public final class Sparsifier {
     private double judge() {
         if (s.judgeSteps() <= 0) return judgedOn() != null ? validate() : t.evaluate();
         Trainer.Snapshot before = snapshot();
+        double lr = t.optimizer.learningRate();
         try {
             t.setLambda(0);
+            if (s.judgeLr() > 0) t.optimizer.setLearningRate(s.judgeLr());
             return t.quietly(() -> {
                 t.train(s.judgeSteps(), Phase.JUDGE, false);
                 if (judgedOn() != null) return validate();
@@ -251,6 +255,7 @@ public final class Sparsifier {
             });
         } finally {
             restore(before);
+            t.optimizer.setLearningRate(lr);
         }
     }
 

@@ -162,6 +162,24 @@ class TrainerTest {
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("learning rate 0.05"), "the polish line says its rate");
     }
 
+    /** The judge trains its copy at :judge-lr; the rounds between go on at the trainer's rate. */
+    @Test
+    void theJudgeRunsAtItsOwnLearningRate() {
+        Trainer t = trainer(":l1 0.001");
+        t.train(5);
+        double lr = t.optimizer().learningRate();
+        List<Double> judgedAt = new java.util.ArrayList<>();
+        Loss watching = n -> {
+            judgedAt.add(t.optimizer().learningRate());
+            return VValue.of(0.0);
+        };
+        new Sparsifier(t, Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS,
+                Map.of("max-rounds", 2, "recover-steps", 3, "judge-steps", 4, "judge-lr", 0.02, "polish-steps", 0)), watching).run();
+        assertEquals(List.of(0.02, 0.02, 0.02, lr), judgedAt, "the start and two rounds, each judged after training at :judge-lr; the end's report at the trainer's");
+        assertTrue(t.log().rows().stream().allMatch(row -> row.lr() == lr), "the kept steps all at the trainer's rate");
+        assertEquals(lr, t.optimizer().learningRate(), 0.0);
+    }
+
     /**
      * Links that are only ever cut together and rejected together would be tried again and again:
      * after a rejected cut of k links, the following cuts take at most k/2 (the smallest), so the
