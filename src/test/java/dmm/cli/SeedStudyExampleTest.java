@@ -32,4 +32,20 @@ class SeedStudyExampleTest {
         String again = CliRuns.ok("run", "examples/studies/general-detector-seeds.dmm", "--seeds", "2", "--quick", "--out", dir.toString());
         assertTrue(again.contains("2 runs (2 done before)"), again);
     }
+
+    /** examples/studies/synthesis-seeds.dmm quick over one seed: a row for each gradient, the report by gradient. */
+    @Test
+    void theSynthesisStudyRunsBothGradientsPerSeed(@TempDir Path dir) throws Exception {
+        String out = CliRuns.ok("run", "examples/studies/synthesis-seeds.dmm", "--seeds", "1", "--quick", "--out", dir.toString());
+        List<String> rows = Files.readAllLines(dir.resolve("results.jsonl")).stream().filter(l -> l.contains("\"run\"")).toList();
+        assertEquals(2, rows.size(), rows.toString());
+        for (String row : rows) {
+            assertTrue(row.contains("\"seed\":1") && row.contains("\"ok\":true"), row);
+            for (String metric : List.of("links", "prereg", "steps", "seconds", "teest-140", "test-150", "long-180"))
+                assertTrue(row.contains("\"" + metric + "\":"), metric + " in " + row);
+        }
+        assertTrue(out.contains("full-gradient=false: 1 ok, 0 failed, 0 with prereg <= 0.0016"), out);
+        assertTrue(out.contains("full-gradient=true: 1 ok, 0 failed"), out);
+        assertTrue(Files.size(dir.resolve("prereg.png")) > 0);
+    }
 }
