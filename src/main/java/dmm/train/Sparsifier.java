@@ -23,7 +23,8 @@ import java.util.Set;
  * lowest prereg loss over the last fifth of them is the round's loss (λ biases the weights it
  * keeps; the judge asks whether the remaining structure can still do the task). The round is
  * accepted when that loss is at most {@code max(tolerance, min(maxLoss, slack · loss of the last
- * accepted round))}; then λ grows by {@code lambdaGrowth} (up to {@code lambdaMax}), the
+ * accepted round))}, or at most that last loss itself (a cut that does no harm is never
+ * rejected, even above {@code maxLoss}); then λ grows by {@code lambdaGrowth} (up to {@code lambdaMax}), the
  * threshold by {@code thresholdGrowth} (up to {@code thresholdMax}; the published rounds went
  * from 0.01 to 0.19) and a checkpoint is written. A rejected round restores the last accepted
  * state (weights, optimizer state, step, λ) and retries with half the threshold, which cuts
@@ -43,7 +44,7 @@ public final class Sparsifier {
             @Doc("the judge's learning rate (0: the trainer's); a larger one undoes more of λ's bias in the same steps") double judgeLr,
             @Doc("a round is always accepted at or below this prereg") double tolerance,
             @Doc("accept up to this many times the last accepted round's prereg") double slack,
-            @Doc("never accept above this prereg (0: max(1, 3x the starting prereg))") double maxLoss,
+            @Doc("never accept above this prereg, unless no worse than the last accepted round (0: max(1, 3x the starting prereg))") double maxLoss,
             @Doc("λ of the first round (at least the trainer's)") double lambdaStart,
             @Doc("λ's factor after each accepted round") double lambdaGrowth,
             @Doc("the largest λ") double lambdaMax,
@@ -411,7 +412,9 @@ public final class Sparsifier {
                 : String.format(Locale.ROOT, "|w| < %.3g", pos.threshold);
         if (s.freshOptimizer() && cut > 0) t.optimizer.reset();
         double loss = judge();
-        double accept = Math.max(s.tolerance(), Math.min(pos.maxLoss, s.slack() * pos.reference));
+        // never worse than the last accepted round is always good enough: with a :max-loss below the
+        // starting loss, a cut that lowers the loss would otherwise be rejected with every other
+        double accept = Math.max(pos.reference, Math.max(s.tolerance(), Math.min(pos.maxLoss, s.slack() * pos.reference)));
         int after = t.network().softLinkCount();
         if (loss <= accept) {
             pos.accepted++;

@@ -146,6 +146,24 @@ class TrainerTest {
         assertEquals(t.step(), t.log().rows().get(t.log().rows().size() - 1).step(), "the log ends at the kept state's step");
     }
 
+    /**
+     * A :max-loss below the starting loss must not block every cut: a cut that leaves the judged
+     * loss no higher than the last accepted round's is accepted (before, all were rejected).
+     */
+    @Test
+    void aCutThatDoesNoHarmIsAcceptedAboveMaxLoss() {
+        Trainer t = trainer(":l1 0.001");
+        t.train(20);
+        // the judged loss falls with every link cut, but stays far above :max-loss
+        Loss fewerIsBetter = n -> VValue.of(10.0 + n.softLinkCount());
+        Sparsifier.Result r = new Sparsifier(t, Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS,
+                Map.of("threshold", 0.02, "recover-steps", 5, "judge-steps", 0, "tolerance", 0.0, "max-loss", 1.0,
+                        "max-rounds", 3, "polish-steps", 0)), fewerIsBetter).run();
+        assertEquals(92, r.startLinks());
+        assertTrue(r.endLinks() < 92, "cuts accepted: " + r);
+        assertEquals(3, r.accepted(), r.toString());
+    }
+
     /** The polish runs at :polish-lr, and the trainer's own learning rate is back afterwards. */
     @Test
     void thePolishRunsAtItsOwnLearningRate() {
