@@ -171,6 +171,13 @@ final class Checkpoint {
             g.writeEndArray();
         }
         g.writeEndArray();
+        if (p.regrows > 0) g.writeNumberField("regrows", p.regrows);
+        if (p.attemptFrom > 0) g.writeNumberField("attempt-from", p.attemptFrom);
+        if (p.bestMatrix != null) {
+            g.writeNumberField("best-loss", p.bestLoss);
+            g.writeFieldName("best-matrix");
+            VValueJson.write(p.bestMatrix, g);
+        }
         g.writeEndObject();
     }
 
@@ -196,6 +203,13 @@ final class Checkpoint {
             List<String> keys = new ArrayList<>();
             for (JsonNode k : path) keys.add(k.asText());
             p.protectedLinks.add(List.copyOf(keys));
+        }
+        // absent in checkpoints written before regrowing existed: none yet, no best machine
+        p.regrows = n.has("regrows") ? (int) number(n, "regrows", file) : 0;
+        p.attemptFrom = n.has("attempt-from") ? (int) number(n, "attempt-from", file) : 0;
+        if (n.has("best-matrix")) {
+            p.bestLoss = number(n, "best-loss", file);
+            p.bestMatrix = toVValue(n.get("best-matrix"), "sparsification.best-matrix", file);
         }
         return p;
     }

@@ -49,13 +49,18 @@ public final class Sparsifier {
             @Doc("λ's factor after each accepted round") double lambdaGrowth,
             @Doc("the largest λ") double lambdaMax,
             @Doc("stop when at most this many soft links remain") int targetLinks,
-            @Doc("stop after this many rounds") int maxRounds,
+            @Doc("stop after this many rounds (of each attempt, with :regrows)") int maxRounds,
             @Doc("stop after this many rejected rounds in a row (a rejected round restores the last accepted state and halves the threshold)") int maxRejections,
             @Doc("steps with λ = 0 at the end, keeping the best state seen") long polishSteps,
             @Doc("the polish's learning rate (0: the trainer's); a few links left far from their best values settle in fewer steps with a larger one") double polishLr,
             @Doc("restart Adam after each cut") boolean freshOptimizer,
-            @Doc("after a rejected cut of k links, cut at most k/2 (the smallest) until a cut is accepted, so links that are only ever cut together are tried one by one") boolean retryFewer) {
-        public static final Schedule DEFAULTS = new Schedule(0.01, 1.1, 0.2, 100, 100, 0, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, 0, false, false);
+            @Doc("after a rejected cut of k links, cut at most k/2 (the smallest) until a cut is accepted, so links that are only ever cut together are tried one by one") boolean retryFewer,
+            @Doc("when the polished machine's loss is above :regrow-above, start again this many times at most: every link the trainer's network had when the trainer was made and pruning removed comes back at :regrow-sigma · Normal(0, 1), :regrow-steps train at the trainer's first λ with a fresh Adam, and the rounds begin anew; the best polished machine is kept (0: never)") int regrows,
+            @Doc("steps after a regrow, at the λ the trainer was made with") long regrowSteps,
+            @Doc("the regrown links' scale: σ of their Normal(0, 1) draw") double regrowSigma,
+            @Doc("regrow when the polished machine's loss is above this (0: the :tolerance)") double regrowAbove) {
+        public static final Schedule DEFAULTS = new Schedule(0.01, 1.1, 0.2, 100, 100, 0, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, 0, false, false,
+                0, 1000, 0.01, 0);
 
         /**
          * The defaults with the parameters given by name — the names of {@code sparsify!}'s options,
@@ -89,6 +94,10 @@ public final class Sparsifier {
             atLeast("max-rejections", maxRejections, 0);
             atLeast("polish-steps", polishSteps, 0);
             atLeast("polish-lr", polishLr, 0);
+            atLeast("regrows", regrows, 0);
+            atLeast("regrow-steps", regrowSteps, 0);
+            atLeast("regrow-sigma", regrowSigma, 0);
+            atLeast("regrow-above", regrowAbove, 0);
         }
 
         private static void positive(String name, double x) {
@@ -145,8 +154,18 @@ public final class Sparsifier {
          * one, and the single link whose cut is rejected is protected.
          */
         public int maxCut;
-        /** Links whose single cut was rejected, as matrix paths; never cut again. */
+        /** Links whose single cut was rejected, as matrix paths; never cut again (until a regrow). */
         public final Set<List<String>> protectedLinks = new LinkedHashSet<>();
+        /** How many times the pruned links were regrown ({@code :regrows}). */
+        public int regrows;
+        /** The rounds done before this attempt began (the last regrow): {@code :max-rounds} counts an attempt's rounds. */
+        public int attemptFrom;
+        /**
+         * The best polished machine so far (the soft matrix, with its judged loss), or null: kept
+         * when a regrow ends worse than the machine it started from.
+         */
+        public VValue bestMatrix;
+        public double bestLoss = Double.POSITIVE_INFINITY;
 
         /** A copy (the position at a round boundary, kept while the next round changes this one). */
         Position copy() {
@@ -165,13 +184,17 @@ public final class Sparsifier {
             p.judgedOn = judgedOn;
             p.maxCut = maxCut;
             p.protectedLinks.addAll(protectedLinks);
+            p.regrows = regrows;
+            p.attemptFrom = attemptFrom;
+            p.bestMatrix = bestMatrix;
+            p.bestLoss = bestLoss;
             return p;
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s, round %d (%d accepted), threshold %.4g, %d protected", stage.word(), rounds, accepted, threshold,
-                    protectedLinks.size());
+            return String.format(Locale.ROOT, "%s, round %d (%d accepted), threshold %.4g, %d protected%s", stage.word(), rounds, accepted, threshold,
+                    protectedLinks.size(), regrows > 0 ? ", " + regrows + (regrows == 1 ? " regrow" : " regrows") : "");
         }
     }
 
@@ -319,7 +342,7 @@ public final class Sparsifier {
     public Result run() {
         s = t.control.schedule(s);
         Position pos = t.sparsification();
-        if (pos != null && pos.stage == Position.Stage.DONE) {
+        if (pos != null && pos.stage == Position.Stage.DONE && !regrowDue(pos)) {
             t.output().message(String.format(Locale.ROOT, "sparsify: the checkpointed sparsification is complete (%d -> %d soft links); nothing to do",
                     pos.startLinks, t.network().softLinkCount()));
             t.sparsification(null);   // a later sparsify! starts a new one
@@ -329,10 +352,7 @@ public final class Sparsifier {
             pos = new Position();
             pos.startLinks = t.network().softLinkCount();
             t.setLambda(Math.max(t.lambda(), s.lambdaStart()));
-            pos.startLoss = judge();
-            pos.maxLoss = s.maxLoss() > 0 ? s.maxLoss() : Math.max(1.0, 3 * pos.startLoss);
-            pos.reference = pos.startLoss;
-            pos.threshold = pos.acceptedThreshold = s.threshold();
+            begin(pos);
             pos.judgedOn = judgeName();
             t.sparsification(pos);
             t.output().message(String.format(Locale.ROOT, "sparsify: %d soft links, %s %.5g (after a %d-step λ=0 check); cutting |w| < %.3g each round, "
@@ -345,10 +365,51 @@ public final class Sparsifier {
                         + judgeName() + ": give sparsify! the same :validation as the run that wrote the checkpoint");
             t.output().message(String.format(Locale.ROOT, "sparsify: resuming at step %d, %d soft links (%s)", t.step(), t.network().softLinkCount(), pos));
         }
+        while (true) {
+            if (pos.stage == Position.Stage.ROUNDS) pos = rounds(pos);
+            if (pos.stage == Position.Stage.POLISH) {
+                if (s.polishSteps() > 0) polish();
+                if (s.regrows() > 0) {
+                    double polished = judgedLoss();
+                    if (polished < pos.bestLoss) {
+                        pos.bestLoss = polished;
+                        pos.bestMatrix = t.weights();
+                    }
+                }
+                pos.stage = Position.Stage.DONE;
+                checkpoint();
+            }
+            if (!regrowDue(pos)) break;
+            regrow(pos);
+        }
+        keepBest(pos);
+        checkpoint();
+        t.sparsification(null);   // a later sparsify! in this session starts a new one
+        double end = t.evaluate();
+        t.output().message(String.format(Locale.ROOT, "sparsify: %d -> %d soft links in %d rounds (%d accepted%s), prereg %.5g%s",
+                pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted,
+                pos.regrows > 0 ? ", " + pos.regrows + (pos.regrows == 1 ? " regrow" : " regrows") : "", end,
+                validation != null ? String.format(Locale.ROOT, ", validation %.5g", validate()) : ""));
+        return new Result(pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted, end);
+    }
+
+    /** The rounds' starting point from the trainer's current state: judged loss, cap, reference, first threshold and λ. */
+    private void begin(Position pos) {
+        pos.startLoss = judge();
+        pos.maxLoss = s.maxLoss() > 0 ? s.maxLoss() : Math.max(1.0, 3 * pos.startLoss);
+        pos.reference = pos.startLoss;
+        pos.threshold = pos.acceptedThreshold = s.threshold();
+        pos.rejections = pos.idle = pos.maxCut = 0;
+        pos.attemptFrom = pos.rounds;
+        pos.stage = Position.Stage.ROUNDS;
+    }
+
+    /** The rounds, until a stopping rule holds; then the polish is next. On an error, back to the last round boundary. */
+    private Position rounds(Position pos) {
         Trainer.Snapshot good = snapshot();
         Position boundary = pos.copy();
         try {
-            while (pos.stage == Position.Stage.ROUNDS && pos.rounds < s.maxRounds() && t.network().softLinkCount() > s.targetLinks()
+            while (pos.rounds - pos.attemptFrom < s.maxRounds() && t.network().softLinkCount() > s.targetLinks()
                     && pos.rejections < s.maxRejections() && pos.idle < s.maxRejections()) {
                 good = round(pos, good);
                 s = t.control.schedule(s);
@@ -358,27 +419,72 @@ public final class Sparsifier {
         } catch (Cancelled | TrainingError e) {
             // back to the last round boundary, weights and position alike, so a resume redoes the round whole
             restore(good);
-            pos = boundary;
-            t.sparsification(pos);
+            t.sparsification(boundary);
             t.output().message("sparsify " + (e instanceof Cancelled ? "interrupted" : "stopped") + ": restored the last accepted state ("
                     + t.network().softLinkCount() + " links)" + (t.base != null ? "; checkpoint written to " + t.checkpointPath() : ""));
             checkpoint();
             t.log.flushAndPlot();
             throw e;
         }
-        if (pos.stage == Position.Stage.ROUNDS) {
-            pos.stage = Position.Stage.POLISH;
-            checkpoint();
-        }
-        if (s.polishSteps() > 0) polish();
-        pos.stage = Position.Stage.DONE;
+        pos.stage = Position.Stage.POLISH;
         checkpoint();
-        t.sparsification(null);   // a later sparsify! in this session starts a new one
-        double end = t.evaluate();
-        t.output().message(String.format(Locale.ROOT, "sparsify: %d -> %d soft links in %d rounds (%d accepted), prereg %.5g%s",
-                pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted, end,
-                validation != null ? String.format(Locale.ROOT, ", validation %.5g", validate()) : ""));
-        return new Result(pos.startLinks, t.network().softLinkCount(), pos.rounds, pos.accepted, end);
+        return pos;
+    }
+
+    /** The loss that judges the finished machine: the validation loss when given, else the training loss. */
+    private double judgedLoss() {
+        return judgedOn() != null ? validate() : t.evaluate();
+    }
+
+    /** Whether a finished sparsification starts again from a regrow: regrows are left and its machine's loss is too high. */
+    private boolean regrowDue(Position pos) {
+        return pos.regrows < s.regrows() && judgedLoss() > regrowAbove();
+    }
+
+    private double regrowAbove() {
+        return s.regrowAbove() > 0 ? s.regrowAbove() : s.tolerance();
+    }
+
+    /**
+     * Brings the pruned links back at small values ({@link Trainer#regrow}), trains {@code
+     * regrowSteps} at the trainer's first λ, and begins the rounds anew (the protected links
+     * are forgotten: the structure they were needed in may go). Interrupted, it puts the
+     * finished state back, so a resume regrows again from the same point.
+     */
+    private void regrow(Position pos) {
+        Trainer.Snapshot before = snapshot();
+        Position was = pos.copy();
+        double loss = judgedLoss();
+        try {
+            pos.regrows++;
+            long seed = t.step() * 0x9E3779B97F4A7C15L + pos.regrows;
+            int back = t.regrow(s.regrowSigma(), seed);
+            t.setLambda(t.initialLambda());
+            t.output().message(String.format(Locale.ROOT, "regrow %d of %d: %s %.5g > %.4g at %d links; %d pruned links back at %.3g·Normal(0, 1), %d steps at λ %.4g",
+                    pos.regrows, s.regrows(), lossName(), loss, regrowAbove(), before.net().softLinkCount(),
+                    back, s.regrowSigma(), s.regrowSteps(), t.lambda()));
+            t.train(s.regrowSteps(), Phase.REGROW, false);
+            t.setLambda(Math.max(t.lambda(), s.lambdaStart()));
+            pos.protectedLinks.clear();
+            begin(pos);
+            t.output().message(String.format(Locale.ROOT, "sparsify again: %d soft links, %s %.5g", t.network().softLinkCount(), lossName(), pos.startLoss));
+            checkpoint();
+        } catch (Cancelled | TrainingError e) {
+            restore(before);
+            t.sparsification(was);
+            throw e;
+        }
+    }
+
+    /** Ends with the best polished machine: the last one, unless an earlier one judged better. */
+    private void keepBest(Position pos) {
+        if (pos.bestMatrix == null) return;
+        double last = judgedLoss();
+        if (!(pos.bestLoss < last)) return;
+        t.replaceSoftMatrix(pos.bestMatrix);
+        t.optimizer.restrictTo(pos.bestMatrix);
+        t.output().message(String.format(Locale.ROOT, "sparsify: kept the best polished machine (%s %.5g at %d links; the last was %.5g)",
+                lossName(), pos.bestLoss, t.network().softLinkCount(), last));
     }
 
     private void checkpoint() {

@@ -88,6 +88,8 @@ public final class Trainer {
         this.regularizer = regularizer;
         this.base = base;
         this.log = new TrainLog(base);
+        this.madeWith = Ops.primal(net.softMatrix());
+        this.madeWithLambda = regularizer.l1();
         if (net.isSelfReferential())
             throw new MachineError("training a self-referential network's matrix is not supported yet: train the matrix of an ordinary network");
     }
@@ -173,6 +175,10 @@ public final class Trainer {
     public Network network() {
         return net;
     }
+
+    /** The soft matrix of the network this trainer was made with: the links a regrow may bring back. */
+    private final VValue madeWith;
+    private final double madeWithLambda;
 
     /** Everything a step changes: the network, the optimizer's state, the step count and λ. */
     public record Snapshot(Network net, Map<String, Object> optimizer, long step, double lambda) {}
@@ -452,6 +458,34 @@ public final class Trainer {
      */
     public int prune(double threshold) {
         return prune(threshold, Set.of());
+    }
+
+    /**
+     * Adds back, at {@code sigma · Normal(0, 1)}, every soft link of the network this trainer was
+     * made with that the network no longer has (the links pruning removed), drawn in matrix order
+     * from a SplitMix64 stream seeded with {@code seed}; the optimizer starts afresh. Returns how
+     * many links came back. The links that remain keep their weights.
+     */
+    public int regrow(double sigma, long seed) {
+        VValue w = weights();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        dmm.vvalue.VBuilder added = new dmm.vvalue.VBuilder();
+        int[] n = {0};
+        madeWith.forEachLeaf((p, x) -> {
+            double g = r.nextGaussian();   // one draw per link of the original network, so the draws do not depend on what was pruned
+            if (w.getIn(p).scalarPart() == 0) {
+                added.addAt(p, sigma * g);
+                n[0]++;
+            }
+        });
+        net = net.withSoftMatrix(w.add(added.build()));
+        optimizer.reset();
+        return n[0];
+    }
+
+    /** The L1 coefficient this trainer was made with (what a regrowing sparsification trains at). */
+    public double initialLambda() {
+        return madeWithLambda;
     }
 
     /** {@link #prune(double)}, keeping the links at the {@code protectedPaths} whatever their size. */

@@ -18,10 +18,11 @@ class SettingsTest {
     @Test
     void optionNamesAreTheRecordComponentsInKebabCase() {
         List<String> names = Settings.options(Sparsifier.Schedule.class);
-        assertEquals(19, names.size());
+        assertEquals(23, names.size());
         assertEquals(List.of("threshold", "threshold-growth", "threshold-max", "recover-steps"), names.subList(0, 4));
         assertEquals(List.of("threshold", "threshold-growth", "threshold-max", "recover-steps", "judge-steps", "judge-lr", "tolerance", "slack", "max-loss",
-                "lambda-start", "lambda-growth", "lambda-max", "target-links", "max-rounds", "max-rejections", "polish-steps", "polish-lr", "fresh-optimizer", "retry-fewer"), names);
+                "lambda-start", "lambda-growth", "lambda-max", "target-links", "max-rounds", "max-rejections", "polish-steps", "polish-lr", "fresh-optimizer", "retry-fewer",
+                "regrows", "regrow-steps", "regrow-sigma", "regrow-above"), names);
     }
 
     @Test

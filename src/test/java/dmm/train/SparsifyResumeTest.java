@@ -58,4 +58,47 @@ class SparsifyResumeTest {
         assertEquals(whole.weights(), resumed.weights(), "the same network to the last digit");
         assertEquals(whole.lambda(), resumed.lambda());
     }
+
+    private static final Sparsifier.Schedule REGROWING = Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS,
+            Map.of("threshold", 0.03, "recover-steps", 6, "judge-steps", 5, "max-rounds", 3, "polish-steps", 8,
+                    "regrows", 2, "regrow-steps", 10, "regrow-above", 1e-9));
+
+    /** Stopped in the regrow's training or in the rounds after it, and resumed: the same end as the run never stopped. */
+    @Test
+    void stoppedAfterARegrowAndResumedItEndsLikeTheUninterruptedRun(@TempDir Path dir) {
+        Trainer whole = trainer(dir.resolve("whole"));
+        new Sparsifier(whole, REGROWING).run();
+        for (int stopAt : new int[] {3, 40}) {   // steps after the first regrow began: in its training, then in the rounds after it
+            Trainer stopped = trainer(dir.resolve("stopped-" + stopAt));
+            long[] regrowStep = {-1};
+            stopped.onStep(row -> {
+                Sparsifier.Position p = stopped.sparsification();
+                if (p != null && p.regrows == 1 && regrowStep[0] < 0) regrowStep[0] = row.step();
+                if (regrowStep[0] >= 0 && row.step() == regrowStep[0] + stopAt) interp.requestCancel();
+            });
+            assertThrows(Cancelled.class, () -> new Sparsifier(stopped, REGROWING).run());
+            Trainer resumed = (Trainer) interp.eval("t.dmm", "(trainer small :loss small-loss :l1 0.001 :quiet true)");
+            resumed.loadCheckpoint(dir.resolve("stopped-" + stopAt + ".ckpt.json"));
+            assertNotNull(resumed.sparsification());
+            new Sparsifier(resumed, REGROWING).run();
+            assertEquals(whole.step(), resumed.step(), "stopped " + stopAt + " steps into the first regrow");
+            assertEquals(whole.weights(), resumed.weights(), "the same network to the last digit");
+        }
+    }
+
+    /** A finished sparsification's checkpoint, resumed with :regrows, regrows from where it ended. */
+    @Test
+    void aFinishedSparsificationResumedWithRegrowsStartsAgain(@TempDir Path dir) {
+        Sparsifier.Schedule once = Settings.with(Sparsifier.Schedule.class, REGROWING, Map.of("regrows", 0));
+        Trainer first = trainer(dir.resolve("first"));
+        first.onStep(row -> {});
+        Sparsifier.Result ended = new Sparsifier(first, once).run();
+        Trainer again = (Trainer) interp.eval("t.dmm", "(trainer small :loss small-loss :l1 0.001 :quiet true)");
+        again.loadCheckpoint(dir.resolve("first.ckpt.json"));
+        assertEquals(Sparsifier.Position.Stage.DONE, again.sparsification().stage);
+        Sparsifier.Result r = new Sparsifier(again, REGROWING).run();
+        assertTrue(again.step() > first.step(), "it trained on: " + again.step() + " vs " + first.step());
+        assertTrue(r.rounds() > ended.rounds(), "more rounds after the regrows: " + r + " vs " + ended);
+        assertTrue(r.prereg() <= ended.prereg(), "never worse than the machine it started from (the best is kept): " + r + " vs " + ended);
+    }
 }

@@ -229,6 +229,66 @@ class TrainerTest {
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("protecting that link"), "a single cut rejected protects its link");
     }
 
+    /** A regrow brings back exactly the pruned links, small and seeded, and leaves the others alone. */
+    @Test
+    void regrowBringsBackExactlyThePrunedLinksAtSmallSeededValues() {
+        Trainer t = trainer(":l1 0.001");
+        t.train(3);
+        VValue dense = t.weights();
+        int removed = t.prune(0.05);
+        VValue kept = t.weights();
+        assertEquals(30, removed);
+        assertEquals(30, t.regrow(0.01, 7));
+        VValue regrown = t.weights();
+        assertEquals(dense.leafCount(), regrown.leafCount(), "every link of the network the trainer was made with is back");
+        kept.forEachLeaf((p, x) -> assertEquals(x, regrown.getIn(p).scalarPart(), 0.0, "a kept link keeps its weight"));
+        double[] largest = {0};
+        regrown.forEachLeaf((p, x) -> {
+            if (kept.getIn(p).scalarPart() == 0) largest[0] = Math.max(largest[0], Math.abs(x));
+        });
+        assertTrue(largest[0] > 0 && largest[0] < 0.05, "regrown at 0.01 · Normal(0, 1): " + largest[0]);
+        assertEquals(VValue.ZERO, ((Adam) t.optimizer()).firstMoment(), "the optimizer starts afresh");
+        assertEquals(0, t.regrow(0.01, 7), "nothing is missing any more");
+
+        Trainer u = trainer(":l1 0.001");
+        u.train(3);
+        u.prune(0.05);
+        u.regrow(0.01, 7);
+        assertEquals(regrown, u.weights(), "the same seed draws the same values");
+        Trainer v = trainer(":l1 0.001");
+        v.train(3);
+        v.prune(0.05);
+        v.regrow(0.01, 8);
+        assertNotEquals(regrown, v.weights(), "another seed, other values");
+    }
+
+    /**
+     * With :regrows, a polished machine above :regrow-above starts again: the pruned links come
+     * back, :regrow-steps train at the trainer's first λ, the rounds begin anew, and the best
+     * polished machine of all attempts is kept.
+     */
+    @Test
+    void aSparsificationAboveRegrowAboveRegrowsAndKeepsTheBestMachine() {
+        Trainer t = trainer(":l1 0.001");
+        t.train(20);
+        List<Double> polished = new java.util.ArrayList<>();
+        Sparsifier.Result r = new Sparsifier(t, Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS,
+                Map.of("threshold", 0.02, "recover-steps", 10, "judge-steps", 5, "max-rounds", 2, "polish-steps", 10,
+                        "regrows", 2, "regrow-steps", 15, "regrow-sigma", 0.02, "regrow-above", 1e-9))).run();
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("regrow 1 of 2") && out.contains("regrow 2 of 2"), out);
+        assertFalse(out.contains("regrow 3"), "at most :regrows");
+        out.lines().filter(l -> l.startsWith("polish:")).forEach(l -> polished.add(Double.parseDouble(l.replaceAll(".*best prereg ([0-9.eE+-]+) .*", "$1"))));
+        assertEquals(3, polished.size(), "three attempts, each polished: " + out);
+        assertEquals(6, r.rounds(), ":max-rounds counts each attempt's rounds: " + r);
+        assertEquals(20 + 3 * (2 * 10 + 10) + 2 * 15, t.step(), "dense, three attempts of two rounds and a polish, two regrows");
+        double best = polished.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        assertEquals(best, t.evaluate(), 1e-4 * best, "the best polished machine is kept (the lines print 5 digits): " + polished);
+        assertTrue(t.log().rows().stream().anyMatch(row -> row.lambda() == 0.001 && row.step() > 50 && row.links() == 92),
+                "the regrow trains all 92 links at the trainer's first λ");
+        assertNull(t.sparsification(), "done");
+    }
+
     @Test
     void checkpointResumeGivesTheSameNextLosses(@TempDir Path dir) {
         Trainer a = trainer(":l1 0.001");
