@@ -79,7 +79,7 @@ final class Checkpoint {
         try {
             VValueJson.writeAtomically(file, w + "\n");
         } catch (IOException e) {
-            throw new TrainingError("cannot write the checkpoint " + file + ": " + e.getMessage());
+            throw new TrainingError("cannot write the checkpoint " + file + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
         }
     }
 

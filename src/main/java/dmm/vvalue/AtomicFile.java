@@ -66,12 +66,20 @@ public final class AtomicFile {
         write(file, out -> out.write(bytes));
     }
 
-    /** Writes what {@code content} produces to {@code file} atomically. */
+    /**
+     * Writes what {@code content} produces to {@code file} atomically. A thread that was
+     * interrupted (a Ctrl-C, a study stopping its runs) still writes: an interrupted thread's file
+     * channels close themselves at the first operation, which would lose exactly the checkpoint a
+     * stop is meant to save; the interrupt is set again afterwards.
+     */
     public static void write(Path file, Content content) throws IOException {
+        boolean interrupted = Thread.interrupted();
         try {
             writeResolved(resolve(file), content);
         } catch (FileSystemException e) {
             throw humane(e);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 

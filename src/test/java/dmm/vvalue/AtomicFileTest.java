@@ -27,6 +27,24 @@ class AtomicFileTest {
         }
     }
 
+    /**
+     * A stopped run saves its checkpoint on the thread that was interrupted: the write must not
+     * fail with ClosedByInterruptException ("cannot write the checkpoint ...: null", seen when a
+     * study stopped its runs), and the interrupt stays set for the code that stops.
+     */
+    @Test
+    void anInterruptedThreadStillWritesAndStaysInterrupted() throws IOException {
+        Path target = dir.resolve("checkpoint.json");
+        Thread.currentThread().interrupt();
+        try {
+            AtomicFile.write(target, "saved on the way out");
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is set again");
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals("saved on the way out", Files.readString(target));
+    }
+
     @Test
     void writingThroughALinkKeepsTheLinkAndUpdatesTheTarget() throws IOException {
         Path target = dir.resolve("target.json");
