@@ -58,9 +58,10 @@ public final class Sparsifier {
             @Doc("when the polished machine's loss is above :regrow-above, start again this many times at most: every link the trainer's network had when the trainer was made and pruning removed comes back at :regrow-sigma · Normal(0, 1), :regrow-steps train at the trainer's first λ with a fresh Adam, and the rounds begin anew; the best polished machine is kept (0: never)") int regrows,
             @Doc("steps after a regrow, at the λ the trainer was made with") long regrowSteps,
             @Doc("the regrown links' scale: σ of their Normal(0, 1) draw") double regrowSigma,
-            @Doc("regrow when the polished machine's loss is above this (0: the :tolerance)") double regrowAbove) {
+            @Doc("regrow when the polished machine's loss is above this (0: the :tolerance); a machine at or below it is good enough, and among those the one with the fewest links is kept") double regrowAbove,
+            @Doc("after the polish, when more than :target-links remain and the polish brought the judged loss below the last accepted round's divided by :slack, the rounds go on from the polished state (the judge's short λ = 0 copies could not recover what the polish did)") boolean roundsAfterPolish) {
         public static final Schedule DEFAULTS = new Schedule(0.01, 1.1, 0.2, 100, 100, 0, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, 0, false, false,
-                0, 1000, 0.01, 0);
+                0, 1000, 0.01, 0, false);
 
         /**
          * The defaults with the parameters given by name — the names of {@code sparsify!}'s options,
@@ -342,7 +343,12 @@ public final class Sparsifier {
     public Result run() {
         s = t.control.schedule(s);
         Position pos = t.sparsification();
-        if (pos != null && pos.stage == Position.Stage.DONE && !regrowDue(pos)) {
+        if (pos != null && pos.stage == Position.Stage.DONE && pos.bestMatrix == null && (s.regrows() > 0 || s.roundsAfterPolish())) {
+            // finished without keeping a best machine (with other options, or before they existed): this one is the best so far
+            pos.bestLoss = judgedLoss();
+            pos.bestMatrix = t.weights();
+        }
+        if (pos != null && pos.stage == Position.Stage.DONE && !roundsAgainDue(pos) && !regrowDue(pos)) {
             t.output().message(String.format(Locale.ROOT, "sparsify: the checkpointed sparsification is complete (%d -> %d soft links); nothing to do",
                     pos.startLinks, t.network().softLinkCount()));
             t.sparsification(null);   // a later sparsify! starts a new one
@@ -369,15 +375,25 @@ public final class Sparsifier {
             if (pos.stage == Position.Stage.ROUNDS) pos = rounds(pos);
             if (pos.stage == Position.Stage.POLISH) {
                 if (s.polishSteps() > 0) polish();
-                if (s.regrows() > 0) {
+                if (s.regrows() > 0 || s.roundsAfterPolish()) {
                     double polished = judgedLoss();
-                    if (polished < pos.bestLoss) {
+                    if (pos.bestMatrix == null || better(polished, t.weights().leafCount(), pos.bestLoss, pos.bestMatrix.leafCount())) {
                         pos.bestLoss = polished;
                         pos.bestMatrix = t.weights();
                     }
                 }
                 pos.stage = Position.Stage.DONE;
                 checkpoint();
+            }
+            if (roundsAgainDue(pos)) {
+                double polished = judgedLoss();
+                t.output().message(String.format(Locale.ROOT, "the polish took the %s from %.5g to %.5g at %d links: the rounds go on",
+                        lossName(), pos.reference, polished, t.network().softLinkCount()));
+                pos.reference = Math.max(polished, 1e-12);
+                pos.rejections = pos.idle = pos.maxCut = 0;
+                pos.stage = Position.Stage.ROUNDS;
+                checkpoint();
+                continue;
             }
             if (!regrowDue(pos)) break;
             regrow(pos);
@@ -436,9 +452,29 @@ public final class Sparsifier {
         return judgedOn() != null ? validate() : t.evaluate();
     }
 
-    /** Whether a finished sparsification starts again from a regrow: regrows are left and its machine's loss is too high. */
+    /**
+     * Whether a finished sparsification starts again from a regrow: regrows are left, no machine
+     * so far was good enough (at or below :regrow-above), and this one is not either.
+     */
     private boolean regrowDue(Position pos) {
-        return pos.regrows < s.regrows() && judgedLoss() > regrowAbove();
+        return pos.regrows < s.regrows() && !(pos.bestLoss <= regrowAbove()) && judgedLoss() > regrowAbove();
+    }
+
+    /** Whether the rounds go on after a polish ({@code :rounds-after-polish}): links to cut, and the polish helped. */
+    private boolean roundsAgainDue(Position pos) {
+        return s.roundsAfterPolish() && t.network().softLinkCount() > s.targetLinks() && judgedLoss() < pos.reference / s.slack();
+    }
+
+    /**
+     * Whether a machine at {@code loss} with {@code links} links beats one at {@code otherLoss}
+     * with {@code otherLinks}: a good enough one (at or below :regrow-above) beats one that is
+     * not, among good enough ones fewer links win, and otherwise the lower loss.
+     */
+    private boolean better(double loss, int links, double otherLoss, int otherLinks) {
+        boolean ok = loss <= regrowAbove(), otherOk = otherLoss <= regrowAbove();
+        if (ok != otherOk) return ok;
+        if (ok && links != otherLinks) return links < otherLinks;
+        return loss < otherLoss;
     }
 
     private double regrowAbove() {
@@ -480,7 +516,7 @@ public final class Sparsifier {
     private void keepBest(Position pos) {
         if (pos.bestMatrix == null) return;
         double last = judgedLoss();
-        if (!(pos.bestLoss < last)) return;
+        if (pos.bestMatrix.equals(t.weights()) || !better(pos.bestLoss, pos.bestMatrix.leafCount(), last, t.network().softLinkCount())) return;
         t.replaceSoftMatrix(pos.bestMatrix);
         t.optimizer.restrictTo(pos.bestMatrix);
         t.output().message(String.format(Locale.ROOT, "sparsify: kept the best polished machine (%s %.5g at %d links; the last was %.5g)",

@@ -289,6 +289,31 @@ class TrainerTest {
         assertNull(t.sparsification(), "done");
     }
 
+    /**
+     * With :rounds-after-polish, a polish that recovers what the judge's short copies could not
+     * sends the sparsification back to its rounds, from the polished state.
+     */
+    @Test
+    void roundsGoOnAfterAPolishThatHelped() {
+        Trainer t = trainer(":l1 0.001");
+        t.train(20);
+        Map<String, Object> schedule = Map.of("threshold", 0.05, "recover-steps", 5, "judge-steps", 0, "tolerance", 0.0, "slack", 1.05,
+                "max-rejections", 1, "max-rounds", 30, "polish-steps", 40, "polish-lr", 0.03);
+        Trainer plain = trainer(":l1 0.001");
+        plain.train(20);
+        Sparsifier.Result once = new Sparsifier(plain, Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS, schedule)).run();
+        printed.reset();
+        java.util.Map<String, Object> again = new java.util.HashMap<>(schedule);
+        again.put("rounds-after-polish", true);
+        Sparsifier.Result r = new Sparsifier(t, Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS, again)).run();
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("the rounds go on"), out);
+        long polishes = out.lines().filter(l -> l.startsWith("polish:")).count();
+        assertTrue(polishes >= 2, "polished, rounds again, polished again: " + polishes);
+        assertTrue(r.rounds() > once.rounds(), "more rounds than without: " + r + " vs " + once);
+        assertTrue(r.endLinks() < once.endLinks(), "and fewer links: " + r + " vs " + once);
+    }
+
     @Test
     void checkpointResumeGivesTheSameNextLosses(@TempDir Path dir) {
         Trainer a = trainer(":l1 0.001");
