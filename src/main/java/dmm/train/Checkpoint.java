@@ -173,6 +173,7 @@ final class Checkpoint {
         g.writeEndArray();
         if (p.regrows > 0) g.writeNumberField("regrows", p.regrows);
         if (p.attemptFrom > 0) g.writeNumberField("attempt-from", p.attemptFrom);
+        if (p.roundsLambda > 0) g.writeNumberField("rounds-lambda", p.roundsLambda);
         if (p.bestMatrix != null) {
             g.writeNumberField("best-loss", p.bestLoss);
             g.writeFieldName("best-matrix");
@@ -207,6 +208,7 @@ final class Checkpoint {
         // absent in checkpoints written before regrowing existed: none yet, no best machine
         p.regrows = n.has("regrows") ? (int) number(n, "regrows", file) : 0;
         p.attemptFrom = n.has("attempt-from") ? (int) number(n, "attempt-from", file) : 0;
+        p.roundsLambda = n.has("rounds-lambda") ? number(n, "rounds-lambda", file) : 0;
         if (n.has("best-matrix")) {
             p.bestLoss = number(n, "best-loss", file);
             p.bestMatrix = toVValue(n.get("best-matrix"), "sparsification.best-matrix", file);

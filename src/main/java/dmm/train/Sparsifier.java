@@ -161,6 +161,8 @@ public final class Sparsifier {
         public int regrows;
         /** The rounds done before this attempt began (the last regrow): {@code :max-rounds} counts an attempt's rounds. */
         public int attemptFrom;
+        /** λ when the rounds stopped (the polish trains at 0): rounds that go on after the polish go on at it (0: unknown, :lambda-max). */
+        public double roundsLambda;
         /**
          * The best polished machine so far (the soft matrix, with its judged loss), or null: kept
          * when a regrow ends worse than the machine it started from.
@@ -187,6 +189,7 @@ public final class Sparsifier {
             p.protectedLinks.addAll(protectedLinks);
             p.regrows = regrows;
             p.attemptFrom = attemptFrom;
+            p.roundsLambda = roundsLambda;
             p.bestMatrix = bestMatrix;
             p.bestLoss = bestLoss;
             return p;
@@ -391,6 +394,7 @@ public final class Sparsifier {
                         lossName(), pos.reference, polished, t.network().softLinkCount()));
                 pos.reference = Math.max(polished, 1e-12);
                 pos.rejections = pos.idle = pos.maxCut = 0;
+                t.setLambda(pos.roundsLambda > 0 ? pos.roundsLambda : s.lambdaMax());
                 pos.stage = Position.Stage.ROUNDS;
                 checkpoint();
                 continue;
@@ -443,6 +447,7 @@ public final class Sparsifier {
             throw e;
         }
         pos.stage = Position.Stage.POLISH;
+        pos.roundsLambda = t.lambda();
         checkpoint();
         return pos;
     }

@@ -312,6 +312,8 @@ class TrainerTest {
         assertTrue(polishes >= 2, "polished, rounds again, polished again: " + polishes);
         assertTrue(r.rounds() > once.rounds(), "more rounds than without: " + r + " vs " + once);
         assertTrue(r.endLinks() < once.endLinks(), "and fewer links: " + r + " vs " + once);
+        assertTrue(out.lines().filter(l -> l.startsWith("round ")).noneMatch(l -> l.startsWith("round ") && l.contains("λ 0,") || l.contains("λ 0.000,")),
+                "the rounds after the polish shrink at λ > 0 (the polish trains at 0): " + out);
     }
 
     @Test
