@@ -174,6 +174,7 @@ final class Checkpoint {
         if (p.regrows > 0) g.writeNumberField("regrows", p.regrows);
         if (p.attemptFrom > 0) g.writeNumberField("attempt-from", p.attemptFrom);
         if (p.roundsLambda > 0) g.writeNumberField("rounds-lambda", p.roundsLambda);
+        if (p.againFrom > 0) g.writeNumberField("again-from", p.againFrom);
         if (p.bestMatrix != null) {
             g.writeNumberField("best-loss", p.bestLoss);
             g.writeFieldName("best-matrix");
@@ -209,6 +210,7 @@ final class Checkpoint {
         p.regrows = n.has("regrows") ? (int) number(n, "regrows", file) : 0;
         p.attemptFrom = n.has("attempt-from") ? (int) number(n, "attempt-from", file) : 0;
         p.roundsLambda = n.has("rounds-lambda") ? number(n, "rounds-lambda", file) : 0;
+        p.againFrom = n.has("again-from") ? (int) number(n, "again-from", file) : 0;
         if (n.has("best-matrix")) {
             p.bestLoss = number(n, "best-loss", file);
             p.bestMatrix = toVValue(n.get("best-matrix"), "sparsification.best-matrix", file);

@@ -59,7 +59,7 @@ public final class Sparsifier {
             @Doc("steps after a regrow, at the λ the trainer was made with") long regrowSteps,
             @Doc("the regrown links' scale: σ of their Normal(0, 1) draw") double regrowSigma,
             @Doc("regrow when the polished machine's loss is above this (0: the :tolerance); a machine at or below it is good enough, and among those the one with the fewest links is kept") double regrowAbove,
-            @Doc("after the polish, when more than :target-links remain and the polish brought the judged loss below the last accepted round's divided by :slack, the rounds go on from the polished state (the judge's short λ = 0 copies could not recover what the polish did)") boolean roundsAfterPolish) {
+            @Doc("after the polish, when more than :target-links remain and the polish brought the judged loss below the last accepted round's divided by :slack, the rounds go on from the polished state (the judge's short λ = 0 copies could not recover what the polish did) — again after each polish, as long as the rounds before it cut links") boolean roundsAfterPolish) {
         public static final Schedule DEFAULTS = new Schedule(0.01, 1.1, 0.2, 100, 100, 0, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, 0, false, false,
                 0, 1000, 0.01, 0, false);
 
@@ -163,6 +163,8 @@ public final class Sparsifier {
         public int attemptFrom;
         /** λ when the rounds stopped (the polish trains at 0): rounds that go on after the polish go on at it (0: unknown, :lambda-max). */
         public double roundsLambda;
+        /** Links when the rounds last went on after a polish (0: not yet in this attempt): they go on again only if they cut some. */
+        public int againFrom;
         /**
          * The best polished machine so far (the soft matrix, with its judged loss), or null: kept
          * when a regrow ends worse than the machine it started from.
@@ -190,6 +192,7 @@ public final class Sparsifier {
             p.regrows = regrows;
             p.attemptFrom = attemptFrom;
             p.roundsLambda = roundsLambda;
+            p.againFrom = againFrom;
             p.bestMatrix = bestMatrix;
             p.bestLoss = bestLoss;
             return p;
@@ -393,6 +396,7 @@ public final class Sparsifier {
                 t.output().message(String.format(Locale.ROOT, "the polish took the %s from %.5g to %.5g at %d links: the rounds go on",
                         lossName(), pos.reference, polished, t.network().softLinkCount()));
                 pos.reference = Math.max(polished, 1e-12);
+                pos.againFrom = t.network().softLinkCount();
                 pos.rejections = pos.idle = pos.maxCut = 0;
                 t.setLambda(pos.roundsLambda > 0 ? pos.roundsLambda : s.lambdaMax());
                 pos.stage = Position.Stage.ROUNDS;
@@ -421,6 +425,7 @@ public final class Sparsifier {
         pos.threshold = pos.acceptedThreshold = s.threshold();
         pos.rejections = pos.idle = pos.maxCut = 0;
         pos.attemptFrom = pos.rounds;
+        pos.againFrom = 0;
         pos.stage = Position.Stage.ROUNDS;
     }
 
@@ -465,9 +470,16 @@ public final class Sparsifier {
         return pos.regrows < s.regrows() && !(pos.bestLoss <= regrowAbove()) && judgedLoss() > regrowAbove();
     }
 
-    /** Whether the rounds go on after a polish ({@code :rounds-after-polish}): links to cut, and the polish helped. */
+    /**
+     * Whether the rounds go on after a polish ({@code :rounds-after-polish}): links to cut, the
+     * polish helped, and the rounds that went on after the last polish (if any) cut something —
+     * else a polish that undoes what λ did to the weights of an idle machine would send it back
+     * to its rounds forever.
+     */
     private boolean roundsAgainDue(Position pos) {
-        return s.roundsAfterPolish() && t.network().softLinkCount() > s.targetLinks() && judgedLoss() < pos.reference / s.slack();
+        int links = t.network().softLinkCount();
+        return s.roundsAfterPolish() && links > s.targetLinks() && (pos.againFrom == 0 || links < pos.againFrom)
+                && judgedLoss() < pos.reference / s.slack();
     }
 
     /**

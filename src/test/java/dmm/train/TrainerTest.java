@@ -297,7 +297,7 @@ class TrainerTest {
     void roundsGoOnAfterAPolishThatHelped() {
         Trainer t = trainer(":l1 0.001");
         t.train(20);
-        Map<String, Object> schedule = Map.of("threshold", 0.05, "recover-steps", 5, "judge-steps", 0, "tolerance", 0.0, "slack", 1.05,
+        Map<String, Object> schedule = Map.of("threshold", 0.02, "recover-steps", 5, "judge-steps", 5, "tolerance", 0.0, "slack", 1.2,
                 "max-rejections", 1, "max-rounds", 30, "polish-steps", 40, "polish-lr", 0.03);
         Trainer plain = trainer(":l1 0.001");
         plain.train(20);
@@ -310,6 +310,18 @@ class TrainerTest {
         assertTrue(out.contains("the rounds go on"), out);
         long polishes = out.lines().filter(l -> l.startsWith("polish:")).count();
         assertTrue(polishes >= 2, "polished, rounds again, polished again: " + polishes);
+        List<String> lines = out.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).contains("the rounds go on")) continue;
+            int at = Integer.parseInt(lines.get(i).replaceAll(".* at (\\d+) links.*", "$1"));
+            int next = -1;
+            for (int j = i + 1; j < lines.size(); j++)
+                if (lines.get(j).contains("the rounds go on")) {
+                    next = Integer.parseInt(lines.get(j).replaceAll(".* at (\\d+) links.*", "$1"));
+                    break;
+                }
+            assertTrue(next == -1 || next < at, "the rounds go on again only after rounds that cut links: " + at + " then " + next + "\n" + out);
+        }
         assertTrue(r.rounds() > once.rounds(), "more rounds than without: " + r + " vs " + once);
         assertTrue(r.endLinks() < once.endLinks(), "and fewer links: " + r + " vs " + once);
         assertTrue(out.lines().filter(l -> l.startsWith("round ")).noneMatch(l -> l.startsWith("round ") && l.contains("λ 0,") || l.contains("λ 0.000,")),
