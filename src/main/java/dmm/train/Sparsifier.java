@@ -32,6 +32,14 @@ import java.util.Set;
  * row (or as many rounds in a row that cut nothing at the largest λ and threshold), when at most
  * {@code targetLinks} links remain, or after {@code maxRounds} rounds; then it trains
  * {@code polishSteps} steps with λ = 0 so the surviving weights settle.
+ *
+ * <p>After the polish the rounds may go on ({@code roundsAfterPolish}: the polish recovered
+ * what the judge could not), and a machine still wrong may start again from its regrown links
+ * ({@code regrows}); the best polished machine is kept.
+ *
+ * <p>The file is long because it is one state machine — rounds, polish, rounds again, regrow —
+ * whose every stage must stop and resume exactly from the one {@link Position} checkpoints
+ * hold; split over files, each stage would need the others' fields.
  */
 public final class Sparsifier {
     /** The schedule's parameters, each declared once with its doc; {@link #DEFAULTS} holds the defaults. */

@@ -22,6 +22,10 @@ import java.util.function.Consumer;
  * is one gradient of {@code loss(net with W) + penalty(W)} with respect to the soft matrix W,
  * then one optimizer update. A step either completes or leaves everything as it was: on
  * NaN/Inf or cancellation the last good state is kept.
+ *
+ * <p>The file is long because everything that changes the training state — steps, pruning,
+ * regrowing, snapshots, checkpoints, λ — lives with that state, so that a step either
+ * completes or leaves it as it was.
  */
 public final class Trainer {
     /**
