@@ -357,12 +357,17 @@ public final class Sparsifier {
     public Result run() {
         s = t.control.schedule(s);
         Position pos = t.sparsification();
-        if (pos != null && pos.stage == Position.Stage.DONE && pos.bestMatrix == null && (s.regrows() > 0 || s.roundsAfterPolish())) {
-            // finished without keeping a best machine (with other options, or before they existed): this one is the best so far
-            pos.bestLoss = judgedLoss();
-            pos.bestMatrix = t.weights();
+        // the judged loss of the finished machine, computed once per finished pass (only the options after the polish need it)
+        double finished = Double.NaN;
+        if (pos != null && pos.stage == Position.Stage.DONE && afterPolish()) {
+            finished = judgedLoss();
+            if (pos.bestMatrix == null) {
+                // finished without keeping a best machine (with other options, or before they existed): this one is the best so far
+                pos.bestLoss = finished;
+                pos.bestMatrix = t.weights();
+            }
         }
-        if (pos != null && pos.stage == Position.Stage.DONE && !roundsAgainDue(pos) && !regrowDue(pos)) {
+        if (pos != null && pos.stage == Position.Stage.DONE && !roundsAgainDue(pos, finished) && !regrowDue(pos, finished)) {
             t.output().message(String.format(Locale.ROOT, "sparsify: the checkpointed sparsification is complete (%d -> %d soft links); nothing to do",
                     pos.startLinks, t.network().softLinkCount()));
             t.sparsification(null);   // a later sparsify! starts a new one
@@ -389,21 +394,20 @@ public final class Sparsifier {
             if (pos.stage == Position.Stage.ROUNDS) pos = rounds(pos);
             if (pos.stage == Position.Stage.POLISH) {
                 if (s.polishSteps() > 0) polish();
-                if (s.regrows() > 0 || s.roundsAfterPolish()) {
-                    double polished = judgedLoss();
-                    if (pos.bestMatrix == null || better(polished, t.weights().leafCount(), pos.bestLoss, pos.bestMatrix.leafCount())) {
-                        pos.bestLoss = polished;
+                if (afterPolish()) {
+                    finished = judgedLoss();
+                    if (pos.bestMatrix == null || better(finished, t.weights().leafCount(), pos.bestLoss, pos.bestMatrix.leafCount())) {
+                        pos.bestLoss = finished;
                         pos.bestMatrix = t.weights();
                     }
                 }
                 pos.stage = Position.Stage.DONE;
                 checkpoint();
             }
-            if (roundsAgainDue(pos)) {
-                double polished = judgedLoss();
+            if (roundsAgainDue(pos, finished)) {
                 t.output().message(String.format(Locale.ROOT, "the polish took the %s from %.5g to %.5g at %d links: the rounds go on",
-                        lossName(), pos.reference, polished, t.network().softLinkCount()));
-                pos.reference = Math.max(polished, 1e-12);
+                        lossName(), pos.reference, finished, t.network().softLinkCount()));
+                pos.reference = Math.max(finished, 1e-12);
                 pos.againFrom = t.network().softLinkCount();
                 pos.rejections = pos.idle = pos.maxCut = 0;
                 t.setLambda(pos.roundsLambda > 0 ? pos.roundsLambda : s.lambdaMax());
@@ -411,10 +415,10 @@ public final class Sparsifier {
                 checkpoint();
                 continue;
             }
-            if (!regrowDue(pos)) break;
-            regrow(pos);
+            if (!regrowDue(pos, finished)) break;
+            regrow(pos, finished);
         }
-        keepBest(pos);
+        keepBest(pos, finished);
         checkpoint();
         t.sparsification(null);   // a later sparsify! in this session starts a new one
         double end = t.evaluate();
@@ -474,8 +478,13 @@ public final class Sparsifier {
      * Whether a finished sparsification starts again from a regrow: regrows are left, no machine
      * so far was good enough (at or below :regrow-above), and this one is not either.
      */
-    private boolean regrowDue(Position pos) {
-        return pos.regrows < s.regrows() && !(pos.bestLoss <= regrowAbove()) && judgedLoss() > regrowAbove();
+    private boolean regrowDue(Position pos, double finished) {
+        return pos.regrows < s.regrows() && !(pos.bestLoss <= regrowAbove()) && finished > regrowAbove();
+    }
+
+    /** Whether anything after the polish ({@code :regrows}, {@code :rounds-after-polish}) needs the finished machine's loss. */
+    private boolean afterPolish() {
+        return s.regrows() > 0 || s.roundsAfterPolish();
     }
 
     /**
@@ -484,10 +493,10 @@ public final class Sparsifier {
      * else a polish that undoes what λ did to the weights of an idle machine would send it back
      * to its rounds forever.
      */
-    private boolean roundsAgainDue(Position pos) {
+    private boolean roundsAgainDue(Position pos, double finished) {
         int links = t.network().softLinkCount();
         return s.roundsAfterPolish() && links > s.targetLinks() && (pos.againFrom == 0 || links < pos.againFrom)
-                && judgedLoss() < pos.reference / s.slack();
+                && finished < pos.reference / s.slack();
     }
 
     /**
@@ -512,10 +521,9 @@ public final class Sparsifier {
      * are forgotten: the structure they were needed in may go). Interrupted, it puts the
      * finished state back, so a resume regrows again from the same point.
      */
-    private void regrow(Position pos) {
+    private void regrow(Position pos, double loss) {
         Trainer.Snapshot before = snapshot();
         Position was = pos.copy();
-        double loss = judgedLoss();
         try {
             pos.regrows++;
             long seed = t.step() * 0x9E3779B97F4A7C15L + pos.regrows;
@@ -538,9 +546,8 @@ public final class Sparsifier {
     }
 
     /** Ends with the best polished machine: the last one, unless an earlier one judged better. */
-    private void keepBest(Position pos) {
+    private void keepBest(Position pos, double last) {
         if (pos.bestMatrix == null) return;
-        double last = judgedLoss();
         if (pos.bestMatrix.equals(t.weights()) || !better(pos.bestLoss, pos.bestMatrix.leafCount(), last, t.network().softLinkCount())) return;
         t.replaceSoftMatrix(pos.bestMatrix);
         t.optimizer.restrictTo(pos.bestMatrix);

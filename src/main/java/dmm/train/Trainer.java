@@ -7,6 +7,7 @@ import dmm.cancel.Cancelled;
 import dmm.machine.MachineError;
 import dmm.machine.Network;
 import dmm.vvalue.NonFiniteException;
+import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -472,8 +474,8 @@ public final class Trainer {
      */
     public int regrow(double sigma, long seed) {
         VValue w = weights();
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-        dmm.vvalue.VBuilder added = new dmm.vvalue.VBuilder();
+        SplittableRandom r = new SplittableRandom(seed);
+        VBuilder added = new VBuilder();
         int[] n = {0};
         madeWith.forEachLeaf((p, x) -> {
             double g = r.nextGaussian();   // one draw per link of the original network, so the draws do not depend on what was pruned
