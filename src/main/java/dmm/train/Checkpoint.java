@@ -175,6 +175,7 @@ final class Checkpoint {
         if (p.attemptFrom > 0) g.writeNumberField("attempt-from", p.attemptFrom);
         if (p.roundsLambda > 0) g.writeNumberField("rounds-lambda", p.roundsLambda);
         if (p.againFrom > 0) g.writeNumberField("again-from", p.againFrom);
+        if (p.tightenFrom > 0) g.writeNumberField("tighten-from", p.tightenFrom);
         if (p.bestMatrix != null) {
             g.writeNumberField("best-loss", p.bestLoss);
             g.writeFieldName("best-matrix");
@@ -211,6 +212,7 @@ final class Checkpoint {
         p.attemptFrom = n.has("attempt-from") ? (int) number(n, "attempt-from", file) : 0;
         p.roundsLambda = n.has("rounds-lambda") ? number(n, "rounds-lambda", file) : 0;
         p.againFrom = n.has("again-from") ? (int) number(n, "again-from", file) : 0;
+        p.tightenFrom = n.has("tighten-from") ? (int) number(n, "tighten-from", file) : 0;
         if (n.has("best-matrix")) {
             p.bestLoss = number(n, "best-loss", file);
             p.bestMatrix = toVValue(n.get("best-matrix"), "sparsification.best-matrix", file);

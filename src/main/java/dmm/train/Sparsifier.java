@@ -57,7 +57,7 @@ public final class Sparsifier {
             @Doc("λ's factor after each accepted round") double lambdaGrowth,
             @Doc("the largest λ") double lambdaMax,
             @Doc("stop when at most this many soft links remain") int targetLinks,
-            @Doc("stop after this many rounds (of each attempt, with :regrows)") int maxRounds,
+            @Doc("stop after this many rounds (of each attempt, with :regrows, and of each tightening, with :tighten-lr)") int maxRounds,
             @Doc("stop after this many rejected rounds in a row (a rejected round restores the last accepted state and halves the threshold)") int maxRejections,
             @Doc("steps with λ = 0 at the end, keeping the best state seen") long polishSteps,
             @Doc("the polish's learning rate (0: the trainer's); a few links left far from their best values settle in fewer steps with a larger one") double polishLr,
@@ -67,9 +67,10 @@ public final class Sparsifier {
             @Doc("steps after a regrow, at the λ the trainer was made with") long regrowSteps,
             @Doc("the regrown links' scale: σ of their Normal(0, 1) draw") double regrowSigma,
             @Doc("regrow when the polished machine's loss is above this (0: the :tolerance); a machine at or below it is good enough, and among those the one with the fewest links is kept") double regrowAbove,
-            @Doc("after the polish, when more than :target-links remain and the polish brought the judged loss below the last accepted round's divided by :slack, the rounds go on from the polished state (the judge's short λ = 0 copies could not recover what the polish did) — again after each polish, as long as the rounds before it cut links") boolean roundsAfterPolish) {
+            @Doc("after the polish, when more than :target-links remain and the polish brought the judged loss below the last accepted round's divided by :slack, the rounds go on from the polished state (the judge's short λ = 0 copies could not recover what the polish did) — again after each polish, as long as the rounds before it cut links") boolean roundsAfterPolish,
+            @Doc("once the best polished machine is good enough (at or below :regrow-above) and more than :target-links remain, the rounds go on with the judge at this learning rate, then polish again — repeated while they cut links; the few links of a finished machine can take a step the judge of the dense network could not, and parallel paths that 300 steps at the training rate cannot re-balance merge (0: never)") double tightenLr) {
         public static final Schedule DEFAULTS = new Schedule(0.01, 1.1, 0.2, 100, 100, 0, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, 0, false, false,
-                0, 1000, 0.01, 0, false);
+                0, 1000, 0.01, 0, false, 0);
 
         /**
          * The defaults with the parameters given by name — the names of {@code sparsify!}'s options,
@@ -107,6 +108,7 @@ public final class Sparsifier {
             atLeast("regrow-steps", regrowSteps, 0);
             atLeast("regrow-sigma", regrowSigma, 0);
             atLeast("regrow-above", regrowAbove, 0);
+            atLeast("tighten-lr", tightenLr, 0);
         }
 
         private static void positive(String name, double x) {
@@ -174,6 +176,12 @@ public final class Sparsifier {
         /** Links when the rounds last went on after a polish (0: not yet in this attempt): they go on again only if they cut some. */
         public int againFrom;
         /**
+         * Links when the rounds last went on to tighten a good machine ({@code :tighten-lr}; 0:
+         * not yet): while nonzero the judge trains at :tighten-lr, and they go on again only if
+         * they cut some.
+         */
+        public int tightenFrom;
+        /**
          * The best polished machine so far (the soft matrix, with its judged loss), or null: kept
          * when a regrow ends worse than the machine it started from.
          */
@@ -201,6 +209,7 @@ public final class Sparsifier {
             p.attemptFrom = attemptFrom;
             p.roundsLambda = roundsLambda;
             p.againFrom = againFrom;
+            p.tightenFrom = tightenFrom;
             p.bestMatrix = bestMatrix;
             p.bestLoss = bestLoss;
             return p;
@@ -208,8 +217,9 @@ public final class Sparsifier {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s, round %d (%d accepted), threshold %.4g, %d protected%s", stage.word(), rounds, accepted, threshold,
-                    protectedLinks.size(), regrows > 0 ? ", " + regrows + (regrows == 1 ? " regrow" : " regrows") : "");
+            return String.format(Locale.ROOT, "%s, round %d (%d accepted), threshold %.4g, %d protected%s%s", stage.word(), rounds, accepted, threshold,
+                    protectedLinks.size(), regrows > 0 ? ", " + regrows + (regrows == 1 ? " regrow" : " regrows") : "",
+                    tightenFrom > 0 ? ", tightening from " + tightenFrom + " links" : "");
         }
     }
 
@@ -282,7 +292,8 @@ public final class Sparsifier {
         double lr = t.optimizer.learningRate();
         try {
             t.setLambda(0);
-            if (s.judgeLr() > 0) t.optimizer.setLearningRate(s.judgeLr());
+            double judgeLr = tightening() ? s.tightenLr() : s.judgeLr();
+            if (judgeLr > 0) t.optimizer.setLearningRate(judgeLr);
             return t.quietly(() -> {
                 t.train(s.judgeSteps(), Phase.JUDGE, false);
                 if (judgedOn() != null) return validate();
@@ -367,7 +378,7 @@ public final class Sparsifier {
                 pos.bestMatrix = t.weights();
             }
         }
-        if (pos != null && pos.stage == Position.Stage.DONE && !roundsAgainDue(pos, finished) && !regrowDue(pos, finished)) {
+        if (pos != null && pos.stage == Position.Stage.DONE && !roundsAgainDue(pos, finished) && !regrowDue(pos, finished) && !tightenDue(pos)) {
             t.output().message(String.format(Locale.ROOT, "sparsify: the checkpointed sparsification is complete (%d -> %d soft links); nothing to do",
                     pos.startLinks, t.network().softLinkCount()));
             t.sparsification(null);   // a later sparsify! starts a new one
@@ -415,8 +426,24 @@ public final class Sparsifier {
                 checkpoint();
                 continue;
             }
-            if (!regrowDue(pos, finished)) break;
-            regrow(pos, finished);
+            if (regrowDue(pos, finished)) {
+                regrow(pos, finished);
+                continue;
+            }
+            if (!tightenDue(pos)) break;
+            keepBest(pos, finished);
+            finished = pos.bestLoss;
+            int links = t.network().softLinkCount();
+            t.output().message(String.format(Locale.ROOT, "the machine is good (%s %.5g at %d links): the rounds go on, the judge at learning rate %.4g",
+                    lossName(), finished, links, s.tightenLr()));
+            pos.tightenFrom = pos.againFrom = links;
+            pos.attemptFrom = pos.rounds;
+            pos.reference = Math.max(finished, 1e-12);
+            pos.rejections = pos.idle = pos.maxCut = 0;
+            pos.protectedLinks.clear();   // protected by the slower judge: the faster one may accept their cut
+            t.setLambda(pos.roundsLambda > 0 ? pos.roundsLambda : s.lambdaMax());
+            pos.stage = Position.Stage.ROUNDS;
+            checkpoint();
         }
         keepBest(pos, finished);
         checkpoint();
@@ -437,7 +464,7 @@ public final class Sparsifier {
         pos.threshold = pos.acceptedThreshold = s.threshold();
         pos.rejections = pos.idle = pos.maxCut = 0;
         pos.attemptFrom = pos.rounds;
-        pos.againFrom = 0;
+        pos.againFrom = pos.tightenFrom = 0;
         pos.stage = Position.Stage.ROUNDS;
     }
 
@@ -482,9 +509,25 @@ public final class Sparsifier {
         return pos.regrows < s.regrows() && !(pos.bestLoss <= regrowAbove()) && finished > regrowAbove();
     }
 
-    /** Whether anything after the polish ({@code :regrows}, {@code :rounds-after-polish}) needs the finished machine's loss. */
+    /** Whether anything after the polish ({@code :regrows}, {@code :rounds-after-polish}, {@code :tighten-lr}) needs the finished machine's loss. */
     private boolean afterPolish() {
-        return s.regrows() > 0 || s.roundsAfterPolish();
+        return s.regrows() > 0 || s.roundsAfterPolish() || s.tightenLr() > 0;
+    }
+
+    /**
+     * Whether the rounds go on to tighten the best polished machine ({@code :tighten-lr}): it is
+     * good enough, has links to cut, and the last tightening (if any) cut some.
+     */
+    private boolean tightenDue(Position pos) {
+        if (!(s.tightenLr() > 0) || pos.bestMatrix == null || !(pos.bestLoss <= regrowAbove())) return false;
+        int links = pos.bestMatrix.leafCount();
+        return links > s.targetLinks() && (pos.tightenFrom == 0 || links < pos.tightenFrom);
+    }
+
+    /** Whether the rounds are tightening a good machine: the judge trains at {@code :tighten-lr}. */
+    private boolean tightening() {
+        Position pos = t.sparsification();
+        return pos != null && pos.tightenFrom > 0;
     }
 
     /**

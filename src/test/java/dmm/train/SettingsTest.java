@@ -18,11 +18,11 @@ class SettingsTest {
     @Test
     void optionNamesAreTheRecordComponentsInKebabCase() {
         List<String> names = Settings.options(Sparsifier.Schedule.class);
-        assertEquals(24, names.size());
+        assertEquals(25, names.size());
         assertEquals(List.of("threshold", "threshold-growth", "threshold-max", "recover-steps"), names.subList(0, 4));
         assertEquals(List.of("threshold", "threshold-growth", "threshold-max", "recover-steps", "judge-steps", "judge-lr", "tolerance", "slack", "max-loss",
                 "lambda-start", "lambda-growth", "lambda-max", "target-links", "max-rounds", "max-rejections", "polish-steps", "polish-lr", "fresh-optimizer", "retry-fewer",
-                "regrows", "regrow-steps", "regrow-sigma", "regrow-above", "rounds-after-polish"), names);
+                "regrows", "regrow-steps", "regrow-sigma", "regrow-above", "rounds-after-polish", "tighten-lr"), names);
     }
 
     @Test

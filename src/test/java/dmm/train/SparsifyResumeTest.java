@@ -101,4 +101,29 @@ class SparsifyResumeTest {
         assertTrue(r.rounds() > ended.rounds(), "more rounds after the regrows: " + r + " vs " + ended);
         assertTrue(r.prereg() <= ended.prereg(), "never worse than the machine it started from (the best is kept): " + r + " vs " + ended);
     }
+
+    /** A good machine (:regrow-above generous) whose rounds stop after rejections at the training rate. */
+    private static final Sparsifier.Schedule TIGHTENING = Settings.with(Sparsifier.Schedule.class, STRICT,
+            Map.of("regrow-above", 10.0, "tighten-lr", 0.03));
+
+    /**
+     * A finished sparsification's checkpoint resumed with :tighten-lr ends exactly like the run
+     * that had :tighten-lr from the start: the tightening begins where the schedule without it
+     * ends, so a study can go on from its finished runs.
+     */
+    @Test
+    void aFinishedSparsificationResumedWithTightenLrEndsLikeTheWholeRun(@TempDir Path dir) {
+        Trainer whole = trainer(dir.resolve("whole"));
+        Sparsifier.Result all = new Sparsifier(whole, TIGHTENING).run();
+        Trainer first = trainer(dir.resolve("first"));
+        Sparsifier.Result ended = new Sparsifier(first, Settings.with(Sparsifier.Schedule.class, TIGHTENING, Map.of("tighten-lr", 0.0))).run();
+        assertTrue(all.rounds() > ended.rounds(), "the tightening did rounds: " + all + " vs " + ended);
+        Trainer again = (Trainer) interp.eval("t.dmm", "(trainer small :loss small-loss :l1 0.001 :quiet true)");
+        again.loadCheckpoint(dir.resolve("first.ckpt.json"));
+        assertEquals(Sparsifier.Position.Stage.DONE, again.sparsification().stage);
+        Sparsifier.Result r = new Sparsifier(again, TIGHTENING).run();
+        assertEquals(all, r);
+        assertEquals(whole.step(), again.step());
+        assertEquals(whole.weights(), again.weights(), "the same network to the last digit");
+    }
 }

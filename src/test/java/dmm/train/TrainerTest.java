@@ -328,6 +328,36 @@ class TrainerTest {
                 "the rounds after the polish shrink at λ > 0 (the polish trains at 0): " + out);
     }
 
+    /**
+     * With :tighten-lr, a good machine whose rounds stopped (every cut rejected by the slow
+     * judge) goes back to its rounds with a faster judge, polishes again, and keeps the good
+     * machine with the fewest links.
+     */
+    @Test
+    void aGoodMachineIsTightenedByAFasterJudge() {
+        Map<String, Object> schedule = Map.of("threshold", 0.03, "recover-steps", 6, "judge-steps", 5, "tolerance", 0.0, "slack", 1.0,
+                "max-rounds", 12, "max-rejections", 2, "polish-steps", 8, "regrow-above", 10.0);
+        Trainer plain = trainer(":l1 0.001");
+        plain.train(20);
+        Sparsifier.Result once = new Sparsifier(plain, Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS, schedule)).run();
+        printed.reset();
+        Map<String, Object> tight = new java.util.HashMap<>(schedule);
+        tight.put("tighten-lr", 0.03);
+        Trainer t = trainer(":l1 0.001");
+        t.train(20);
+        Sparsifier.Result r = new Sparsifier(t, Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS, tight)).run();
+        String out = printed.toString(StandardCharsets.UTF_8);
+        List<Integer> from = out.lines().filter(l -> l.contains("the machine is good"))
+                .map(l -> Integer.parseInt(l.replaceAll(".* at (\\d+) links.*", "$1"))).toList();
+        assertFalse(from.isEmpty(), out);
+        assertEquals(once.endLinks(), from.get(0), "the tightening starts from the machine the schedule without it ends with");
+        for (int i = 1; i < from.size(); i++) assertTrue(from.get(i) < from.get(i - 1), "again only after rounds that cut links: " + from);
+        assertTrue(r.rounds() > once.rounds(), "more rounds: " + r + " vs " + once);
+        assertTrue(r.endLinks() < once.endLinks(), "fewer links than the slow judge left (92 -> 80 when written): " + r + " vs " + once);
+        assertTrue(r.prereg() <= 10.0, "a good machine is kept: " + r);
+        assertNull(t.sparsification(), "done");
+    }
+
     @Test
     void checkpointResumeGivesTheSameNextLosses(@TempDir Path dir) {
         Trainer a = trainer(":l1 0.001");
