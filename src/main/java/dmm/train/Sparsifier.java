@@ -68,7 +68,7 @@ public final class Sparsifier {
             @Doc("the regrown links' scale: σ of their Normal(0, 1) draw") double regrowSigma,
             @Doc("regrow when the polished machine's loss is above this (0: the :tolerance); a machine at or below it is good enough, and among those the one with the fewest links is kept") double regrowAbove,
             @Doc("after the polish, when more than :target-links remain and the polish brought the judged loss below the last accepted round's divided by :slack, the rounds go on from the polished state (the judge's short λ = 0 copies could not recover what the polish did) — again after each polish, as long as the rounds before it cut links") boolean roundsAfterPolish,
-            @Doc("once the best polished machine is good enough (at or below :regrow-above) and more than :target-links remain, the rounds go on with the judge at this learning rate, then polish again — repeated while they cut links; the few links of a finished machine can take a step the judge of the dense network could not, and parallel paths that 300 steps at the training rate cannot re-balance merge (0: never)") double tightenLr) {
+            @Doc("once the best polished machine is good enough (at or below :regrow-above) and more than :target-links remain, the rounds go on with the judge at this learning rate, cutting one link a round (the smallest; each link is tried alone), then polish again — repeated while they cut links; the few links of a finished machine can take a step the judge of the dense network could not, and parallel paths that 300 steps at the training rate cannot re-balance merge (0: never)") double tightenLr) {
         public static final Schedule DEFAULTS = new Schedule(0.01, 1.1, 0.2, 100, 100, 0, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, 0, false, false,
                 0, 1000, 0.01, 0, false, 0);
 
@@ -439,7 +439,8 @@ public final class Sparsifier {
             pos.tightenFrom = pos.againFrom = links;
             pos.attemptFrom = pos.rounds;
             pos.reference = Math.max(finished, 1e-12);
-            pos.rejections = pos.idle = pos.maxCut = 0;
+            pos.rejections = pos.idle = 0;
+            pos.maxCut = 1;   // one link a round, the smallest: every link is tried alone (a rejected one is protected)
             pos.protectedLinks.clear();   // protected by the slower judge: the faster one may accept their cut
             t.setLambda(pos.roundsLambda > 0 ? pos.roundsLambda : s.lambdaMax());
             pos.stage = Position.Stage.ROUNDS;
@@ -625,7 +626,8 @@ public final class Sparsifier {
         VValue beforeCut = t.weights();
         double cutAt = cutThreshold(beforeCut, pos);
         int cut = t.prune(cutAt, pos.protectedLinks);
-        String how = cutAt < pos.threshold ? String.format(Locale.ROOT, "|w| < %.3g, at most %d after a rejected cut", pos.threshold, pos.maxCut)
+        String how = cutAt < pos.threshold ? String.format(Locale.ROOT, pos.tightenFrom > 0 ? "|w| < %.3g, the smallest" : "|w| < %.3g, at most %d after a rejected cut",
+                pos.threshold, pos.maxCut)
                 : String.format(Locale.ROOT, "|w| < %.3g", pos.threshold);
         if (s.freshOptimizer() && cut > 0) t.optimizer.reset();
         double loss = judge();
@@ -639,7 +641,7 @@ public final class Sparsifier {
             // nothing left below the largest threshold at the largest λ: the schedule is done
             pos.idle = cut == 0 && t.lambda() >= s.lambdaMax() && pos.threshold >= s.thresholdMax() ? pos.idle + 1 : 0;
             pos.reference = Math.max(loss, 1e-12);
-            if (cut > 0) pos.maxCut = 0;
+            if (cut > 0) pos.maxCut = pos.tightenFrom > 0 ? 1 : 0;   // tightening cuts one link a round
             double lambda = t.lambda();
             t.setLambda(Math.min(s.lambdaMax(), lambda * s.lambdaGrowth()));
             t.output().message(String.format(Locale.ROOT, "round %d: λ %.4g, cut %d (%s) -> %d links, %s %.5g  accepted",
