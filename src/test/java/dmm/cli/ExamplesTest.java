@@ -23,10 +23,10 @@ import org.junit.jupiter.api.TestFactory;
 class ExamplesTest {
     /**
      * synthesis: SynthesisExampleTest runs a shortened configuration; live-session: ReplSessionTest;
-     * superfluid: SuperfluidTest runs it at a short window; general-detector: GeneralDetectorExampleTest (quick configuration); repair: RepairExampleTest.
+     * superfluid: SuperfluidTest runs it at a short window; superfluid-general: SuperfluidGeneralTest (quick configuration); general-detector: GeneralDetectorExampleTest (quick configuration); repair: RepairExampleTest.
      */
     static final Set<String> TESTED_ELSEWHERE = Set.of("synthesis.dmm", "live-session.dmm", "superfluid.dmm", "general-detector.dmm",
-            "repair.dmm");
+            "repair.dmm", "superfluid-general.dmm");
 
     static List<Path> examples() throws IOException {
         try (Stream<Path> s = Files.list(Path.of("examples"))) {

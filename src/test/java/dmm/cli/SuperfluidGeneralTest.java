@@ -1,0 +1,112 @@
+package dmm.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dmm.lang.Interpreter;
+import dmm.lang.Printer;
+import dmm.lang.Values;
+import dmm.vvalue.VValueJson;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The superfluid network on data sets (lib-dmm/superfluid.dmm, examples/superfluid-general.dmm):
+ * the handcrafted circuit written into the inclusive network is exact on random strings, the
+ * type read-out measures purity, snapping keeps only each neuron's dominant F entry, and the
+ * example runs end to end in its quick configuration.
+ */
+class SuperfluidGeneralTest {
+    private static final Interpreter interp = Toolkit.newInterpreter(new PrintStream(new ByteArrayOutputStream()), false);
+    static {
+        interp.eval("setup", """
+            (require superfluid)
+            (require detector)
+            (def opts {:inclusive 1})
+            (def circuit-net (with-named-matrix (superfluid-network "x." opts) superfluid-circuit))
+            """);
+    }
+
+    private static String eval(String code) {
+        return Printer.print(interp.eval("test", code));
+    }
+
+    private static double num(String code) {
+        return Values.toDouble(interp.eval("test", code), "test");
+    }
+
+    @Test
+    void theCircuitInTheInclusiveNetworkIsExactOnRandomStrings() {
+        assertEquals(13.0, num("(link-count circuit-net)"));
+        // strings over a-z, space and `.`, and over characters never seen: every loss exactly 0
+        assertEquals(0.0, num("(reduce + 0 (item-losses (batch-loss (concat (random-strings 12 :seed 5) "
+                + "(random-strings 12 :seed 6 :alphabet unseen-alphabet)) "
+                + "(fn [s] (superfluid-string-loss s opts (string-window s) 0)) :batch 0) circuit-net))"));
+        // one link off: not exact (the loss sees the circuit)
+        assertTrue(num("((superfluid-string-loss \"abca.\" opts 70 0) (with-named-matrix circuit-net "
+                + "(assoc-in superfluid-circuit [\"fluid-2-0\" \"y\" \"const_1\" \"const_1\"] 0.5)))") > 0.1);
+    }
+
+    @Test
+    void theCouplingEntersTheItemLossOnce() {
+        double plain = num("((superfluid-string-loss \"ab.\" opts 50 0) (superfluid-network \"x.\" opts))");
+        double coupled = num("((superfluid-string-loss \"ab.\" opts 50 0.5) (superfluid-network \"x.\" opts))");
+        double penalty = num("(coupling-penalty (matrix (superfluid-network \"x.\" opts)) (fluid-names 5 4))");
+        assertTrue(penalty > 0);
+        assertEquals(plain + 0.5 * penalty, coupled, 1e-9 * coupled);
+    }
+
+    @Test
+    void readOutMeasuresPurityAndSnappingKeepsTheDominantEntry() {
+        interp.eval("test", """
+            (def impure (assoc-in (assoc-in (assoc-in superfluid-circuit
+                                              ["fluid-1-0" "function" "sel-dot_product" "out"] -0.25)
+                                    ["fluid-2-0" "function" "sel-accum_add_args" "out"] 0.5)
+                          ["fluid-2-0" "function" "sel-max_norm_dict" "out"] 0.5))
+            (def impure-net (with-named-matrix circuit-net impure))
+            (def rows (fluid-types impure-net 5 4))
+            """);
+        assertEquals("[\"fluid-0-0\" \"fluid-1-0\" \"fluid-1-1\" \"fluid-2-0\"]", eval("(map first rows)"));
+        assertEquals("[\"accum_add_args\" \"max_norm_dict\" \"dot_product\" \"compare_scalars\"]", eval("(map second rows)"));
+        assertEquals(1.0, num("(nth (nth rows 0) 2)"));
+        assertEquals(1 / 1.25, num("(nth (nth rows 1) 2)"), 1e-15);
+        assertEquals(1 / 2.0, num("(nth (nth rows 3) 2)"), 1e-15);
+        // snapped: exactly the circuit again, every other link untouched
+        assertEquals("true", eval("(= (named-matrix (snap-types impure-net 5 4)) superfluid-circuit)"));
+        assertEquals(16.0, num("(link-count impure-net)"));
+        assertEquals(13.0, num("(link-count (snap-types impure-net 5 4))"));
+        // a tie goes to the first activation in table order
+        assertEquals("\"accum_add_args\"", eval("(dominant-type {\"dot_product\" -1 \"accum_add_args\" 1})"));
+    }
+
+    @Test
+    void quickRunTrainsSparsifiesSnapsAndChecks(@TempDir Path dir) throws Exception {
+        List<String> out = CliRuns.ok("run", "examples/superfluid-general.dmm", "--quick", "--out", dir.toString()).lines()
+                .filter(l -> !l.matches("  \\S+\\.\\S+ <- .*")).toList();
+        assertTrue(out.get(0).startsWith("data: 8 training strings ("), out.get(0));
+        assertEquals("superfluid general: inclusive wiring | the source's JAX draw | λ_acc 0.5 | batch 4 | dense steps 6", out.get(1));
+        assertTrue(out.stream().anyMatch(l -> l.startsWith("dense phase: 6 steps")), out.toString());
+        assertTrue(out.stream().anyMatch(l -> l.startsWith("snapped to the dominant types: ")), out.toString());
+        assertEquals(9, out.stream().filter(l -> l.matches("  .* +\\d+/6 +pass .*")).count(), "three validation tables: " + out);
+        String done = out.get(out.size() - 1);
+        assertTrue(done.matches("done in [0-9.]+ s: sparsified \\d+ links, min purity [0-9.]+, exact (true|false); snapped exact (true|false); "
+                + "snapped and polished exact (true|false)"), done);
+        assertTrue(VValueJson.readFile(dir.resolve("superfluid-general-matrix.json")).leafCount() > 0);
+        assertTrue(Files.exists(dir.resolve("superfluid-general-snapped-matrix.json")));
+        // the snapped machine has one F entry per fluid neuron that another reads: purity 1 when read back
+        List<String> check = CliRuns.ok("run", "examples/superfluid-general.dmm", "--quick", "--matrix",
+                dir.resolve("superfluid-general-snapped-matrix.json").toString()).lines().toList();
+        assertTrue(check.stream().filter(l -> l.matches("  fluid-\\d-\\d .*")).allMatch(l -> l.contains(" 1.0000 ")), check.toString());
+    }
+
+    @Test
+    void theCircuitOptionChecksTheHandcraftedMachine() {
+        List<String> out = CliRuns.ok("run", "examples/superfluid-general.dmm", "--quick", "--circuit").lines().toList();
+        assertTrue(out.contains("checking the handcrafted circuit : 13 soft links"), out.toString());
+        assertEquals(3, out.stream().filter(l -> l.matches("  .* +6/6 +pass \\(100.0 %\\) .*")).count(), out.toString());
+    }
+}
