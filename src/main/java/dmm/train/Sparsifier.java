@@ -68,7 +68,7 @@ public final class Sparsifier {
             @Doc("the regrown links' scale: σ of their Normal(0, 1) draw") double regrowSigma,
             @Doc("regrow when the polished machine's loss is above this (0: the :tolerance); a machine at or below it is good enough, and among those the one with the fewest links is kept") double regrowAbove,
             @Doc("after the polish, when more than :target-links remain and the polish brought the judged loss below the last accepted round's divided by :slack, the rounds go on from the polished state (the judge's short λ = 0 copies could not recover what the polish did) — again after each polish, as long as the rounds before it cut links") boolean roundsAfterPolish,
-            @Doc("once the best polished machine is good enough (at or below :regrow-above) and more than :target-links remain, the rounds go on with the judge at this learning rate, cutting one link a round (the smallest; each link is tried alone), then polish again — repeated while they cut links; the few links of a finished machine can take a step the judge of the dense network could not, and parallel paths that 300 steps at the training rate cannot re-balance merge (0: never)") double tightenLr) {
+            @Doc("once the best polished machine is good enough (at or below :regrow-above) and more than :target-links remain, the rounds go on with the judge at this learning rate, cutting one link a round (the smallest below :threshold-max; each link is tried alone), then polish again — repeated while they cut links; the few links of a finished machine can take a step the judge of the dense network could not, and parallel paths that 300 steps at the training rate cannot re-balance merge (0: never)") double tightenLr) {
         public static final Schedule DEFAULTS = new Schedule(0.01, 1.1, 0.2, 100, 100, 0, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, 0, false, false,
                 0, 1000, 0.01, 0, false, 0);
 
@@ -441,6 +441,7 @@ public final class Sparsifier {
             pos.reference = Math.max(finished, 1e-12);
             pos.rejections = pos.idle = 0;
             pos.maxCut = 1;   // one link a round, the smallest: every link is tried alone (a rejected one is protected)
+            pos.threshold = pos.acceptedThreshold = s.thresholdMax();   // whatever the rejections before left it at
             pos.protectedLinks.clear();   // protected by the slower judge: the faster one may accept their cut
             t.setLambda(pos.roundsLambda > 0 ? pos.roundsLambda : s.lambdaMax());
             pos.stage = Position.Stage.ROUNDS;
