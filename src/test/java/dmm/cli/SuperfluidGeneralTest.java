@@ -3,11 +3,7 @@ package dmm.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dmm.lang.Interpreter;
-import dmm.lang.Printer;
-import dmm.lang.Values;
 import dmm.vvalue.VValueJson;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,41 +17,31 @@ import org.junit.jupiter.api.io.TempDir;
  * example runs end to end in its quick configuration.
  */
 class SuperfluidGeneralTest {
-    private static final Interpreter interp = Toolkit.newInterpreter(new PrintStream(new ByteArrayOutputStream()), false);
-    static {
-        interp.eval("setup", """
+    private static final QuietSession session = new QuietSession("""
             (require superfluid)
             (require detector)
             (def opts {:inclusive 1})
             (def circuit-net (with-named-matrix (superfluid-network "x." opts) superfluid-circuit))
             """);
-    }
-
-    private static String eval(String code) {
-        return Printer.print(interp.eval("test", code));
-    }
-
-    private static double num(String code) {
-        return Values.toDouble(interp.eval("test", code), "test");
-    }
+    private static final Interpreter interp = session.interp;
 
     @Test
     void theCircuitInTheInclusiveNetworkIsExactOnRandomStrings() {
-        assertEquals(13.0, num("(link-count circuit-net)"));
+        assertEquals(13.0, session.num("(link-count circuit-net)"));
         // strings over a-z, space and `.`, and over characters never seen: every loss exactly 0
-        assertEquals(0.0, num("(reduce + 0 (item-losses (batch-loss (concat (random-strings 12 :seed 5) "
+        assertEquals(0.0, session.num("(reduce + 0 (item-losses (batch-loss (concat (random-strings 12 :seed 5) "
                 + "(random-strings 12 :seed 6 :alphabet unseen-alphabet)) "
                 + "(fn [s] (superfluid-string-loss s opts (string-window s) 0)) :batch 0) circuit-net))"));
         // one link off: not exact (the loss sees the circuit)
-        assertTrue(num("((superfluid-string-loss \"abca.\" opts 70 0) (with-named-matrix circuit-net "
+        assertTrue(session.num("((superfluid-string-loss \"abca.\" opts 70 0) (with-named-matrix circuit-net "
                 + "(assoc-in superfluid-circuit [\"fluid-2-0\" \"y\" \"const_1\" \"const_1\"] 0.5)))") > 0.1);
     }
 
     @Test
     void theCouplingEntersTheItemLossOnce() {
-        double plain = num("((superfluid-string-loss \"ab.\" opts 50 0) (superfluid-network \"x.\" opts))");
-        double coupled = num("((superfluid-string-loss \"ab.\" opts 50 0.5) (superfluid-network \"x.\" opts))");
-        double penalty = num("(coupling-penalty (matrix (superfluid-network \"x.\" opts)) (fluid-names 5 4))");
+        double plain = session.num("((superfluid-string-loss \"ab.\" opts 50 0) (superfluid-network \"x.\" opts))");
+        double coupled = session.num("((superfluid-string-loss \"ab.\" opts 50 0.5) (superfluid-network \"x.\" opts))");
+        double penalty = session.num("(coupling-penalty (matrix (superfluid-network \"x.\" opts)) (fluid-names 5 4))");
         assertTrue(penalty > 0);
         assertEquals(plain + 0.5 * penalty, coupled, 1e-9 * coupled);
     }
@@ -70,17 +56,17 @@ class SuperfluidGeneralTest {
             (def impure-net (with-named-matrix circuit-net impure))
             (def rows (fluid-types impure-net 5 4))
             """);
-        assertEquals("[\"fluid-0-0\" \"fluid-1-0\" \"fluid-1-1\" \"fluid-2-0\"]", eval("(map first rows)"));
-        assertEquals("[\"accum_add_args\" \"max_norm_dict\" \"dot_product\" \"compare_scalars\"]", eval("(map second rows)"));
-        assertEquals(1.0, num("(nth (nth rows 0) 2)"));
-        assertEquals(1 / 1.25, num("(nth (nth rows 1) 2)"), 1e-15);
-        assertEquals(1 / 2.0, num("(nth (nth rows 3) 2)"), 1e-15);
+        assertEquals("[\"fluid-0-0\" \"fluid-1-0\" \"fluid-1-1\" \"fluid-2-0\"]", session.print("(map first rows)"));
+        assertEquals("[\"accum_add_args\" \"max_norm_dict\" \"dot_product\" \"compare_scalars\"]", session.print("(map second rows)"));
+        assertEquals(1.0, session.num("(nth (nth rows 0) 2)"));
+        assertEquals(1 / 1.25, session.num("(nth (nth rows 1) 2)"), 1e-15);
+        assertEquals(1 / 2.0, session.num("(nth (nth rows 3) 2)"), 1e-15);
         // snapped: exactly the circuit again, every other link untouched
-        assertEquals("true", eval("(= (named-matrix (snap-types impure-net 5 4)) superfluid-circuit)"));
-        assertEquals(16.0, num("(link-count impure-net)"));
-        assertEquals(13.0, num("(link-count (snap-types impure-net 5 4))"));
+        assertEquals("true", session.print("(= (named-matrix (snap-types impure-net 5 4)) superfluid-circuit)"));
+        assertEquals(16.0, session.num("(link-count impure-net)"));
+        assertEquals(13.0, session.num("(link-count (snap-types impure-net 5 4))"));
         // a tie goes to the first activation in table order
-        assertEquals("\"accum_add_args\"", eval("(dominant-type {\"dot_product\" -1 \"accum_add_args\" 1})"));
+        assertEquals("\"accum_add_args\"", session.print("(dominant-type {\"dot_product\" -1 \"accum_add_args\" 1})"));
     }
 
     @Test
