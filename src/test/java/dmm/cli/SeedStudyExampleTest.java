@@ -48,4 +48,23 @@ class SeedStudyExampleTest {
         assertTrue(out.contains("full-gradient=true: 1 ok, 0 failed"), out);
         assertTrue(Files.size(dir.resolve("prereg.png")) > 0);
     }
+
+    /** examples/studies/superfluid-seeds.dmm quick: the JAX draw (seed 0) and seed 1, a row each with purity and the snapped results. */
+    @Test
+    void theSuperfluidStudyRunsTheJaxDrawAndDmmsDraws(@TempDir Path dir) throws Exception {
+        String out = CliRuns.ok("run", "examples/studies/superfluid-seeds.dmm", "--seeds", "1", "--quick", "--out", dir.toString());
+        List<String> rows = Files.readAllLines(dir.resolve("results.jsonl")).stream().filter(l -> l.contains("\"run\"")).toList();
+        assertEquals(2, rows.size(), rows.toString());
+        for (int seed = 0; seed <= 1; seed++) {
+            String row = rows.get(seed);
+            assertTrue(row.contains("\"seed\":" + seed) && row.contains("\"ok\":true"), row);
+            // (a row is a V-value: a metric that is 0 — exact, a pass count — is absent, and read as 0)
+            for (String metric : List.of("links", "min-purity", "worst-a-z", "snapped-worst-a-z", "polished-worst-a-z", "fluid-neurons"))
+                assertTrue(row.contains("\"" + metric + "\":"), metric + " in " + row);
+            for (String kind : List.of("", "-snapped"))
+                assertTrue(Files.size(dir.resolve("seed-" + seed + kind + "-matrix.json")) > 0, "seed " + seed + kind);
+        }
+        assertTrue(out.contains("2 ok, 0 failed"), out);
+        assertTrue(Files.readString(dir.resolve("seed=0/output.txt")).contains("the source's JAX draw"), "seed 0 is the JAX draw");
+    }
 }
