@@ -35,9 +35,11 @@ import java.util.Set;
  *
  * <p>After the polish the rounds may go on ({@code roundsAfterPolish}: the polish recovered
  * what the judge could not), and a machine still wrong may start again from its regrown links
- * ({@code regrows}); the best polished machine is kept.
+ * ({@code regrows}); the best polished machine is kept, and a good one may go back to its
+ * rounds with a faster judge, one link a round ({@code tightenLr}).
  *
- * <p>The file is long because it is one state machine — rounds, polish, rounds again, regrow —
+ * <p>The file is long because it is one state machine — rounds, polish, rounds again, regrow,
+ * tightening —
  * whose every stage must stop and resume exactly from the one {@link Position} checkpoints
  * hold; split over files, each stage would need the others' fields.
  */

@@ -17,7 +17,7 @@ class SeedStudyExampleTest {
     @Test
     void everySeedGetsARowItsMatrixAndTheReportCountsExactRuns(@TempDir Path dir) throws Exception {
         String out = CliRuns.ok("run", "examples/studies/general-detector-seeds.dmm", "--seeds", "2", "--quick", "--out", dir.toString());
-        List<String> rows = Files.readAllLines(dir.resolve("results.jsonl")).stream().filter(l -> l.contains("\"run\"")).toList();
+        List<String> rows = runRows(dir);
         assertEquals(2, rows.size(), rows.toString());
         for (int seed = 1; seed <= 2; seed++) {
             String row = rows.get(seed - 1);
@@ -37,7 +37,7 @@ class SeedStudyExampleTest {
     @Test
     void theSynthesisStudyRunsBothGradientsPerSeed(@TempDir Path dir) throws Exception {
         String out = CliRuns.ok("run", "examples/studies/synthesis-seeds.dmm", "--seeds", "1", "--quick", "--out", dir.toString());
-        List<String> rows = Files.readAllLines(dir.resolve("results.jsonl")).stream().filter(l -> l.contains("\"run\"")).toList();
+        List<String> rows = runRows(dir);
         assertEquals(2, rows.size(), rows.toString());
         for (String row : rows) {
             assertTrue(row.contains("\"seed\":1") && row.contains("\"ok\":true"), row);
@@ -53,7 +53,7 @@ class SeedStudyExampleTest {
     @Test
     void theSuperfluidStudyRunsTheJaxDrawAndDmmsDraws(@TempDir Path dir) throws Exception {
         String out = CliRuns.ok("run", "examples/studies/superfluid-seeds.dmm", "--seeds", "1", "--quick", "--out", dir.toString());
-        List<String> rows = Files.readAllLines(dir.resolve("results.jsonl")).stream().filter(l -> l.contains("\"run\"")).toList();
+        List<String> rows = runRows(dir);
         assertEquals(2, rows.size(), rows.toString());
         for (int seed = 0; seed <= 1; seed++) {
             String row = rows.get(seed);
@@ -66,5 +66,10 @@ class SeedStudyExampleTest {
         }
         assertTrue(out.contains("2 ok, 0 failed"), out);
         assertTrue(Files.readString(dir.resolve("seed=0/output.txt")).contains("the source's JAX draw"), "seed 0 is the JAX draw");
+    }
+
+    /** The rows of the study's results.jsonl that are runs (its first line describes the study). */
+    private static List<String> runRows(Path dir) throws java.io.IOException {
+        return Files.readAllLines(dir.resolve("results.jsonl")).stream().filter(l -> l.contains("\"run\"")).toList();
     }
 }
