@@ -36,7 +36,7 @@ import java.util.Set;
  * <p>After the polish the rounds may go on ({@code roundsAfterPolish}: the polish recovered
  * what the judge could not), and a machine still wrong may start again from its regrown links
  * ({@code regrows}); the best polished machine is kept, and a good one may go back to its
- * rounds with a faster judge, one link a round ({@code tightenLr}).
+ * rounds with a faster judge, one link a round, whatever its size ({@code tightenLr}).
  *
  * <p>The file is long because it is one state machine — rounds, polish, rounds again, regrow,
  * tightening —
@@ -70,7 +70,7 @@ public final class Sparsifier {
             @Doc("the regrown links' scale: σ of their Normal(0, 1) draw") double regrowSigma,
             @Doc("regrow when the polished machine's loss is above this (0: the :tolerance); a machine at or below it is good enough, and among those the one with the fewest links is kept") double regrowAbove,
             @Doc("after the polish, when more than :target-links remain and the polish brought the judged loss below the last accepted round's divided by :slack, the rounds go on from the polished state (the judge's short λ = 0 copies could not recover what the polish did) — again after each polish, as long as the rounds before it cut links") boolean roundsAfterPolish,
-            @Doc("once the best polished machine is good enough (at or below :regrow-above) and more than :target-links remain, the rounds go on with the judge at this learning rate, cutting one link a round (the smallest below :threshold-max; each link is tried alone), then polish again — repeated while they cut links; the few links of a finished machine can take a step the judge of the dense network could not, and parallel paths that 300 steps at the training rate cannot re-balance merge (0: never)") double tightenLr) {
+            @Doc("once the best polished machine is good enough (at or below :regrow-above) and more than :target-links remain, the rounds go on with the judge at this learning rate, cutting one link a round (the smallest unprotected one, whatever its size — a large link can be a whole redundant channel; each link is tried alone, a rejected one protected), then polish again — repeated while they cut links; the few links of a finished machine can take a step the judge of the dense network could not, and parallel paths that 300 steps at the training rate cannot re-balance merge (0: never)") double tightenLr) {
         public static final Schedule DEFAULTS = new Schedule(0.01, 1.1, 0.2, 100, 100, 0, 0.02, 4, 0, 0.01, 1.5, 0.2, 0, 300, 3, 1000, 0, false, false,
                 0, 1000, 0.01, 0, false, 0);
 
@@ -184,6 +184,12 @@ public final class Sparsifier {
          */
         public int tightenFrom;
         /**
+         * Whether the last tightening tried every link, whatever its size (false in checkpoints
+         * of builds whose tightening tried only the links below :threshold-max: such a finished
+         * machine is tightened again, over every link).
+         */
+        public boolean tightenAll;
+        /**
          * The best polished machine so far (the soft matrix, with its judged loss), or null: kept
          * when a regrow ends worse than the machine it started from.
          */
@@ -212,6 +218,7 @@ public final class Sparsifier {
             p.roundsLambda = roundsLambda;
             p.againFrom = againFrom;
             p.tightenFrom = tightenFrom;
+            p.tightenAll = tightenAll;
             p.bestMatrix = bestMatrix;
             p.bestLoss = bestLoss;
             return p;
@@ -219,11 +226,15 @@ public final class Sparsifier {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s, round %d (%d accepted), threshold %.4g, %d protected%s%s", stage.word(), rounds, accepted, threshold,
+            return String.format(Locale.ROOT, "%s, round %d (%d accepted), threshold %s, %d protected%s%s", stage.word(), rounds, accepted,
+                    threshold >= EVERY_LINK ? "none" : String.format(Locale.ROOT, "%.4g", threshold),
                     protectedLinks.size(), regrows > 0 ? ", " + regrows + (regrows == 1 ? " regrow" : " regrows") : "",
                     tightenFrom > 0 ? ", tightening from " + tightenFrom + " links" : "");
         }
     }
+
+    /** The threshold of a tightening: every unprotected link is a candidate, the smallest goes first (finite, so checkpoints stay JSON). */
+    static final double EVERY_LINK = Double.MAX_VALUE;
 
     private final Trainer t;
     /** The schedule; parameters changed while running ({@link TrainControl#schedule}) take effect at the next round. */
@@ -443,7 +454,8 @@ public final class Sparsifier {
             pos.reference = Math.max(finished, 1e-12);
             pos.rejections = pos.idle = 0;
             pos.maxCut = 1;   // one link a round, the smallest: every link is tried alone (a rejected one is protected)
-            pos.threshold = pos.acceptedThreshold = s.thresholdMax();   // whatever the rejections before left it at
+            pos.tightenAll = true;
+            pos.threshold = pos.acceptedThreshold = EVERY_LINK;   // whatever the rejections before left it at
             pos.protectedLinks.clear();   // protected by the slower judge: the faster one may accept their cut
             t.setLambda(pos.roundsLambda > 0 ? pos.roundsLambda : s.lambdaMax());
             pos.stage = Position.Stage.ROUNDS;
@@ -525,7 +537,7 @@ public final class Sparsifier {
     private boolean tightenDue(Position pos) {
         if (!(s.tightenLr() > 0) || pos.bestMatrix == null || !(pos.bestLoss <= regrowAbove())) return false;
         int links = pos.bestMatrix.leafCount();
-        return links > s.targetLinks() && (pos.tightenFrom == 0 || links < pos.tightenFrom);
+        return links > s.targetLinks() && (pos.tightenFrom == 0 || links < pos.tightenFrom || !pos.tightenAll);
     }
 
     /** Whether the rounds are tightening a good machine: the judge trains at {@code :tighten-lr}. */
@@ -621,6 +633,16 @@ public final class Sparsifier {
         return below.get(pos.maxCut);
     }
 
+    /** The largest |w| among the links of {@code beforeCut} the last prune removed (0 if none). */
+    private double largestCut(VValue beforeCut) {
+        VValue now = t.weights();
+        double[] largest = {0};
+        beforeCut.forEachLeaf((p, x) -> {
+            if (now.getIn(p).scalarPart() == 0) largest[0] = Math.max(largest[0], Math.abs(x));
+        });
+        return largest[0];
+    }
+
     /** One round from the last accepted state {@code good}; returns the (possibly new) last accepted state. */
     private Trainer.Snapshot round(Position pos, Trainer.Snapshot good) {
         pos.rounds++;
@@ -629,8 +651,8 @@ public final class Sparsifier {
         VValue beforeCut = t.weights();
         double cutAt = cutThreshold(beforeCut, pos);
         int cut = t.prune(cutAt, pos.protectedLinks);
-        String how = cutAt < pos.threshold ? String.format(Locale.ROOT, pos.tightenFrom > 0 ? "|w| < %.3g, the smallest" : "|w| < %.3g, at most %d after a rejected cut",
-                pos.threshold, pos.maxCut)
+        String how = pos.tightenFrom > 0 && pos.maxCut == 1 ? String.format(Locale.ROOT, "the smallest, |w| = %.3g", largestCut(beforeCut))
+                : cutAt < pos.threshold ? String.format(Locale.ROOT, "|w| < %.3g, at most %d after a rejected cut", pos.threshold, pos.maxCut)
                 : String.format(Locale.ROOT, "|w| < %.3g", pos.threshold);
         if (s.freshOptimizer() && cut > 0) t.optimizer.reset();
         double loss = judge();
@@ -649,7 +671,7 @@ public final class Sparsifier {
             t.setLambda(Math.min(s.lambdaMax(), lambda * s.lambdaGrowth()));
             t.output().message(String.format(Locale.ROOT, "round %d: λ %.4g, cut %d (%s) -> %d links, %s %.5g  accepted",
                     pos.rounds, lambda, before - after, how, after, lossName(), loss));
-            pos.threshold = Math.min(s.thresholdMax(), pos.threshold * s.thresholdGrowth());
+            pos.threshold = Math.min(pos.tightenFrom > 0 ? EVERY_LINK : s.thresholdMax(), pos.threshold * s.thresholdGrowth());
             pos.acceptedThreshold = pos.threshold;
             return snapshot();
         }

@@ -126,4 +126,31 @@ class SparsifyResumeTest {
         assertEquals(whole.step(), again.step());
         assertEquals(whole.weights(), again.weights(), "the same network to the last digit");
     }
+    /**
+     * A finished checkpoint tightened by a build that tried only the links below :threshold-max
+     * (no "tighten-all") is tightened again, over every link; one tightened over every link is
+     * complete.
+     */
+    @Test
+    void aCheckpointTightenedOnlyBelowTheLargestThresholdIsTightenedAgain(@TempDir Path dir) throws java.io.IOException {
+        // its tightening ends when 12 rounds cut nothing, with links left (TIGHTENING's ends with none)
+        Sparsifier.Schedule stopsShort = Settings.with(Sparsifier.Schedule.class, TIGHTENING, Map.of("max-rejections", 2));
+        Trainer whole = trainer(dir.resolve("whole"));
+        new Sparsifier(whole, stopsShort).run();
+        assertTrue(whole.network().softLinkCount() > 0, "links left");
+        String json = java.nio.file.Files.readString(dir.resolve("whole.ckpt.json"));
+        assertTrue(json.contains("\"tighten-all\""), "recorded: " + json.length());
+        Trainer complete = (Trainer) interp.eval("t.dmm", "(trainer small :loss small-loss :l1 0.001 :quiet true)");
+        complete.loadCheckpoint(dir.resolve("whole.ckpt.json"));
+        long at = complete.step();
+        new Sparsifier(complete, stopsShort).run();
+        assertEquals(at, complete.step(), "nothing to do");
+        Path older = dir.resolve("older.ckpt.json");
+        java.nio.file.Files.writeString(older, json.replaceAll("\"tighten-all\"\\s*:\\s*true\\s*,?", ""));
+        Trainer old = (Trainer) interp.eval("t.dmm", "(trainer small :loss small-loss :l1 0.001 :quiet true)");
+        old.loadCheckpoint(older);
+        assertFalse(old.sparsification().tightenAll);
+        new Sparsifier(old, stopsShort).run();
+        assertTrue(old.step() > at, "tightened again: " + old.step() + " vs " + at);
+    }
 }

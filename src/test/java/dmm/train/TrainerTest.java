@@ -358,6 +358,25 @@ class TrainerTest {
         assertNull(t.sparsification(), "done");
     }
 
+    /**
+     * A tightening tries every link, smallest first, whatever its size: with :threshold-max at
+     * the first threshold the rounds before it never cut a link above 0.03, the tightening does.
+     */
+    @Test
+    void aTighteningTriesLinksAboveTheLargestThreshold() {
+        Map<String, Object> schedule = new java.util.HashMap<>(Map.of("threshold", 0.03, "threshold-max", 0.03, "recover-steps", 6, "judge-steps", 5,
+                "tolerance", 0.0, "slack", 1.5, "max-rounds", 150, "max-rejections", 2, "polish-steps", 8, "regrow-above", 10.0));
+        schedule.put("tighten-lr", 0.03);
+        Trainer t = trainer(":l1 0.001");
+        t.train(20);
+        new Sparsifier(t, Settings.with(Sparsifier.Schedule.class, Sparsifier.Schedule.DEFAULTS, schedule)).run();
+        String out = printed.toString(StandardCharsets.UTF_8);
+        java.util.regex.Pattern cut = java.util.regex.Pattern.compile("cut 1 \\(the smallest, \\|w\\| = ([0-9.e+-]+)\\).*accepted");
+        List<Double> sizes = out.lines().map(cut::matcher).filter(java.util.regex.Matcher::find).map(m -> Double.parseDouble(m.group(1))).toList();
+        assertFalse(sizes.isEmpty(), "the tightening cut links: " + out);
+        assertTrue(sizes.stream().anyMatch(w -> w >= 0.03), "a link at or above :threshold-max went: " + sizes);
+    }
+
     @Test
     void checkpointResumeGivesTheSameNextLosses(@TempDir Path dir) {
         Trainer a = trainer(":l1 0.001");
