@@ -651,7 +651,8 @@ public final class Sparsifier {
         VValue beforeCut = t.weights();
         double cutAt = cutThreshold(beforeCut, pos);
         int cut = t.prune(cutAt, pos.protectedLinks);
-        String how = pos.tightenFrom > 0 && pos.maxCut == 1 ? String.format(Locale.ROOT, "the smallest, |w| = %.3g", largestCut(beforeCut))
+        String how = pos.tightenFrom > 0 && pos.maxCut == 1
+                ? (cut == 0 ? "every link left is protected" : String.format(Locale.ROOT, "the smallest, |w| = %.3g", largestCut(beforeCut)))
                 : cutAt < pos.threshold ? String.format(Locale.ROOT, "|w| < %.3g, at most %d after a rejected cut", pos.threshold, pos.maxCut)
                 : String.format(Locale.ROOT, "|w| < %.3g", pos.threshold);
         if (s.freshOptimizer() && cut > 0) t.optimizer.reset();
