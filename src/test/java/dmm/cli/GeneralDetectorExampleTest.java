@@ -91,4 +91,25 @@ class GeneralDetectorExampleTest {
         assertEquals(one.stream().map(l -> l.replace(dir.resolve("one").toString(), "DIR")).toList(),
                 two.stream().map(l -> l.replace(dir.resolve("two").toString(), "DIR")).toList());
     }
+    /**
+     * --restarts: a machine that is good but larger than --max-links starts over from the next
+     * initial matrix (seed + 1000), on the same data, with its own checkpoint; the good machine
+     * with the fewest links is kept. (--good-enough 1000 makes the quick run's machines good.)
+     */
+    @Test
+    void aGoodButLargeMachineRestartsAndTheSmallestGoodOneIsKept(@TempDir Path dir) throws Exception {
+        String out = CliRuns.ok("run", "examples/general-detector.dmm", "--quick", "--restarts", "1", "--good-enough", "1000", "--max-links", "0",
+                "--out", dir.toString());
+        List<String> lines = figures(out);
+        assertTrue(lines.contains("attempt 1 is good at 700 links, more than --max-links 0"), out);
+        assertTrue(lines.contains("restart 1 of 1: the initial matrix from seed 1001"), out);
+        assertTrue(lines.contains("final: 700 soft links, judge loss 94.660, from attempt 1 of 2 (initial matrix seed 1); 32 steps"), out);
+        assertTrue(Files.exists(dir.resolve("general-detector-restart-1.ckpt.json")), "the restart's own checkpoint");
+        assertEquals(700, VValueJson.readFile(dir.resolve("general-detector-matrix.json")).leafCount(), "the smaller good machine is the one saved");
+        // resumed: both attempts finished, nothing is trained again, the same machine is chosen
+        List<String> again = figures(CliRuns.ok("run", "examples/general-detector.dmm", "--quick", "--restarts", "1", "--good-enough", "1000",
+                "--max-links", "0", "--out", dir.toString(), "--resume", "auto"));
+        assertEquals(2, again.stream().filter(l -> l.contains("the checkpointed sparsification is complete")).count(), String.join("\n", again));
+        assertTrue(again.contains("final: 700 soft links, judge loss 94.660, from attempt 1 of 2 (initial matrix seed 1); 32 steps"), String.join("\n", again));
+    }
 }
