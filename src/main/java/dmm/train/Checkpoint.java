@@ -176,7 +176,7 @@ final class Checkpoint {
         if (p.roundsLambda > 0) g.writeNumberField("rounds-lambda", p.roundsLambda);
         if (p.againFrom > 0) g.writeNumberField("again-from", p.againFrom);
         if (p.tightenFrom > 0) g.writeNumberField("tighten-from", p.tightenFrom);
-        if (p.tightenAll) g.writeBooleanField("tighten-all", true);
+        if (p.tightenedEveryLink) g.writeBooleanField("tighten-all", true);
         if (p.bestMatrix != null) {
             g.writeNumberField("best-loss", p.bestLoss);
             g.writeFieldName("best-matrix");
@@ -215,7 +215,7 @@ final class Checkpoint {
         p.againFrom = n.has("again-from") ? (int) number(n, "again-from", file) : 0;
         p.tightenFrom = n.has("tighten-from") ? (int) number(n, "tighten-from", file) : 0;
         // absent in checkpoints of builds whose tightening tried only links below :threshold-max
-        p.tightenAll = n.has("tighten-all") && n.get("tighten-all").asBoolean();
+        p.tightenedEveryLink = n.has("tighten-all") && n.get("tighten-all").asBoolean();
         if (n.has("best-matrix")) {
             p.bestLoss = number(n, "best-loss", file);
             p.bestMatrix = toVValue(n.get("best-matrix"), "sparsification.best-matrix", file);

@@ -188,7 +188,7 @@ public final class Sparsifier {
          * of builds whose tightening tried only the links below :threshold-max: such a finished
          * machine is tightened again, over every link).
          */
-        public boolean tightenAll;
+        public boolean tightenedEveryLink;
         /**
          * The best polished machine so far (the soft matrix, with its judged loss), or null: kept
          * when a regrow ends worse than the machine it started from.
@@ -218,7 +218,7 @@ public final class Sparsifier {
             p.roundsLambda = roundsLambda;
             p.againFrom = againFrom;
             p.tightenFrom = tightenFrom;
-            p.tightenAll = tightenAll;
+            p.tightenedEveryLink = tightenedEveryLink;
             p.bestMatrix = bestMatrix;
             p.bestLoss = bestLoss;
             return p;
@@ -227,7 +227,7 @@ public final class Sparsifier {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%s, round %d (%d accepted), threshold %s, %d protected%s%s", stage.word(), rounds, accepted,
-                    threshold >= EVERY_LINK ? "none" : String.format(Locale.ROOT, "%.4g", threshold),
+                    everyLink(threshold) ? "none" : String.format(Locale.ROOT, "%.4g", threshold),
                     protectedLinks.size(), regrows > 0 ? ", " + regrows + (regrows == 1 ? " regrow" : " regrows") : "",
                     tightenFrom > 0 ? ", tightening from " + tightenFrom + " links" : "");
         }
@@ -454,7 +454,7 @@ public final class Sparsifier {
             pos.reference = Math.max(finished, 1e-12);
             pos.rejections = pos.idle = 0;
             pos.maxCut = 1;   // one link a round, the smallest: every link is tried alone (a rejected one is protected)
-            pos.tightenAll = true;
+            pos.tightenedEveryLink = true;
             pos.threshold = pos.acceptedThreshold = EVERY_LINK;   // whatever the rejections before left it at
             pos.protectedLinks.clear();   // protected by the slower judge: the faster one may accept their cut
             t.setLambda(pos.roundsLambda > 0 ? pos.roundsLambda : s.lambdaMax());
@@ -532,12 +532,13 @@ public final class Sparsifier {
 
     /**
      * Whether the rounds go on to tighten the best polished machine ({@code :tighten-lr}): it is
-     * good enough, has links to cut, and the last tightening (if any) cut some.
+     * good enough, has links to cut, and the last tightening (if any) cut some — or tried only
+     * the links below :threshold-max (a checkpoint of an older build).
      */
     private boolean tightenDue(Position pos) {
         if (!(s.tightenLr() > 0) || pos.bestMatrix == null || !(pos.bestLoss <= regrowAbove())) return false;
         int links = pos.bestMatrix.leafCount();
-        return links > s.targetLinks() && (pos.tightenFrom == 0 || links < pos.tightenFrom || !pos.tightenAll);
+        return links > s.targetLinks() && (pos.tightenFrom == 0 || links < pos.tightenFrom || !pos.tightenedEveryLink);
     }
 
     /** Whether the rounds are tightening a good machine: the judge trains at {@code :tighten-lr}. */
@@ -633,14 +634,27 @@ public final class Sparsifier {
         return below.get(pos.maxCut);
     }
 
-    /** The largest |w| among the links of {@code beforeCut} the last prune removed (0 if none). */
-    private double largestCut(VValue beforeCut) {
+    /** The links of {@code beforeCut} (with their weights before the cut) that the last prune removed. */
+    private VValue cutLinks(VValue beforeCut) {
         VValue now = t.weights();
+        return beforeCut.filterLeaves((p, x) -> now.getIn(p).scalarPart() == 0);
+    }
+
+    /** The largest |w| among {@code links}' leaves (0 if none). */
+    private static double largest(VValue links) {
         double[] largest = {0};
-        beforeCut.forEachLeaf((p, x) -> {
-            if (now.getIn(p).scalarPart() == 0) largest[0] = Math.max(largest[0], Math.abs(x));
-        });
+        links.forEachLeaf((p, x) -> largest[0] = Math.max(largest[0], Math.abs(x)));
         return largest[0];
+    }
+
+    /** Whether a threshold is a tightening's (every unprotected link a candidate; halved after rejections, still far above any weight). */
+    private static boolean everyLink(double threshold) {
+        return threshold > EVERY_LINK / 1e6;
+    }
+
+    /** A round's cut rule for messages. */
+    private static String belowText(double threshold) {
+        return everyLink(threshold) ? "every unprotected link" : String.format(Locale.ROOT, "|w| < %.3g", threshold);
     }
 
     /** One round from the last accepted state {@code good}; returns the (possibly new) last accepted state. */
@@ -652,9 +666,9 @@ public final class Sparsifier {
         double cutAt = cutThreshold(beforeCut, pos);
         int cut = t.prune(cutAt, pos.protectedLinks);
         String how = pos.tightenFrom > 0 && pos.maxCut == 1
-                ? (cut == 0 ? "every link left is protected" : String.format(Locale.ROOT, "the smallest, |w| = %.3g", largestCut(beforeCut)))
-                : cutAt < pos.threshold ? String.format(Locale.ROOT, "|w| < %.3g, at most %d after a rejected cut", pos.threshold, pos.maxCut)
-                : String.format(Locale.ROOT, "|w| < %.3g", pos.threshold);
+                ? (cut == 0 ? "nothing cut" : String.format(Locale.ROOT, "the smallest, |w| = %.3g", largest(cutLinks(beforeCut))))
+                : cutAt < pos.threshold ? String.format(Locale.ROOT, "%s, at most %d after a rejected cut", belowText(pos.threshold), pos.maxCut)
+                : belowText(pos.threshold);
         if (s.freshOptimizer() && cut > 0) t.optimizer.reset();
         double loss = judge();
         // never worse than the last accepted round is always good enough: with a :max-loss below the
@@ -681,8 +695,7 @@ public final class Sparsifier {
                 pos.rounds, t.lambda(), before - after, how, after, lossName(), loss, accept, good.net().softLinkCount()));
         if (cut == 1) {
             // one small link the task needs: keep it from now on, and go on cutting as before
-            VValue gone = beforeCut.filterLeaves((p, x) -> t.weights().getIn(p).scalarPart() == 0);
-            gone.forEachLeaf((p, x) -> pos.protectedLinks.add(List.copyOf(p)));
+            cutLinks(beforeCut).forEachLeaf((p, x) -> pos.protectedLinks.add(List.copyOf(p)));
             restore(good);
             pos.threshold = pos.acceptedThreshold;
             pos.rejections = 0;

@@ -112,4 +112,13 @@ class GeneralDetectorExampleTest {
         assertEquals(2, again.stream().filter(l -> l.contains("the checkpointed sparsification is complete")).count(), String.join("\n", again));
         assertTrue(again.contains("final: 700 soft links, judge loss 94.660, from attempt 1 of 2 (initial matrix seed 1); 32 steps"), String.join("\n", again));
     }
+    /** --restarts: a machine that is not good starts over; with none good, the lowest judge loss is kept. */
+    @Test
+    void aWrongMachineRestartsAndWithNoneGoodTheLowestLossIsKept(@TempDir Path dir) throws Exception {
+        String out = CliRuns.ok("run", "examples/general-detector.dmm", "--quick", "--restarts", "1", "--out", dir.toString());
+        List<String> lines = figures(out);
+        assertTrue(lines.contains("attempt 1 is not good: judge loss 94.660 > --good-enough 0.01"), out);
+        assertTrue(lines.contains("final: 781 soft links, judge loss 90.918, from attempt 2 of 2 (initial matrix seed 1001); 32 steps"), out);
+        assertEquals(781, VValueJson.readFile(dir.resolve("general-detector-matrix.json")).leafCount());
+    }
 }

@@ -133,7 +133,7 @@ class SparsifyResumeTest {
      */
     @Test
     void aCheckpointTightenedOnlyBelowTheLargestThresholdIsTightenedAgain(@TempDir Path dir) throws java.io.IOException {
-        // its tightening ends when 12 rounds cut nothing, with links left (TIGHTENING's ends with none)
+        // two rejections in a row end its rounds with links left (TIGHTENING's go on to none)
         Sparsifier.Schedule stopsShort = Settings.with(Sparsifier.Schedule.class, TIGHTENING, Map.of("max-rejections", 2));
         Trainer whole = trainer(dir.resolve("whole"));
         new Sparsifier(whole, stopsShort).run();
@@ -149,7 +149,7 @@ class SparsifyResumeTest {
         java.nio.file.Files.writeString(older, json.replaceAll("\"tighten-all\"\\s*:\\s*true\\s*,?", ""));
         Trainer old = (Trainer) interp.eval("t.dmm", "(trainer small :loss small-loss :l1 0.001 :quiet true)");
         old.loadCheckpoint(older);
-        assertFalse(old.sparsification().tightenAll);
+        assertFalse(old.sparsification().tightenedEveryLink);
         new Sparsifier(old, stopsShort).run();
         assertTrue(old.step() > at, "tightened again: " + old.step() + " vs " + at);
     }
