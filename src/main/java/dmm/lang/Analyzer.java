@@ -543,7 +543,10 @@ public final class Analyzer {
                 installation, then the directories listed in DMM_PATH, then the copy built into the jar.
                 Returns true when it loaded the library now, false when it was already loaded. Libraries: std
                 (the standard neurons), lite (the DMM Lite synthesis pieces), train (training helpers),
-                superfluid (the type-free neuron), args (flag? and option for a program's command line).
+                superfluid (the type-free neuron), args (flag?, option and option-numbers for a program's
+                command line), detector (the general detector's data sets and validation), repair (damaging
+                and repairing a circuit), restarts (restart-attempts: new initial matrices until a machine is
+                good and small).
                   (require std)""", (a, l, s) -> {
             arity(l, 1, 1, "(require name)");
             Form f = l.items().get(1);

@@ -54,6 +54,7 @@ class DocsTest {
         interp.require("args");
         interp.require("detector");
         interp.require("repair");
+        interp.require("restarts");
         StringBuilder sb = new StringBuilder("# Built-ins and library definitions\n\n"
                 + "Generated from the docstrings by `DocsTest` (run `mvn test -Dtest=DocsTest -Ddmm.updateDocs=true` after changing one).\n\n"
                 + "## Special forms\n\nWhat `(doc name)` prints for each.\n\n");

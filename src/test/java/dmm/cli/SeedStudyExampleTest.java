@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * examples/studies/general-detector-seeds.dmm in its quick configuration over two seeds: a row per
  * seed with the validation metrics, each seed's final matrix copied beside the results (the same
- * file its run wrote), the report; run again, it does nothing more.
+ * file its run wrote), the report; run again, it does nothing more; with --seed-list, only the
+ * listed seeds not done yet run.
  */
 class SeedStudyExampleTest {
     @Test
@@ -31,6 +32,12 @@ class SeedStudyExampleTest {
         assertTrue(Files.size(dir.resolve("worst-a-z.png")) > 0);
         String again = CliRuns.ok("run", "examples/studies/general-detector-seeds.dmm", "--seeds", "2", "--quick", "--out", dir.toString());
         assertTrue(again.contains("2 runs (2 done before)"), again);
+        // --seed-list: these seeds in this order, into the same folder; seed 2 is done already
+        String listed = CliRuns.ok("run", "examples/studies/general-detector-seeds.dmm", "--seed-list", "3,2", "--quick", "--out", dir.toString());
+        assertTrue(listed.contains("2 runs (1 done before)"), listed);
+        assertEquals(3, runRows(dir).size());
+        assertTrue(runRows(dir).get(2).contains("\"seed\":3"), runRows(dir).toString());
+        assertTrue(Files.exists(dir.resolve("seed-3-matrix.json")));
     }
 
     /** examples/studies/synthesis-seeds.dmm quick over one seed: a row for each gradient, the report by gradient. */
