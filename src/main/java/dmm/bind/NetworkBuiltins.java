@@ -48,7 +48,7 @@ final class NetworkBuiltins extends Lib {
                 return true;
             });
         });
-        fn("observe", "[net n & options]", "Runs n cycles and returns a vector with one V-value per cycle: {name values} for the neurons given by :inputs [names] (their inputs) or :outputs [names] (their outputs). Differentiable: use it to write losses.", 2, -1, a -> {
+        fn("observe", "[net n & options]", "Runs n cycles and returns a vector with one V-value per cycle: {name values} for the neurons given by :inputs [names] (their inputs) or :outputs [names] (their outputs). Differentiable: use it to write losses. Only the observed neurons and those they read, directly or not, are computed (neurons whose types have no compiled kernel, such as language neurons that print, always run): a pruned network's loss skips its disconnected neurons, with the same values and gradients.", 2, -1, a -> {
             Network net = network(a[0], "observe");
             long n = Values.toLong(a[1], "observe");
             Options o = Options.parse("observe", a, 2, List.of("inputs", "outputs"));
@@ -58,7 +58,8 @@ final class NetworkBuiltins extends Lib {
             String[] keys = ns.toArray(String[]::new);
             for (String x : keys) net.neuron(x);
             List<Object> out = new ArrayList<>();
-            Engine.run(net, n, LanguageNeurons.context(interp), after -> {
+            // only the observed neurons and what they depend on run (the same values and gradients)
+            Engine.runObserving(net, n, LanguageNeurons.context(interp), ns, after -> {
                 Object[] vals = new Object[keys.length];
                 for (int i = 0; i < keys.length; i++) vals[i] = inputs ? after.inputOf(keys[i]) : after.outputOf(keys[i]);
                 out.add(Ops.makeMap(keys, vals));

@@ -7,9 +7,11 @@ import dmm.cancel.CancelToken;
 import dmm.cancel.Cancelled;
 import dmm.vvalue.VValue;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The two-stroke cycle (DMM-SEMANTICS §2). The down movement computes every input from the
@@ -56,6 +58,23 @@ public final class Engine {
         return net;
     }
 
+    /**
+     * Runs {@code n} cycles for a reader of neurons {@code observed} only (a loss, say): the
+     * listener may read their inputs and outputs, and the run computes just the neurons those
+     * depend on ({@link Network#coneOf}; every neuron whose function has no kernel still runs).
+     * What the observed neurons receive, and every gradient of it, is the same as in a whole run,
+     * bit for bit; the states passed to the listener hold the neurons computed.
+     */
+    public static Network runObserving(Network net, long n, Context ctx, Collection<String> observed, CycleListener listener) {
+        Set<String> cone = GENERAL ? null : net.coneOf(observed);
+        for (long i = 0; i < n; i++) {
+            CancelToken.check(ctx.cancel());
+            net = step(net, ctx, null, !GENERAL, cone);
+            if (listener != null && !listener.afterCycle(net)) break;
+        }
+        return net;
+    }
+
     /** {@link #run(Network, long, Context, CycleListener)} with no types beyond the declared ones and the thread's cancellation. */
     public static Network run(Network net, long n) {
         return run(net, n, Context.DEFAULT, null);
@@ -71,7 +90,7 @@ public final class Engine {
      * (a live network's error message names the type to restore).
      */
     static Network step(Network net, Context ctx, String[] failedType) {
-        return step(net, ctx, failedType, !GENERAL);
+        return step(net, ctx, failedType, !GENERAL, null);
     }
 
     /**
@@ -83,15 +102,16 @@ public final class Engine {
 
     /** One cycle through the reference down movement whatever the network (what the tests compare the compiled one with). */
     static Network stepGeneral(Network net, Context ctx) {
-        return step(net, ctx, null, false);
+        return step(net, ctx, null, false, null);
     }
 
-    private static Network step(Network net, Context ctx, String[] failedType, boolean compiled) {
+    /** One cycle; {@code cone}: the neurons to compute on the compiled path ({@link Network#coneOf}), null for all. */
+    private static Network step(Network net, Context ctx, String[] failedType, boolean compiled, Set<String> cone) {
         Object w = net.softMatrix();
         if (compiled) {
             // the compiled down movement; a self-referential network reads a new matrix every
             // cycle, whose plan reuses the links of the last one when they are the same
-            Plan plan = net.planFor(w);
+            Plan plan = net.planFor(w, cone);
             RowLinks links = plan.links;
             Plan.Down d = plan.down(plan.align(net.outputs));
             Object[] ins = d.inputs();

@@ -3,9 +3,12 @@ package dmm.machine;
 import dmm.ad.Ops;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -225,16 +228,83 @@ public final class Network {
 
     /** The compiled down movement for soft matrix {@code w}, reused across the states of one run. */
     Plan planFor(Object w) {
+        return planFor(w, null);
+    }
+
+    /**
+     * The compiled down movement for soft matrix {@code w} over the active neurons in {@code cone}
+     * (keys {@link Layer#key}; null: every active neuron), reused across the states of one run.
+     */
+    Plan planFor(Object w, Set<String> cone) {
         Plan p = plan;
-        if (p == null || !p.fits(w, hard, neurons)) {
+        if (p == null || !p.fits(w, hard, neurons, cone)) {
             // a matrix with the links of an earlier plan (a training step) reuses its rows
             Plan t = p != null ? p : lineage.last;
-            Plan r = t != null && t.links.hard == hard && t.links.declared == neurons ? Plan.reuse(t, w) : null;
-            p = r != null ? r : Plan.compile(neurons, hard, w, activeNeurons(Ops.primal(w)));
+            Plan r = t != null && t.links.hard == hard && t.links.declared == neurons && t.links.sameCone(cone) ? Plan.reuse(t, w) : null;
+            p = r != null ? r : Plan.compile(neurons, hard, w, activeNeurons(Ops.primal(w), cone), cone);
             plan = p;
             lineage.last = p;
         }
         return p;
+    }
+
+    /** The active neurons in {@code cone} (null: all), in the order of {@link #activeNeurons(VValue)}. */
+    List<String[]> activeNeurons(VValue w, Set<String> cone) {
+        List<String[]> all = activeNeurons(w);
+        if (cone == null) return all;
+        List<String[]> in = new ArrayList<>(cone.size());
+        for (String[] tn : all) if (cone.contains(Layer.key(tn[0], tn[1]))) in.add(tn);
+        return in;
+    }
+
+    /**
+     * The neurons (keys {@link Layer#key}) that a run reading only neurons {@code observed} must
+     * compute: those; every active neuron whose function has no kernel (it may act on the world, as
+     * a language neuron that prints may, or its type is not declared here); and every neuron one of
+     * them reads through a link of either matrix, transitively. The others cannot change what the
+     * observed neurons receive, nor any gradient of it. Null when that is every active neuron, or
+     * when the network is self-referential (its links change as it runs).
+     */
+    Set<String> coneOf(Collection<String> observed) {
+        if (selfName != null) return null;
+        VValue w = Ops.primal(soft);
+        List<String[]> active = activeNeurons(w);
+        Map<String, Set<String>> sources = new HashMap<>();
+        for (VValue m : new VValue[] {w, hard})
+            for (int a = 0; a < m.childCount(); a++) {
+                VValue byName = m.childAt(a);
+                for (int b = 0; b < byName.childCount(); b++) {
+                    Set<String> from = sources.computeIfAbsent(Layer.key(m.keyAt(a), byName.keyAt(b)), k -> new HashSet<>());
+                    VValue byInput = byName.childAt(b);
+                    for (int i = 0; i < byInput.childCount(); i++) {
+                        VValue byType = byInput.childAt(i);
+                        for (int t = 0; t < byType.childCount(); t++) {
+                            VValue byFromName = byType.childAt(t);
+                            for (int f = 0; f < byFromName.childCount(); f++) from.add(Layer.key(byType.keyAt(t), byFromName.keyAt(f)));
+                        }
+                    }
+                }
+            }
+        Set<String> keep = new HashSet<>();
+        ArrayDeque<String> todo = new ArrayDeque<>();
+        for (String n : observed) todo.add(Layer.key(neuron(n).type(), n));
+        for (String[] tn : active) {
+            NeuronDecl d = neurons.get(tn[1]);
+            if (d == null || !d.type().equals(tn[0]) || !hasKernel(d)) todo.add(Layer.key(tn[0], tn[1]));
+        }
+        while (!todo.isEmpty()) {
+            String k = todo.pop();
+            if (keep.add(k)) todo.addAll(sources.getOrDefault(k, Set.of()));
+        }
+        return keep.size() >= active.size() ? null : Collections.unmodifiableSet(keep);
+    }
+
+    private static boolean hasKernel(NeuronDecl d) {
+        try {
+            return d.function().kernel() != null;
+        } catch (RuntimeException e) {
+            return false; // undefined now: kept, so the run reports it as it would
+        }
     }
 
     /** Adds (or replaces) a neuron declaration; amortized constant time, so adding neurons one by one is linear. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -45,14 +46,18 @@ final class Plan {
     }
 
     /** True when this plan was compiled for these matrices and declarations (the same objects). */
-    boolean fits(Object w, VValue hard, Map<String, NeuronDecl> declared) {
-        return soft == w && links.hard == hard && links.declared == declared;
+    boolean fits(Object w, VValue hard, Map<String, NeuronDecl> declared, Set<String> cone) {
+        return soft == w && links.hard == hard && links.declared == declared && links.sameCone(cone);
     }
 
     private record Contribution(int slot, double w, int soft) {}
 
-    /** Compiles the down movement of soft matrix {@code w} and {@code hard} over the active neurons (as [type, name]). */
-    static Plan compile(Map<String, NeuronDecl> declared, VValue hard, Object w, List<String[]> neurons) {
+    /**
+     * Compiles the down movement of soft matrix {@code w} and {@code hard} over the active neurons
+     * (as [type, name]): all of them, or those of {@code cone} (a run that reads only some
+     * neurons; links from neurons outside it are left out, as those from inactive ones are).
+     */
+    static Plan compile(Map<String, NeuronDecl> declared, VValue hard, Object w, List<String[]> neurons, Set<String> cone) {
         VValue wv = Ops.primal(w);
         Map<String, Integer> neuronIndex = new HashMap<>();
         for (int i = 0; i < neurons.size(); i++) neuronIndex.put(Layer.key(neurons.get(i)[0], neurons.get(i)[1]), i);
@@ -107,7 +112,7 @@ final class Plan {
             softIndex[i] = byField.stream().map(cs -> cs.stream().mapToInt(Contribution::soft).toArray()).toArray(int[][]::new);
         }
         int[] sn = slotNeuron.stream().mapToInt(Integer::intValue).toArray();
-        return new Plan(new RowLinks(hard, declared, neurons, sn, slotPath, fields, src, softIndex, softPaths), w, weight);
+        return new Plan(new RowLinks(hard, declared, neurons, cone, sn, slotPath, fields, src, softIndex, softPaths), w, weight);
     }
 
     /**

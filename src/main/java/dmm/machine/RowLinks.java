@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -19,6 +20,8 @@ final class RowLinks {
     final Map<String, NeuronDecl> declared;
     /** Active neurons as [type, name], in the order of {@link Network#activeNeurons}. */
     final List<String[]> neurons;
+    /** The neurons a run reading only some of them computes ({@link Network#coneOf}), or null: every active neuron. */
+    final Set<String> cone;
     /** Positions of the active neurons, shared by the layers of every cycle. */
     final Map<String, Integer> neuronIndex;
     /** Per active neuron: its declaration when declared with that type, else null (the plan fits one table of declarations). */
@@ -52,11 +55,12 @@ final class RowLinks {
     /** The pullback's visiting order of the contributions, and what the flat rows remember per pattern. */
     final VisitOrder visit;
 
-    RowLinks(VValue hard, Map<String, NeuronDecl> declared, List<String[]> neurons, int[] slotNeuron, List<List<String>> slotPath,
+    RowLinks(VValue hard, Map<String, NeuronDecl> declared, List<String[]> neurons, Set<String> cone, int[] slotNeuron, List<List<String>> slotPath,
           String[][] fields, int[][][] src, int[][][] softIndex, List<List<String>> softPaths) {
         this.hard = hard;
         this.declared = declared;
         this.neurons = neurons;
+        this.cone = cone;
         this.slotNeuron = slotNeuron;
         this.slotPath = slotPath;
         this.fields = fields;
@@ -106,6 +110,11 @@ final class RowLinks {
         for (int i = 0; i < n; i++)
             fieldSlots[i] = bySource.get(i).stream().sorted((x, y) -> slotField[x].compareTo(slotField[y])).mapToInt(Integer::intValue).toArray();
         visit = new VisitOrder(this);
+    }
+
+    /** True when these links were compiled for {@code other} (the same neurons computed). */
+    boolean sameCone(Set<String> other) {
+        return cone == other || (cone != null && cone.equals(other));
     }
 
     int slots() {

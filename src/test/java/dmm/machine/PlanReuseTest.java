@@ -26,7 +26,7 @@ class PlanReuseTest {
     }
 
     private static Plan compile(Network n, Object w) {
-        return Plan.compile(n.neurons, n.hard, w, n.activeNeurons(Ops.primal(w)));
+        return Plan.compile(n.neurons, n.hard, w, n.activeNeurons(Ops.primal(w)), null);
     }
 
     @Test
