@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -26,20 +28,21 @@ import java.util.function.Supplier;
 final class BuildComparison {
     private BuildComparison() {}
 
-    /** A class loader over a build's class path that also defines {@link FlagshipStep} from this build's bytes. */
+    /** A class loader over a build's class path that also defines the steps ({@link FlagshipStep} and its variant) from this build's bytes. */
     private static final class BuildLoader extends ClassLoader {
         private final URLClassLoader build;
-        private final byte[] step;
+        private final Map<String, byte[]> steps;
 
-        BuildLoader(URL[] classPath, byte[] step) {
+        BuildLoader(URL[] classPath, Map<String, byte[]> steps) {
             super(ClassLoader.getPlatformClassLoader());
             this.build = new URLClassLoader(classPath, ClassLoader.getPlatformClassLoader());
-            this.step = step;
+            this.steps = steps;
         }
 
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.equals(FlagshipStep.class.getName())) return build.loadClass(name);
+            byte[] step = steps.get(name);
+            if (step == null) return build.loadClass(name);
             synchronized (getClassLoadingLock(name)) {
                 Class<?> c = findLoadedClass(name);
                 return c != null ? c : defineClass(name, step, 0, step.length);
@@ -47,19 +50,38 @@ final class BuildComparison {
         }
     }
 
+    /** This build's bytes of the step classes, by name. */
+    private static Map<String, byte[]> stepBytes() throws IOException {
+        Map<String, byte[]> m = new HashMap<>();
+        for (Class<?> c : List.of(FlagshipStep.class, FlagshipStep.Pruned.class)) {
+            String file = c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class";
+            try (InputStream in = c.getResourceAsStream(file)) {
+                if (in == null) throw new IOException("cannot read this build's " + c.getName());
+                m.put(c.getName(), in.readAllBytes());
+            }
+        }
+        return m;
+    }
+
     /** Times {@code rounds} alternated steps of this build and the jar {@code other} after {@code warmup} each; prints the medians. */
     static int run(Path other, int warmup, int rounds, PrintStream out) throws IOException {
+        return run(other, false, warmup, rounds, out);
+    }
+
+    /** {@link #run(Path, int, int, PrintStream)}; {@code pruned}: the step on the 19-link machine ({@link FlagshipStep.Pruned}). */
+    static int run(Path other, boolean pruned, int warmup, int rounds, PrintStream out) throws IOException {
         if (!Files.isRegularFile(other)) throw new IOException("no such jar: " + other);
-        return run(new URL[] {other.toUri().toURL()}, other.getFileName().toString(), warmup, rounds, out);
+        return run(new URL[] {other.toUri().toURL()}, other.getFileName().toString(), pruned, warmup, rounds, out);
     }
 
     /** {@link #run(Path, int, int, PrintStream)} with the other build given by its class path. */
     static int run(URL[] other, String otherName, int warmup, int rounds, PrintStream out) throws IOException {
-        byte[] step;
-        try (InputStream in = FlagshipStep.class.getResourceAsStream(FlagshipStep.class.getSimpleName() + ".class")) {
-            if (in == null) throw new IOException("cannot read this build's " + FlagshipStep.class.getName());
-            step = in.readAllBytes();
-        }
+        return run(other, otherName, false, warmup, rounds, out);
+    }
+
+    static int run(URL[] other, String otherName, boolean pruned, int warmup, int rounds, PrintStream out) throws IOException {
+        Map<String, byte[]> step = stepBytes();
+        String stepClass = (pruned ? FlagshipStep.Pruned.class : FlagshipStep.class).getName();
         List<URL> own = new ArrayList<>();
         for (String p : System.getProperty("java.class.path").split(File.pathSeparator)) if (!p.isEmpty()) own.add(Path.of(p).toUri().toURL());
         String[] names = {"this build", otherName};
@@ -68,7 +90,7 @@ final class BuildComparison {
             URL[] cp = b == 0 ? own.toArray(URL[]::new) : other;
             try {
                 @SuppressWarnings("unchecked")
-                Supplier<Runnable> maker = (Supplier<Runnable>) new BuildLoader(cp, step).loadClass(FlagshipStep.class.getName()).getDeclaredConstructor().newInstance();
+                Supplier<Runnable> maker = (Supplier<Runnable>) new BuildLoader(cp, step).loadClass(stepClass).getDeclaredConstructor().newInstance();
                 steps[b] = maker.get();
             } catch (ReflectiveOperationException | LinkageError e) {
                 throw new IOException("cannot set up the flagship step of " + names[b] + " (" + e + "); a build older than the"
@@ -87,7 +109,8 @@ final class BuildComparison {
                 cpu[b][i] = (mx.getCurrentThreadCpuTime() - c0) / 1e6;
             }
         }
-        out.printf(Locale.ROOT, "flagship step, %d alternated steps of each build after %d warm-up steps%n", rounds, warmup);
+        out.printf(Locale.ROOT, "%s, %d alternated steps of each build after %d warm-up steps%n",
+                pruned ? "flagship step on the 19-link machine" : "flagship step", rounds, warmup);
         for (int b = 0; b < 2; b++)
             out.printf(Locale.ROOT, "%-28s wall %8.3f ms   thread CPU %8.3f ms%n", names[b], median(wall[b]), median(cpu[b]));
         out.printf(Locale.ROOT, "%-28s wall %7.1f %%   thread CPU %7.1f %%   (this build's step as a share of the other's)%n", "ratio",

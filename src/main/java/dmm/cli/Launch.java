@@ -97,12 +97,12 @@ final class Launch {
     }
 
     /** {@code dmm bench}'s options: the flags, and the options that take a value. */
-    private static final Set<String> BENCH_FLAGS = Set.of("--quick", "--micro", "--synthesis", "--flagship"),
+    private static final Set<String> BENCH_FLAGS = Set.of("--quick", "--micro", "--synthesis", "--flagship", "--pruned"),
             BENCH_VALUES = Set.of("--json", "--plot", "--compare");
 
     static final String BENCH_USAGE = """
             usage: dmm bench [--quick] [--json FILE] [--plot FILE] [--micro] [--synthesis] [--flagship]
-                   dmm bench --compare OTHER.jar [--quick]
+                   dmm bench --compare OTHER.jar [--pruned] [--quick]
               --quick        the CI smoke run (fewer repetitions, no plot)
               --json FILE    write the figures as JSON
               --plot FILE    the scaling plot (PNG; default runs/bench-scaling.png)
@@ -110,6 +110,8 @@ final class Launch {
               --synthesis    add the wall time of the whole seed-1 synthesis run (a minute or more)
               --flagship     the flagship cases only (step, forwards, flat baseline, ratios)
               --compare JAR  this build's flagship step against another build's, in one JVM
+              --pruned       with --compare: the step on the 19-link machine of
+                             docs/results/synthesis-published-init-matrix.json instead
             """;
 
     static int bench(List<String> args, PrintStream out, PrintStream err) {
@@ -137,7 +139,7 @@ final class Launch {
             int compare = args.indexOf("--compare");
             if (compare >= 0) {
                 boolean quick = args.contains("--quick");
-                return BuildComparison.run(Path.of(args.get(compare + 1)), quick ? 5 : 300, quick ? 5 : 300, out);
+                return BuildComparison.run(Path.of(args.get(compare + 1)), args.contains("--pruned"), quick ? 5 : 300, quick ? 5 : 300, out);
             }
             return Bench.run(args, Toolkit.newInterpreter(out, false), out);
         } catch (IOException e) {

@@ -3,12 +3,10 @@ package dmm.machine;
 import dmm.ad.Ops;
 import dmm.vvalue.VBuilder;
 import dmm.vvalue.VValue;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,6 +50,8 @@ public final class Network {
     /** The holder of a lineage's latest plan (shared by the networks of one lineage, on any thread). */
     static final class Lineage {
         volatile Plan last;
+        /** The latest plan over a part of the neurons ({@link #coneOf}). */
+        volatile Plan lastInCone;
     }
 
     Network(String name, NeuronTable neurons, Object soft, VValue hard, String selfName, String selfField,
@@ -234,16 +234,19 @@ public final class Network {
     /**
      * The compiled down movement for soft matrix {@code w} over the active neurons in {@code cone}
      * (keys {@link Layer#key}; null: every active neuron), reused across the states of one run.
+     * A lineage keeps its latest plan of each kind, so runs of both kinds, alternating (the whole
+     * plan gives the cone, see {@link #coneOf}), each reuse their own.
      */
     Plan planFor(Object w, Set<String> cone) {
         Plan p = plan;
         if (p == null || !p.fits(w, hard, neurons, cone)) {
             // a matrix with the links of an earlier plan (a training step) reuses its rows
-            Plan t = p != null ? p : lineage.last;
+            Plan t = p != null && p.links.sameCone(cone) ? p : cone == null ? lineage.last : lineage.lastInCone;
             Plan r = t != null && t.links.hard == hard && t.links.declared == neurons && t.links.sameCone(cone) ? Plan.reuse(t, w) : null;
             p = r != null ? r : Plan.compile(neurons, hard, w, activeNeurons(Ops.primal(w), cone), cone);
             plan = p;
-            lineage.last = p;
+            if (cone == null) lineage.last = p;
+            else lineage.lastInCone = p;
         }
         return p;
     }
@@ -263,40 +266,24 @@ public final class Network {
      * a language neuron that prints may, or its type is not declared here); and every neuron one of
      * them reads through a link of either matrix, transitively. The others cannot change what the
      * observed neurons receive, nor any gradient of it. Null when that is every active neuron, or
-     * when the network is self-referential (its links change as it runs).
+     * when the network is self-referential (its links change as it runs). Read from the whole
+     * run's compiled links, and kept with them: a training step's network, with new weights on the
+     * same links, finds it there.
      */
     Set<String> coneOf(Collection<String> observed) {
         if (selfName != null) return null;
-        VValue w = Ops.primal(soft);
-        List<String[]> active = activeNeurons(w);
-        Map<String, Set<String>> sources = new HashMap<>();
-        for (VValue m : new VValue[] {w, hard})
-            for (int a = 0; a < m.childCount(); a++) {
-                VValue byName = m.childAt(a);
-                for (int b = 0; b < byName.childCount(); b++) {
-                    Set<String> from = sources.computeIfAbsent(Layer.key(m.keyAt(a), byName.keyAt(b)), k -> new HashSet<>());
-                    VValue byInput = byName.childAt(b);
-                    for (int i = 0; i < byInput.childCount(); i++) {
-                        VValue byType = byInput.childAt(i);
-                        for (int t = 0; t < byType.childCount(); t++) {
-                            VValue byFromName = byType.childAt(t);
-                            for (int f = 0; f < byFromName.childCount(); f++) from.add(Layer.key(byType.keyAt(t), byFromName.keyAt(f)));
-                        }
-                    }
-                }
-            }
-        Set<String> keep = new HashSet<>();
-        ArrayDeque<String> todo = new ArrayDeque<>();
-        for (String n : observed) todo.add(Layer.key(neuron(n).type(), n));
-        for (String[] tn : active) {
-            NeuronDecl d = neurons.get(tn[1]);
-            if (d == null || !d.type().equals(tn[0]) || !hasKernel(d)) todo.add(Layer.key(tn[0], tn[1]));
+        RowLinks links = planFor(soft, null).links;
+        int n = links.neurons.size();
+        int[] seeds = new int[observed.size()];
+        int k = 0;
+        for (String o : observed) {
+            Integer i = links.neuronIndex.get(Layer.key(neuron(o).type(), o));
+            if (i == null) return null; // (a declared neuron is always active)
+            seeds[k++] = i;
         }
-        while (!todo.isEmpty()) {
-            String k = todo.pop();
-            if (keep.add(k)) todo.addAll(sources.getOrDefault(k, Set.of()));
-        }
-        return keep.size() >= active.size() ? null : Collections.unmodifiableSet(keep);
+        BitSet effectful = new BitSet(n);
+        for (int i = 0; i < n; i++) if (links.decls[i] == null || !hasKernel(links.decls[i])) effectful.set(i);
+        return links.cone(seeds, effectful);
     }
 
     private static boolean hasKernel(NeuronDecl d) {

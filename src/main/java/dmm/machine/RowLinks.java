@@ -3,6 +3,9 @@ package dmm.machine;
 import dmm.vvalue.VValue;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -110,6 +113,46 @@ final class RowLinks {
         for (int i = 0; i < n; i++)
             fieldSlots[i] = bySource.get(i).stream().sorted((x, y) -> slotField[x].compareTo(slotField[y])).mapToInt(Integer::intValue).toArray();
         visit = new VisitOrder(this);
+    }
+
+    /** The last cone asked of these links: for which observed neurons and effectful ones, and the answer. */
+    private record ConeAnswer(int[] observed, BitSet effectful, Set<String> cone) {}
+
+    private volatile ConeAnswer lastCone;
+
+    /**
+     * The neurons (keys) that the neurons {@code observed} (indices) and {@code effectful} read
+     * through these links, transitively, themselves included; null when that is every neuron.
+     * The last answer is kept (a training step asks again with the same arguments).
+     */
+    Set<String> cone(int[] observed, BitSet effectful) {
+        ConeAnswer last = lastCone;
+        if (last != null && Arrays.equals(last.observed, observed) && last.effectful.equals(effectful)) return last.cone;
+        int n = neurons.size();
+        BitSet keep = new BitSet(n);
+        int[] todo = new int[n];
+        int top = 0;
+        for (int i : observed) if (!keep.get(i)) { keep.set(i); todo[top++] = i; }
+        for (int i = effectful.nextSetBit(0); i >= 0; i = effectful.nextSetBit(i + 1)) if (!keep.get(i)) { keep.set(i); todo[top++] = i; }
+        while (top > 0) {
+            int i = todo[--top];
+            for (int[] slots : src[i])
+                for (int s : slots) {
+                    int j = slotNeuron[s];
+                    if (!keep.get(j)) {
+                        keep.set(j);
+                        todo[top++] = j;
+                    }
+                }
+        }
+        Set<String> cone = null;
+        if (keep.cardinality() < n) {
+            Set<String> keys = new HashSet<>();
+            for (int i = keep.nextSetBit(0); i >= 0; i = keep.nextSetBit(i + 1)) keys.add(Layer.key(neurons.get(i)[0], neurons.get(i)[1]));
+            cone = Collections.unmodifiableSet(keys);
+        }
+        lastCone = new ConeAnswer(observed.clone(), (BitSet) effectful.clone(), cone);
+        return cone;
     }
 
     /** True when these links were compiled for {@code other} (the same neurons computed). */

@@ -28,6 +28,20 @@ class BuildComparisonTest {
         assertTrue(out.matches("(?s).*this build\\s+wall\\s+[0-9.]+ ms.*the same build\\s+wall\\s+[0-9.]+ ms.*ratio\\s+wall\\s+[0-9.]+ %.*"), out);
     }
 
+    /** --pruned: the same comparison on the 19-link machine (the step class of this build, loaded into both). */
+    @Test
+    void thePrunedStepRunsOnTheNineteenLinkMachine() throws IOException {
+        List<URL> cp = new ArrayList<>();
+        for (String p : System.getProperty("java.class.path").split(File.pathSeparator)) if (!p.isEmpty()) cp.add(Path.of(p).toUri().toURL());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertEquals(0, BuildComparison.run(cp.toArray(URL[]::new), "the same build", true, 2, 3, new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("flagship step on the 19-link machine, 3 alternated steps of each build after 2 warm-up steps"), out);
+        dmm.lang.Interpreter interp = Toolkit.newInterpreter(new PrintStream(new ByteArrayOutputStream()), false);
+        interp.eval("t", "(require lite)");
+        assertEquals(19, new FlagshipStep.Pruned().trainable(interp).softLinkCount());
+    }
+
     /** The bench command's options are checked before anything runs: help, an unknown option, a missing value. */
     @Test
     void benchOptionsAreCheckedBeforeAnythingRuns() {
