@@ -26,6 +26,9 @@ import java.util.TreeSet;
  *
  * <p>In a self-referential network the soft matrix lives in the output {@code selfField} of the
  * neuron {@code selfName}: each down movement reads it from there.
+ *
+ * <p>(Long because it is the one immutable network value and all of its API: reading, building
+ * and checking, and the compiled plans it caches per lineage, with the cone of an observed run.)
  */
 public final class Network {
     final String name;
