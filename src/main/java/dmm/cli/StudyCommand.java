@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * {@code dmm study run FILE.dmm [args]} and {@code dmm study report RESULTS.jsonl [--metric m]
- * [--threshold x] [--plot file.png] [--log]}: the study forms as commands, for batch jobs and
+ * [--threshold x] [--plot file.png] [--log] [--runs m1,m2|all]}: the study forms as commands, for batch jobs and
  * {@code spark-submit}. Both go through the language ({@code run-study} is what the file calls;
  * the report is {@code study-report}), so a command and a form never differ.
  */
@@ -19,6 +19,7 @@ final class StudyCommand {
     static final String USAGE = """
             usage: dmm study run FILE.dmm [args...]
                    dmm study report RESULTS.jsonl [--metric M] [--threshold X] [--plot FILE.png] [--log]
+                                    [--runs M1,M2,...|all]   (and every run on a row: a Markdown table)
             """;
 
     static int main(List<String> args, boolean debug, PrintStream out, PrintStream err) {
@@ -45,6 +46,11 @@ final class StudyCommand {
             String flag = args.get(i);
             switch (flag) {
                 case "--log" -> form.append(" :log true");
+                case "--runs" -> {
+                    if (i + 1 >= args.size()) return usage(err, "--runs needs metric names (a,b,c) or `all`");
+                    String v = args.get(++i);
+                    form.append(" :runs ").append(v.equals("all") ? "true" : quote(v));
+                }
                 case "--metric", "--plot", "--threshold" -> {
                     if (i + 1 >= args.size()) return usage(err, flag + " needs a value");
                     String v = args.get(++i);

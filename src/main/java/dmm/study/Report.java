@@ -20,7 +20,8 @@ import org.jfree.data.statistics.DefaultBoxAndWhiskerCategoryDataset;
 /**
  * What a study found: per setting, the runs that finished and failed and, per metric, the
  * median, quartiles, minimum and maximum over the seeds; optionally how many runs reached a
- * threshold. Plots: one box per setting for a metric, PNG.
+ * threshold; and, when asked, every run on a row of its own (a Markdown table, for a README).
+ * Plots: one box per setting for a metric, PNG.
  */
 public final class Report {
     /** Summary statistics of one metric over one setting's successful runs. */
@@ -42,9 +43,12 @@ public final class Report {
     public record Group(String setting, int ok, int failed, Map<String, List<Double>> metrics) {}
 
     private final List<Group> groups;
+    /** Each run's last row, by setting and then seed. */
+    private final List<Result> runs;
 
-    private Report(List<Group> groups) {
+    private Report(List<Group> groups, List<Result> runs) {
         this.groups = groups;
+        this.runs = runs;
     }
 
     /** The report of a results file (the last row of each run counts: a rerun replaces a failure). */
@@ -75,7 +79,10 @@ public final class Report {
         }
         List<Group> groups = new ArrayList<>();
         counts.forEach((s, c) -> groups.add(new Group(s, c[0], c[1], metrics.get(s))));
-        return new Report(groups);
+        List<String> order = new ArrayList<>(counts.keySet());
+        List<Result> runs = new ArrayList<>(lastByRun.values());
+        runs.sort(java.util.Comparator.comparingInt((Result r) -> order.indexOf(Study.label(r.settings()))).thenComparingLong(Result::seed));
+        return new Report(groups, runs);
     }
 
     public List<Group> groups() {
@@ -107,6 +114,36 @@ public final class Report {
                 sb.append(String.format(Locale.ROOT, "  %-14s median %-10s [%s, %s]  min %s  max %s  (n %d)%n", e.getKey(), num(s.median()),
                         num(s.q1()), num(s.q3()), num(s.min()), num(s.max()), s.n()));
             }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Every run on a row of its own, a Markdown table: its setting (when the study has more than
+     * one), seed, outcome and the given metrics, by setting and then seed. A successful run that
+     * does not report a metric shows 0 (as in the summaries); a failed run shows the first line
+     * of its error and no metrics.
+     */
+    public String runsTable(List<String> metrics) {
+        boolean settings = groups.size() > 1;
+        StringBuilder sb = new StringBuilder("|");
+        if (settings) sb.append(" setting |");
+        sb.append(" seed | outcome |");
+        for (String m : metrics) sb.append(' ').append(m).append(" |");
+        sb.append('\n').append("|---".repeat((settings ? 3 : 2) + metrics.size())).append("|\n");
+        for (Result r : runs) {
+            sb.append('|');
+            if (settings) sb.append(' ').append(Study.label(r.settings())).append(" |");
+            sb.append(' ').append(r.seed()).append(" | ");
+            if (r.ok()) {
+                sb.append("ok |");
+                for (String m : metrics) sb.append(' ').append(num(r.metrics().getOrDefault(m, 0.0))).append(" |");
+            } else {
+                String why = r.error() == null ? "" : r.error().strip().lines().findFirst().orElse("");
+                sb.append("failed").append(why.isEmpty() ? "" : ": " + why.replace("|", "\\|")).append(" |");
+                sb.append(" |".repeat(metrics.size()));
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }

@@ -115,8 +115,8 @@ public final class StudyLib extends Lib {
                         + firstLine(rows.get(0).error()) + " (each run's output is in " + root + "/RUN/)");
             return file.path().toString();
         });
-        fn("study-report", "[results-file & options]", "Prints per-setting summaries of a study's results (runs ok and failed; per metric the median, quartiles, min and max over seeds) and returns them as a string. Options: :metric m and :threshold x count the runs with m <= x; :plot \"file.png\" draws a box per setting for :metric (:log true for a log scale).", 1, -1, a -> {
-            Options o = Options.parse("study-report", a, 1, List.of("metric", "threshold", "plot", "log"));
+        fn("study-report", "[results-file & options]", "Prints per-setting summaries of a study's results (runs ok and failed; per metric the median, quartiles, min and max over seeds) and returns them as a string. Options: :metric m and :threshold x count the runs with m <= x; :plot \"file.png\" draws a box per setting for :metric (:log true for a log scale); :runs [:links :seconds] (or \"links,seconds\", or true for every metric) adds every run on a row of its own, a Markdown table of its setting, seed, outcome (a failed run's first error line) and those metrics.", 1, -1, a -> {
+            Options o = Options.parse("study-report", a, 1, List.of("metric", "threshold", "plot", "log", "runs"));
             ResultFile file = new ResultFile(Path.of(Values.toKey(a[0], null)));
             if (!Files.isRegularFile(file.path()))
                 throw new EvalError("study-report: " + file.path() + (Files.isDirectory(file.path()) ? " is a directory; give its results.jsonl" : " does not exist"));
@@ -127,6 +127,8 @@ public final class StudyLib extends Lib {
                     throw new EvalError("study-report: no successful run reports the metric `" + metric + "`; the metrics are "
                             + (r.metricNames().isEmpty() ? "none" : String.join(", ", r.metricNames())));
                 String table = r.table(o.has("threshold") ? metric : null, o.number("threshold", 0));
+                List<String> perRun = runMetrics(o.get("runs"), r);
+                if (perRun != null) table += "\n" + r.runsTable(perRun);
                 interp.out().print(table);
                 if (o.has("plot")) {
                     if (metric == null) throw new EvalError("study-report :plot needs :metric");
@@ -142,6 +144,22 @@ public final class StudyLib extends Lib {
                 throw new EvalError("study-report: cannot read " + file.path() + ": " + e.getMessage());
             }
         });
+    }
+
+    /** The metrics of :runs — a list of names, a comma-separated string, or true for all; null when not asked. */
+    private static List<String> runMetrics(Object runs, Report r) {
+        if (runs == null || Boolean.FALSE.equals(runs)) return null;
+        if (Boolean.TRUE.equals(runs)) return List.copyOf(r.metricNames());
+        List<String> names = new ArrayList<>();
+        if (runs instanceof String text) {
+            for (String part : text.split(",")) if (!part.isBlank()) names.add(part.strip());
+        } else for (Object x : Values.toSeq(runs, "study-report :runs (a list of metric names, \"a,b\" or true)"))
+            names.add(Values.name(x, "study-report :runs: a metric name"));
+        for (String n : names)
+            if (!r.metricNames().contains(n))
+                throw new EvalError("study-report :runs: no successful run reports the metric `" + n + "`; the metrics are "
+                        + (r.metricNames().isEmpty() ? "none" : String.join(", ", r.metricNames())));
+        return names;
     }
 
     /**

@@ -34,6 +34,28 @@ class StudyCommandTest {
     }
 
     @Test
+    void runsPutsEveryRunOnARowOfAMarkdownTable() {
+        Ran command = dmm("study", "report", RESULTS, "--runs", "links,repaired");
+        Ran form = dmm("eval", "(study-report \"" + RESULTS + "\" :runs [:links :repaired]) nil");
+        assertEquals(0, command.code(), command.err());
+        assertEquals(form.out().replaceAll("\nnil\n$", "\n"), command.out());
+        String out = command.out();
+        assertTrue(out.contains("\n| setting | seed | outcome | links | repaired |\n|---|---|---|---|---|\n"), out);
+        // the run with settings {case none} and seed 1: 8 links, repaired (the study's control)
+        assertTrue(out.contains("\n| case=none | 1 | ok | 8 | 1 |\n"), out);
+        // a run that did not report `repaired` (0 drops out of a V-value) shows 0, as the summaries count it
+        assertTrue(out.contains("\n| case=delete-2 | 1 | ok | 11 | 0 |\n"), out);
+        // seeds in order within a setting, settings in the file's order
+        assertTrue(out.indexOf("| case=rewire-2 | 1 |") < out.indexOf("| case=rewire-2 | 2 |"), out);
+        Ran all = dmm("study", "report", RESULTS, "--runs", "all");
+        assertTrue(all.out().contains("| setting | seed | outcome | circuit-exact | circuit-present | links |"), all.out());
+        Ran unknown = dmm("study", "report", RESULTS, "--runs", "links,lnks");
+        assertEquals(Main.RUNTIME, unknown.code());
+        assertTrue(unknown.err().contains("study-report :runs: no successful run reports the metric `lnks`; the metrics are circuit-exact, "), unknown.err());
+        assertEquals(Main.USAGE, dmm("study", "report", RESULTS, "--runs").code());
+    }
+
+    @Test
     void badInputIsAClearErrorWithTheUsualExitCodes() {
         Ran missing = dmm("study", "report", "no/such/results.jsonl");
         assertEquals(Main.RUNTIME, missing.code());

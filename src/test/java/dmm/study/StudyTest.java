@@ -227,6 +227,22 @@ class StudyTest {
         assertEquals("127.0.0.1", local.sparkConf().get("spark.driver.host"));
     }
 
+    /** One setting: no setting column; a failed run gives its first error line, escaped for Markdown, and no metrics. */
+    @Test
+    void theRunsTableGivesEachRunItsRow(@TempDir Path dir) throws Exception {
+        ResultFile file = new ResultFile(dir.resolve("results.jsonl"));
+        file.append(new Result("s", "seed=3", Map.of(), 3, true, Map.of("links", 11.0, "loss", 0.0123456), null, 1, "seed=3", null));
+        file.append(new Result("s", "seed=1", Map.of(), 1, false, Map.of(), "NaN in the loss | at step 40\n  more", 1, "seed=1", null));
+        file.append(new Result("s", "seed=2", Map.of(), 2, true, Map.of("links", 8.0), null, 1, "seed=2", null));
+        assertEquals("""
+                | seed | outcome | links | loss |
+                |---|---|---|---|
+                | 1 | failed: NaN in the loss \\| at step 40 | | |
+                | 2 | ok | 8 | 0 |
+                | 3 | ok | 11 | 0.01235 |
+                """, Report.of(file).runsTable(List.of("links", "loss")));
+    }
+
     /** study-result! {:pass 0 :links 11} reaches the file as {:links 11}: the report reads the missing metric as 0. */
     @Test
     void aMetricMissingFromASuccessfulRowCountsAsZero(@TempDir Path dir) throws Exception {
