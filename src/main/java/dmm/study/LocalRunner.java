@@ -146,13 +146,8 @@ public final class LocalRunner {
         double eta = n == 0 ? 0 : elapsed / n * (of - n);
         StringBuilder m = new StringBuilder();
         r.metrics().forEach((k, v) -> m.append("  ").append(k).append(' ').append(String.format(Locale.ROOT, "%.5g", v)));
-        String what = r.ok() ? "ok" + m : "FAILED: " + firstLine(r.error());
+        String what = r.ok() ? "ok" + m : "FAILED: " + r.errorLine();
         log.printf(Locale.ROOT, "[%d/%d] %s: %s  (%.1f s)   %d ok, %d failed, ETA %s%n", n, of, r.run(), what, r.seconds(), n - failed, failed,
                 eta < 1 ? "0s" : String.format(Locale.ROOT, "%.0fs", eta));
-    }
-
-    private static String firstLine(String s) {
-        int i = s.indexOf('\n');
-        return i < 0 ? s : s.substring(0, i);
     }
 }

@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class Report {
         counts.forEach((s, c) -> groups.add(new Group(s, c[0], c[1], metrics.get(s))));
         List<String> order = new ArrayList<>(counts.keySet());
         List<Result> runs = new ArrayList<>(lastByRun.values());
-        runs.sort(java.util.Comparator.comparingInt((Result r) -> order.indexOf(Study.label(r.settings()))).thenComparingLong(Result::seed));
+        runs.sort(Comparator.comparingInt((Result r) -> order.indexOf(Study.label(r.settings()))).thenComparingLong(Result::seed));
         return new Report(groups, runs);
     }
 
@@ -139,7 +140,7 @@ public final class Report {
                 sb.append("ok |");
                 for (String m : metrics) sb.append(' ').append(num(r.metrics().getOrDefault(m, 0.0))).append(" |");
             } else {
-                String why = r.error() == null ? "" : r.error().strip().lines().findFirst().orElse("");
+                String why = r.errorLine().strip();
                 sb.append("failed").append(why.isEmpty() ? "" : ": " + why.replace("|", "\\|")).append(" |");
                 sb.append(" |".repeat(metrics.size()));
             }

@@ -12,6 +12,13 @@ import java.util.Map;
  */
 public record Result(String study, String run, Map<String, Object> settings, long seed, boolean ok, Map<String, Double> metrics,
                      String error, double seconds, String out, String executor) {
+    /** The first line of the error report ("" for a run that did not fail): what a log line or a table cell shows. */
+    public String errorLine() {
+        if (error == null) return "";
+        int i = error.indexOf('\n');
+        return i < 0 ? error : error.substring(0, i);
+    }
+
     /** This row, as run by {@code executor}. */
     Result ranOn(String executor) {
         return new Result(study, run, settings, seed, ok, metrics, error, seconds, out, executor);

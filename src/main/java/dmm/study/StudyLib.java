@@ -112,7 +112,7 @@ public final class StudyLib extends Lib {
             }
             if (!rows.isEmpty() && rows.stream().noneMatch(Result::ok))
                 throw new EvalError("run-study: every one of the " + rows.size() + " runs failed; the first: " + rows.get(0).run() + ": "
-                        + firstLine(rows.get(0).error()) + " (each run's output is in " + root + "/RUN/)");
+                        + rows.get(0).errorLine() + " (each run's output is in " + root + "/RUN/)");
             return file.path().toString();
         });
         fn("study-report", "[results-file & options]", "Prints per-setting summaries of a study's results (runs ok and failed; per metric the median, quartiles, min and max over seeds) and returns them as a string. Options: :metric m and :threshold x count the runs with m <= x; :plot \"file.png\" draws a box per setting for :metric (:log true for a log scale); :runs [:links :seconds] (or \"links,seconds\", or true for every metric) adds every run on a row of its own, a Markdown table of its setting, seed, outcome (a failed run's first error line) and those metrics.", 1, -1, a -> {
@@ -177,12 +177,6 @@ public final class StudyLib extends Lib {
 
     /** More workers than this is a typo, not a machine. */
     static final int MAX_WORKERS = 1024;
-
-    private static String firstLine(String s) {
-        if (s == null) return "";
-        int i = s.indexOf('\n');
-        return i < 0 ? s : s.substring(0, i);
-    }
 
     private static Object setting(Object v) {
         if (v instanceof Boolean || v instanceof String) return v;
