@@ -38,6 +38,24 @@ class SuperfluidGeneralTest {
     }
 
     @Test
+    void theMachineTrainedBackFromTheNoisyCircuitIsTheCircuitAndExact() {
+        // docs/results/superfluid-general/from-circuit.dmm: the circuit plus 0.01 noise on all 1566 links, sparsified
+        interp.eval("test", """
+                (def net3 {:inclusive 1 :layers 3 :per-layer 4 :seed 1})
+                (def back (load-matrix (superfluid-network "x." net3) "docs/results/superfluid-general/from-circuit-noise-matrix.json"))
+                """);
+        assertEquals(13.0, session.num("(link-count back)"));
+        // the circuit's links, each within 0.02 of 1
+        assertEquals(13.0, session.num("(count (filter (fn [l] (< (abs (- (second l) 1)) 0.02)) (leaves (named-matrix back))))"));
+        assertEquals(13.0, session.num("(count (filter (fn [l] (get-in superfluid-circuit (first l))) (leaves (named-matrix back))))"));
+        assertEquals(1.0, session.num("(reduce min 1 (map (fn [r] (nth r 2)) (fluid-types back 3 4)))"), 1e-12);
+        double worst = session.num("(reduce max 0 (item-losses (batch-loss (concat (random-strings 12 :seed 5) "
+                + "(random-strings 12 :seed 6 :alphabet unseen-alphabet)) "
+                + "(fn [s] (superfluid-string-loss s net3 (string-window s) 0)) :batch 0) back))");
+        assertTrue(worst < 1e-6, "worst string loss " + worst);
+    }
+
+    @Test
     void theCouplingEntersTheItemLossOnce() {
         double plain = session.num("((superfluid-string-loss \"ab.\" opts 50 0) (superfluid-network \"x.\" opts))");
         double coupled = session.num("((superfluid-string-loss \"ab.\" opts 50 0.5) (superfluid-network \"x.\" opts))");
