@@ -56,6 +56,17 @@ class SuperfluidGeneralTest {
     }
 
     @Test
+    void theInitialScaleMultipliesTheDrawAndItsDefaultLeavesItAlone() {
+        for (String draw : new String[] {":seed 3", ""}) {
+            String o = "{:inclusive 1 :layers 3 :per-layer 4 " + draw;
+            assertEquals("true", session.print("(= (matrix (superfluid-network \"x.\" " + o + "})) (matrix (superfluid-network \"x.\" " + o + " :scale 0.1})))"));
+            // every leaf of the 0.01 draw is the 0.1 draw's over 10, links and order alike
+            assertEquals(0.0, session.num("(reduce max 0 (map (fn [a b] (+ (abs (- (* 10 (second b)) (second a))) (if (= (first a) (first b)) 0 1))) "
+                    + "(leaves (matrix (superfluid-network \"x.\" " + o + "}))) (leaves (matrix (superfluid-network \"x.\" " + o + " :scale 0.01})))))"), 1e-15);
+        }
+    }
+
+    @Test
     void theCouplingEntersTheItemLossOnce() {
         double plain = session.num("((superfluid-string-loss \"ab.\" opts 50 0) (superfluid-network \"x.\" opts))");
         double coupled = session.num("((superfluid-string-loss \"ab.\" opts 50 0.5) (superfluid-network \"x.\" opts))");
