@@ -56,6 +56,23 @@ class SuperfluidGeneralTest {
     }
 
     @Test
+    void theTrainedMachineOfDraw3AtScale001IsExactPureAndCompares() {
+        // docs/results/superfluid-general/seed3-scale001-*: trained from dmm's seed 3 draw at --init-scale 0.01
+        interp.eval("test", """
+                (def s3 {:inclusive 1 :layers 3 :per-layer 4 :seed 3})
+                (def m3 (load-matrix (superfluid-network "x." s3) "docs/results/superfluid-general/seed3-scale001-matrix.json"))
+                """);
+        assertEquals(21.0, session.num("(link-count m3)"));
+        assertEquals(1.0, session.num("(reduce min 1 (map (fn [r] (nth r 2)) (fluid-types m3 3 4)))"), 1e-12);
+        assertEquals("[\"accum_add_args\" \"compare_scalars\" \"compare_scalars\" \"dot_product\" \"max_norm_dict\"]",
+                session.print("(sort (map (fn [r] (nth r 1)) (fluid-types m3 3 4)))"));
+        double worst = session.num("(reduce max 0 (item-losses (batch-loss (concat (random-strings 12 :seed 5) "
+                + "(random-strings 12 :seed 6 :alphabet unseen-alphabet)) "
+                + "(fn [s] (superfluid-string-loss s s3 (string-window s) 0)) :batch 0) m3))");
+        assertTrue(worst <= 0.01, "worst string loss " + worst);
+    }
+
+    @Test
     void theInitialScaleMultipliesTheDrawAndItsDefaultLeavesItAlone() {
         for (String draw : new String[] {":seed 3", ""}) {
             String o = "{:inclusive 1 :layers 3 :per-layer 4 " + draw;
