@@ -120,7 +120,7 @@ class SuperfluidGeneralTest {
         List<String> out = CliRuns.ok("run", "examples/superfluid-general.dmm", "--quick", "--out", dir.toString()).lines()
                 .filter(l -> !l.matches("  \\S+\\.\\S+ <- .*")).toList();
         assertTrue(out.get(0).startsWith("data: 8 training strings ("), out.get(0));
-        assertEquals("superfluid general: inclusive wiring | the source's JAX draw | λ_acc 0.5 | batch 4 | dense steps 6", out.get(1));
+        assertEquals("superfluid general: inclusive wiring | the source's JAX draw | init scale 0.1 | λ_acc 0.5 | batch 4 | dense steps 6", out.get(1));
         assertTrue(out.stream().anyMatch(l -> l.startsWith("dense phase: 6 steps")), out.toString());
         assertTrue(out.stream().anyMatch(l -> l.startsWith("snapped to the dominant types: ")), out.toString());
         assertEquals(9, out.stream().filter(l -> l.matches("  .* +\\d+/6 +pass .*")).count(), "three validation tables: " + out);
