@@ -25,6 +25,20 @@ class SuperfluidGeneralTest {
             """);
     private static final Interpreter interp = session.interp;
 
+    /** Defines {@code name} as the 3 x 4 inclusive network (seed's draw) with the soft matrix of docs/results/superfluid-general/{@code file}. */
+    private static void loadTrained(String name, int seed, String file) {
+        interp.eval("test", "(def " + name + " (load-matrix (superfluid-network \"x.\" {:inclusive 1 :layers 3 :per-layer 4 :seed " + seed
+                + "}) \"docs/results/superfluid-general/" + file + "\"))");
+    }
+
+    /** The largest imitation loss of network {@code name} over 12 random strings of a-z and 12 of characters never seen. */
+    private static double worstStringLoss(String name, int seed) {
+        return session.num("(reduce max 0 (item-losses (batch-loss (concat (random-strings 12 :seed 5) "
+                + "(random-strings 12 :seed 6 :alphabet unseen-alphabet)) "
+                + "(fn [s] (superfluid-string-loss s {:inclusive 1 :layers 3 :per-layer 4 :seed " + seed + "} (string-window s) 0)) :batch 0) "
+                + name + "))");
+    }
+
     @Test
     void theCircuitInTheInclusiveNetworkIsExactOnRandomStrings() {
         assertEquals(13.0, session.num("(link-count circuit-net)"));
@@ -40,35 +54,25 @@ class SuperfluidGeneralTest {
     @Test
     void theMachineTrainedBackFromTheNoisyCircuitIsTheCircuitAndExact() {
         // docs/results/superfluid-general/from-circuit.dmm: the circuit plus 0.01 noise on all 1566 links, sparsified
-        interp.eval("test", """
-                (def net3 {:inclusive 1 :layers 3 :per-layer 4 :seed 1})
-                (def back (load-matrix (superfluid-network "x." net3) "docs/results/superfluid-general/from-circuit-noise-matrix.json"))
-                """);
+        loadTrained("back", 1, "from-circuit-noise-matrix.json");
         assertEquals(13.0, session.num("(link-count back)"));
         // the circuit's links, each within 0.02 of 1
         assertEquals(13.0, session.num("(count (filter (fn [l] (< (abs (- (second l) 1)) 0.02)) (leaves (named-matrix back))))"));
         assertEquals(13.0, session.num("(count (filter (fn [l] (get-in superfluid-circuit (first l))) (leaves (named-matrix back))))"));
         assertEquals(1.0, session.num("(reduce min 1 (map (fn [r] (nth r 2)) (fluid-types back 3 4)))"), 1e-12);
-        double worst = session.num("(reduce max 0 (item-losses (batch-loss (concat (random-strings 12 :seed 5) "
-                + "(random-strings 12 :seed 6 :alphabet unseen-alphabet)) "
-                + "(fn [s] (superfluid-string-loss s net3 (string-window s) 0)) :batch 0) back))");
+        double worst = worstStringLoss("back", 1);
         assertTrue(worst < 1e-6, "worst string loss " + worst);
     }
 
     @Test
     void theTrainedMachineOfDraw3AtScale001IsExactPureAndCompares() {
         // docs/results/superfluid-general/seed3-scale001-*: trained from dmm's seed 3 draw at --init-scale 0.01
-        interp.eval("test", """
-                (def s3 {:inclusive 1 :layers 3 :per-layer 4 :seed 3})
-                (def m3 (load-matrix (superfluid-network "x." s3) "docs/results/superfluid-general/seed3-scale001-matrix.json"))
-                """);
+        loadTrained("m3", 3, "seed3-scale001-matrix.json");
         assertEquals(21.0, session.num("(link-count m3)"));
         assertEquals(1.0, session.num("(reduce min 1 (map (fn [r] (nth r 2)) (fluid-types m3 3 4)))"), 1e-12);
         assertEquals("[\"accum_add_args\" \"compare_scalars\" \"compare_scalars\" \"dot_product\" \"max_norm_dict\"]",
                 session.print("(sort (map (fn [r] (nth r 1)) (fluid-types m3 3 4)))"));
-        double worst = session.num("(reduce max 0 (item-losses (batch-loss (concat (random-strings 12 :seed 5) "
-                + "(random-strings 12 :seed 6 :alphabet unseen-alphabet)) "
-                + "(fn [s] (superfluid-string-loss s s3 (string-window s) 0)) :batch 0) m3))");
+        double worst = worstStringLoss("m3", 3);
         assertTrue(worst <= 0.01, "worst string loss " + worst);
     }
 
