@@ -56,10 +56,14 @@ class SeedStudyExampleTest {
         assertTrue(Files.size(dir.resolve("prereg.png")) > 0);
     }
 
-    /** examples/studies/superfluid-seeds.dmm quick: the JAX draw (seed 0) and seed 1, a row each with purity and the snapped results. */
+    /**
+     * examples/studies/superfluid-seeds.dmm quick: the JAX draw (seed 0) and seed 1, a row each with purity and the
+     * snapped results; --init-scale reaches every run.
+     */
     @Test
     void theSuperfluidStudyRunsTheJaxDrawAndDmmsDraws(@TempDir Path dir) throws Exception {
-        String out = CliRuns.ok("run", "examples/studies/superfluid-seeds.dmm", "--seeds", "1", "--quick", "--out", dir.toString());
+        String out = CliRuns.ok("run", "examples/studies/superfluid-seeds.dmm", "--seeds", "1", "--quick", "--init-scale", "0.05",
+                "--out", dir.toString());
         List<String> rows = runRows(dir);
         assertEquals(2, rows.size(), rows.toString());
         for (int seed = 0; seed <= 1; seed++) {
@@ -73,6 +77,10 @@ class SeedStudyExampleTest {
         }
         assertTrue(out.contains("2 ok, 0 failed"), out);
         assertTrue(Files.readString(dir.resolve("seed=0/output.txt")).contains("the source's JAX draw"), "seed 0 is the JAX draw");
+        for (int seed = 0; seed <= 1; seed++) {
+            String header = Files.readString(dir.resolve("seed=" + seed + "/output.txt"));
+            assertTrue(header.contains("| init scale 0.05 |"), "seed " + seed + " ran at the study's scale: " + header);
+        }
     }
 
     /** The rows of the study's results.jsonl that are runs (its first line describes the study). */
