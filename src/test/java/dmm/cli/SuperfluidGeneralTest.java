@@ -76,6 +76,56 @@ class SuperfluidGeneralTest {
         assertTrue(worst <= 0.01, "worst string loss " + worst);
     }
 
+    /**
+     * simplify-types: the circuit written with its links split — delta and accum both reading the input, x and y both
+     * reading the max-norm, const_1 reaching the compare through a bias neuron — simplifies back to the circuit
+     * exactly; a mixed neuron is left alone; the circuit itself is already simple.
+     */
+    @Test
+    void simplifyingMergesDuplicateLinksAndFoldsConstantNeurons() {
+        interp.eval("test", """
+            (def split (reduce (fn [W e] (if (nil? (second e)) (dissoc-in W (first e)) (assoc-in W (first e) (second e))))
+                               superfluid-circuit
+                               [[["fluid-0-0" "delta" "input" "char"] 0.75]
+                                [["fluid-0-0" "accum" "input" "char"] 0.25]
+                                [["fluid-2-0" "x" "fluid-1-0" "norm"] 1.25]
+                                [["fluid-2-0" "y" "fluid-1-0" "norm"] 0.25]
+                                [["fluid-2-0" "y" "const_1" "const_1"] nil]
+                                [["fluid-2-0" "y" "fluid-1-2" "true"] 2]
+                                [["fluid-1-2" "function" "sel-compare_scalars" "out"] 0.5]
+                                [["fluid-1-2" "x" "const_1" "const_1"] 2]
+                                [["fluid-1-2" "y" "const_1" "const_1"] 1]]))
+            (def split-net (with-named-matrix circuit-net split))
+            """);
+        assertEquals(18.0, session.num("(link-count split-net)"));
+        // the bias neuron's true is 0.5 · relu(2 − 1) = 0.5: y <- 2 · 0.5 const_1, and its own links go
+        assertEquals("true", session.print("(= (named-matrix (simplify-types split-net)) superfluid-circuit)"));
+        assertEquals("true", session.print("(= (named-matrix (simplify-types circuit-net)) superfluid-circuit)"));
+        // the split machine computes what the circuit does, from cycle 1 on, and so does its simplified copy
+        assertEquals(0.0, session.num("((superfluid-string-loss \"abca.b.\" opts 90 0) split-net)"), 1e-12);
+        // a neuron of two types keeps its x and y links (the constant it reads is still folded, whatever reads it)
+        interp.eval("test", "(def mixed-net (with-named-matrix circuit-net (assoc-in split [\"fluid-2-0\" \"function\" \"sel-dot_product\" \"out\"] 0.1)))");
+        assertEquals("[1.25 0.25 1]", session.print("(let [W (named-matrix (simplify-types mixed-net))] "
+                + "[(get-in W [\"fluid-2-0\" \"x\" \"fluid-1-0\" \"norm\"]) (get-in W [\"fluid-2-0\" \"y\" \"fluid-1-0\" \"norm\"]) "
+                + "(get-in W [\"fluid-2-0\" \"y\" \"const_1\" \"const_1\"])])"));
+        assertEquals(1.0, session.num("(get-in (named-matrix (simplify-types mixed-net)) [\"fluid-0-0\" \"delta\" \"input\" \"char\"])"));
+    }
+
+    @Test
+    void theTightenedMachineOfDraw3SimplifiesToTheCircuitsThirteenLinksAndStaysExact() {
+        loadTrained("t3", 3, "seed3-scale001-tightened-matrix.json");
+        assertEquals(19.0, session.num("(link-count t3)"));
+        interp.eval("test", "(def s3 (simplify-types t3))");
+        assertEquals(13.0, session.num("(link-count s3)"));
+        // the circuit's shape: one link per input the handcrafted detector uses (the bias now on x, with a negative weight)
+        assertEquals("[[\"fluid-0-2\" \"accum\" \"fluid-0-2\" \"result\"] [\"fluid-0-2\" \"delta\" \"input\" \"char\"] "
+                + "[\"fluid-2-1\" \"x\" \"const_1\" \"const_1\"] [\"fluid-2-1\" \"x\" \"fluid-1-3\" \"norm\"]]",
+                session.print("(filter (fn [p] (or (= (first p) \"fluid-0-2\") (= (first p) \"fluid-2-1\"))) "
+                        + "(filter (fn [p] (not= (nth p 1) \"function\")) (map first (leaves (named-matrix s3)))))"));
+        double worst = worstStringLoss("s3", 3);
+        assertTrue(worst <= 0.01, "worst string loss " + worst);
+    }
+
     @Test
     void theInitialScaleMultipliesTheDrawAndItsDefaultLeavesItAlone() {
         for (String draw : new String[] {":seed 3", ""}) {
@@ -127,10 +177,11 @@ class SuperfluidGeneralTest {
         assertEquals("superfluid general: inclusive wiring | the source's JAX draw | init scale 0.1 | λ_acc 0.5 | batch 4 | dense steps 6", out.get(1));
         assertTrue(out.stream().anyMatch(l -> l.startsWith("dense phase: 6 steps")), out.toString());
         assertTrue(out.stream().anyMatch(l -> l.startsWith("snapped to the dominant types: ")), out.toString());
-        assertEquals(9, out.stream().filter(l -> l.matches("  .* +\\d+/6 +pass .*")).count(), "three validation tables: " + out);
+        assertTrue(out.stream().anyMatch(l -> l.matches("simplified: \\d+ soft links \\(duplicate links merged, constant neurons folded\\)")), out.toString());
+        assertEquals(12, out.stream().filter(l -> l.matches("  .* +\\d+/6 +pass .*")).count(), "four validation tables: " + out);
         String done = out.get(out.size() - 1);
         assertTrue(done.matches("done in [0-9.]+ s: sparsified \\d+ links, min purity [0-9.]+, exact (true|false); snapped exact (true|false); "
-                + "snapped and polished exact (true|false)"), done);
+                + "simplified \\d+ links, exact (true|false); polished exact (true|false)"), done);
         assertTrue(VValueJson.readFile(dir.resolve("superfluid-general-matrix.json")).leafCount() > 0);
         assertTrue(Files.exists(dir.resolve("superfluid-general-snapped-matrix.json")));
         // the snapped machine has one F entry per fluid neuron that another reads: purity 1 when read back
