@@ -24,10 +24,12 @@ class RestartsLibTest {
             (defn links-at [cut] (let [tr (trainer small :loss small-loss :quiet true)] (prune! tr cut) (link-count (trained tr))))
             (defn run-attempts
               "restart-attempts over cuts and scores: [kept-k made-ks] (the ks made, last first)."
-              [cuts scores restarts max-links]
+              [cuts scores restarts max-links & links]
               (let [by-links (reduce (fn [m k] (assoc m (str (links-at (nth cuts k))) (nth scores k))) {} (range 0 (count cuts)))
                     fs (attempts-of cuts by-links)
-                    out (restart-attempts (first fs) (second fs) restarts max-links 0.01)]
+                    out (if (empty? links)
+                          (restart-attempts (first fs) (second fs) restarts max-links 0.01)
+                          (restart-attempts (first fs) (second fs) restarts max-links 0.01 (first links)))]
                 [(first (first out)) (map first (second out))]))
             """);
 
@@ -58,6 +60,15 @@ class RestartsLibTest {
     @Test
     void withNoneGoodTheLowestScoreIsKept() {
         assertEquals("[1 [2 1 0]]", session.print("(run-attempts [0 0.05 0.1] [3 1 2] 2 100000)"));
+    }
+
+    /** A links function (the caller's count after its own rewrites) replaces link-count, for the limit and the choice. */
+    @Test
+    void aLinksFunctionCountsInsteadOfTheTrainedMatrix() {
+        // counted backwards, the most links are the fewest: attempt 2 (cut 0) is kept over attempt 1 (cut 0.1)
+        assertEquals("[1 [2 1 0]]", session.print("(run-attempts [0.1 0 0.05] [0.005 0.001 0.002] 2 0 (fn [tr] (- 100000 (link-count (trained tr)))))"));
+        // every attempt within the limit by that count: the first good one ends the run
+        assertEquals("[0 [0]]", session.print("(run-attempts [0 0.1] [0.005 0.001] 2 3 (fn [tr] 3))"));
     }
 
     @Test
