@@ -74,6 +74,11 @@ class SuperfluidGeneralTest {
                 session.print("(sort (map (fn [r] (nth r 1)) (fluid-types m3 3 4)))"));
         double worst = worstStringLoss("m3", 3);
         assertTrue(worst <= 0.01, "worst string loss " + worst);
+        // snapped and simplified: 15 links, as exact
+        interp.eval("test", "(def m3s (simplify-types (snap-types m3 3 4)))");
+        assertEquals(15.0, session.num("(link-count m3s)"));
+        double simplified = worstStringLoss("m3s", 3);
+        assertTrue(simplified <= 0.01, "worst string loss " + simplified);
     }
 
     /**
