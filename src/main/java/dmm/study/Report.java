@@ -2,6 +2,7 @@ package dmm.study;
 
 import dmm.vvalue.AtomicFile;
 import java.awt.Color;
+import java.awt.geom.Ellipse2D;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,14 @@ import java.util.function.Consumer;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.DatasetRenderingOrder;
+import org.jfree.chart.renderer.category.BoxAndWhiskerRenderer;
+import org.jfree.chart.renderer.category.ScatterRenderer;
+import org.jfree.data.statistics.BoxAndWhiskerCalculator;
+import org.jfree.data.statistics.BoxAndWhiskerItem;
 import org.jfree.data.statistics.DefaultBoxAndWhiskerCategoryDataset;
+import org.jfree.data.statistics.DefaultMultiValueCategoryDataset;
 
 /**
  * What a study found: per setting, the runs that finished and failed and, per metric, the
@@ -157,26 +165,49 @@ public final class Report {
         return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 
-    /** A box plot of one metric, one box per setting (PNG, written atomically); log scale when asked. */
+    /** A box plot of one metric, one box per setting, every run a dot over it (PNG, written atomically); log scale when asked. */
     public void plot(String metric, Path png, boolean log) throws IOException {
-        DefaultBoxAndWhiskerCategoryDataset data = new DefaultBoxAndWhiskerCategoryDataset();
+        JFreeChart chart = chart(metric, log);
+        AtomicFile.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, Math.max(600, 200 * groups.size()), 450));
+    }
+
+    /**
+     * The plot's chart: the box (median, quartiles, whiskers) summarises a setting, and each run's
+     * value is drawn as a dot on top, so a study of six seeds shows its six results — the exact run
+     * and the failed one included, which a box alone hides as outliers beyond the axis range.
+     */
+    JFreeChart chart(String metric, boolean log) {
+        DefaultBoxAndWhiskerCategoryDataset boxes = new DefaultBoxAndWhiskerCategoryDataset();
+        DefaultMultiValueCategoryDataset runs = new DefaultMultiValueCategoryDataset();
         for (Group g : groups) {
             List<Double> xs = g.metrics().get(metric);
             if (xs == null || xs.isEmpty()) continue;
             List<Double> values = log ? xs.stream().map(x -> Math.log10(Math.max(x, 1e-300))).toList() : xs;
-            data.add(values, metric, g.setting());
+            BoxAndWhiskerItem box = BoxAndWhiskerCalculator.calculateBoxAndWhiskerStatistics(values);
+            boxes.add(new BoxAndWhiskerItem(box.getMean(), box.getMedian(), box.getQ1(), box.getQ3(), box.getMinRegularValue(),
+                    box.getMaxRegularValue(), box.getMinOutlier(), box.getMaxOutlier(), List.of()), metric, g.setting());   // the dots draw the outliers
+            runs.add(values, "runs", g.setting());
         }
         System.setProperty("java.awt.headless", "true");
-        JFreeChart chart = ChartFactory.createBoxAndWhiskerChart(metric + " by setting", "setting", log ? "log10 " + metric : metric, data, false);
-        org.jfree.chart.plot.CategoryPlot plot = chart.getCategoryPlot();
+        JFreeChart chart = ChartFactory.createBoxAndWhiskerChart(metric + " by setting", "setting", log ? "log10 " + metric : metric, boxes, false);
+        CategoryPlot plot = chart.getCategoryPlot();
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        org.jfree.chart.renderer.category.BoxAndWhiskerRenderer r = (org.jfree.chart.renderer.category.BoxAndWhiskerRenderer) plot.getRenderer();
+        BoxAndWhiskerRenderer r = (BoxAndWhiskerRenderer) plot.getRenderer();
         r.setMeanVisible(false);   // median, quartiles and whiskers; a mean of five seeds says little
         r.setMaximumBarWidth(0.12);
-        r.setSeriesPaint(0, new Color(0x4C72B0));
+        r.setMinOutlierVisible(false);
+        r.setMaxOutlierVisible(false);
+        r.setSeriesPaint(0, new Color(0xA8BCDD));
+        ScatterRenderer dots = new ScatterRenderer();
+        dots.setUseSeriesOffset(false);
+        dots.setSeriesPaint(0, new Color(0x1F3A68));
+        dots.setSeriesShape(0, new Ellipse2D.Double(-3.5, -3.5, 7, 7));
+        plot.setDataset(1, runs);
+        plot.setRenderer(1, dots);
+        plot.setDatasetRenderingOrder(DatasetRenderingOrder.FORWARD);   // dots over the boxes
         plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(2.0f);
-        AtomicFile.write(png, out -> ChartUtils.writeChartAsPNG(out, chart, Math.max(600, 200 * groups.size()), 450));
+        return chart;
     }
 
     @Override

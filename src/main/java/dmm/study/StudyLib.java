@@ -115,7 +115,7 @@ public final class StudyLib extends Lib {
                         + rows.get(0).errorLine() + " (each run's output is in " + root + "/RUN/)");
             return file.path().toString();
         });
-        fn("study-report", "[results-file & options]", "Prints per-setting summaries of a study's results (runs ok and failed; per metric the median, quartiles, min and max over seeds) and returns them as a string. Options: :metric m and :threshold x count the runs with m <= x; :plot \"file.png\" draws a box per setting for :metric (:log true for a log scale); :runs [:links :seconds] (or \"links,seconds\", or true for every metric) adds every run on a row of its own, a Markdown table of its setting, seed, outcome (a failed run's first error line) and those metrics.", 1, -1, a -> {
+        fn("study-report", "[results-file & options]", "Prints per-setting summaries of a study's results (runs ok and failed; per metric the median, quartiles, min and max over seeds) and returns them as a string. Options: :metric m and :threshold x count the runs with m <= x; :plot \"file.png\" draws a box per setting for :metric with a dot per run (:log true for a log scale); :runs [:links :seconds] (or \"links,seconds\", or true for every metric) adds every run on a row of its own, a Markdown table of its setting, seed, outcome (a failed run's first error line) and those metrics.", 1, -1, a -> {
             Options o = Options.parse("study-report", a, 1, List.of("metric", "threshold", "plot", "log", "runs"));
             ResultFile file = new ResultFile(Path.of(Values.toKey(a[0], null)));
             if (!Files.isRegularFile(file.path()))

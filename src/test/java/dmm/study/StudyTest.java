@@ -177,6 +177,22 @@ class StudyTest {
         dmm.FileAssertions.assertPng(dir.resolve("value.png"), 600, 450);   // 200 px a setting, at least 600
     }
 
+    /** Six seeds, one exact and one failed far out: the plot shows each run, and its axis reaches both. */
+    @Test
+    void thePlotDrawsEveryRunTheOutliersIncluded(@TempDir Path dir) throws Exception {
+        ResultFile file = new ResultFile(dir.resolve("results.jsonl"));
+        double[] medians = {0.0136, 0.0316, 0.0498, 0.00145, 0.0319, 77.1};
+        for (int seed = 0; seed < medians.length; seed++)
+            file.append(new Result("s", "seed=" + seed, Map.of(), seed, true, Map.of("median-a-z", medians[seed]), null, 1, "seed=" + seed, null));
+        org.jfree.chart.plot.CategoryPlot plot = Report.of(file).chart("median-a-z", true).getCategoryPlot();
+        org.jfree.data.Range axis = plot.getRangeAxis().getRange();
+        assertTrue(axis.contains(Math.log10(0.00145)) && axis.contains(Math.log10(77.1)), "axis " + axis);
+        var runs = (org.jfree.data.statistics.MultiValueCategoryDataset) plot.getDataset(1);
+        assertEquals(6, runs.getValues(0, 0).size(), "one dot a run");
+        Report.of(file).plot("median-a-z", dir.resolve("median-a-z.png"), true);
+        dmm.FileAssertions.assertPng(dir.resolve("median-a-z.png"), 600, 450);
+    }
+
     @Test
     void aRowRecordsWhereItRanAndARowWithoutItStillReads(@TempDir Path dir) throws Exception {
         ResultFile file = new ResultFile(dir.resolve("results.jsonl"));
