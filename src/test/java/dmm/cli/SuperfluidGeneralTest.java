@@ -81,6 +81,21 @@ class SuperfluidGeneralTest {
         assertTrue(simplified <= 0.01, "worst string loss " + simplified);
     }
 
+    @Test
+    void theExactMachineOfDraw6SimplifiesToFifteenLinksWithoutACompare() {
+        // docs/results/superfluid-general/seed6-scale001-*: draw 6 at --init-scale 0.01, exact at 26 links
+        loadTrained("m6", 6, "seed6-scale001-matrix.json");
+        assertEquals(26.0, session.num("(link-count m6)"));
+        assertEquals(1.0, session.num("(reduce min 1 (map (fn [r] (nth r 2)) (fluid-types m6 3 4)))"), 1e-12);
+        // its two dots of the counts and eos are twins: one goes, and the bias compare folds into const_1
+        interp.eval("test", "(def m6s (simplify-types (snap-types m6 3 4)))");
+        assertEquals(15.0, session.num("(link-count m6s)"));
+        assertEquals("[\"accum_add_args\" \"accum_add_args\" \"dot_product\" \"max_norm_dict\"]",
+                session.print("(sort (map (fn [r] (nth r 1)) (fluid-types m6s 3 4)))"));
+        double worst = worstStringLoss("m6s", 6);
+        assertTrue(worst <= 0.01, "worst string loss " + worst);
+    }
+
     /**
      * simplify-types: the circuit written with its links split — delta and accum both reading the input, x and y both
      * reading the max-norm, const_1 reaching the compare through a bias neuron — simplifies back to the circuit
