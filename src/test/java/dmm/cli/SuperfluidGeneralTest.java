@@ -22,6 +22,8 @@ class SuperfluidGeneralTest {
             (require detector)
             (def opts {:inclusive 1})
             (def circuit-net (with-named-matrix (superfluid-network "x." opts) superfluid-circuit))
+            (defn edited "W with each [path weight] edit made; weight nil removes the link." [W edits]
+              (reduce (fn [W e] (if (nil? (second e)) (dissoc-in W (first e)) (assoc-in W (first e) (second e)))) W edits))
             """);
     private static final Interpreter interp = session.interp;
 
@@ -104,8 +106,7 @@ class SuperfluidGeneralTest {
     @Test
     void simplifyingMergesDuplicateLinksAndFoldsConstantNeurons() {
         interp.eval("test", """
-            (def split (reduce (fn [W e] (if (nil? (second e)) (dissoc-in W (first e)) (assoc-in W (first e) (second e))))
-                               superfluid-circuit
+            (def split (edited superfluid-circuit
                                [[["fluid-0-0" "delta" "input" "char"] 0.75]
                                 [["fluid-0-0" "accum" "input" "char"] 0.25]
                                 [["fluid-2-0" "x" "fluid-1-0" "norm"] 1.25]
@@ -139,8 +140,7 @@ class SuperfluidGeneralTest {
     @Test
     void simplifyingMergesTwinNeuronsAndDropsDeadInputs() {
         interp.eval("test", """
-            (def twin (reduce (fn [W e] (assoc-in W (first e) (second e)))
-                              superfluid-circuit
+            (def twin (edited superfluid-circuit
                               [[["fluid-1-3" "function" "sel-dot_product" "out"] 3]
                                [["fluid-1-3" "x" "fluid-0-0" "result"] 0.5]
                                [["fluid-1-3" "y" "eos" "char"] 2]
